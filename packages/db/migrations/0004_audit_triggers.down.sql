@@ -1,0 +1,11 @@
+DROP TRIGGER users_audit ON users;
+DROP TRIGGER teams_audit ON teams;
+DROP TRIGGER memberships_audit ON memberships;
+DROP TRIGGER api_tokens_audit ON api_tokens;
+DROP TRIGGER applications_audit ON applications;
+DROP TRIGGER env_vars_audit ON env_vars;
+DROP TRIGGER releases_audit ON releases;
+DROP TRIGGER domains_audit ON domains;
+DROP TRIGGER addons_audit ON addons;
+DROP TRIGGER scaling_policies_audit ON scaling_policies;
+DROP FUNCTION skypanel_audit_row_change();

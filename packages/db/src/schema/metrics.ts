@@ -1,0 +1,24 @@
+import { bigint, bigserial, doublePrecision, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { at } from "./_columns.ts";
+import { applications } from "./applications.ts";
+import { instances } from "./instances.ts";
+
+// One sample per instance (or per app for router numbers) per collection tick.
+export const metricsSnapshots = pgTable("metrics_snapshots", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  appId: uuid("app_id")
+    .notNull()
+    .references(() => applications.id, { onDelete: "cascade" }),
+  instanceId: uuid("instance_id").references(() => instances.id, { onDelete: "set null" }),
+  processType: text("process_type"),
+  takenAt: at("taken_at").notNull().defaultNow(),
+  cpuPercent: doublePrecision("cpu_percent"),
+  memoryBytes: bigint("memory_bytes", { mode: "number" }),
+  netRxBytes: bigint("net_rx_bytes", { mode: "number" }),
+  netTxBytes: bigint("net_tx_bytes", { mode: "number" }),
+  requestCount: bigint("request_count", { mode: "number" }),
+  responseTimeP50Ms: doublePrecision("response_time_p50_ms"),
+  responseTimeP95Ms: doublePrecision("response_time_p95_ms"),
+});
+
+export type MetricsSnapshot = typeof metricsSnapshots.$inferSelect;

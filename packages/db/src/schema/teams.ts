@@ -1,0 +1,33 @@
+import { boolean, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { createdAt, id, updatedAt } from "./_columns.ts";
+import { users } from "./users.ts";
+
+export const TEAM_ROLES = ["owner", "admin", "member", "viewer"] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+
+export const teams = pgTable("teams", {
+  id: id(),
+  name: text("name").notNull(),
+  // A personal team is created with every user so each user can own apps alone.
+  personal: boolean("personal").notNull().default(false),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: TEAM_ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId] })],
+);
+
+export type Team = typeof teams.$inferSelect;
+export type Membership = typeof memberships.$inferSelect;
