@@ -32,3 +32,8 @@ export async function listUsers(db: Database) {
     .from(users)
     .orderBy(users.email);
 }
+
+/** Serialises first-start set-up so two racing requests cannot both create "the first" admin. */
+export async function lockUserSetup(db: Database) {
+  await db.execute(sql`select pg_advisory_xact_lock(7317002)`);
+}

@@ -1,0 +1,11 @@
+import type { Database } from "@skypanel/db";
+import type { RateLimiter } from "./auth/rate-limit.ts";
+import type { Keyring } from "./secrets/index.ts";
+
+/** What every engine area is built from; `createEngine` assembles it once. */
+export interface EngineDeps {
+  db: Database;
+  keyring: Keyring;
+  limiter: RateLimiter;
+  now: () => Date;
+}

@@ -1,0 +1,92 @@
+// Typed errors the engine throws. Each carries a `code`; the BFF maps codes to HTTP and tRPC
+// statuses in one place (apps/bff/src/errors.ts). The message is written for the user.
+
+export type ErrorCode =
+  | "BAD_REQUEST"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "TOO_MANY_REQUESTS"
+  | "PRECONDITION_FAILED";
+
+export class EngineError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra facts for clients, e.g. `retryAfterSeconds`. Never secrets. */
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends EngineError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super("BAD_REQUEST", message, details);
+  }
+}
+
+export class InvalidAppNameError extends ValidationError {}
+export class InvalidConfigKeyError extends ValidationError {}
+
+export class AppNotFoundError extends EngineError {
+  constructor(idOrName: string) {
+    super("NOT_FOUND", `No app named or with id "${idOrName}" is visible to you.`);
+  }
+}
+
+export class TeamNotFoundError extends EngineError {
+  constructor(id: string) {
+    super("NOT_FOUND", `No team with id "${id}" is visible to you.`);
+  }
+}
+
+export class UserNotFoundError extends EngineError {
+  constructor(what: string) {
+    super("NOT_FOUND", `No user ${what}.`);
+  }
+}
+
+export class AppNameTakenError extends EngineError {
+  constructor(name: string) {
+    super("CONFLICT", `The name "${name}" is already taken by another app. Choose another name.`);
+  }
+}
+
+export class EmailTakenError extends EngineError {
+  constructor(email: string) {
+    super("CONFLICT", `A user with the email "${email}" already exists.`);
+  }
+}
+
+export class InvalidCredentialsError extends EngineError {
+  constructor() {
+    super("UNAUTHORIZED", "Wrong email or password.");
+  }
+}
+
+export class NotAuthenticatedError extends EngineError {
+  constructor(message = "Log in first: this needs a session or an API token.") {
+    super("UNAUTHORIZED", message);
+  }
+}
+
+export class ForbiddenError extends EngineError {
+  constructor(message: string) {
+    super("FORBIDDEN", message);
+  }
+}
+
+export class RateLimitedError extends EngineError {
+  constructor(retryAfterSeconds: number) {
+    super("TOO_MANY_REQUESTS", `Too many attempts. Try again in ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
+  }
+}
+
+export class SetupDoneError extends EngineError {
+  constructor() {
+    super("PRECONDITION_FAILED", "This platform already has users; log in instead.");
+  }
+}

@@ -1,0 +1,8 @@
+// The platform itself. No HTTP here: the BFF and the CLI call these functions.
+export type { Actor } from "./actor.ts";
+export { APP_NAME_RULE, type AppListQuery, checkAppName, MAX_PER_PAGE } from "./apps/index.ts";
+export { type Authenticated, type ClientMeta, LOGIN_LIMITS, type LoginResult, memoryRateLimiter, SESSION_TTL_MS } from "./auth/index.ts";
+export { type AppConfig, CONFIG_KEY_RULE, type ConfigVar } from "./config-vars/index.ts";
+export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
+export * from "./errors.ts";
+export type { PublicUser } from "./users/index.ts";

@@ -1,0 +1,38 @@
+// A real engine over a fresh test database and a throwaway $SKYPANEL_HOME, for tests.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTestDatabase, type Driver, type TestDatabase } from "@skypanel/db/testing";
+import type { Actor } from "./actor.ts";
+import { createEngine, type Engine } from "./engine.ts";
+
+export { TEST_DRIVERS } from "@skypanel/db/testing";
+
+export interface TestEngine {
+  engine: Engine;
+  database: TestDatabase;
+  home: string;
+  /** Adds a user through the engine and returns them as an actor. */
+  user(email: string, options?: { isAdmin?: boolean }): Promise<Actor & { email: string }>;
+  close(): Promise<void>;
+}
+
+export async function createTestEngine(driver: Driver): Promise<TestEngine> {
+  const database = await createTestDatabase(driver);
+  const home = mkdtempSync(join(tmpdir(), "skypanel-test-"));
+  const engine = await createEngine({ db: database.db, sql: database.sql, home });
+  const root: Actor = { userId: "00000000-0000-0000-0000-000000000000", isAdmin: true };
+  return {
+    engine,
+    database,
+    home,
+    async user(email, options = {}) {
+      const u = await engine.users.create(root, { email, password: "correct horse battery", isAdmin: options.isAdmin ?? false });
+      return { userId: u.id, isAdmin: u.isAdmin, email };
+    },
+    async close() {
+      await database.drop();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
