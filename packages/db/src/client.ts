@@ -43,7 +43,9 @@ export function dbOptionsFromEnv(env: NodeJS.ProcessEnv, home: string): DbOption
 }
 
 export async function openDatabase(options: DbOptions): Promise<ControlPlaneDb> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.maxConnections ?? 10) : openPglite(options.pgliteDir ?? "memory://");
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.maxConnections ?? 10)
+    : openPglite(options.pgliteDir ?? "memory://");
 }
 
 async function openPglite(dir: string): Promise<ControlPlaneDb> {

@@ -43,9 +43,27 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
     );
     expect(tables.map((r) => r.table_name)).toEqual(
       [
-        "addons", "api_tokens", "applications", "audit_log", "build_cache", "builds", "deployments",
-        "deployments_history", "domains", "encryption_keys", "env_vars", "instances", "jobs", "memberships",
-        "metrics_snapshots", "releases", "scaling_policies", "sessions", "skypanel_migrations", "teams", "users",
+        "addons",
+        "api_tokens",
+        "applications",
+        "audit_log",
+        "build_cache",
+        "builds",
+        "deployments",
+        "deployments_history",
+        "domains",
+        "encryption_keys",
+        "env_vars",
+        "instances",
+        "jobs",
+        "memberships",
+        "metrics_snapshots",
+        "releases",
+        "scaling_policies",
+        "sessions",
+        "skypanel_migrations",
+        "teams",
+        "users",
       ].sort(),
     );
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as schema from "./schema/index.ts";
 import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from "./testing.ts";
 
-const tables = Object.values(schema).filter(
+const tables = (Object.values(schema) as unknown[]).filter(
   (v): v is PgTable => typeof v === "object" && v !== null && Symbol.for("drizzle:IsDrizzleTable") in v,
 );
 
@@ -31,8 +31,16 @@ describe.each(TEST_DRIVERS)("drizzle schema matches the migrated database on %s"
       inDb.set(r.table_name, list);
     }
     const udt: Record<string, string> = {
-      uuid: "uuid", text: "text", boolean: "bool", integer: "int4", bigint: "int8", bigserial: "int8",
-      jsonb: "jsonb", "double precision": "float8", bytea: "bytea", "timestamp with time zone": "timestamptz",
+      uuid: "uuid",
+      text: "text",
+      boolean: "bool",
+      integer: "int4",
+      bigint: "int8",
+      bigserial: "int8",
+      jsonb: "jsonb",
+      "double precision": "float8",
+      bytea: "bytea",
+      "timestamp with time zone": "timestamptz",
     };
     for (const table of tables) {
       const config = getTableConfig(table);

@@ -1,16 +1,6 @@
 import { and, asc, count, desc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client.ts";
-import {
-  type AppStatus,
-  applications,
-  deployments,
-  domains,
-  envVars,
-  instances,
-  memberships,
-  releases,
-  teams,
-} from "../schema/index.ts";
+import { type AppStatus, applications, deployments, domains, envVars, instances, memberships, releases, teams } from "../schema/index.ts";
 
 export const APP_SORT_FIELDS = ["name", "createdAt", "updatedAt"] as const;
 export type AppSortField = (typeof APP_SORT_FIELDS)[number];
@@ -47,10 +37,7 @@ export type AppRow = {
 
 /** Apps in the teams `userId` belongs to: this is the visibility rule, kept in one place. */
 function visibleTo(userId: string): SQL {
-  return inArray(
-    applications.teamId,
-    sql`(select ${memberships.teamId} from ${memberships} where ${memberships.userId} = ${userId})`,
-  );
+  return inArray(applications.teamId, sql`(select ${memberships.teamId} from ${memberships} where ${memberships.userId} = ${userId})`);
 }
 
 function escapeLike(text: string) {

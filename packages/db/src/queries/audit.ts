@@ -5,7 +5,14 @@ import { auditLog } from "../schema/index.ts";
 /** Events that are not row changes (logins, failed logins); row changes come from triggers. */
 export async function insertAuditEvent(
   db: Database,
-  values: { actorId: string | null; action: string; targetType: string; targetId?: string | null; details?: Record<string, unknown>; ip?: string | null },
+  values: {
+    actorId: string | null;
+    action: string;
+    targetType: string;
+    targetId?: string | null;
+    details?: Record<string, unknown>;
+    ip?: string | null;
+  },
 ) {
   await db.insert(auditLog).values({ ...values, details: values.details ?? {} });
 }

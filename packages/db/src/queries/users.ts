@@ -8,10 +8,7 @@ export async function countUsers(db: Database): Promise<number> {
 }
 
 export async function findUserByEmail(db: Database, email: string) {
-  const [row] = await db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.email}) = lower(${email})`);
+  const [row] = await db.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
   return row ?? null;
 }
 

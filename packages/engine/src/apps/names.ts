@@ -9,7 +9,8 @@ const APP_NAME = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 const RESERVED = new Set(["www", "api", "admin", "dashboard", "app", "apps", "git", "status", "caddy", "metrics", "skypanel"]);
 
 export function checkAppName(name: string): string {
-  if (!APP_NAME.test(name)) throw new InvalidAppNameError(`"${truncate(name)}" is not a valid app name. ${APP_NAME_RULE}`, { rule: APP_NAME_RULE });
+  if (!APP_NAME.test(name))
+    throw new InvalidAppNameError(`"${truncate(name)}" is not a valid app name. ${APP_NAME_RULE}`, { rule: APP_NAME_RULE });
   if (name.includes("--")) throw new InvalidAppNameError(`"${name}" has two dashes in a row, which DNS treats specially. ${APP_NAME_RULE}`);
   if (RESERVED.has(name)) throw new InvalidAppNameError(`"${name}" is reserved by the platform. Choose another name.`);
   return name;

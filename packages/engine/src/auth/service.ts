@@ -145,7 +145,7 @@ export function createAuth(deps: EngineDeps) {
       },
       list: (actor: Actor) => listApiTokens(db, actor.userId),
       async revoke(actor: Actor, id: string) {
-        const gone = isUuid(id) && await withActor(db, actor, (tx) => deleteApiToken(tx, actor.userId, id));
+        const gone = isUuid(id) && (await withActor(db, actor, (tx) => deleteApiToken(tx, actor.userId, id)));
         if (!gone) throw new EngineError("NOT_FOUND", `You have no API token with id "${id}".`);
       },
     },

@@ -1,2 +1,2 @@
 export { open, type Sealed, seal } from "./cipher.ts";
-export { createKey, type Keyring, KeyMissingError, openKeyring, writeCurrent } from "./keyring.ts";
+export { createKey, KeyMissingError, type Keyring, openKeyring, writeCurrent } from "./keyring.ts";

@@ -1,6 +1,5 @@
-import type { TeamRole } from "@skypanel/db";
+import type { Database, TeamRole } from "@skypanel/db";
 import { findRole } from "@skypanel/db/queries";
-import type { Database } from "@skypanel/db";
 import type { Actor } from "../actor.ts";
 import { ForbiddenError, TeamNotFoundError } from "../errors.ts";
 
