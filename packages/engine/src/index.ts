@@ -1,7 +1,16 @@
 // The platform itself. No HTTP here: the BFF and the CLI call these functions.
 export type { Actor } from "./actor.ts";
 export { APP_NAME_RULE, type AppListQuery, checkAppName, MAX_PER_PAGE } from "./apps/index.ts";
-export { type Authenticated, type ClientMeta, LOGIN_LIMITS, type LoginResult, memoryRateLimiter, SESSION_TTL_MS } from "./auth/index.ts";
+export {
+  type Authenticated,
+  type ClientMeta,
+  LOGIN_LIMITS,
+  type LoginResult,
+  memoryRateLimiter,
+  type RateLimiter,
+  SESSION_TTL_MS,
+  sameSecret,
+} from "./auth/index.ts";
 export { type AppConfig, CONFIG_KEY_RULE, type ConfigVar } from "./config-vars/index.ts";
 export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
 export * from "./errors.ts";

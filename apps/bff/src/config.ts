@@ -1,0 +1,63 @@
+// The one place the BFF reads process.env. Every setting is documented in README.md.
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+const flag = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const schema = z.object({
+  SKYPANEL_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  SKYPANEL_HOST: z.string().min(1).default("127.0.0.1"),
+  SKYPANEL_HOME: z.string().min(1).default(".skypanel"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  SKYPANEL_ADMIN_EMAIL: z.string().optional(),
+  SKYPANEL_ADMIN_PASSWORD: z.string().optional(),
+  SKYPANEL_WEB_DIST: z.string().optional(),
+  SKYPANEL_TRUST_PROXY: flag,
+  SKYPANEL_SECURE_COOKIES: flag,
+});
+
+export interface BffConfig {
+  port: number;
+  host: string;
+  home: string;
+  databaseUrl: string | undefined;
+  admin: { email: string; password: string } | null;
+  webDist: string;
+  /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
+  trustProxy: boolean;
+  /** Mark cookies Secure; on when the dashboard is served over HTTPS. */
+  secureCookies: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  if (Boolean(e.SKYPANEL_ADMIN_EMAIL) !== Boolean(e.SKYPANEL_ADMIN_PASSWORD)) {
+    throw new ConfigError("Set both SKYPANEL_ADMIN_EMAIL and SKYPANEL_ADMIN_PASSWORD, or neither.");
+  }
+  return {
+    port: e.SKYPANEL_PORT,
+    host: e.SKYPANEL_HOST,
+    home: resolve(e.SKYPANEL_HOME),
+    databaseUrl: e.DATABASE_URL,
+    admin:
+      e.SKYPANEL_ADMIN_EMAIL && e.SKYPANEL_ADMIN_PASSWORD ? { email: e.SKYPANEL_ADMIN_EMAIL, password: e.SKYPANEL_ADMIN_PASSWORD } : null,
+    webDist: resolve(e.SKYPANEL_WEB_DIST ?? fileURLToPath(new URL("../../web/dist", import.meta.url))),
+    trustProxy: e.SKYPANEL_TRUST_PROXY,
+    secureCookies: e.SKYPANEL_SECURE_COOKIES,
+  };
+}

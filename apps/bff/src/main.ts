@@ -1,0 +1,45 @@
+// The platform as one process: migrate, set up the first admin if asked, serve.
+import { serve } from "@hono/node-server";
+import { dbOptionsFromEnv, openDatabase } from "@skypanel/db";
+import { createEngine } from "@skypanel/engine";
+import { ConfigError, loadConfig } from "./config.ts";
+import { createApp } from "./server.ts";
+
+async function main() {
+  const config = loadConfig();
+  const conn = await openDatabase(dbOptionsFromEnv({ DATABASE_URL: config.databaseUrl }, config.home));
+  console.log(`[skypanel] database: ${conn.driver} at ${conn.location}`);
+  const engine = await createEngine({ db: conn.db, sql: conn.sql, home: config.home });
+
+  if (config.admin) {
+    const admin = await engine.users.createFirstAdmin(config.admin);
+    if (admin) console.log(`[skypanel] created the first admin ${admin.email}`);
+  } else if ((await engine.users.count()) === 0) {
+    console.log("[skypanel] no users yet: open the dashboard to create the first admin");
+  }
+
+  const app = createApp(engine, config);
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    console.log(`[skypanel] dashboard and API on http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${info.port}/`);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[skypanel] ${signal}: stopping`);
+    server.close(async () => {
+      await conn.close();
+      process.exit(0);
+    });
+    // Open keep-alive connections would hold close() forever.
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? `[skypanel] ${err.message}` : err);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+import { EngineError } from "@skypanel/engine";
+import { TRPCError } from "@trpc/server";
+import type { Context as HonoContext } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { describeZodError, HTTP_STATUS, isZodError } from "../errors.ts";
+
+/** The REST face's one error shape: `{ error: { code, message } }`. */
+export function errorBody(code: string, message: string, details?: Record<string, unknown>) {
+  return { error: { code, message, ...(details && Object.keys(details).length ? { details } : {}) } };
+}
+
+export function sendError(c: HonoContext, err: unknown) {
+  if (err instanceof TRPCError) {
+    const cause = err.cause;
+    let message = err.message;
+    let details: Record<string, unknown> | undefined;
+    if (isZodError(cause)) message = `Invalid input: ${describeZodError(cause)}`;
+    if (cause instanceof EngineError) {
+      message = cause.message;
+      details = cause.details;
+      if (typeof details.retryAfterSeconds === "number") c.header("Retry-After", String(details.retryAfterSeconds));
+    }
+    const status = (HTTP_STATUS[err.code] ?? 500) as ContentfulStatusCode;
+    if (status >= 500) {
+      console.error("[bff] internal error:", err.cause ?? err);
+      message = "Internal error; the server log has the details.";
+    }
+    return c.json(errorBody(err.code, message, details), status);
+  }
+  console.error("[bff] internal error:", err);
+  return c.json(errorBody("INTERNAL_SERVER_ERROR", "Internal error; the server log has the details."), 500);
+}
+
+/** Reads a JSON object body; a missing, malformed or non-object body is a clear 400. */
+export async function readJsonObject(c: HonoContext): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (!text.trim()) throw new TRPCError({ code: "BAD_REQUEST", message: "The request needs a JSON object body." });
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new TRPCError({ code: "BAD_REQUEST", message: "The request body is not valid JSON." });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: "The request body must be a JSON object." });
+  }
+  return value as Record<string, unknown>;
+}
+
+/** A whole-number query parameter, or undefined when absent. */
+export function intParam(c: HonoContext, name: string): number | undefined {
+  const raw = c.req.query(name);
+  if (raw === undefined || raw === "") return undefined;
+  if (!/^\d{1,9}$/.test(raw)) throw new TRPCError({ code: "BAD_REQUEST", message: `Query parameter ${name} must be a whole number.` });
+  return Number(raw);
+}

@@ -1,0 +1,145 @@
+// The REST face for scripts, the CLI and CI: each route calls the same tRPC procedure the
+// dashboard uses, so rules and errors are identical. Shapes here are a public contract.
+// Bodies are passed on `as never`: the procedure validates them with its zod schema.
+import type { Context as HonoContext } from "hono";
+import { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Context } from "../context.ts";
+import { appRouter } from "../routers/_app.ts";
+import { createCallerFactory } from "../trpc.ts";
+import { errorBody, intParam, readJsonObject, sendError } from "./respond.ts";
+
+const createCaller = createCallerFactory(appRouter);
+type Caller = ReturnType<typeof createCaller>;
+
+export type ContextFor = (c: HonoContext, resHeaders: Headers) => Promise<Context>;
+
+export function restRoutes(contextFor: ContextFor) {
+  const api = new Hono();
+
+  /** Runs one procedure call and answers with its result, or the error shape. */
+  function route(status: ContentfulStatusCode, call: (caller: Caller, c: HonoContext) => Promise<unknown>) {
+    return async (c: HonoContext) => {
+      const resHeaders = new Headers();
+      try {
+        const result = await call(createCaller(await contextFor(c, resHeaders)), c);
+        for (const [k, v] of resHeaders) c.header(k, v, { append: true });
+        return c.json(result as object, status);
+      } catch (err) {
+        return sendError(c, err);
+      }
+    };
+  }
+
+  const configBody = (config: { vars: { key: string; value: string | null }[] }) => ({
+    vars: Object.fromEntries(config.vars.map((v) => [v.key, v.value])),
+  });
+
+  api.post(
+    "/auth/login",
+    route(200, async (caller, c) => {
+      const { user, token } = await caller.auth.login((await readJsonObject(c)) as never);
+      return { token, user };
+    }),
+  );
+  api.post(
+    "/auth/logout",
+    route(200, (caller) => caller.auth.logout()),
+  );
+  api.get(
+    "/auth/session",
+    route(200, (caller) => caller.auth.session()),
+  );
+
+  api.get(
+    "/users",
+    route(200, async (caller) => ({ users: await caller.users.list() })),
+  );
+  api.post(
+    "/users",
+    route(201, async (caller, c) => caller.users.create((await readJsonObject(c)) as never)),
+  );
+
+  api.get(
+    "/tokens",
+    route(200, async (caller) => ({ tokens: await caller.tokens.list() })),
+  );
+  api.post(
+    "/tokens",
+    route(201, async (caller, c) => caller.tokens.create((await readJsonObject(c)) as never)),
+  );
+  api.delete(
+    "/tokens/:id",
+    route(200, (caller, c) => caller.tokens.revoke({ id: c.req.param("id") ?? "" })),
+  );
+
+  api.get(
+    "/teams",
+    route(200, async (caller) => ({ teams: await caller.teams.list() })),
+  );
+  api.post(
+    "/teams",
+    route(201, async (caller, c) => caller.teams.create((await readJsonObject(c)) as never)),
+  );
+
+  api.get(
+    "/apps",
+    route(200, async (caller, c) => {
+      const q = (name: string) => c.req.query(name) || undefined;
+      const { items, ...page } = await caller.apps.list({
+        page: intParam(c, "page"),
+        perPage: intParam(c, "perPage"),
+        search: q("search"),
+        sort: q("sort") as never,
+        order: q("order") as never,
+        teamId: q("teamId"),
+        status: q("status") as never,
+      });
+      return { apps: items, ...page };
+    }),
+  );
+  api.post(
+    "/apps",
+    route(201, async (caller, c) => caller.apps.create((await readJsonObject(c)) as never)),
+  );
+  api.get(
+    "/apps/:app",
+    route(200, (caller, c) => caller.apps.get({ app: c.req.param("app") ?? "" })),
+  );
+  api.patch(
+    "/apps/:app",
+    route(200, async (caller, c) => caller.apps.update({ ...(await readJsonObject(c)), app: c.req.param("app") ?? "" } as never)),
+  );
+  api.delete(
+    "/apps/:app",
+    route(200, (caller, c) => caller.apps.delete({ app: c.req.param("app") ?? "" })),
+  );
+
+  api.get(
+    "/apps/:app/config",
+    route(200, async (caller, c) => configBody(await caller.config.get({ app: c.req.param("app") ?? "" }))),
+  );
+  api.post(
+    "/apps/:app/config/vars",
+    route(200, async (caller, c) => {
+      const body = await readJsonObject(c);
+      return configBody(await caller.config.set({ app: c.req.param("app") ?? "", vars: body.vars as never }));
+    }),
+  );
+  api.delete(
+    "/apps/:app/config/vars/:key",
+    route(200, async (caller, c) =>
+      configBody(await caller.config.unset({ app: c.req.param("app") ?? "", keys: [c.req.param("key") ?? ""] })),
+    ),
+  );
+
+  api.get(
+    "/apps/:app/activity",
+    route(200, async (caller, c) => ({
+      activity: await caller.audit.forApp({ app: c.req.param("app") ?? "", before: intParam(c, "before"), limit: intParam(c, "limit") }),
+    })),
+  );
+
+  api.all("*", (c) => c.json(errorBody("NOT_FOUND", `No API route ${c.req.method} ${c.req.path}.`), 404));
+  return api;
+}

@@ -1,0 +1,20 @@
+import { router } from "../trpc.ts";
+import { appsRouter } from "./apps.ts";
+import { auditRouter } from "./audit.ts";
+import { authRouter } from "./auth.ts";
+import { configRouter } from "./config.ts";
+import { teamsRouter } from "./teams.ts";
+import { tokensRouter } from "./tokens.ts";
+import { usersRouter } from "./users.ts";
+
+export const appRouter = router({
+  auth: authRouter,
+  users: usersRouter,
+  tokens: tokensRouter,
+  teams: teamsRouter,
+  apps: appsRouter,
+  config: configRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;

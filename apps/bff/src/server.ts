@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { serveStatic } from "@hono/node-server/serve-static";
+import type { Engine } from "@skypanel/engine";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { Hono, type Context as HonoContext } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import type { BffConfig } from "./config.ts";
+import { createContext, type RequestFacts } from "./context.ts";
+import { errorBody } from "./rest/respond.ts";
+import { restRoutes } from "./rest/routes.ts";
+import { appRouter } from "./routers/_app.ts";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+function requestFacts(c: HonoContext, config: BffConfig): RequestFacts {
+  const headers = c.req.raw.headers;
+  let ip: string | null = null;
+  try {
+    ip = getConnInfo(c).remote.address ?? null;
+  } catch {
+    // Not behind the Node server (e.g. app.request() in tests): no socket to ask.
+  }
+  let https = new URL(c.req.url).protocol === "https:";
+  if (config.trustProxy) {
+    ip = headers.get("x-forwarded-for")?.split(",")[0]?.trim() || ip;
+    https = headers.get("x-forwarded-proto") === "https" || https;
+  }
+  return { headers, ip, https };
+}
+
+/** The whole HTTP surface: health, tRPC, REST, and the built dashboard. */
+export function createApp(engine: Engine, config: BffConfig) {
+  const app = new Hono();
+  const contextFor = (c: HonoContext, resHeaders: Headers) => createContext(engine, config, requestFacts(c, config), resHeaders);
+
+  app.use(
+    "*",
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    }),
+  );
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json(errorBody("PAYLOAD_TOO_LARGE", `A request body is at most ${MAX_BODY_BYTES / 1024} KiB.`), 413),
+    }),
+  );
+
+  app.get("/healthz", async (c) => {
+    await engine.deps.db.execute("select 1");
+    return c.json({ status: "ok" });
+  });
+
+  app.all("/api/trpc/*", (c) =>
+    fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req: c.req.raw,
+      router: appRouter,
+      createContext: ({ resHeaders }) => contextFor(c, resHeaders),
+    }),
+  );
+  app.route("/api", restRoutes(contextFor));
+
+  mountDashboard(app, config.webDist);
+  return app;
+}
+
+/** Serves the built SPA; any other GET falls back to index.html so client routes load. */
+function mountDashboard(app: Hono, dist: string) {
+  const index = join(dist, "index.html");
+  if (existsSync(dist)) {
+    app.use(
+      "/assets/*",
+      serveStatic({ root: dist, onFound: (_path, c) => c.header("Cache-Control", "public, max-age=31536000, immutable") }),
+    );
+    app.use("*", serveStatic({ root: dist }));
+  }
+  app.get("*", (c) => {
+    if (!existsSync(index)) {
+      return c.text(`The dashboard is not built (no ${index}). Run "npm run build -w @skypanel/web", or start with "npm start".`, 503);
+    }
+    c.header("Cache-Control", "no-cache");
+    return c.html(readFileSync(index, "utf8"));
+  });
+}

@@ -1,0 +1,48 @@
+import { EngineError } from "@skypanel/engine";
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import type { Context } from "./context.ts";
+import { describeZodError, isZodError, toTRPCError } from "./errors.ts";
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    let message = shape.message;
+    if (isZodError(cause)) message = `Invalid input: ${describeZodError(cause)}`;
+    // Internal failures are logged in full but shown to clients only as a generic message.
+    if (error.code === "INTERNAL_SERVER_ERROR") message = "Internal error; the server log has the details.";
+    return {
+      ...shape,
+      message,
+      data: { ...shape.data, stack: undefined, details: cause instanceof EngineError ? cause.details : undefined },
+    };
+  },
+});
+
+export const createCallerFactory = t.createCallerFactory;
+export const router = t.router;
+
+/** Every procedure passes engine errors out as the matching tRPC error. */
+const engineErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause);
+    if (mapped !== result.error.cause) throw mapped;
+    if (result.error.code === "INTERNAL_SERVER_ERROR") console.error("[bff] internal error:", result.error.cause ?? result.error);
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(engineErrors);
+
+/** Needs a session or API token; narrows ctx.auth and adds ctx.actor for the engine. */
+export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
+  if (!ctx.auth) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in first: this needs a session or an API token." });
+  if (type === "mutation" && !ctx.csrfOk) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Missing or wrong x-csrf-token header for this session; reload the page." });
+  }
+  return next({
+    ctx: { ...ctx, auth: ctx.auth, actor: { userId: ctx.auth.user.id, isAdmin: ctx.auth.user.isAdmin, ip: ctx.ip } },
+  });
+});
