@@ -1,0 +1,94 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { renderWithBackend } from "../../test/render.tsx";
+import { CONFIG_KEY_RULE, createStubBackend, stubApp } from "../../test/stubBackend.ts";
+import { EnvVarEditor } from "./EnvVarEditor.tsx";
+
+const SECRET = "postgres://user:hunter2@db/shop";
+
+function setup(role: "owner" | "viewer" = "owner") {
+  const backend = createStubBackend({ role, apps: [stubApp("web-shop")], vars: { "web-shop": { DATABASE_URL: SECRET, PORT: "5000" } } });
+  renderWithBackend(<EnvVarEditor app="web-shop" />, { fetch: backend.fetch });
+  return backend;
+}
+
+const row = async (key: string) => within(await screen.findByTestId(`env-var-${key}`));
+
+describe("EnvVarEditor (stub tRPC server behind fetch)", () => {
+  it("masks every value until Reveal is pressed for that value alone", async () => {
+    setup();
+    const db = await row("DATABASE_URL");
+    const port = await row("PORT");
+    expect(screen.queryByText(SECRET)).toBeNull();
+    expect(screen.queryByText("5000")).toBeNull();
+
+    await userEvent.click(db.getByRole("button", { name: "Reveal DATABASE_URL" }));
+    expect(db.getByTestId("env-var-value").textContent).toBe(SECRET);
+    expect(port.getByTestId("env-var-value").textContent).not.toContain("5000");
+
+    await userEvent.click(db.getByRole("button", { name: "Hide DATABASE_URL" }));
+    expect(screen.queryByText(SECRET)).toBeNull();
+  });
+
+  it("adds a var, which the server then holds and the list shows", async () => {
+    const backend = setup();
+    await row("PORT");
+    await userEvent.type(screen.getByRole("textbox", { name: "Name" }), "REDIS_URL");
+    await userEvent.type(screen.getByRole("textbox", { name: "Value" }), "redis://cache:6379");
+    await userEvent.click(screen.getByRole("button", { name: "Add" }));
+
+    const added = await row("REDIS_URL");
+    await userEvent.click(added.getByRole("button", { name: "Reveal REDIS_URL" }));
+    expect(added.getByTestId("env-var-value").textContent).toBe("redis://cache:6379");
+    expect(backend.state.vars.get("id-web-shop")?.get("REDIS_URL")?.value).toBe("redis://cache:6379");
+    expect((screen.getByRole("textbox", { name: "Name" }) as HTMLInputElement).value).toBe("");
+  });
+
+  it("shows the server's rule when a name is not a valid POSIX name", async () => {
+    setup();
+    await row("PORT");
+    await userEvent.type(screen.getByRole("textbox", { name: "Name" }), "1BAD-NAME");
+    await userEvent.click(screen.getByRole("button", { name: "Add" }));
+    expect((await screen.findByRole("alert")).textContent).toContain(CONFIG_KEY_RULE);
+  });
+
+  it("edits a value in place", async () => {
+    const backend = setup();
+    const port = await row("PORT");
+    await userEvent.click(port.getByRole("button", { name: "Edit PORT" }));
+    const input = port.getByRole("textbox", { name: "New value of PORT" });
+    await userEvent.clear(input);
+    await userEvent.type(input, "8080");
+    await userEvent.click(port.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(backend.state.vars.get("id-web-shop")?.get("PORT")?.value).toBe("8080"));
+    await waitFor(() => expect(port.queryByRole("textbox")).toBeNull());
+  });
+
+  it("removes a var only after the confirmation is accepted", async () => {
+    const backend = setup();
+    const db = await row("DATABASE_URL");
+
+    await userEvent.click(db.getByRole("button", { name: "Remove DATABASE_URL" }));
+    await userEvent.click(within(screen.getByRole("dialog", { name: "Remove DATABASE_URL?" })).getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(screen.getByTestId("env-var-DATABASE_URL")).toBeTruthy();
+    expect(backend.state.vars.get("id-web-shop")?.has("DATABASE_URL")).toBe(true);
+
+    await userEvent.click(db.getByRole("button", { name: "Remove DATABASE_URL" }));
+    await userEvent.click(within(screen.getByRole("dialog", { name: "Remove DATABASE_URL?" })).getByRole("button", { name: "Remove" }));
+    await waitFor(() => expect(screen.queryByTestId("env-var-DATABASE_URL")).toBeNull());
+    expect(backend.state.vars.get("id-web-shop")?.has("DATABASE_URL")).toBe(false);
+    expect(screen.getByTestId("env-var-PORT")).toBeTruthy();
+  });
+
+  it("gives a viewer the names but no values and no edit controls", async () => {
+    setup("viewer");
+    const db = await row("DATABASE_URL");
+    expect(db.getByTestId("env-var-value").textContent).toBe("hidden");
+    expect(db.queryByRole("button")).toBeNull();
+    expect(screen.queryByRole("form", { name: "Add a config var" })).toBeNull();
+    expect(screen.queryByRole("textbox")).toBeNull();
+    expect(screen.getByText(/Your role lets you see which config vars exist/)).toBeTruthy();
+  });
+});

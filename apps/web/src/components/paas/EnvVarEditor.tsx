@@ -1,0 +1,198 @@
+import { type FormEvent, useRef, useState } from "react";
+import { type ConfigVar, useConfig, useSetConfigVars, useUnsetConfigVars } from "../../hooks/useConfig.ts";
+import { formatDateTime } from "../../lib/format.ts";
+import { errorMessage } from "../../lib/trpc.ts";
+import { Button } from "../ui/Button.tsx";
+import { Dialog } from "../ui/Dialog.tsx";
+import { EmptyState } from "../ui/EmptyState.tsx";
+import { ErrorNotice } from "../ui/ErrorNotice.tsx";
+import { inputClass } from "../ui/Field.tsx";
+import { LoadingBlock } from "../ui/Skeleton.tsx";
+
+const MASK = "••••••••";
+
+/**
+ * An app's config vars. Values stay masked until "Reveal" is pressed for that one value.
+ * Whoever may not change config (viewers) gets no values from the server and no edit controls here.
+ */
+export function EnvVarEditor({ app }: { app: string }) {
+  const config = useConfig(app);
+  const [removing, setRemoving] = useState<string | null>(null);
+  const unset = useUnsetConfigVars(app);
+
+  if (config.isPending) return <LoadingBlock label="Loading config vars…" rows={2} />;
+  if (config.isError) return <ErrorNotice title="Config vars could not be loaded." error={config.error} onRetry={() => config.refetch()} />;
+
+  const { vars, canReveal: canEdit } = config.data;
+  return (
+    <div data-testid="env-var-editor">
+      {!canEdit && (
+        <p className="mb-3 rounded-md bg-slate-100 p-3 text-sm text-slate-700">
+          Your role lets you see which config vars exist, not their values. Ask a team member to change them.
+        </p>
+      )}
+      {vars.length === 0 ? (
+        <EmptyState title="No config vars yet." testId="env-vars-empty">
+          {canEdit && "Add one below; the app sees each as an environment variable."}
+        </EmptyState>
+      ) : (
+        <ul aria-label="Config vars" className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+          {vars.map((v) => (
+            <EnvVarRow key={v.key} app={app} item={v} canEdit={canEdit} onRemove={() => setRemoving(v.key)} />
+          ))}
+        </ul>
+      )}
+      {canEdit && <AddEnvVarForm app={app} existing={vars.map((v) => v.key)} />}
+      {removing && (
+        <Dialog title={`Remove ${removing}?`} onClose={() => setRemoving(null)} testId="confirm-remove-var">
+          <p className="text-sm text-slate-700">
+            The app stops seeing <span className="font-mono">{removing}</span> at its next release. This cannot be undone.
+          </p>
+          <div className="mt-4 flex justify-end gap-2">
+            <Button onClick={() => setRemoving(null)}>Cancel</Button>
+            <Button
+              variant="danger"
+              disabled={unset.isPending}
+              onClick={() => unset.mutate({ app, keys: [removing] }, { onSuccess: () => setRemoving(null) })}
+            >
+              {unset.isPending ? "Removing…" : "Remove"}
+            </Button>
+          </div>
+        </Dialog>
+      )}
+    </div>
+  );
+}
+
+function EnvVarRow({ app, item, canEdit, onRemove }: { app: string; item: ConfigVar; canEdit: boolean; onRemove: () => void }) {
+  const [revealed, setRevealed] = useState(false);
+  const [draft, setDraft] = useState<string | null>(null);
+  const set = useSetConfigVars(app);
+
+  function save(event: FormEvent) {
+    event.preventDefault();
+    if (draft === null) return;
+    set.mutate({ app, vars: { [item.key]: draft } }, { onSuccess: () => setDraft(null) });
+  }
+
+  return (
+    <li data-testid={`env-var-${item.key}`} className="flex flex-col gap-2 px-4 py-3 sm:flex-row sm:items-center">
+      <div className="min-w-0 sm:w-1/3">
+        <p className="break-all font-mono text-sm font-medium">{item.key}</p>
+        <p className="text-xs text-slate-600">Updated {formatDateTime(item.updatedAt)}</p>
+      </div>
+      {draft !== null ? (
+        <form onSubmit={save} className="flex flex-1 flex-col gap-2 sm:flex-row">
+          <label htmlFor={`edit-${item.key}`} className="sr-only">
+            New value of {item.key}
+          </label>
+          <input id={`edit-${item.key}`} className={`${inputClass} font-mono`} value={draft} onChange={(e) => setDraft(e.target.value)} />
+          <div className="flex gap-2">
+            <Button type="submit" variant="primary" disabled={set.isPending}>
+              Save
+            </Button>
+            <Button onClick={() => setDraft(null)}>Cancel</Button>
+          </div>
+        </form>
+      ) : (
+        <>
+          <p className="min-w-0 flex-1 break-all font-mono text-sm" data-testid="env-var-value">
+            {item.value === null ? (
+              <span className="font-sans text-slate-600">hidden</span>
+            ) : revealed ? (
+              item.value || <span className="font-sans text-slate-600">(empty)</span>
+            ) : (
+              <>
+                <span aria-hidden="true">{MASK}</span>
+                <span className="sr-only">Value hidden; press Reveal to see it.</span>
+              </>
+            )}
+          </p>
+          <div className="flex flex-wrap gap-1">
+            {item.value !== null && (
+              <Button variant="ghost" aria-label={`${revealed ? "Hide" : "Reveal"} ${item.key}`} onClick={() => setRevealed(!revealed)}>
+                {revealed ? "Hide" : "Reveal"}
+              </Button>
+            )}
+            {canEdit && (
+              <>
+                <Button variant="ghost" aria-label={`Edit ${item.key}`} onClick={() => setDraft(item.value ?? "")}>
+                  Edit
+                </Button>
+                <Button variant="ghost" className="text-red-700" aria-label={`Remove ${item.key}`} onClick={onRemove}>
+                  Remove
+                </Button>
+              </>
+            )}
+          </div>
+        </>
+      )}
+    </li>
+  );
+}
+
+function AddEnvVarForm({ app, existing }: { app: string; existing: string[] }) {
+  const [key, setKey] = useState("");
+  const [value, setValue] = useState("");
+  const keyInput = useRef<HTMLInputElement>(null);
+  const set = useSetConfigVars(app);
+  const replaces = existing.includes(key.trim());
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    set.mutate(
+      { app, vars: { [key.trim()]: value } },
+      {
+        onSuccess: () => {
+          setKey("");
+          setValue("");
+          keyInput.current?.focus();
+        },
+      },
+    );
+  }
+
+  return (
+    <form onSubmit={submit} className="mt-4 rounded-lg border border-slate-200 bg-white p-4" aria-label="Add a config var">
+      <div className="grid gap-3 sm:grid-cols-[1fr_2fr_auto] sm:items-end">
+        <div>
+          <label htmlFor="new-var-key" className="mb-1 block text-sm font-medium text-slate-800">
+            Name
+          </label>
+          <input
+            id="new-var-key"
+            ref={keyInput}
+            className={`${inputClass} font-mono`}
+            placeholder="DATABASE_URL"
+            autoComplete="off"
+            spellCheck={false}
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+          />
+        </div>
+        <div>
+          <label htmlFor="new-var-value" className="mb-1 block text-sm font-medium text-slate-800">
+            Value
+          </label>
+          <input
+            id="new-var-value"
+            className={`${inputClass} font-mono`}
+            autoComplete="off"
+            spellCheck={false}
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+          />
+        </div>
+        <Button type="submit" variant="primary" disabled={set.isPending || !key.trim()}>
+          {replaces ? "Replace" : "Add"}
+        </Button>
+      </div>
+      {replaces && <p className="mt-2 text-xs text-slate-600">{key.trim()} exists; saving replaces its value.</p>}
+      {set.isError && (
+        <p role="alert" className="mt-2 text-sm text-red-700">
+          {errorMessage(set.error)}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,61 @@
+import { Suspense } from "react";
+import { Link, NavLink, Outlet, useNavigate } from "react-router";
+import { Button } from "../components/ui/Button.tsx";
+import { LoadingBlock } from "../components/ui/Skeleton.tsx";
+import { useLogout, useSession } from "../hooks/useSession.ts";
+import { cx } from "../lib/cx.ts";
+
+const navClass = ({ isActive }: { isActive: boolean }) =>
+  cx("rounded-md px-3 py-2 text-sm font-medium", isActive ? "bg-indigo-50 text-indigo-800" : "text-slate-700 hover:bg-slate-100");
+
+export function PaasLayout() {
+  const { data: session } = useSession();
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const user = session?.user;
+
+  return (
+    <div className="min-h-screen">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2"
+      >
+        Skip to content
+      </a>
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
+          <Link to="/paas/apps" className="text-lg font-bold tracking-tight text-indigo-800">
+            SkyPanel
+          </Link>
+          <nav aria-label="Main" className="flex gap-1">
+            <NavLink to="/paas/apps" className={navClass}>
+              Apps
+            </NavLink>
+            <NavLink to="/paas/account" className={navClass}>
+              Account
+            </NavLink>
+          </nav>
+          <div className="ml-auto flex items-center gap-3">
+            {user && (
+              <span className="hidden text-sm text-slate-700 sm:inline" data-testid="current-user">
+                {user.name || user.email}
+              </span>
+            )}
+            <Button
+              variant="ghost"
+              disabled={logout.isPending}
+              onClick={() => logout.mutate(undefined, { onSettled: () => navigate("/login", { replace: true }) })}
+            >
+              Log out
+            </Button>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="mx-auto max-w-6xl px-4 py-6">
+        <Suspense fallback={<LoadingBlock label="Loading the page…" />}>
+          <Outlet />
+        </Suspense>
+      </main>
+    </div>
+  );
+}

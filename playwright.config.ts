@@ -1,0 +1,61 @@
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+// The platform under test keeps its data here; every run starts from an empty platform.
+// Workers load this file too, and must not wipe the home of the server already running.
+const home = resolve("apps/web/.skypanel-e2e");
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: Playwright sets it in its workers; it is no build input.
+if (!process.env.TEST_WORKER_INDEX) rmSync(home, { recursive: true, force: true });
+
+const PORT = 3310;
+
+export default defineConfig({
+  testDir: "apps/web/e2e",
+  testMatch: "*.e2e.ts",
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        // Debian's Chromium; Playwright's own browser download is not reachable here.
+        launchOptions: {
+          executablePath: "/usr/bin/chromium",
+          args: [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+          ],
+        },
+      },
+    },
+  ],
+  // Started the way the README starts the platform: embedded PGlite, SPA and API on one port.
+  webServer: {
+    command: "npm start",
+    cwd: resolve("."),
+    url: `http://127.0.0.1:${PORT}/healthz`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { SKYPANEL_PORT: String(PORT), SKYPANEL_HOME: home, DATABASE_URL: "" },
+  },
+});
