@@ -1,6 +1,6 @@
 // The platform as one process: migrate, set up the first admin if asked, serve.
 import { serve } from "@hono/node-server";
-import { dbOptionsFromEnv, openDatabase } from "@skypanel/db";
+import { DatabaseConnectError, dbOptionsFromEnv, MigrationError, openDatabase } from "@skypanel/db";
 import { createEngine } from "@skypanel/engine";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createApp } from "./server.ts";
@@ -32,7 +32,9 @@ async function main() {
       await conn.close();
       process.exit(0);
     });
-    // Open keep-alive connections would hold close() forever.
+    // Idle keep-alive connections would hold close() open; busy ones finish their request.
+    if ("closeIdleConnections" in server) server.closeIdleConnections();
+    // A client that never finishes its request must not hold the stop forever.
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
@@ -40,6 +42,8 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err instanceof ConfigError ? `[skypanel] ${err.message}` : err);
+  // Problems the operator can fix get one clear line; anything else, the whole stack.
+  const known = err instanceof ConfigError || err instanceof DatabaseConnectError || err instanceof MigrationError;
+  console.error(known ? `[skypanel] ${err.message}` : err);
   process.exit(1);
 });

@@ -4,8 +4,12 @@ import { dbOptionsFromEnv, openDatabase } from "./client.ts";
 import { migrateDown, migrateUp, migrationStatus } from "./migrate.ts";
 
 const [command = "up", ...rest] = process.argv.slice(2);
-const home = resolve(process.env.SKYPANEL_HOME ?? ".skypanel");
-const conn = await openDatabase(dbOptionsFromEnv(process.env, home));
+// npm runs workspace scripts in the workspace folder; INIT_CWD is where the user ran npm.
+const home = resolve(process.env.INIT_CWD ?? process.cwd(), process.env.SKYPANEL_HOME ?? ".skypanel");
+const conn = await openDatabase(dbOptionsFromEnv(process.env, home)).catch((err: Error) => {
+  console.error(`migrate ${command} failed: ${err.message}`);
+  process.exit(1);
+});
 try {
   if (command === "up") {
     const ran = await migrateUp(conn.sql);

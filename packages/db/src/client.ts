@@ -19,6 +19,10 @@ export interface SqlRunner {
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
 }
 
+export class DatabaseConnectError extends Error {
+  readonly code = "DATABASE_UNREACHABLE";
+}
+
 export interface ControlPlaneDb {
   db: Database;
   sql: SqlRunner;
@@ -83,7 +87,12 @@ async function openPostgres(url: string, max: number): Promise<ControlPlaneDb> {
     transaction: (fn) => client.begin((tx) => fn(runnerFor(tx))) as Promise<never>,
   });
   // Fail now, with the server's message, rather than at the first request.
-  await client`select 1`;
+  try {
+    await client`select 1`;
+  } catch (err) {
+    await client.end({ timeout: 1 }).catch(() => {});
+    throw new DatabaseConnectError(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`, { cause: err });
+  }
   return {
     db: drizzlePostgres(client, { schema }) as unknown as Database,
     sql: runnerFor(client),

@@ -83,7 +83,9 @@ describe.each(TEST_DRIVERS)("sessions and API tokens on %s", (driver) => {
 
   it("blocks an account from one address after five failures", async () => {
     for (let i = 0; i < 5; i++) await engine.auth.login("sam@example.com", "bad password", { ip: "10.1.1.1" }).catch(() => {});
-    await expect(engine.auth.login("sam@example.com", "correct horse battery", { ip: "10.1.1.1" })).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(engine.auth.login("sam@example.com", "correct horse battery", { ip: "10.1.1.1" })).rejects.toBeInstanceOf(
+      RateLimitedError,
+    );
     await expect(engine.auth.login("sam@example.com", "correct horse battery", { ip: "10.1.1.2" })).resolves.toMatchObject({
       user: { email: "sam@example.com" },
     });

@@ -1,0 +1,35 @@
+# Shared by up.sh and test.sh: check or install what SkyPanel needs, saying clearly what is missing.
+
+say() { printf '[skypanel] %s\n' "$*"; }
+die() { printf '[skypanel] %s\n' "$*" >&2; exit 1; }
+is_root() { [ "$(id -u)" = 0 ]; }
+
+apt_updated=""
+# apt_install PACKAGE... : installs Debian packages when run as root, else says what to install.
+apt_install() {
+  is_root || die "missing: $*; install them with: apt-get install $* (as root)"
+  command -v apt-get >/dev/null || die "missing: $*; this is not a Debian-like system, install them by hand"
+  if [ -z "$apt_updated" ]; then
+    say "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    apt_updated=1
+  fi
+  say "installing from Debian: $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+require_node() {
+  command -v node >/dev/null || die "Node.js 20.19+ is needed (Debian 12's own nodejs is 18): install it from nodejs.org or NodeSource"
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
+    || die "Node.js 20.19+ is needed; this is $(node --version)"
+  command -v npm >/dev/null || die "npm is needed (it comes with Node.js)"
+}
+
+# npm ci when node_modules is missing or older than the lockfile.
+install_node_modules() {
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "npm ci"
+    # Browsers come from Debian (chromium), never from Playwright's downloader.
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+  fi
+}

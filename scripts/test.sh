@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Every test SkyPanel has, on a fresh Debian 12 machine as root: installs what the tests need
+# (Debian's chromium, a reachable PostgreSQL), then runs lint, typecheck, the unit, db and API
+# tests on embedded PGlite and on real PostgreSQL (a fresh database per test file), and the
+# browser tests in Debian's Chromium against the platform started as the README says.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/require.sh
+started=$(date +%s)
+step() { say "── $* ($(($(date +%s) - started))s)"; }
+
+require_node
+
+step "system packages"
+[ -x /usr/bin/chromium ] || apt_install chromium
+command -v psql >/dev/null || apt_install postgresql postgresql-client
+
+step "PostgreSQL for the db tests"
+# The tests create and drop their own databases through this URL.
+if [ -z "${SKYPANEL_TEST_PG_URL:-}" ]; then
+  if psql "postgres://postgres@127.0.0.1:5432/postgres" -Atqc 'select 1' >/dev/null 2>&1; then
+    export SKYPANEL_TEST_PG_URL="postgres://postgres@127.0.0.1:5432/postgres"
+  else
+    is_root || die "no PostgreSQL reachable at 127.0.0.1:5432; set SKYPANEL_TEST_PG_URL to a server where the user may CREATE DATABASE"
+    # Start the machine's cluster if it is down, and give the tests a role of their own.
+    pg_lsclusters -h 2>/dev/null | grep -q online || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
+    runuser -u postgres -- psql -qc "DO \$\$ BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'skypanel_test') THEN
+        CREATE ROLE skypanel_test LOGIN CREATEDB PASSWORD 'skypanel_test';
+      END IF; END \$\$;" >/dev/null
+    export SKYPANEL_TEST_PG_URL="postgres://skypanel_test:skypanel_test@127.0.0.1:5432/postgres"
+  fi
+fi
+psql "$SKYPANEL_TEST_PG_URL" -Atqc 'select 1' >/dev/null || die "cannot connect to $SKYPANEL_TEST_PG_URL"
+say "PostgreSQL: ${SKYPANEL_TEST_PG_URL%%@*}@…"
+
+step "npm ci"
+install_node_modules
+
+step "lint and format (biome)"
+npx biome ci .
+
+step "typecheck"
+npx turbo run typecheck --output-logs=errors-only
+
+step "unit, db and API tests (vitest; PGlite and PostgreSQL)"
+SKYPANEL_TEST_DRIVERS=pglite,postgres npx vitest run
+
+step "browser tests (Playwright in Debian Chromium)"
+npx playwright test
+
+step "all tests passed"
