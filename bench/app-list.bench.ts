@@ -1,11 +1,11 @@
 // API latency of listing apps when the account has 1,000 of them, on PGlite and PostgreSQL.
 // /healthz (one `select 1`) in the same run is the floor: HTTP plus one database round trip.
+import { TEST_PG_ADMIN_URL as PG_ADMIN } from "@skypanel/db/testing";
 import postgres from "postgres";
 import { login, markdownTable, measure, type Row, startPlatform } from "./harness.ts";
 
 const APPS = 1000;
 const LOAD = { connections: 10, seconds: Number(process.env.BENCH_SECONDS ?? 10) };
-const PG_ADMIN = process.env.SKYPANEL_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 async function seed(url: string, token: string) {
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
