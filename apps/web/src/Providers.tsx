@@ -1,11 +1,18 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import { Provider as ReduxProvider } from "react-redux";
-import { type SkypanelClient, TRPCProvider } from "./lib/trpc.ts";
+import { errorCode, type SkypanelClient, TRPCProvider } from "./lib/trpc.ts";
 import { type AppStore, createStore } from "./store/index.ts";
 
 export function createQueryClient() {
-  return new QueryClient({
+  // A session that expires mid-visit makes calls fail with UNAUTHORIZED: ask again who is
+  // logged in, and the route guard sends the user to /login.
+  const onError = (error: unknown) => {
+    if (errorCode(error) === "UNAUTHORIZED") void queryClient.invalidateQueries({ queryKey: [["auth", "session"]] });
+  };
+  const queryClient: QueryClient = new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
     defaultOptions: {
       queries: {
         staleTime: 10_000,
@@ -14,6 +21,7 @@ export function createQueryClient() {
       },
     },
   });
+  return queryClient;
 }
 
 /** Server data (TanStack Query over tRPC) and UI state (Redux) for everything below. */

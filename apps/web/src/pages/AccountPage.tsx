@@ -1,21 +1,29 @@
+import { ApiTokens } from "../components/account/ApiTokens.tsx";
 import { useSession } from "../hooks/useSession.ts";
 
 export default function AccountPage() {
   const { data: session } = useSession();
   const user = session?.user;
   return (
-    <div className="space-y-6">
+    <div className="space-y-8">
       <h1 className="text-2xl font-semibold">Account</h1>
       {user && (
         <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 rounded-lg border border-slate-200 bg-white p-4 text-sm">
           <dt className="text-slate-600">Name</dt>
           <dd>{user.name || "—"}</dd>
           <dt className="text-slate-600">Email</dt>
-          <dd>{user.email}</dd>
+          <dd className="break-all">{user.email}</dd>
           <dt className="text-slate-600">Administrator</dt>
           <dd>{user.isAdmin ? "yes" : "no"}</dd>
         </dl>
       )}
+      <section>
+        <h2 className="text-lg font-semibold">API tokens</h2>
+        <p className="mb-3 mt-1 text-sm text-slate-600">
+          For the CLI and CI: send one as <span className="font-mono">Authorization: Bearer …</span>. A token acts as you.
+        </p>
+        <ApiTokens />
+      </section>
     </div>
   );
 }

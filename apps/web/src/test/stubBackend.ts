@@ -27,9 +27,12 @@ export interface StubApp {
 }
 
 export interface StubState {
+  /** False plays a session that has expired or was never started. */
+  loggedIn: boolean;
   role: Role;
   apps: StubApp[];
   vars: Map<string, Map<string, { value: string; updatedAt: Date }>>;
+  tokens: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null }[];
   /** Every procedure called, in order, with its input: tests assert what the UI asked for. */
   calls: { path: string; input: unknown }[];
 }
@@ -54,7 +57,14 @@ export function stubApp(name: string, extra: Partial<StubApp> = {}): StubApp {
 }
 
 export function createStubBackend(init: { role?: Role; apps?: StubApp[]; vars?: Record<string, Record<string, string>> } = {}) {
-  const state: StubState = { role: init.role ?? "owner", apps: [...(init.apps ?? [])], vars: new Map(), calls: [] };
+  const state: StubState = {
+    loggedIn: true,
+    role: init.role ?? "owner",
+    apps: [...(init.apps ?? [])],
+    vars: new Map(),
+    tokens: [],
+    calls: [],
+  };
   for (const [appName, vars] of Object.entries(init.vars ?? {})) {
     const app = state.apps.find((a) => a.name === appName);
     if (!app) throw new Error(`stub: no app ${appName}`);
@@ -64,6 +74,7 @@ export function createStubBackend(init: { role?: Role; apps?: StubApp[]; vars?: 
   const t = initTRPC.context<{ csrf: string | null }>().create({ transformer: superjson });
   const proc = t.procedure.use(async ({ path, type, ctx, getRawInput, next }) => {
     state.calls.push({ path, input: await getRawInput() });
+    if (!state.loggedIn && path !== "auth.session") throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in first." });
     if (type === "mutation" && ctx.csrf !== TEST_CSRF) throw new TRPCError({ code: "FORBIDDEN", message: "Missing CSRF token." });
     return next();
   });
@@ -92,8 +103,8 @@ export function createStubBackend(init: { role?: Role; apps?: StubApp[]; vars?: 
     auth: t.router({
       session: proc.query(() => ({
         needsSetup: false,
-        user: { id: "user-1", email: "ada@example.com", name: "Ada", isAdmin: true },
-        csrfToken: TEST_CSRF,
+        user: state.loggedIn ? { id: "user-1", email: "ada@example.com", name: "Ada", isAdmin: true } : null,
+        csrfToken: state.loggedIn ? TEST_CSRF : null,
       })),
     }),
     teams: t.router({
@@ -168,6 +179,25 @@ export function createStubBackend(init: { role?: Role; apps?: StubApp[]; vars?: 
         const app = find(input.app);
         for (const key of input.keys) state.vars.get(app.id)?.delete(key);
         return config(app.id);
+      }),
+    }),
+    tokens: t.router({
+      list: proc.query(() => state.tokens),
+      create: proc.input(input<{ name: string; expiresInDays?: number | null }>()).mutation(({ input }) => {
+        const token = {
+          id: `tok-${state.tokens.length + 1}`,
+          name: input.name,
+          prefix: "spt_abcd",
+          createdAt: new Date(),
+          lastUsedAt: null,
+          expiresAt: null,
+        };
+        state.tokens.unshift(token);
+        return { ...token, token: `spt_abcd-secret-${token.id}` };
+      }),
+      revoke: proc.input(input<{ id: string }>()).mutation(({ input }) => {
+        state.tokens = state.tokens.filter((t) => t.id !== input.id);
+        return { id: input.id };
       }),
     }),
     audit: t.router({

@@ -25,7 +25,7 @@ const TABS = [
 
 const tabClass = ({ isActive }: { isActive: boolean }) =>
   cx(
-    "whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium",
+    "block whitespace-nowrap border-b-2 px-2 py-2 text-sm font-medium sm:px-3",
     isActive ? "border-indigo-700 text-indigo-800" : "border-transparent text-slate-700 hover:border-slate-300 hover:text-slate-900",
   );
 
