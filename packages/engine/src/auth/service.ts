@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import {
   deleteApiToken,
+  deleteExpiredSessions,
   deleteSessionByHash,
   findLiveApiToken,
   findLiveSession,
@@ -52,6 +53,8 @@ export function createAuth(deps: EngineDeps) {
   const { db, limiter, now } = deps;
 
   async function startSession(user: PublicUser, meta: ClientMeta): Promise<LoginResult> {
+    // Expired sessions are swept here, where new ones are made, so the table stays small.
+    await deleteExpiredSessions(db, now());
     const token = newToken(SESSION_TOKEN_PREFIX);
     const csrfToken = randomBytes(24).toString("base64url");
     const expiresAt = new Date(now().getTime() + SESSION_TTL_MS);
