@@ -41,7 +41,7 @@ export function ApiTokens() {
                 <p>{t.lastUsedAt ? `Last used ${formatRelative(t.lastUsedAt)}` : "Never used"}</p>
                 <p>{t.expiresAt ? `Expires ${formatDateTime(t.expiresAt)}` : "Does not expire"}</p>
               </div>
-              <Button variant="ghost" className="text-red-700" aria-label={`Revoke ${t.name}`} onClick={() => setRevoking(t)}>
+              <Button variant="dangerGhost" aria-label={`Revoke ${t.name}`} onClick={() => setRevoking(t)}>
                 Revoke
               </Button>
             </li>

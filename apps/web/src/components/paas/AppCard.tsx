@@ -31,8 +31,8 @@ export function AppCard({ app, onDelete }: { app: AppSummary; onDelete?: (app: A
         </dd>
       </dl>
       {onDelete && (
-        <div className="mt-3 flex justify-end border-t border-slate-100 pt-3">
-          <Button variant="ghost" className="text-red-700" aria-label={`Delete ${app.name}`} onClick={() => onDelete(app)}>
+        <div className="mt-2 flex justify-end border-t border-slate-100 pt-2">
+          <Button variant="dangerGhost" aria-label={`Delete ${app.name}`} onClick={() => onDelete(app)}>
             Delete
           </Button>
         </div>

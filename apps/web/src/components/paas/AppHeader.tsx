@@ -26,7 +26,7 @@ export function AppHeader({ app }: { app: AppDetail }) {
         <StatusBadge status={app.status} />
         <div className="ml-auto flex gap-2">
           {can.delete(app.role) && (
-            <Button variant="ghost" className="text-red-700" onClick={() => setDeleting(true)}>
+            <Button variant="dangerGhost" onClick={() => setDeleting(true)}>
               Delete app
             </Button>
           )}

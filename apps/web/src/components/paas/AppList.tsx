@@ -188,7 +188,7 @@ export function AppList() {
             </label>
             <select
               id="app-per-page"
-              className={`${inputClass} w-auto`}
+              className={inputClass.replace("w-full", "w-auto")}
               value={filters.perPage}
               onChange={(e) => dispatch(setAppListFilters({ perPage: Number(e.target.value) }))}
             >

@@ -119,7 +119,7 @@ function EnvVarRow({ app, item, canEdit, onRemove }: { app: string; item: Config
                 <Button variant="ghost" aria-label={`Edit ${item.key}`} onClick={() => setDraft(item.value ?? "")}>
                   Edit
                 </Button>
-                <Button variant="ghost" className="text-red-700" aria-label={`Remove ${item.key}`} onClick={onRemove}>
+                <Button variant="dangerGhost" aria-label={`Remove ${item.key}`} onClick={onRemove}>
                   Remove
                 </Button>
               </>

@@ -24,7 +24,7 @@ export function Field({
         id={id}
         aria-invalid={error ? true : undefined}
         aria-describedby={cx(hintId, errorId) || undefined}
-        className={cx(inputClass, error ? "border-red-600" : undefined)}
+        className={error ? inputClass.replace("border-slate-300", "border-red-600") : inputClass}
         {...input}
       />
       {hint && (
