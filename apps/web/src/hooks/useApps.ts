@@ -52,8 +52,8 @@ export function useDeleteApp() {
     trpc.apps.delete.mutationOptions({
       onSuccess: async (deleted) => {
         toast.success(`Deleted ${deleted.name}.`);
-        queryClient.removeQueries({ queryKey: trpc.apps.get.queryKey({ app: deleted.id }) });
-        queryClient.removeQueries({ queryKey: trpc.apps.get.queryKey({ app: deleted.name }) });
+        // Its page may be cached under its id and its name; dropping every app page is simplest.
+        queryClient.removeQueries({ queryKey: trpc.apps.get.queryKey() });
         await queryClient.invalidateQueries({ queryKey: trpc.apps.list.queryKey() });
       },
       onError: (error) => toast.error(errorMessage(error)),

@@ -11,14 +11,15 @@ export function useConfig(idOrName: string) {
 }
 
 /** set and unset answer with the whole new config, which replaces the cached one at once. */
-function useConfigMutationCallbacks(idOrName: string) {
+function useConfigChange(idOrName: string) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
-  return {
-    async onSuccess(config: AppConfig) {
+  return <Input>(describe: (input: Input) => string) => ({
+    async onSuccess(config: AppConfig, input: Input) {
+      toast.success(describe(input));
       queryClient.setQueryData(trpc.config.get.queryKey({ app: idOrName }), config);
-      // The overview shows the var count and the activity list shows the change.
+      // The overview shows the var count, and the activity list shows the change.
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: trpc.apps.get.queryKey() }),
         queryClient.invalidateQueries({ queryKey: trpc.audit.pathKey() }),
@@ -27,34 +28,19 @@ function useConfigMutationCallbacks(idOrName: string) {
     onError(error: unknown) {
       toast.error(errorMessage(error));
     },
-    toast,
-  };
+  });
 }
 
 export function useSetConfigVars(idOrName: string) {
   const trpc = useTRPC();
-  const { toast, ...callbacks } = useConfigMutationCallbacks(idOrName);
+  const change = useConfigChange(idOrName);
   return useMutation(
-    trpc.config.set.mutationOptions({
-      ...callbacks,
-      onSuccess: async (config, input) => {
-        toast.success(`Saved ${Object.keys(input.vars).join(", ")}.`);
-        await callbacks.onSuccess(config);
-      },
-    }),
+    trpc.config.set.mutationOptions(change((input: { vars: Record<string, string> }) => `Saved ${Object.keys(input.vars).join(", ")}.`)),
   );
 }
 
 export function useUnsetConfigVars(idOrName: string) {
   const trpc = useTRPC();
-  const { toast, ...callbacks } = useConfigMutationCallbacks(idOrName);
-  return useMutation(
-    trpc.config.unset.mutationOptions({
-      ...callbacks,
-      onSuccess: async (config, input) => {
-        toast.success(`Removed ${input.keys.join(", ")}.`);
-        await callbacks.onSuccess(config);
-      },
-    }),
-  );
+  const change = useConfigChange(idOrName);
+  return useMutation(trpc.config.unset.mutationOptions(change((input: { keys: string[] }) => `Removed ${input.keys.join(", ")}.`)));
 }

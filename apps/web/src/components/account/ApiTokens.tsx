@@ -6,7 +6,7 @@ import { Button } from "../ui/Button.tsx";
 import { Dialog } from "../ui/Dialog.tsx";
 import { EmptyState } from "../ui/EmptyState.tsx";
 import { ErrorNotice } from "../ui/ErrorNotice.tsx";
-import { Field, inputClass } from "../ui/Field.tsx";
+import { Field, SelectField } from "../ui/Field.tsx";
 import { LoadingBlock } from "../ui/Skeleton.tsx";
 
 type ApiToken = RouterOutputs["tokens"]["list"][number];
@@ -84,17 +84,12 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedToken) => vo
       className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-[2fr_1fr_auto] sm:items-end"
     >
       <Field label="Token name" placeholder="laptop CLI" value={name} onChange={(e) => setName(e.target.value)} />
-      <div>
-        <label htmlFor="token-expiry" className="mb-1 block text-sm font-medium text-slate-800">
-          Expires
-        </label>
-        <select id="token-expiry" className={inputClass} value={days} onChange={(e) => setDays(e.target.value)}>
-          <option value="30">in 30 days</option>
-          <option value="90">in 90 days</option>
-          <option value="365">in a year</option>
-          <option value="">never</option>
-        </select>
-      </div>
+      <SelectField label="Expires" value={days} onChange={(e) => setDays(e.target.value)}>
+        <option value="30">in 30 days</option>
+        <option value="90">in 90 days</option>
+        <option value="365">in a year</option>
+        <option value="">never</option>
+      </SelectField>
       <Button type="submit" variant="primary" disabled={!name.trim() || create.isPending}>
         Create token
       </Button>

@@ -15,7 +15,7 @@ import { Button } from "../ui/Button.tsx";
 import { Dialog } from "../ui/Dialog.tsx";
 import { EmptyState } from "../ui/EmptyState.tsx";
 import { ErrorNotice } from "../ui/ErrorNotice.tsx";
-import { inputClass } from "../ui/Field.tsx";
+import { inputClass, SelectField } from "../ui/Field.tsx";
 import { LoadingBlock } from "../ui/Skeleton.tsx";
 import { AppCard } from "./AppCard.tsx";
 import { ConfirmDeleteApp } from "./ConfirmDeleteApp.tsx";
@@ -74,63 +74,46 @@ export function AppList() {
             onChange={(e) => setSearch(e.target.value)}
           />
         </div>
-        <div>
-          <label htmlFor="app-sort" className="mb-1 block text-sm font-medium text-slate-800">
-            Sort by
-          </label>
-          <select
-            id="app-sort"
-            className={inputClass}
-            value={`${filters.sort}:${filters.order}`}
-            onChange={(e) => {
-              const [sort, order] = e.target.value.split(":") as [AppSort, SortOrder];
-              dispatch(setAppListFilters({ sort, order }));
-            }}
+        <SelectField
+          label="Sort by"
+          value={`${filters.sort}:${filters.order}`}
+          onChange={(e) => {
+            const [sort, order] = e.target.value.split(":") as [AppSort, SortOrder];
+            dispatch(setAppListFilters({ sort, order }));
+          }}
+        >
+          <option value="updatedAt:desc">Recently updated</option>
+          <option value="createdAt:desc">Newest first</option>
+          <option value="createdAt:asc">Oldest first</option>
+          <option value="name:asc">Name, A to Z</option>
+          <option value="name:desc">Name, Z to A</option>
+        </SelectField>
+        <SelectField
+          label="Status"
+          value={filters.status}
+          onChange={(e) => dispatch(setAppListFilters({ status: e.target.value as AppStatus | "" }))}
+        >
+          <option value="">Any status</option>
+          {APP_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </SelectField>
+        {teams.data && teams.data.length > 1 && (
+          <SelectField
+            label="Team"
+            className="col-span-2 sm:col-span-1"
+            value={filters.teamId}
+            onChange={(e) => dispatch(setAppListFilters({ teamId: e.target.value }))}
           >
-            <option value="updatedAt:desc">Recently updated</option>
-            <option value="createdAt:desc">Newest first</option>
-            <option value="createdAt:asc">Oldest first</option>
-            <option value="name:asc">Name, A to Z</option>
-            <option value="name:desc">Name, Z to A</option>
-          </select>
-        </div>
-        <div>
-          <label htmlFor="app-status" className="mb-1 block text-sm font-medium text-slate-800">
-            Status
-          </label>
-          <select
-            id="app-status"
-            className={inputClass}
-            value={filters.status}
-            onChange={(e) => dispatch(setAppListFilters({ status: e.target.value as AppStatus | "" }))}
-          >
-            <option value="">Any status</option>
-            {APP_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
+            <option value="">All teams</option>
+            {teams.data.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
               </option>
             ))}
-          </select>
-        </div>
-        {teams.data && teams.data.length > 1 && (
-          <div className="col-span-2 sm:col-span-1">
-            <label htmlFor="app-team" className="mb-1 block text-sm font-medium text-slate-800">
-              Team
-            </label>
-            <select
-              id="app-team"
-              className={inputClass}
-              value={filters.teamId}
-              onChange={(e) => dispatch(setAppListFilters({ teamId: e.target.value }))}
-            >
-              <option value="">All teams</option>
-              {teams.data.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          </SelectField>
         )}
       </search>
 

@@ -3,7 +3,7 @@ import { useCreateApp, useTeams } from "../../hooks/useApps.ts";
 import { errorMessage } from "../../lib/trpc.ts";
 import { Button } from "../ui/Button.tsx";
 import { Dialog } from "../ui/Dialog.tsx";
-import { Field, inputClass } from "../ui/Field.tsx";
+import { Field, SelectField } from "../ui/Field.tsx";
 import type { AppSummary } from "./types.ts";
 
 const NAME_HINT = "3 to 30 characters: lowercase letters, digits and dashes, starting with a letter.";
@@ -45,21 +45,16 @@ export function CreateAppDialog({ onClose, onCreated }: { onClose: () => void; o
         />
         <Field label="Description (optional)" name="description" value={description} onChange={(e) => setDescription(e.target.value)} />
         {writableTeams.length > 1 && (
-          <div>
-            <label htmlFor="create-app-team" className="mb-1 block text-sm font-medium text-slate-800">
-              Team
-            </label>
-            <select id="create-app-team" className={inputClass} value={teamId} onChange={(e) => setTeamId(e.target.value)}>
-              <option value="">Personal</option>
-              {writableTeams
-                .filter((t) => !t.personal)
-                .map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name}
-                  </option>
-                ))}
-            </select>
-          </div>
+          <SelectField label="Team" value={teamId} onChange={(e) => setTeamId(e.target.value)}>
+            <option value="">Personal</option>
+            {writableTeams
+              .filter((t) => !t.personal)
+              .map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
+          </SelectField>
         )}
         <div className="flex flex-wrap justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>

@@ -1,4 +1,4 @@
-import { type InputHTMLAttributes, type ReactNode, useId } from "react";
+import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from "react";
 import { cx } from "../../lib/cx.ts";
 
 export const inputClass =
@@ -37,6 +37,19 @@ export function Field({
           {error}
         </p>
       )}
+    </div>
+  );
+}
+
+/** A labelled select. */
+export function SelectField({ label, className, ...select }: SelectHTMLAttributes<HTMLSelectElement> & { label: ReactNode }) {
+  const id = useId();
+  return (
+    <div className={className}>
+      <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <select id={id} className={inputClass} {...select} />
     </div>
   );
 }
