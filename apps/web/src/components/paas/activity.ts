@@ -10,20 +10,21 @@ const VERB: Record<string, string> = { insert: "added", update: "changed", delet
 
 export function describeActivity(action: string, details: unknown): string {
   const [table = action, op = ""] = action.split(".");
-  const d = (details ?? {}) as AuditDetails;
-  const row = d.row ?? {};
+  const { row = {}, changed = [] } = (details ?? {}) as AuditDetails;
   const field = (name: string) => (typeof row[name] === "string" || typeof row[name] === "number" ? String(row[name]) : "");
-  const changed = d.changed?.length ? ` (${d.changed.join(", ")})` : "";
+  const verb = VERB[op] ?? op;
+  const sentence = (...words: string[]) => words.filter(Boolean).join(" ");
+  const which = changed.length ? `(${changed.join(", ")})` : "";
   switch (table) {
     case "applications":
-      return op === "insert" ? "App created" : op === "delete" ? "App deleted" : `App settings changed${changed}`;
+      return op === "insert" ? "App created" : op === "delete" ? "App deleted" : sentence("App settings changed", which);
     case "env_vars":
-      return `Config var ${field("key")} ${op === "insert" ? "set" : (VERB[op] ?? op)}`.replace("  ", " ");
+      return sentence("Config var", field("key"), op === "insert" ? "set" : verb);
     case "releases":
-      return `Release ${field("version") ? `v${field("version")} ` : ""}${VERB[op] ?? op}`;
+      return sentence("Release", field("version") && `v${field("version")}`, verb);
     case "domains":
-      return `Domain ${field("hostname")} ${VERB[op] ?? op}`.replace("  ", " ");
+      return sentence("Domain", field("hostname"), verb);
     default:
-      return `${table.replaceAll("_", " ")} ${VERB[op] ?? op}${changed}`.trim();
+      return sentence(table.replaceAll("_", " "), verb, which);
   }
 }

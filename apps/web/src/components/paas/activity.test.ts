@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { describeActivity } from "./activity.ts";
+
+describe("describeActivity", () => {
+  it("names the config var, release or change that an audit row records", () => {
+    expect(describeActivity("env_vars.insert", { row: { key: "PORT" } })).toBe("Config var PORT set");
+    expect(describeActivity("env_vars.delete", { row: { key: "PORT" } })).toBe("Config var PORT removed");
+    expect(describeActivity("applications.update", { changed: ["description", "name"], row: {} })).toBe(
+      "App settings changed (description, name)",
+    );
+    expect(describeActivity("releases.insert", { row: { version: 3 } })).toBe("Release v3 added");
+    expect(describeActivity("addons.delete", null)).toBe("addons removed");
+  });
+});
