@@ -27,9 +27,9 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
     await t?.drop();
   });
 
-  it("applies 0001–0004 in order, once", async () => {
+  it("applies every migration in order, once", async () => {
     t = await createTestDatabase(driver, { migrate: false });
-    expect(await migrateUp(t.sql)).toEqual([1, 2, 3, 4]);
+    expect(await migrateUp(t.sql)).toEqual([1, 2, 3, 4, 5]);
     expect(await migrateUp(t.sql)).toEqual([]);
     const status = await migrationStatus(t.sql);
     expect(status.map((s) => [s.name, s.applied])).toEqual([
@@ -37,6 +37,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
       ["0002_indexes_and_constraints", true],
       ["0003_encryption_support", true],
       ["0004_audit_triggers", true],
+      ["0005_build_pipeline", true],
     ]);
     const tables = await t.sql.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
@@ -85,7 +86,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
       expect(await schemaSnapshot(t.sql)).toEqual(before[n]);
     }
     // And back up again from nothing, as on a fresh machine.
-    expect(await migrateUp(t.sql, all)).toEqual([1, 2, 3, 4]);
+    expect(await migrateUp(t.sql, all)).toEqual([1, 2, 3, 4, 5]);
     expect(await schemaSnapshot(t.sql)).toEqual(before[all.length]);
   });
 
@@ -99,7 +100,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
     t = await createTestDatabase(driver);
     const broken = [
       ...loadMigrations(),
-      { version: 5, name: "0005_broken", up: "CREATE TABLE half_done (id int); SELECT no_such_fn();", down: "", checksum: "x" },
+      { version: 6, name: "0006_broken", up: "CREATE TABLE half_done (id int); SELECT no_such_fn();", down: "", checksum: "x" },
     ];
     await expect(migrateUp(t.sql, broken)).rejects.toBeInstanceOf(MigrationError);
     const rows = await t.sql.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'");

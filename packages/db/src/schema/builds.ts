@@ -1,6 +1,7 @@
 import { bigint, boolean, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { at, createdAt, id } from "./_columns.ts";
 import { applications } from "./applications.ts";
+import { jobs } from "./jobs.ts";
 import { users } from "./users.ts";
 
 export const BUILD_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
@@ -26,7 +27,33 @@ export const builds = pgTable("builds", {
   createdAt: createdAt(),
   startedAt: at("started_at"),
   finishedAt: at("finished_at"),
+  // 0005: the pipeline's record.
+  source: jsonb("source").$type<BuildSource>().notNull().default({}),
+  stages: jsonb("stages").$type<BuildStage[]>().notNull().default([]),
+  toolchainId: text("toolchain_id"),
+  cacheKey: text("cache_key"),
+  durationMs: integer("duration_ms"),
+  cancelRequestedAt: at("cancel_requested_at"),
+  jobId: uuid("job_id").references(() => jobs.id, { onDelete: "set null" }),
 });
+
+/** Where a build's source came from, as the user gave it (never credentials). */
+export type BuildSource =
+  | { type: "git"; url: string; ref: string | null }
+  | { type: "archive"; filename: string; bytes: number }
+  | { type: "push"; ref: string; sha: string }
+  | Record<string, never>;
+
+export const BUILD_STAGE_NAMES = ["fetch", "detect", "dependencies", "build", "tests", "artifact", "optimise"] as const;
+export type BuildStageName = (typeof BUILD_STAGE_NAMES)[number];
+export interface BuildStage {
+  name: BuildStageName;
+  status: "pending" | "running" | "succeeded" | "failed" | "skipped" | "cancelled";
+  startedAt: string | null;
+  durationMs: number | null;
+  /** One line for the user: "cache hit", "3 packages removed (1.2 MB)", … */
+  detail: string | null;
+}
 
 export const buildCache = pgTable("build_cache", {
   id: id(),
@@ -38,6 +65,10 @@ export const buildCache = pgTable("build_cache", {
   hits: integer("hits").notNull().default(0),
   createdAt: createdAt(),
   lastUsedAt: at("last_used_at").notNull().defaultNow(),
+  kind: text("kind").notNull().default("deps"),
+  stack: text("stack"),
+  narHash: text("nar_hash"),
+  remoteKey: text("remote_key"),
 });
 
 export type Build = typeof builds.$inferSelect;
