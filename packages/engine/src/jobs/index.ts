@@ -1,0 +1,1 @@
+export { createJobQueue, JobCancelledError, type JobHandler, type JobHandlerSpec, type JobQueue, JobTimedOutError } from "./queue.ts";
