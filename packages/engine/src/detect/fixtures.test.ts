@@ -1,0 +1,329 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { type BuildPlan, detectBuildPlan } from "./index.ts";
+import { FIXTURES } from "./test-sources.ts";
+
+type Expected = Omit<BuildPlan, "reasons" | "dockerfile" | "warnings"> & {
+  warnings: RegExp[];
+  /** What the version reason must say (where the version came from). */
+  versionFrom: RegExp;
+  /** What the start reason must say (why this command). */
+  startFrom: RegExp;
+};
+
+const plain = { framework: null, test: null, release: null, port: 5000, warnings: [] as RegExp[] };
+const noLock = (lock: string) => new RegExp(`No ${lock.replace(".", "\\.")}: installs are not reproducible`);
+
+const EXPECTED: Record<string, Expected> = {
+  "node-npm-express": {
+    ...plain,
+    stack: "nodejs",
+    framework: "express",
+    versions: { node: "20.x" },
+    packageManager: "npm",
+    lockfiles: ["package.json", "package-lock.json"],
+    install: "npm ci",
+    build: null,
+    processes: { web: "npm start" },
+    versionFrom: /Node\.js 20\.x from engines\.node in package\.json/,
+    startFrom: /npm start: package\.json has a start script/,
+  },
+  "node-yarn": {
+    ...plain,
+    stack: "nodejs",
+    versions: { node: "20.19.0" },
+    packageManager: "yarn",
+    lockfiles: ["package.json", "yarn.lock"],
+    install: "yarn install --frozen-lockfile",
+    build: null,
+    processes: { web: "node index.js" },
+    versionFrom: /from \.nvmrc/,
+    startFrom: /no start script; package\.json's main/,
+  },
+  "node-pnpm": {
+    ...plain,
+    stack: "nodejs",
+    versions: { node: "20" },
+    packageManager: "pnpm",
+    lockfiles: ["package.json", "pnpm-lock.yaml"],
+    install: "pnpm install --frozen-lockfile",
+    build: null,
+    processes: { web: "node server.js" },
+    versionFrom: /Node\.js 20 from \.node-version/,
+    startFrom: /no start script or main; server\.js exists/,
+  },
+  "node-typescript": {
+    ...plain,
+    stack: "nodejs",
+    versions: { node: ">=20" },
+    packageManager: "npm",
+    lockfiles: ["package.json", "package-lock.json"],
+    install: "npm ci",
+    build: "npm run build",
+    processes: { web: "npm start" },
+    versionFrom: /engines\.node/,
+    startFrom: /start script/,
+  },
+  "node-nextjs": {
+    ...plain,
+    stack: "nodejs",
+    framework: "nextjs",
+    versions: { node: ">=20.9" },
+    packageManager: "npm",
+    lockfiles: ["package.json", "package-lock.json"],
+    install: "npm ci",
+    build: "npm run build",
+    processes: { web: "next start -p $PORT" },
+    versionFrom: /engines\.node/,
+    startFrom: /Next\.js app without a start script/,
+  },
+  "node-nestjs": {
+    ...plain,
+    stack: "nodejs",
+    framework: "nestjs",
+    versions: { node: "20" },
+    packageManager: "npm",
+    lockfiles: ["package.json", "package-lock.json"],
+    install: "npm ci",
+    build: "npm run build",
+    processes: { web: "node dist/main" },
+    versionFrom: /Node\.js 20 from the platform default/,
+    startFrom: /Nest CLI, a development tool/,
+  },
+  "procfile-web-worker": {
+    ...plain,
+    stack: "nodejs",
+    versions: { node: "20" },
+    packageManager: "npm",
+    lockfiles: ["package.json", "package-lock.json"],
+    install: "npm ci",
+    build: null,
+    processes: { web: "node web.js", worker: "node worker.js --interval 5000" },
+    release: "node release.js",
+    versionFrom: /platform default/,
+    startFrom: /web from the Procfile: node web\.js \(instead of the default npm start\)/,
+  },
+  "dockerfile-node": {
+    ...plain,
+    stack: "docker",
+    versions: { node: "20" },
+    packageManager: "none",
+    lockfiles: ["Dockerfile"],
+    install: null,
+    build: null,
+    processes: { web: "node server.js" },
+    port: 8080,
+    warnings: [/^package\.json \(Node\.js\) ignored: this app builds as Dockerfile/],
+    versionFrom: /node 20 from the final stage's base image node:20-slim/,
+    startFrom: /web runs the Dockerfile's CMD: node server\.js/,
+  },
+  "python-flask": {
+    ...plain,
+    stack: "python",
+    framework: "flask",
+    versions: { python: "3.11" },
+    packageManager: "pip",
+    lockfiles: ["requirements.txt"],
+    install: "pip install -r requirements.txt",
+    build: null,
+    processes: { web: "gunicorn app:app --bind 0.0.0.0:$PORT" },
+    versionFrom: /Python 3\.11 from \.python-version/,
+    startFrom: /app\.py creates the Flask app app/,
+  },
+  "python-fastapi": {
+    ...plain,
+    stack: "python",
+    framework: "fastapi",
+    versions: { python: "3.11" },
+    packageManager: "pip",
+    lockfiles: ["pyproject.toml"],
+    install: "pip install .",
+    build: null,
+    processes: { web: "uvicorn main:app --host 0.0.0.0 --port $PORT" },
+    warnings: [/dependencies are ranges and there is no lockfile/],
+    versionFrom: /Python 3\.11 from the platform default/,
+    startFrom: /main\.py creates the FastAPI app app/,
+  },
+  "python-django": {
+    ...plain,
+    stack: "python",
+    framework: "django",
+    versions: { python: "3.11.4" },
+    packageManager: "poetry",
+    lockfiles: ["pyproject.toml"],
+    install: "poetry install --only main --no-root --no-interaction",
+    build: "python manage.py collectstatic --noinput",
+    processes: { web: "gunicorn mysite.wsgi --bind 0.0.0.0:$PORT" },
+    warnings: [noLock("poetry.lock")],
+    versionFrom: /Python 3\.11\.4 from runtime\.txt/,
+    startFrom: /the Django project mysite/,
+  },
+  "python-pipenv": {
+    ...plain,
+    stack: "python",
+    framework: "flask",
+    versions: { python: "3.11" },
+    packageManager: "pipenv",
+    lockfiles: ["Pipfile"],
+    install: "pipenv install --skip-lock",
+    build: null,
+    processes: { web: "gunicorn wsgi:application --bind 0.0.0.0:$PORT" },
+    warnings: [noLock("Pipfile.lock")],
+    versionFrom: /Python 3\.11 from Pipfile's \[requires\]/,
+    startFrom: /wsgi\.py creates the Flask app application/,
+  },
+  "ruby-rails": {
+    ...plain,
+    stack: "ruby",
+    framework: "rails",
+    versions: { ruby: "3.1.2" },
+    packageManager: "bundler",
+    lockfiles: ["Gemfile"],
+    install: "BUNDLE_WITHOUT=development:test bundle install",
+    build: "bundle exec rails assets:precompile",
+    processes: { web: "bundle exec rails server -b 0.0.0.0 -p $PORT" },
+    warnings: [noLock("Gemfile.lock")],
+    versionFrom: /Ruby 3\.1\.2 from \.ruby-version/,
+    startFrom: /the Rails server/,
+  },
+  "ruby-sinatra": {
+    ...plain,
+    stack: "ruby",
+    framework: "sinatra",
+    versions: { ruby: "3.1.2" },
+    packageManager: "bundler",
+    lockfiles: ["Gemfile", "Gemfile.lock"],
+    install: "BUNDLE_DEPLOYMENT=1 BUNDLE_WITHOUT=development:test bundle install",
+    build: null,
+    processes: { web: "bundle exec ruby app.rb -o 0.0.0.0 -p $PORT" },
+    versionFrom: /Gemfile\.lock's RUBY VERSION/,
+    startFrom: /app\.rb requires sinatra and there is no config\.ru/,
+  },
+  "go-stdlib": {
+    ...plain,
+    stack: "go",
+    versions: { go: "1.19" },
+    packageManager: "go",
+    lockfiles: ["go.mod"],
+    install: "go mod download",
+    build: "go build -o bin/app .",
+    processes: { web: "./bin/app" },
+    versionFrom: /Go 1\.19 from the go directive in go\.mod/,
+    startFrom: /the binary the build makes/,
+  },
+  "rust-cargo": {
+    ...plain,
+    stack: "rust",
+    versions: { rust: "stable" },
+    packageManager: "cargo",
+    lockfiles: ["Cargo.toml", "Cargo.lock"],
+    install: "cargo fetch --locked",
+    build: "cargo build --release --locked",
+    processes: { web: "./target/release/rust-cargo" },
+    versionFrom: /Rust stable from the platform default/,
+    startFrom: /named after the package in Cargo\.toml/,
+  },
+  "java-maven": {
+    ...plain,
+    stack: "java",
+    versions: { java: "17" },
+    packageManager: "maven",
+    lockfiles: ["pom.xml"],
+    install: null,
+    build: "mvn -B -DskipTests package",
+    processes: { web: "java -jar target/java-maven-1.0.0.jar" },
+    versionFrom: /Java 17 from maven\.compiler\.release in pom\.xml/,
+    startFrom: /the jar the build makes/,
+  },
+  "java-gradle": {
+    ...plain,
+    stack: "java",
+    versions: { java: "17" },
+    packageManager: "gradle",
+    lockfiles: ["build.gradle.kts", "settings.gradle.kts"],
+    install: null,
+    build: "gradle build -x test",
+    processes: { web: "java -jar build/libs/java-gradle-1.0.0.jar" },
+    warnings: [/^No gradlew: /],
+    versionFrom: /Java 17 from java\.runtime\.version in system\.properties/,
+    startFrom: /the jar the build makes/,
+  },
+  "php-composer": {
+    ...plain,
+    stack: "php",
+    versions: { php: "^8.1" },
+    packageManager: "composer",
+    lockfiles: ["composer.json"],
+    install: "composer install --no-dev --optimize-autoloader --no-interaction",
+    build: null,
+    processes: { web: "php -S 0.0.0.0:$PORT -t public" },
+    warnings: [noLock("composer.lock")],
+    versionFrom: /PHP \^8\.1 from require\.php in composer\.json/,
+    startFrom: /built-in server, document root public\//,
+  },
+  "static-site": {
+    ...plain,
+    stack: "static",
+    versions: {},
+    packageManager: "none",
+    lockfiles: [],
+    install: null,
+    build: null,
+    processes: { web: "caddy file-server --root public --listen :$PORT" },
+    versionFrom: /needs no toolchain/,
+    startFrom: /serves public\//,
+  },
+};
+
+describe("detectBuildPlan on the fixture apps", () => {
+  it.each(Object.entries(EXPECTED))("%s", async (name, expected) => {
+    const plan = await detectBuildPlan(join(FIXTURES, name));
+    const { versionFrom, startFrom, warnings, ...fields } = expected;
+    const { reasons, warnings: gotWarnings, dockerfile: _, ...got } = plan;
+    expect(got).toEqual(fields);
+    expect(gotWarnings).toHaveLength(warnings.length);
+    for (const [i, w] of warnings.entries()) expect(gotWarnings[i]).toMatch(w);
+
+    const said = (topic: string) =>
+      reasons
+        .filter((r) => r.topic === topic)
+        .map((r) => r.reason)
+        .join("\n");
+    expect(said("stack")).not.toBe("");
+    expect(said("version")).toMatch(versionFrom);
+    expect(said("start")).toMatch(startFrom);
+    expect(said("start")).toContain(plan.processes.web);
+    expect(said("port")).toMatch(plan.stack === "docker" ? /EXPOSE/ : /port 5000, the default; the app must listen on \$PORT/);
+  });
+
+  it("parses the Dockerfile of dockerfile-node into the plan, in order", async () => {
+    const plan = await detectBuildPlan(join(FIXTURES, "dockerfile-node"));
+    expect(plan.dockerfile).toEqual({
+      path: "Dockerfile",
+      instructions: [
+        { op: "FROM", image: "node:20-slim", stage: null },
+        { op: "WORKDIR", path: "/app" },
+        { op: "ENV", vars: { NODE_ENV: "production" } },
+        { op: "COPY", sources: ["package.json", "package-lock.json"], dest: "./", from: null },
+        { op: "RUN", command: "npm ci --omit=dev" },
+        { op: "COPY", sources: ["."], dest: ".", from: null },
+        { op: "EXPOSE", port: 8080 },
+        { op: "CMD", command: ["node", "server.js"] },
+      ],
+    });
+    expect(plan.reasons.find((r) => r.topic === "precedence")?.reason).toMatch(/Also found package\.json \(Node\.js\)\. Dockerfile wins/);
+  });
+
+  it("says in the error which files it looked for when the source is no known stack", async () => {
+    const err = await detectBuildPlan(join(FIXTURES, "unknown-stack")).catch((e) => e);
+    expect(err.name).toBe("UnknownStackError");
+    expect(err.code).toBe("BAD_REQUEST");
+    for (const file of ["Dockerfile", "package.json", "requirements.txt", "Pipfile", "pyproject.toml", "Gemfile", "go.mod", "Cargo.toml"]) {
+      expect(err.message).toContain(file);
+    }
+    for (const file of ["pom.xml", "build.gradle", "composer.json", "index.php", "index.html", "public/index.html", "dist/index.html"]) {
+      expect(err.message).toContain(file);
+    }
+    expect(err.message).toMatch(/A Procfile alone does not say which toolchain to install/);
+  });
+});

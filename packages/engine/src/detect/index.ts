@@ -1,0 +1,148 @@
+// Stack detection: reads an app's source (never runs it) and decides the build plan.
+//
+// Precedence, when several stacks match: the first of STACK_RULES wins.
+//   1. Dockerfile: it says exactly how to build; whatever else is there, the author chose it.
+//   2. Ruby, Python, PHP, Java, Go, Rust: a server language's own manifest.
+//   3. Node.js: a package.json next to another language's manifest is usually that app's asset
+//      toolchain (Rails, Django and Laravel all ship one), so it yields to them.
+//   4. Static: only when nothing else matched.
+// The plan's reasons say which rule won; its warnings name what was found and not used.
+import { ValidationError } from "../errors.ts";
+import { docker } from "./docker.ts";
+import { UnknownStackError } from "./errors.ts";
+import { SourceTree } from "./files.ts";
+import { go } from "./go.ts";
+import { java } from "./java.ts";
+import { nodejs } from "./nodejs.ts";
+import { php } from "./php.ts";
+import type { BuildPlan } from "./plan.ts";
+import { parseProcfile } from "./procfile.ts";
+import { python } from "./python.ts";
+import { ruby } from "./ruby.ts";
+import { rust } from "./rust.ts";
+import { reason, type StackDetection, type StackRule } from "./stack.ts";
+import { staticSite } from "./static.ts";
+
+export { parseDockerfile } from "./dockerfile.ts";
+export { InvalidSourceFileError, UnknownStackError } from "./errors.ts";
+export { MAX_FILE_BYTES } from "./files.ts";
+export type { BuildPlan, DockerInstruction, Framework, PackageManager, Stack } from "./plan.ts";
+export { FRAMEWORKS, STACKS } from "./plan.ts";
+export { MAX_PROCESS_TYPES, PROCESS_TYPE_RULE, parseProcfile } from "./procfile.ts";
+export { DEFAULT_VERSIONS } from "./versions.ts";
+
+/** The port an app is told to listen on when its source names none (Heroku's habit). */
+export const DEFAULT_PORT = 5000;
+
+export const STACK_RULES: readonly StackRule[] = [docker, ruby, python, php, java, go, rust, nodejs, staticSite];
+
+const STACK_NAMES: Record<string, string> = {
+  docker: "Dockerfile",
+  ruby: "Ruby",
+  python: "Python",
+  php: "PHP",
+  java: "Java",
+  go: "Go",
+  rust: "Rust",
+  nodejs: "Node.js",
+  static: "static site",
+};
+
+export async function detectBuildPlan(sourceDir: string): Promise<BuildPlan> {
+  const tree = await SourceTree.open(sourceDir);
+  const matches: { rule: StackRule; marker: string }[] = [];
+  for (const rule of STACK_RULES) {
+    if (rule === staticSite && matches.length > 0) break;
+    for (const marker of rule.markers) {
+      if (await tree.has(marker)) {
+        matches.push({ rule, marker });
+        break;
+      }
+    }
+  }
+  const [chosen, ...others] = matches;
+  const procfileText = await tree.readText("Procfile");
+  if (!chosen)
+    throw new UnknownStackError(
+      STACK_RULES.flatMap((r) => r.markers),
+      procfileText !== null,
+    );
+
+  const found = await chosen.rule.detect(tree, chosen.marker);
+  const reasons = [reason("stack", `${chosen.marker} found: ${STACK_NAMES[found.stack]}.`)];
+  const warnings: string[] = [];
+  if (others.length > 0) {
+    const also = others.map((o) => `${o.marker} (${STACK_NAMES[o.rule.stack]})`).join(", ");
+    reasons.push(
+      reason(
+        "precedence",
+        `Also found ${also}. ${STACK_NAMES[found.stack]} wins: a Dockerfile comes first, then a server language's manifest, then package.json, then a static site.`,
+      ),
+    );
+    warnings.push(`${also} ignored: this app builds as ${STACK_NAMES[found.stack]}. Remove the file if that is not what you meant.`);
+  }
+  reasons.push(...found.reasons);
+  warnings.push(...found.warnings);
+
+  const { processes, release } = processTypes(found, procfileText, reasons);
+  const port = found.port ?? DEFAULT_PORT;
+  if (found.port === undefined) reasons.push(reason("port", `port ${DEFAULT_PORT}, the default; the app must listen on $PORT.`));
+
+  const plan: BuildPlan = {
+    stack: found.stack,
+    framework: found.framework,
+    versions: found.versions,
+    packageManager: found.packageManager,
+    lockfiles: found.lockfiles,
+    install: found.install,
+    build: found.build,
+    test: found.test,
+    processes,
+    release,
+    port,
+    reasons,
+    warnings,
+  };
+  if (found.dockerfile) plan.dockerfile = found.dockerfile;
+  return plan;
+}
+
+/** The stack's default web, overridden and extended by the Procfile; `release` is set apart. */
+function processTypes(
+  found: StackDetection,
+  procfileText: string | null,
+  reasons: BuildPlan["reasons"],
+): { processes: Record<string, string>; release: string | null } {
+  const entries = procfileText === null ? {} : parseProcfile(procfileText);
+  const { release = null, ...declared } = entries;
+  const web = declared.web ?? found.web;
+  // Built with fromEntries so that a process type named like an Object property stays an entry.
+  const processes: Record<string, string> = Object.fromEntries([
+    ...(web === undefined || web === null ? [] : [["web", web] as const]),
+    ...Object.entries(declared).filter(([name]) => name !== "web"),
+  ]);
+
+  if (declared.web !== undefined) {
+    const instead = found.web !== null && found.web !== declared.web ? ` (instead of the default ${found.web})` : "";
+    reasons.push(reason("start", `web from the Procfile: ${declared.web}${instead}.`));
+  }
+  const extra = Object.keys(declared).filter((n) => n !== "web");
+  if (extra.length > 0) reasons.push(reason("processes", `Also from the Procfile: ${extra.join(", ")}.`));
+  if (release !== null) reasons.push(reason("release", `release from the Procfile: ${release} runs once before each release goes live.`));
+
+  if (processes.web === undefined && Object.keys(processes).length > 0) {
+    reasons.push(
+      reason(
+        "start",
+        `No web process (${found.noWeb ?? "none declared"}): the app gets no route, only ${Object.keys(processes).join(", ")}.`,
+      ),
+    );
+  }
+  if (Object.keys(processes).length === 0) {
+    throw new ValidationError(
+      `Could not find how to start this app: ${found.noWeb ?? "the stack has no default start command"}. ` +
+        'Add a Procfile with a line like "web: <command that listens on $PORT>".',
+    );
+  }
+  return { processes, release };
+}

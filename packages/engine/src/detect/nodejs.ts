@@ -1,0 +1,176 @@
+// Node.js: package manager from the lockfile, version from engines.node / .nvmrc /
+// .node-version, install/build/test from the lockfile and scripts, and a start command.
+import { ValidationError } from "../errors.ts";
+import type { SourceTree } from "./files.ts";
+import { type PackageJson, readPackageJson } from "./package-json.ts";
+import type { Framework } from "./plan.ts";
+import { shellQuote } from "./shell.ts";
+import { reason, type StackDetection, type StackRule } from "./stack.ts";
+import { checkVersion, DEFAULT_VERSIONS, firstLine } from "./versions.ts";
+
+type NodePackageManager = "npm" | "yarn" | "pnpm";
+
+const LOCKFILES: { file: string; pm: NodePackageManager }[] = [
+  { file: "package-lock.json", pm: "npm" },
+  { file: "npm-shrinkwrap.json", pm: "npm" },
+  { file: "yarn.lock", pm: "yarn" },
+  { file: "pnpm-lock.yaml", pm: "pnpm" },
+];
+const ENTRY_FILES = ["server.js", "index.js", "app.js"];
+const NPM_DEFAULT_TEST = 'echo "Error: no test specified" && exit 1';
+/** .nvmrc names for Node.js LTS lines. */
+const LTS_NAMES: Record<string, string> = {
+  hydrogen: "18",
+  iron: "20",
+  jod: "22",
+  krypton: "24",
+};
+
+export const nodejs: StackRule = {
+  stack: "nodejs",
+  markers: ["package.json"],
+  async detect(tree) {
+    const pkg = await readPackageJson(tree);
+    const d: StackDetection = {
+      stack: "nodejs",
+      framework: framework(pkg),
+      versions: {},
+      packageManager: "npm",
+      lockfiles: [],
+      install: null,
+      build: null,
+      test: null,
+      web: null,
+      reasons: [],
+      warnings: [],
+    };
+    const pm = await packageManager(tree, pkg, d);
+    d.packageManager = pm;
+    await nodeVersion(tree, pkg, d);
+
+    if (pkg.scripts.build !== undefined) {
+      d.build = `${pm} run build`;
+      d.reasons.push(reason("build", `package.json has a build script: ${pm} run build.`));
+    }
+    if (pkg.scripts.test !== undefined && pkg.scripts.test !== NPM_DEFAULT_TEST) d.test = `${pm} test`;
+
+    const typescript = "typescript" in pkg.dependencies || "typescript" in pkg.devDependencies || (await tree.isFile("tsconfig.json"));
+    if (typescript) {
+      d.reasons.push(
+        reason(
+          "typescript",
+          d.build ? "TypeScript found; the build script compiles it." : "TypeScript found, but there is no build script to compile it.",
+        ),
+      );
+      if (!d.build)
+        d.warnings.push(
+          'This is a TypeScript app without a build script: add one (e.g. "build": "tsc") or start it with a TypeScript runner.',
+        );
+    }
+    if (d.framework)
+      d.reasons.push(reason("framework", `${FRAMEWORK_NAMES[d.framework]}: ${FRAMEWORK_PACKAGES[d.framework]} is a dependency.`));
+    await startCommand(tree, pkg, pm, d);
+    return d;
+  },
+};
+
+const FRAMEWORK_PACKAGES: Partial<Record<Framework, string>> = { nestjs: "@nestjs/core", nextjs: "next", express: "express" };
+const FRAMEWORK_NAMES: Partial<Record<Framework, string>> = { nestjs: "NestJS", nextjs: "Next.js", express: "Express" };
+
+function framework(pkg: PackageJson): Framework | null {
+  // NestJS first: it runs on Express, and the Nest start rule is the one that matters.
+  for (const f of ["nestjs", "nextjs", "express"] as const) {
+    if ((FRAMEWORK_PACKAGES[f] as string) in pkg.dependencies) return f;
+  }
+  return null;
+}
+
+async function packageManager(tree: SourceTree, pkg: PackageJson, d: StackDetection): Promise<NodePackageManager> {
+  const found: typeof LOCKFILES = [];
+  for (const l of LOCKFILES) if (await tree.has(l.file)) found.push(l);
+  const named = /^(npm|yarn|pnpm)@(\d[\w.+-]*)$/.exec(pkg.packageManager ?? "");
+  const kinds = [...new Set(found.map((l) => l.pm))];
+  let pm: NodePackageManager;
+  if (kinds.length === 0) {
+    pm = "npm";
+    d.reasons.push(reason("package manager", "No lockfile (package-lock.json, yarn.lock or pnpm-lock.yaml): npm."));
+    d.warnings.push(
+      "No lockfile: installs are not reproducible, each build may get different dependency versions. Commit package-lock.json.",
+    );
+  } else if (kinds.length === 1) {
+    pm = kinds[0] as NodePackageManager;
+    d.reasons.push(reason("package manager", `${found.map((l) => l.file).join(" and ")} found: ${pm}.`));
+  } else if (named && kinds.includes(named[1] as NodePackageManager)) {
+    pm = named[1] as NodePackageManager;
+    const ignored = found.filter((l) => l.pm !== pm).map((l) => l.file);
+    d.reasons.push(reason("package manager", `Several lockfiles; package.json's packageManager names ${pm}.`));
+    d.warnings.push(`${ignored.join(" and ")} ignored: packageManager says ${pm}. Delete the lockfiles you do not use.`);
+  } else {
+    throw new ValidationError(
+      `Found ${found.map((l) => l.file).join(" and ")}: SkyPanel cannot tell whether npm, yarn or pnpm installs this app. ` +
+        'Delete the lockfiles you do not use, or name one in package.json, e.g. "packageManager": "pnpm@9.15.0".',
+    );
+  }
+  d.lockfiles = ["package.json", ...found.filter((l) => l.pm === pm).map((l) => l.file)];
+  if (named && named[1] === pm && pm !== "npm") d.versions[pm] = named[2] as string;
+  else if (named && named[1] !== pm)
+    d.warnings.push(`package.json's packageManager says ${named[1]}, but the lockfile is ${pm}'s; using ${pm}.`);
+
+  const frozen = found.some((l) => l.pm === pm);
+  if (pm === "npm") d.install = frozen ? "npm ci" : "npm install";
+  else if (pm === "pnpm") d.install = "pnpm install --frozen-lockfile";
+  else {
+    // Yarn 2+ (berry) replaced --frozen-lockfile with --immutable.
+    const namedMajor = named?.[1] === "yarn" ? Number(named[2]?.split(".")[0]) : 1;
+    const berry = namedMajor >= 2 || (await tree.has(".yarnrc.yml"));
+    d.install = berry ? "yarn install --immutable" : "yarn install --frozen-lockfile";
+  }
+  return pm;
+}
+
+async function nodeVersion(tree: SourceTree, pkg: PackageJson, d: StackDetection): Promise<void> {
+  let version: string;
+  let from: string;
+  if (pkg.engineNode !== null && pkg.engineNode.trim() !== "") {
+    version = checkVersion("package.json", pkg.engineNode, "Node.js");
+    from = "engines.node in package.json";
+  } else {
+    const file = (await tree.has(".nvmrc")) ? ".nvmrc" : (await tree.has(".node-version")) ? ".node-version" : null;
+    const text = file ? firstLine((await tree.readText(file, 4096)) ?? "") : "";
+    if (file && text !== "") {
+      const alias = /^lts\/(.+)$/i.exec(text)?.[1]?.toLowerCase();
+      if (alias !== undefined || text === "node" || text === "stable") {
+        version = alias !== undefined && Object.hasOwn(LTS_NAMES, alias) ? (LTS_NAMES[alias] as string) : DEFAULT_VERSIONS.node;
+        from = `${file} (which says ${text})`;
+      } else {
+        version = checkVersion(file, text, "Node.js");
+        from = file;
+      }
+    } else {
+      version = DEFAULT_VERSIONS.node;
+      from = "the platform default (no engines.node, .nvmrc or .node-version)";
+    }
+  }
+  d.versions.node = version;
+  d.reasons.push(reason("version", `Node.js ${version} from ${from}.`));
+}
+
+async function startCommand(tree: SourceTree, pkg: PackageJson, pm: NodePackageManager, d: StackDetection): Promise<void> {
+  const start = (command: string, why: string) => {
+    d.web = command;
+    d.reasons.push(reason("start", `${command}: ${why}.`));
+  };
+  if (d.framework === "nestjs")
+    return start("node dist/main", "NestJS's own start script runs the Nest CLI, a development tool; the compiled app is dist/main.js");
+  if (pkg.scripts.start !== undefined) return start(`${pm} start`, "package.json has a start script");
+  if (d.framework === "nextjs") return start("next start -p $PORT", "Next.js app without a start script");
+  if (pkg.main !== null) {
+    if (d.build !== null || (await tree.isFile(pkg.main)))
+      return start(`node ${shellQuote(pkg.main)}`, "no start script; package.json's main");
+    d.warnings.push(`package.json's main is ${pkg.main}, which does not exist and no build script makes it.`);
+  }
+  for (const file of ENTRY_FILES) {
+    if (await tree.isFile(file)) return start(`node ${file}`, `no start script or main; ${file} exists`);
+  }
+  d.noWeb = `package.json has no start script and no main, and there is no ${ENTRY_FILES.join(", ")}`;
+}
