@@ -80,6 +80,7 @@ lib.mkStep {
       NODE_ENV=test sh -c "$testCommand"
     fi
     stage artifact
+    echo "@@skypanel dev-deps $(du -sb "$built" | cut -f1) $(du -sb "$prod" | cut -f1)"
     rm -rf node_modules
     # The release shares the pruned dependency layer instead of carrying its own copy.
     ln -s "$prod/node_modules" node_modules

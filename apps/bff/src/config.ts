@@ -22,6 +22,9 @@ const schema = z.object({
   SKYPANEL_WEB_DIST: z.string().optional(),
   SKYPANEL_TRUST_PROXY: flag,
   SKYPANEL_SECURE_COOKIES: flag,
+  SKYPANEL_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(200),
+  SKYPANEL_BUILD_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  SKYPANEL_BUILD_TIMEOUT_MIN: z.coerce.number().int().min(1).max(1440).default(30),
 });
 
 export interface BffConfig {
@@ -35,6 +38,11 @@ export interface BffConfig {
   trustProxy: boolean;
   /** Mark cookies Secure; on when the dashboard is served over HTTPS. */
   secureCookies: boolean;
+  /** Largest source archive a build accepts. */
+  maxUploadBytes: number;
+  /** Builds at once (default: cores) and the time limit of each. */
+  buildConcurrency: number | undefined;
+  buildTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -59,5 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
     webDist: resolve(e.SKYPANEL_WEB_DIST ?? fileURLToPath(new URL("../../web/dist", import.meta.url))),
     trustProxy: e.SKYPANEL_TRUST_PROXY,
     secureCookies: e.SKYPANEL_SECURE_COOKIES,
+    maxUploadBytes: e.SKYPANEL_MAX_UPLOAD_MB * 1024 * 1024,
+    buildConcurrency: e.SKYPANEL_BUILD_CONCURRENCY,
+    buildTimeoutMs: e.SKYPANEL_BUILD_TIMEOUT_MIN * 60_000,
   };
 }

@@ -9,7 +9,13 @@ async function main() {
   const config = loadConfig();
   const conn = await openDatabase(dbOptionsFromEnv({ DATABASE_URL: config.databaseUrl }, config.home));
   console.log(`[skypanel] database: ${conn.driver} at ${conn.location}`);
-  const engine = await createEngine({ db: conn.db, sql: conn.sql, home: config.home });
+  const engine = await createEngine({
+    db: conn.db,
+    sql: conn.sql,
+    home: config.home,
+    builds: { concurrency: config.buildConcurrency, timeoutMs: config.buildTimeoutMs },
+  });
+  await engine.start();
 
   if (config.admin) {
     const admin = await engine.users.createFirstAdmin(config.admin);
@@ -29,6 +35,7 @@ async function main() {
     stopping = true;
     console.log(`[skypanel] ${signal}: stopping`);
     server.close(async () => {
+      await engine.stop();
       await conn.close();
       process.exit(0);
     });

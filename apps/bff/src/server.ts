@@ -49,13 +49,12 @@ export function createApp(engine: Engine, config: BffConfig) {
       },
     }),
   );
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json(errorBody("PAYLOAD_TOO_LARGE", `A request body is at most ${MAX_BODY_BYTES / 1024} KiB.`), 413),
-    }),
-  );
+  const jsonLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json(errorBody("PAYLOAD_TOO_LARGE", `A request body is at most ${MAX_BODY_BYTES / 1024} KiB.`), 413),
+  });
+  // Archive uploads have their own, larger limit, enforced while they stream to disk.
+  app.use("/api/*", (c, next) => (isArchiveUpload(c) ? next() : jsonLimit(c, next)));
 
   app.get("/healthz", async (c) => {
     await engine.deps.db.execute("select 1");
@@ -74,6 +73,14 @@ export function createApp(engine: Engine, config: BffConfig) {
 
   mountDashboard(app, config.webDist);
   return app;
+}
+
+function isArchiveUpload(c: HonoContext) {
+  return (
+    c.req.method === "POST" &&
+    /^\/api\/apps\/[^/]+\/builds\/?$/.test(c.req.path) &&
+    (c.req.header("content-type") ?? "").startsWith("multipart/")
+  );
 }
 
 /** Serves the built SPA; any other GET falls back to index.html so client routes load. */

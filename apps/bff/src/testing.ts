@@ -19,6 +19,9 @@ export const testConfig = (home: string): BffConfig => ({
   webDist: "/nonexistent-web-dist",
   trustProxy: true,
   secureCookies: false,
+  maxUploadBytes: 5 * 1024 * 1024,
+  buildConcurrency: 1,
+  buildTimeoutMs: 5 * 60_000,
 });
 
 const createCaller = createCallerFactory(appRouter);

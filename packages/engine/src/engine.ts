@@ -1,10 +1,16 @@
+import { cpus, hostname } from "node:os";
+import { join } from "node:path";
 import { type Database, migrateUp, type SqlRunner } from "@skypanel/db";
-import { ensureEncryptionKey } from "@skypanel/db/queries";
+import { ensureEncryptionKey, updateBuild } from "@skypanel/db/queries";
 import { createApps } from "./apps/index.ts";
 import { createAudit } from "./audit/index.ts";
 import { createAuth, memoryRateLimiter, type RateLimiter } from "./auth/index.ts";
+import { type BuildJobPayload, createBuilds, type PipelineDeps, runBuild } from "./builds/index.ts";
 import { createConfigVars } from "./config-vars/index.ts";
 import type { EngineDeps } from "./deps.ts";
+import { type EventBus, eventsForApp, memoryEventBus } from "./events/bus.ts";
+import { createJobQueue } from "./jobs/index.ts";
+import { type NixEnv, prepareNix } from "./nix/index.ts";
 import { openKeyring } from "./secrets/index.ts";
 import { createTeams } from "./teams/index.ts";
 import { createUsers } from "./users/index.ts";
@@ -15,7 +21,18 @@ export interface EngineOptions {
   /** $SKYPANEL_HOME: key files and (for PGlite) the database live here. */
   home: string;
   limiter?: RateLimiter;
+  bus?: EventBus;
   now?: () => Date;
+  builds?: {
+    /** Builds run at once (default: the number of cores). */
+    concurrency?: number;
+    /** Wall-clock limit of one build (default 30 minutes). */
+    timeoutMs?: number;
+    /** Toolchain set from nix/toolchains (default "host"). */
+    toolchains?: string;
+    /** Allow file:// and local-path git sources. Tests only: users must not read the server's disk. */
+    allowLocalGit?: boolean;
+  };
 }
 
 /** Migrates the database, opens the keyring, and assembles every engine area. */
@@ -30,8 +47,52 @@ export async function createEngine(options: EngineOptions) {
     now: options.now ?? (() => new Date()),
   };
   const apps = createApps(deps);
+  const bus = options.bus ?? memoryEventBus();
+  const buildTimeoutMs = options.builds?.timeoutMs ?? 30 * 60_000;
+  // Nix is prepared when the queue starts, so an engine without Nix still serves everything else.
+  let nix: Promise<NixEnv> | null = null;
+  const nixEnv = () => {
+    nix ??= prepareNix(options.home, options.builds?.toolchains);
+    return nix;
+  };
+  const pipeline = async (): Promise<PipelineDeps> => ({
+    db: options.db,
+    nix: await nixEnv(),
+    bus,
+    home: options.home,
+    reposDir: join(options.home, "git"),
+    stepTimeoutMs: buildTimeoutMs,
+    allowLocalGit: options.builds?.allowLocalGit ?? false,
+  });
+  const queue = createJobQueue({
+    db: options.db,
+    concurrency: options.builds?.concurrency ?? cpus().length,
+    hostId: `${hostname()}:${options.home}`,
+    handlers: {
+      build: {
+        timeoutMs: buildTimeoutMs,
+        run: async (job, signal) => runBuild(await pipeline(), job.payload as unknown as BuildJobPayload, signal),
+        onAbandoned: (job, reason) => markBuildAbandoned(options.db, job.payload as { buildId?: string }, reason),
+      },
+    },
+  });
   return {
     deps,
+    bus,
+    queue,
+    events: {
+      forApp: <T extends Parameters<typeof eventsForApp>[2][number]>(appId: string, types: T[], signal?: AbortSignal) =>
+        eventsForApp(bus, appId, types, signal),
+    },
+    /** Starts background work: the job queue (builds). */
+    async start() {
+      await queue.start();
+    },
+    /** Stops background work; running builds are interrupted and run again at the next start. */
+    async stop() {
+      await queue.stop({ interrupt: true });
+    },
+    builds: createBuilds(deps, apps, { queue, bus, home: options.home, allowLocalGit: options.builds?.allowLocalGit ?? false }),
     auth: createAuth(deps),
     users: createUsers(deps),
     teams: createTeams(deps),
@@ -42,3 +103,7 @@ export async function createEngine(options: EngineOptions) {
 }
 
 export type Engine = Awaited<ReturnType<typeof createEngine>>;
+
+async function markBuildAbandoned(db: Database, payload: { buildId?: string }, reason: string) {
+  if (payload.buildId) await updateBuild(db, payload.buildId, { status: "failed", error: reason, finishedAt: new Date() });
+}

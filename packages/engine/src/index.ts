@@ -11,7 +11,10 @@ export {
   SESSION_TTL_MS,
   sameSecret,
 } from "./auth/index.ts";
+export { BuildNotFoundError, type LogLine, type NewBuildSource } from "./builds/index.ts";
 export { type AppConfig, CONFIG_KEY_RULE, type ConfigVar } from "./config-vars/index.ts";
+export type { BuildPlan } from "./detect/plan.ts";
 export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
 export * from "./errors.ts";
+export { ensureAppRepo, serveGitHttp } from "./sources/index.ts";
 export type { PublicUser } from "./users/index.ts";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, type Driver, type TestDatabase } from "@skypanel/db/testing";
 import type { Actor } from "./actor.ts";
-import { createEngine, type Engine } from "./engine.ts";
+import { createEngine, type Engine, type EngineOptions } from "./engine.ts";
 
 export { TEST_DRIVERS } from "@skypanel/db/testing";
 
@@ -17,10 +17,10 @@ export interface TestEngine {
   close(): Promise<void>;
 }
 
-export async function createTestEngine(driver: Driver): Promise<TestEngine> {
+export async function createTestEngine(driver: Driver, options: Pick<EngineOptions, "builds"> = {}): Promise<TestEngine> {
   const database = await createTestDatabase(driver);
   const home = mkdtempSync(join(tmpdir(), "skypanel-test-"));
-  const engine = await createEngine({ db: database.db, sql: database.sql, home });
+  const engine = await createEngine({ db: database.db, sql: database.sql, home, ...options });
   const root: Actor = { userId: "00000000-0000-0000-0000-000000000000", isAdmin: true };
   return {
     engine,
@@ -31,6 +31,7 @@ export async function createTestEngine(driver: Driver): Promise<TestEngine> {
       return { userId: u.id, isAdmin: u.isAdmin, email };
     },
     async close() {
+      await engine.stop();
       await database.drop();
       rmSync(home, { recursive: true, force: true });
     },

@@ -1,35 +1,14 @@
 // The REST face for scripts, the CLI and CI: each route calls the same tRPC procedure the
 // dashboard uses, so rules and errors are identical. Shapes here are a public contract.
 // Bodies are passed on `as never`: the procedure validates them with its zod schema.
-import type { Context as HonoContext } from "hono";
 import { Hono } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { Context } from "../context.ts";
-import { appRouter } from "../routers/_app.ts";
-import { createCallerFactory } from "../trpc.ts";
-import { errorBody, intParam, readJsonObject, sendError } from "./respond.ts";
-
-const createCaller = createCallerFactory(appRouter);
-type Caller = ReturnType<typeof createCaller>;
-
-export type ContextFor = (c: HonoContext, resHeaders: Headers) => Promise<Context>;
+import { buildRoutes } from "./builds.ts";
+import { errorBody, intParam, readJsonObject } from "./respond.ts";
+import { type ContextFor, routeWith } from "./route.ts";
 
 export function restRoutes(contextFor: ContextFor) {
   const api = new Hono();
-
-  /** Runs one procedure call and answers with its result, or the error shape. */
-  function route(status: ContentfulStatusCode, call: (caller: Caller, c: HonoContext) => Promise<unknown>) {
-    return async (c: HonoContext) => {
-      const resHeaders = new Headers();
-      try {
-        const result = await call(createCaller(await contextFor(c, resHeaders)), c);
-        for (const [k, v] of resHeaders) c.header(k, v, { append: true });
-        return c.json(result as object, status);
-      } catch (err) {
-        return sendError(c, err);
-      }
-    };
-  }
+  const route = routeWith(contextFor);
 
   const configBody = (config: { vars: { key: string; value: string | null }[] }) => ({
     vars: Object.fromEntries(config.vars.map((v) => [v.key, v.value])),
@@ -139,6 +118,8 @@ export function restRoutes(contextFor: ContextFor) {
       activity: await caller.audit.forApp({ app: c.req.param("app") ?? "", before: intParam(c, "before"), limit: intParam(c, "limit") }),
     })),
   );
+
+  api.route("/apps/:app/builds", buildRoutes(contextFor));
 
   api.all("*", (c) => c.json(errorBody("NOT_FOUND", `No API route ${c.req.method} ${c.req.path}.`), 404));
   return api;

@@ -2,6 +2,7 @@ import { router } from "../trpc.ts";
 import { appsRouter } from "./apps.ts";
 import { auditRouter } from "./audit.ts";
 import { authRouter } from "./auth.ts";
+import { buildsRouter } from "./builds.ts";
 import { configRouter } from "./config.ts";
 import { teamsRouter } from "./teams.ts";
 import { tokensRouter } from "./tokens.ts";
@@ -14,6 +15,7 @@ export const appRouter = router({
   teams: teamsRouter,
   apps: appsRouter,
   config: configRouter,
+  builds: buildsRouter,
   audit: auditRouter,
 });
 

@@ -2,6 +2,7 @@ export * from "./actor.ts";
 export * from "./apps.ts";
 export * from "./audit.ts";
 export * from "./auth.ts";
+export * from "./builds.ts";
 export * from "./config.ts";
 export * from "./jobs.ts";
 export * from "./teams.ts";

@@ -34,7 +34,12 @@ export async function claimJob(db: Database, workerId: string, kinds: string[]):
   return job ?? null;
 }
 
-export async function finishJob(db: Database, id: string, status: "succeeded" | "failed" | "cancelled", outcome: { result?: unknown; error?: string }) {
+export async function finishJob(
+  db: Database,
+  id: string,
+  status: "succeeded" | "failed" | "cancelled",
+  outcome: { result?: unknown; error?: string },
+) {
   await db
     .update(jobs)
     .set({ status, result: outcome.result ?? null, error: outcome.error ?? null, lockedBy: null, updatedAt: new Date() })

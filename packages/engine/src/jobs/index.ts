@@ -1,1 +1,9 @@
-export { createJobQueue, JobCancelledError, type JobHandler, type JobHandlerSpec, type JobQueue, JobTimedOutError } from "./queue.ts";
+export {
+  createJobQueue,
+  JobCancelledError,
+  type JobHandler,
+  type JobHandlerSpec,
+  JobInterruptedError,
+  type JobQueue,
+  JobTimedOutError,
+} from "./queue.ts";

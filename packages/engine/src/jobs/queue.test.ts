@@ -18,7 +18,7 @@ describe.each(TEST_DRIVERS)("durable job queue on %s", (driver) => {
     t = await createTestDatabase(driver);
   });
   afterEach(async () => {
-    await queue?.stop({ abort: true });
+    await queue?.stop({ interrupt: true });
     queue = null;
     await t.drop();
   });

@@ -41,6 +41,10 @@ export class JobCancelledError extends Error {
 export class JobTimedOutError extends Error {
   readonly code = "JOB_TIMED_OUT";
 }
+/** The control plane is stopping: the job goes back to the queue and runs again at the next start. */
+export class JobInterruptedError extends Error {
+  readonly code = "JOB_INTERRUPTED";
+}
 
 // A peer whose heartbeat is this old is taken to be dead.
 const STALE_MS = 60_000;
@@ -87,6 +91,10 @@ export function createJobQueue(o: QueueOptions) {
       const result = await spec.run(job, controller.signal);
       await finishJob(o.db, job.id, "succeeded", { result });
     } catch (err) {
+      if (controller.signal.reason instanceof JobInterruptedError) {
+        await requeueJob(o.db, job.id, "interrupted by a control-plane stop; it runs again at the next start");
+        return;
+      }
       const cancelled = controller.signal.reason instanceof JobCancelledError;
       await finishJob(o.db, job.id, cancelled ? "cancelled" : "failed", { error: (err as Error).message?.slice(0, 2000) });
     } finally {
@@ -124,12 +132,15 @@ export function createJobQueue(o: QueueOptions) {
       void pump();
     },
 
-    /** Stops taking jobs; running ones keep going unless `abort` is set. */
-    async stop(options: { abort?: boolean } = {}) {
+    /**
+     * Stops taking jobs. Running ones finish, unless `interrupt` is set: then they are stopped
+     * and queued again, to run at the next start.
+     */
+    async stop(options: { interrupt?: boolean } = {}) {
       stopped = true;
       if (timer) clearInterval(timer);
       if (heartbeat) clearInterval(heartbeat);
-      if (options.abort) for (const c of running.values()) c.abort(new JobCancelledError("the control plane is stopping"));
+      if (options.interrupt) for (const c of running.values()) c.abort(new JobInterruptedError("the control plane is stopping"));
       if (running.size > 0) await new Promise<void>((resolve) => idle.push(resolve));
     },
 

@@ -57,7 +57,7 @@ async function probeVersions(path: string): Promise<Record<string, string>> {
 export async function prepareNix(home: string, toolchainName = "host"): Promise<NixEnv & { versions: Record<string, string> }> {
   if (process.getuid?.() !== 0) throw new NixUnavailableError("Builds need root: Nix's store in /nix is owned by root.");
   const probe = await run("nix-build", ["--version"], { timeoutMs: 10_000 }).catch(() => null);
-  if (!probe || probe.code !== 0) {
+  if (probe?.code !== 0) {
     throw new NixUnavailableError("Nix is not installed: builds need nix-build (Debian package nix-bin; scripts/up.sh installs it).");
   }
   const confDir = join(home, "nix");

@@ -1,0 +1,82 @@
+import { randomUUID } from "node:crypto";
+import { createWriteStream, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { TRPCError } from "@trpc/server";
+import busboy from "busboy";
+
+export interface ReceivedFile {
+  path: string;
+  filename: string;
+  bytes: number;
+}
+
+/**
+ * Streams the multipart field `field` of the request to a file in `dir` (on the same disk as
+ * the builds, so it can be moved, not copied), stopping at `maxBytes` with a 413.
+ */
+export function receiveUpload(req: Request, dir: string, field: string, maxBytes: number): Promise<ReceivedFile> {
+  const contentType = req.headers.get("content-type") ?? "";
+  if (!contentType.startsWith("multipart/form-data")) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: `Upload the archive as multipart/form-data in a field named "${field}".` });
+  }
+  if (!req.body) throw new TRPCError({ code: "BAD_REQUEST", message: "The upload is empty." });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, `incoming-${randomUUID()}`);
+  return new Promise<ReceivedFile>((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: { "content-type": contentType }, limits: { files: 1, fileSize: maxBytes, fields: 10, parts: 20 } });
+    } catch (err) {
+      return reject(new TRPCError({ code: "BAD_REQUEST", message: `Cannot read the upload: ${(err as Error).message}` }));
+    }
+    let received: ReceivedFile | null = null;
+    let failed: TRPCError | null = null;
+    let writing: Promise<void> | null = null;
+    const fail = (err: TRPCError) => {
+      failed ??= err;
+    };
+    parser.on("file", (name, stream, info) => {
+      if (name !== field || received) {
+        stream.resume();
+        return;
+      }
+      const out = createWriteStream(path, { mode: 0o600 });
+      let bytes = 0;
+      stream.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      stream.on("limit", () =>
+        fail(
+          new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: `The archive is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB.` }),
+        ),
+      );
+      writing = new Promise((done, error) => {
+        out.on("finish", done);
+        out.on("error", error);
+      });
+      stream.pipe(out);
+      received = { path, filename: (info.filename || "upload").replace(/[^\w.@+-]/g, "_").slice(0, 200), bytes: 0 };
+      stream.on("end", () => {
+        if (received) received.bytes = bytes;
+      });
+    });
+    parser.on("error", (err: Error) => fail(new TRPCError({ code: "BAD_REQUEST", message: `Cannot read the upload: ${err.message}` })));
+    parser.on("close", async () => {
+      await writing?.catch((err: Error) => fail(new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: err.message })));
+      if (!failed && !received) fail(new TRPCError({ code: "BAD_REQUEST", message: `The upload has no file field named "${field}".` }));
+      if (failed) {
+        rmSync(path, { force: true });
+        return reject(failed);
+      }
+      resolve(received as unknown as ReceivedFile);
+    });
+    const body = Readable.fromWeb(req.body as unknown as WebReadableStream<Uint8Array>);
+    body.on("error", (err) => {
+      fail(new TRPCError({ code: "BAD_REQUEST", message: `The upload was interrupted: ${err.message}` }));
+      parser.destroy();
+    });
+    body.pipe(parser);
+  });
+}

@@ -1,0 +1,65 @@
+import { createHash } from "node:crypto";
+import type { Database } from "@skypanel/db";
+import { deleteCacheEntry, findCacheEntry, recordCacheHit, upsertCacheEntry } from "@skypanel/db/queries";
+import { addGcRoot, addToStore, isValid, type NixEnv, pathInfo, verifyPath } from "../nix/index.ts";
+
+export interface Layer {
+  storePath: string;
+  cacheKey: string;
+  hit: boolean;
+  sizeBytes: number;
+}
+
+/** A cache key: everything that decides a dependency layer's contents, and nothing else. */
+export function cacheKey(parts: Record<string, unknown>): string {
+  return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
+}
+
+/**
+ * A dependency layer by key: reused when the store still holds it intact (its files still
+ * hash to what was recorded), otherwise made by `make` (which returns a directory) and stored.
+ */
+export async function cachedLayer(
+  db: Database,
+  nix: NixEnv,
+  o: { key: string; stack: string; appId: string; log: (line: string) => void; make: () => Promise<string> },
+): Promise<Layer> {
+  const entry = await findCacheEntry(db, o.key);
+  if (entry) {
+    if ((await isValid(nix, entry.storePath)) && (await verifyPath(nix, entry.storePath))) {
+      addGcRoot(entry.storePath, `deps-${o.key}`);
+      await recordCacheHit(db, o.key);
+      o.log(`-----> dependency layer: cache hit (${o.key.slice(0, 12)}, ${formatBytes(entry.sizeBytes)})`);
+      return { storePath: entry.storePath, cacheKey: o.key, hit: true, sizeBytes: entry.sizeBytes };
+    }
+    o.log(`-----> dependency layer: cached copy ${o.key.slice(0, 12)} is missing or damaged; fetching again`);
+    await deleteCacheEntry(db, o.key);
+  } else {
+    o.log(`-----> dependency layer: cache miss (${o.key.slice(0, 12)})`);
+  }
+  const dir = await o.make();
+  const storePath = await addToStore(nix, dir, `deps-${o.key}`);
+  const info = await pathInfo(nix, storePath);
+  await upsertCacheEntry(db, {
+    cacheKey: o.key,
+    appId: o.appId,
+    storePath,
+    sizeBytes: info.narSize,
+    stack: o.stack,
+    narHash: info.narHash,
+  });
+  o.log(`-----> dependency layer stored: ${formatBytes(info.narSize)}`);
+  return { storePath, cacheKey: o.key, hit: false, sizeBytes: info.narSize };
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB"];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}

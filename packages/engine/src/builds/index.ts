@@ -1,0 +1,3 @@
+export { type LogLine, MAX_LOG_LINES } from "./log.ts";
+export { type BuildJobPayload, type PipelineDeps, runBuild } from "./pipeline.ts";
+export { BuildNotFoundError, type Builds, createBuilds, type NewBuildSource } from "./service.ts";

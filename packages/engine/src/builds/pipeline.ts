@@ -1,0 +1,232 @@
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Build, BuildStage, BuildStageName, Database } from "@skypanel/db";
+import { findBuildById, updateBuild } from "@skypanel/db/queries";
+import { detectBuildPlan } from "../detect/index.ts";
+import type { BuildPlan } from "../detect/plan.ts";
+import type { EventBus } from "../events/bus.ts";
+import { JobInterruptedError } from "../jobs/index.ts";
+import { BUILDPACKS_DIR, type NixEnv, nixBuild, pathInfo } from "../nix/index.ts";
+import { CommandAbortedError } from "../process/run.ts";
+import { exportTree, extractArchive, fetchGit } from "../sources/index.ts";
+import { cachedLayer, formatBytes, type Layer } from "./cache.ts";
+import { nodeDependencies } from "./deps/node.ts";
+import type { DependencyFetcher } from "./deps/types.ts";
+import { BuildLog } from "./log.ts";
+import { StageTracker } from "./stages.ts";
+import { packageManagerTools } from "./tools.ts";
+import { buildWorkspace, unprivilegedDir } from "./workspace.ts";
+
+export interface PipelineDeps {
+  db: Database;
+  nix: NixEnv;
+  bus: EventBus;
+  home: string;
+  /** Bare repositories that `git push` writes to. */
+  reposDir: string;
+  stepTimeoutMs: number;
+  /** Let builds fetch file:// and local-path git sources: for tests, never for users. */
+  allowLocalGit: boolean;
+}
+
+/** The job payload of a build. */
+export interface BuildJobPayload {
+  buildId: string;
+  appName: string;
+  /** For archive builds: the uploaded file, moved here by the API. */
+  uploadPath?: string;
+}
+
+/** The stacks with a buildpack in buildpacks/, and how each gets its dependency layer. */
+const BUILDPACKS: Partial<Record<BuildPlan["stack"], { file: string; deps: DependencyFetcher | null }>> = {
+  nodejs: { file: "nodejs.nix", deps: nodeDependencies },
+};
+
+export class BuildFailedError extends Error {}
+
+const STAGE_MARKER = /@@skypanel stage (dependencies|build|tests|artifact)/;
+// Printed by a buildpack that drops development dependencies: full and pruned sizes in bytes.
+const DEV_DEPS_MARKER = /@@skypanel dev-deps (\d+) (\d+)/;
+
+/** Runs one build from its source to a store path, recording every stage on the build row. */
+export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal: AbortSignal): Promise<{ storePath: string }> {
+  const build = await findBuildById(p.db, payload.buildId);
+  if (!build) throw new BuildFailedError(`build ${payload.buildId} no longer exists`);
+  const ws = buildWorkspace(p.home, build.id);
+  const started = performance.now();
+  const log = new BuildLog(ws.log, (line) =>
+    p.bus.publish({ type: "build.log", appId: build.appId, buildId: build.id, line: line.n, text: line.text }),
+  );
+  const stages = new StageTracker(async (list: BuildStage[], current: BuildStageName | null) => {
+    await updateBuild(p.db, build.id, { stages: list });
+    p.bus.publish({ type: "build.updated", appId: build.appId, buildId: build.id, status: "running", stage: current });
+  });
+  const say = (line: string) => log.write(line);
+
+  await updateBuild(p.db, build.id, { status: "running", startedAt: new Date(), toolchainId: p.nix.toolchain.id, error: null });
+  p.bus.publish({ type: "build.updated", appId: build.appId, buildId: build.id, status: "running", stage: null });
+  if (log.lines > 0) say("-----> the control plane restarted during this build; starting it again");
+
+  try {
+    rmSync(ws.source, { recursive: true, force: true });
+    await stages.run("fetch", () => fetchSource(p, build, payload, ws.source, say, signal));
+
+    const plan = await stages.run("detect", async () => {
+      const found = await detectBuildPlan(ws.source);
+      for (const r of found.reasons) say(`       ${r.topic}: ${r.reason}`);
+      for (const w of found.warnings) say(` !     ${w}`);
+      await updateBuild(p.db, build.id, { plan: found });
+      return { ...found, detail: `${found.stack}${found.framework ? ` (${found.framework})` : ""}` };
+    });
+    const pack = BUILDPACKS[plan.stack];
+    if (!pack) throw new BuildFailedError(`The ${plan.stack} buildpack is not available on this platform yet.`);
+
+    const tools = await packageManagerTools(p.nix);
+    const deps = await stages.run("dependencies", async (): Promise<(Layer & { detail: string }) | undefined> => {
+      if (!pack.deps) return undefined;
+      const fetcher = pack.deps;
+      const key = fetcher.key(plan, ws.source, p.nix.toolchain.id);
+      await updateBuild(p.db, build.id, { cacheKey: key });
+      const npmCache = join(p.home, "cache", "npm");
+      unprivilegedDir(npmCache);
+      const layer = await cachedLayer(p.db, p.nix, {
+        key,
+        stack: plan.stack,
+        appId: build.appId,
+        log: say,
+        make: () =>
+          fetcher.fetch(plan, ws.source, {
+            workDir: ws.deps,
+            path: p.nix.toolchain.PATH,
+            npmCache,
+            tools,
+            log: say,
+            signal,
+            timeoutMs: p.stepTimeoutMs,
+          }),
+      });
+      await updateBuild(p.db, build.id, { cacheHit: layer.hit });
+      return { ...layer, detail: layer.hit ? "cache hit" : `cache miss, fetched ${formatBytes(layer.sizeBytes)}` };
+    });
+
+    // One nix-build covers the rest; the buildpack's stage markers move the progress along.
+    let devDeps: { before: number; after: number } | null = null;
+    await stages.start("build");
+    const storePath = await nixBuild(p.nix, {
+      file: join(BUILDPACKS_DIR, pack.file),
+      rootName: `build-${build.id}`,
+      args: { toolchain: `import ${JSON.stringify(p.nix.toolchain.file)} { }` },
+      argstrs: { src: ws.source, deps: deps?.storePath ?? "", planJson: JSON.stringify(plan), tools: tools.storePath },
+      signal,
+      timeoutMs: p.stepTimeoutMs,
+      onLine: (line) => {
+        const sizes = DEV_DEPS_MARKER.exec(line);
+        if (sizes) devDeps = { before: Number(sizes[1]), after: Number(sizes[2]) };
+        const marker = STAGE_MARKER.exec(line);
+        if (!marker && !sizes) return say(line);
+        if (marker) void moveTo(stages, marker[1] as BuildStageName);
+      },
+    });
+    if (stages.current) await stages.finish(stages.current, "succeeded");
+    if (plan.test === null) await stages.skip("tests", "no test command configured");
+
+    await stages.run("artifact", async () => {
+      const info = await pathInfo(p.nix, storePath);
+      await updateBuild(p.db, build.id, { storePath, closureBytes: info.closureSize });
+      say(`-----> artifact ${storePath} (closure ${formatBytes(info.closureSize)})`);
+      return { detail: `closure ${formatBytes(info.closureSize)}` };
+    });
+
+    await stages.run("optimise", async () => {
+      const sizes = devDeps as { before: number; after: number } | null;
+      if (!sizes) return { detail: "no development dependencies to drop" };
+      say(`-----> development dependencies dropped: ${formatBytes(sizes.before)} → ${formatBytes(sizes.after)}`);
+      return { detail: `dev dependencies dropped: ${formatBytes(sizes.before)} → ${formatBytes(sizes.after)}` };
+    });
+
+    const durationMs = Math.round(performance.now() - started);
+    say(`-----> build succeeded in ${(durationMs / 1000).toFixed(1)} s`);
+    await updateBuild(p.db, build.id, { status: "succeeded", finishedAt: new Date(), durationMs });
+    p.bus.publish({ type: "build.updated", appId: build.appId, buildId: build.id, status: "succeeded", stage: null });
+    return { storePath };
+  } catch (err) {
+    if (signal.reason instanceof JobInterruptedError) {
+      say("-----> interrupted: the control plane is stopping; this build runs again at the next start");
+      await updateBuild(p.db, build.id, { status: "queued" });
+      throw err;
+    }
+    const cancelled = signal.aborted && !(signal.reason instanceof Error && /timed out/.test(signal.reason.message));
+    const message = describeFailure(err, signal);
+    say(cancelled ? "-----> build cancelled" : `-----> build failed: ${message}`);
+    await stages.abandon(cancelled ? "cancelled" : "failed");
+    await updateBuild(p.db, build.id, {
+      status: cancelled ? "cancelled" : "failed",
+      finishedAt: new Date(),
+      durationMs: Math.round(performance.now() - started),
+      error: cancelled ? "cancelled" : message,
+    });
+    p.bus.publish({
+      type: "build.updated",
+      appId: build.appId,
+      buildId: build.id,
+      status: cancelled ? "cancelled" : "failed",
+      stage: null,
+    });
+    throw err;
+  } finally {
+    ws.clean();
+    if (payload.uploadPath) rmSync(payload.uploadPath, { force: true });
+  }
+}
+
+async function moveTo(stages: StageTracker, next: BuildStageName) {
+  const current = stages.current;
+  if (current === next) return;
+  // The dependency stage already closed before nix-build; its marker inside nix only adds log.
+  if (next === "dependencies") return;
+  if (current) await stages.finish(current, "succeeded");
+  await stages.start(next);
+}
+
+async function fetchSource(
+  p: PipelineDeps,
+  build: Build,
+  payload: BuildJobPayload,
+  dest: string,
+  say: (l: string) => void,
+  signal: AbortSignal,
+): Promise<{ detail: string }> {
+  const source = build.source;
+  if (source.type === "git") {
+    say(`-----> fetching ${source.url}${source.ref ? ` at ${source.ref}` : ""}`);
+    const { commitSha } = await fetchGit({ url: source.url, ref: source.ref ?? undefined }, dest, {
+      timeoutMs: p.stepTimeoutMs,
+      signal,
+      onLog: say,
+      allowLocal: p.allowLocalGit,
+    });
+    await updateBuild(p.db, build.id, { commitSha });
+    return { detail: `${source.ref ?? "default branch"} @ ${commitSha.slice(0, 10)}` };
+  }
+  if (source.type === "archive") {
+    if (!payload.uploadPath || !existsSync(payload.uploadPath))
+      throw new BuildFailedError("The uploaded archive is gone; upload it again.");
+    say(`-----> unpacking ${source.filename} (${formatBytes(source.bytes)})`);
+    const result = await extractArchive(payload.uploadPath, dest);
+    if (result.strippedPrefix) say(`       (top-level folder ${result.strippedPrefix} removed)`);
+    return { detail: `${result.files} files, ${formatBytes(result.bytes)}` };
+  }
+  if (source.type === "push") {
+    say(`-----> using pushed ${source.ref} @ ${source.sha.slice(0, 10)}`);
+    await exportTree(join(p.reposDir, `${payload.appName}.git`), source.sha, dest);
+    await updateBuild(p.db, build.id, { commitSha: source.sha });
+    return { detail: `${source.ref} @ ${source.sha.slice(0, 10)}` };
+  }
+  throw new BuildFailedError("This build has no source.");
+}
+
+function describeFailure(err: unknown, signal: AbortSignal): string {
+  if (err instanceof CommandAbortedError && err.reason === "timeout") return "a step took too long and was stopped";
+  if (signal.aborted && signal.reason instanceof Error) return signal.reason.message;
+  return (err as Error)?.message?.slice(0, 4000) ?? String(err);
+}

@@ -1,0 +1,75 @@
+// Helpers for build tests: fixture apps as uploaded archives, waiting for builds, running artifacts.
+import { spawn, spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Build } from "@skypanel/db";
+import type { Actor } from "../actor.ts";
+import type { Engine } from "../engine.ts";
+
+export const FIXTURES = fileURLToPath(new URL("../../fixtures/apps/", import.meta.url));
+
+/** A copy of a fixture app that a test may change. */
+export function copyFixture(name: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), "skypanel-fixture-")), name);
+  cpSync(join(FIXTURES, name), dir, { recursive: true, filter: (src) => !src.includes("node_modules") });
+  return dir;
+}
+
+/** Packs `dir` as a .tar.gz in the engine's incoming-uploads folder, as the API would. */
+export function uploadDir(home: string, dir: string) {
+  const uploads = join(home, "uploads");
+  mkdirSync(uploads, { recursive: true });
+  const uploadPath = join(uploads, `incoming-${randomUUID()}`);
+  const tar = spawnSync("tar", ["-czf", uploadPath, "-C", dir, "."]);
+  if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr}`);
+  return { type: "archive" as const, uploadPath, filename: "app.tar.gz", bytes: statSync(uploadPath).size };
+}
+
+export async function waitForBuild(engine: Engine, actor: Actor, app: string, id: string, timeoutMs = 240_000): Promise<Build> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const build = await engine.builds.get(actor, app, id);
+    if (["succeeded", "failed", "cancelled"].includes(build.status)) return build;
+    if (Date.now() > until) throw new Error(`build ${id} still ${build.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a built app's web command from its store path (the runtime proper is a later piece) and GETs `/`. */
+export async function runAndGet(storePath: string, command: string): Promise<{ status: number; body: string }> {
+  const port = await freePort();
+  const child = spawn("sh", ["-c", command], {
+    cwd: join(storePath, "app"),
+    env: { PATH: `${join(storePath, "app", "node_modules", ".bin")}:/usr/bin:/bin`, PORT: String(port), HOME: "/tmp" },
+    stdio: "ignore",
+    detached: true,
+  });
+  try {
+    for (let i = 0; i < 100; i++) {
+      const res = await fetch(`http://127.0.0.1:${port}/`).catch(() => null);
+      if (res) return { status: res.status, body: await res.text() };
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the app never answered on port ${port}`);
+  } finally {
+    if (child.pid) process.kill(-child.pid, "SIGKILL");
+  }
+}
+
+export function removeDir(dir: string) {
+  rmSync(dir, { recursive: true, force: true });
+}
