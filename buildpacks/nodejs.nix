@@ -3,7 +3,8 @@
 #               lockfile) with its install scripts run here, offline and sandboxed;
 #   deps-prod   the same without devDependencies, for the release;
 #   app         the source built against deps-built, shipped with deps-prod.
-# A source-only change rebuilds only `app`.
+# A source-only change rebuilds only `app`. Processes find the dependencies' commands through
+# PATH in .skypanel/env (node_modules/.bin, and yarn or pnpm themselves), as `npm run` would.
 { toolchain, src, deps, planJson, tools ? "" }:
 # src: the source directory (a string path); deps: the dependency layer's store path.
 let
@@ -12,24 +13,25 @@ let
   pm = plan.packageManager;
   depsLayer = lib.storeInput deps;
   toolsLayer = lib.storeInput tools;
+  pmBin = if pm == "npm" || tools == "" then "" else "${toolsLayer}/bin:";
   npmEnv = ''
     export npm_config_cache="$TMPDIR/npm-cache" npm_config_update_notifier=false
-    export npm_config_fund=false npm_config_audit=false npm_config_offline=true
+    export npm_config_fund=false npm_config_audit=false npm_config_offline=true npm_config_progress=false
     export PATH="${if tools == "" then "" else "${toolsLayer}/bin:"}$PATH"
+    . "$support/node-layer.sh"
   '';
 
   depsBuilt = lib.mkStep {
     name = "node-deps-built";
-    env = { deps = depsLayer; };
+    env = { deps = depsLayer; support = lib.support; };
     script = ''
       ${npmEnv}
       stage dependencies
-      mkdir -p "$out"
-      cp -R "$deps"/. "$out"/
-      chmod -R u+w "$out"
+      node_layer_copy "$deps" "$out"
       cd "$out"
       echo "-----> running dependency install scripts (offline, sandboxed)"
-      ${if pm == "pnpm" then "pnpm rebuild" else "npm rebuild --foreground-scripts"}
+      node_layer_rebuild ${pm}
+      node_layer_relocate "$out"
     '';
   };
 
@@ -39,12 +41,9 @@ let
     script = ''
       ${npmEnv}
       stage optimise
-      mkdir -p "$out"
-      cp -R "$built"/. "$out"/
-      chmod -R u+w "$out"
-      cd "$out"
+      node_layer_copy "$built" "$out"
       echo "-----> dropping devDependencies"
-      ${if pm == "pnpm" then "pnpm prune --prod --offline" else "node $support/prune-dev.mjs ."}
+      node_layer_prune ${pm} "$out"
     '';
   };
 in
@@ -54,6 +53,7 @@ lib.mkStep {
     src = lib.cleanSource (/. + src);
     built = depsBuilt;
     prod = depsProd;
+    support = lib.support;
     buildCommand = if plan.build == null then "" else plan.build;
     testCommand = if plan.test == null then "" else plan.test;
     NODE_ENV = "production";
@@ -84,6 +84,8 @@ lib.mkStep {
     rm -rf node_modules
     # The release shares the pruned dependency layer instead of carrying its own copy.
     ln -s "$prod/node_modules" node_modules
+    # `yarn start` and `pnpm start` need the platform's yarn and pnpm at run time too.
+    runtime_env "PATH=$out/app/node_modules/.bin:${pmBin}\$PATH"
     echo "-----> app ready"
   '';
 }

@@ -10,7 +10,10 @@ import { BUILDPACKS_DIR, type NixEnv, nixBuild, pathInfo } from "../nix/index.ts
 import { CommandAbortedError } from "../process/run.ts";
 import { exportTree, extractArchive, fetchGit } from "../sources/index.ts";
 import { cachedLayer, formatBytes, type Layer } from "./cache.ts";
+import { dockerDependencies, dockerPlan } from "./deps/docker.ts";
+import { goDependencies } from "./deps/go.ts";
 import { nodeDependencies } from "./deps/node.ts";
+import { staticPlan } from "./deps/static.ts";
 import type { DependencyFetcher } from "./deps/types.ts";
 import { BuildLog } from "./log.ts";
 import { StageTracker } from "./stages.ts";
@@ -37,9 +40,25 @@ export interface BuildJobPayload {
   uploadPath?: string;
 }
 
+interface Buildpack {
+  file: string;
+  /**
+   * The dependency layer the engine fetches before the sandboxed build (null: none). Runs as the
+   * dependencies stage, so it may throw a clear error about dependencies the build cannot get.
+   */
+  deps(plan: BuildPlan, sourceDir: string): DependencyFetcher | null;
+  /** What the buildpack makes of the detected plan (the commands it really runs), or a clear error. */
+  plan?(plan: BuildPlan, sourceDir: string): BuildPlan;
+}
+
 /** The stacks with a buildpack in buildpacks/, and how each gets its dependency layer. */
-const BUILDPACKS: Partial<Record<BuildPlan["stack"], { file: string; deps: DependencyFetcher | null }>> = {
-  nodejs: { file: "nodejs.nix", deps: nodeDependencies },
+const BUILDPACKS: Partial<Record<BuildPlan["stack"], Buildpack>> = {
+  nodejs: { file: "nodejs.nix", deps: () => nodeDependencies },
+  // Offline: requirements are met by the host's Python packages, checked inside the build.
+  python: { file: "python.nix", deps: () => null },
+  go: { file: "go.nix", deps: goDependencies },
+  static: { file: "static.nix", deps: () => null, plan: staticPlan },
+  docker: { file: "docker.nix", deps: dockerDependencies, plan: dockerPlan },
 };
 
 export class BuildFailedError extends Error {}
@@ -47,6 +66,8 @@ export class BuildFailedError extends Error {}
 const STAGE_MARKER = /@@skypanel stage (dependencies|build|tests|artifact)/;
 // Printed by a buildpack that drops development dependencies: full and pruned sizes in bytes.
 const DEV_DEPS_MARKER = /@@skypanel dev-deps (\d+) (\d+)/;
+// Printed by a buildpack that knows why it failed: the build's error, in words for the user.
+const ERROR_MARKER = /^@@skypanel error (.+)/;
 
 /** Runs one build from its source to a store path, recording every stage on the build row. */
 export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal: AbortSignal): Promise<{ storePath: string }> {
@@ -71,20 +92,21 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
     rmSync(ws.source, { recursive: true, force: true });
     await stages.run("fetch", () => fetchSource(p, build, payload, ws.source, say, signal));
 
-    const plan = await stages.run("detect", async () => {
-      const found = await detectBuildPlan(ws.source);
+    const { plan, pack } = await stages.run("detect", async () => {
+      const detected = await detectBuildPlan(ws.source);
+      const pack = BUILDPACKS[detected.stack];
+      const found = pack?.plan ? pack.plan(detected, ws.source) : detected;
       for (const r of found.reasons) say(`       ${r.topic}: ${r.reason}`);
       for (const w of found.warnings) say(` !     ${w}`);
       await updateBuild(p.db, build.id, { plan: found });
-      return { ...found, detail: `${found.stack}${found.framework ? ` (${found.framework})` : ""}` };
+      return { plan: found, pack, detail: `${found.stack}${found.framework ? ` (${found.framework})` : ""}` };
     });
-    const pack = BUILDPACKS[plan.stack];
     if (!pack) throw new BuildFailedError(`The ${plan.stack} buildpack is not available on this platform yet.`);
 
     const tools = await packageManagerTools(p.nix);
-    const deps = await stages.run("dependencies", async (): Promise<(Layer & { detail: string }) | undefined> => {
-      if (!pack.deps) return undefined;
-      const fetcher = pack.deps;
+    const deps = await stages.run("dependencies", async (): Promise<(Layer & { detail: string }) | { detail: string }> => {
+      const fetcher = pack.deps(plan, ws.source);
+      if (!fetcher) return { detail: "nothing to fetch" };
       const key = fetcher.key(plan, ws.source, p.nix.toolchain.id);
       await updateBuild(p.db, build.id, { cacheKey: key });
       const npmCache = join(p.home, "cache", "npm");
@@ -111,21 +133,27 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
 
     // One nix-build covers the rest; the buildpack's stage markers move the progress along.
     let devDeps: { before: number; after: number } | null = null;
+    let packError: string | null = null;
     await stages.start("build");
     const storePath = await nixBuild(p.nix, {
       file: join(BUILDPACKS_DIR, pack.file),
       rootName: `build-${build.id}`,
       args: { toolchain: `import ${JSON.stringify(p.nix.toolchain.file)} { }` },
-      argstrs: { src: ws.source, deps: deps?.storePath ?? "", planJson: JSON.stringify(plan), tools: tools.storePath },
+      argstrs: { src: ws.source, deps: "storePath" in deps ? deps.storePath : "", planJson: JSON.stringify(plan), tools: tools.storePath },
       signal,
       timeoutMs: p.stepTimeoutMs,
       onLine: (line) => {
+        const failure = ERROR_MARKER.exec(line);
+        if (failure) packError ??= failure[1] as string;
         const sizes = DEV_DEPS_MARKER.exec(line);
         if (sizes) devDeps = { before: Number(sizes[1]), after: Number(sizes[2]) };
         const marker = STAGE_MARKER.exec(line);
+        if (failure) return say(` !     ${failure[1]}`);
         if (!marker && !sizes) return say(line);
         if (marker) void moveTo(stages, marker[1] as BuildStageName);
       },
+    }).catch((err) => {
+      throw packError && !signal.aborted ? new BuildFailedError(packError) : err;
     });
     if (stages.current) await stages.finish(stages.current, "succeeded");
     if (plan.test === null) await stages.skip("tests", "no test command configured");

@@ -1,7 +1,7 @@
 // Helpers for build tests: fixture apps as uploaded archives, waiting for builds, running artifacts.
-import { spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,24 +49,64 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a built app's web command from its store path (the runtime proper is a later piece) and GETs `/`. */
-export async function runAndGet(storePath: string, command: string): Promise<{ status: number; body: string }> {
-  const port = await freePort();
-  const child = spawn("sh", ["-c", command], {
+/** The PATH a process gets before the artifact's .skypanel/env adds to it. */
+const BASE_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+/**
+ * The environment the runtime gives a process of a built app: $PORT, HOME, and the variables
+ * the buildpack listed in `$out/app/.skypanel/env` (NAME=value lines; "$PATH" in a value is
+ * the PATH it would have otherwise).
+ */
+export function processEnv(storePath: string, port: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: BASE_PATH, PORT: String(port), HOME: "/tmp" };
+  const file = join(storePath, "app", ".skypanel", "env");
+  if (!existsSync(file)) return env;
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    const eq = line.indexOf("=");
+    if (eq <= 0) continue;
+    const name = line.slice(0, eq);
+    if (name !== "PORT") env[name] = line.slice(eq + 1).replaceAll("$PATH", BASE_PATH);
+  }
+  return env;
+}
+
+/** Starts one of a built app's process commands from its store path, as the runtime will (its proper piece is later). */
+export function startProcess(storePath: string, command: string, port: number): ChildProcess {
+  return spawn("sh", ["-c", command], {
     cwd: join(storePath, "app"),
-    env: { PATH: `${join(storePath, "app", "node_modules", ".bin")}:/usr/bin:/bin`, PORT: String(port), HOME: "/tmp" },
+    env: processEnv(storePath, port),
     stdio: "ignore",
     detached: true,
+  });
+}
+
+/** Stops a process started by startProcess, with everything it started. */
+export function stopProcess(child: ChildProcess) {
+  try {
+    if (child.pid) process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+/** Starts a built app's web command from its store path and GETs `/`. */
+export async function runAndGet(storePath: string, command: string): Promise<{ status: number; body: string }> {
+  const port = await freePort();
+  const child = startProcess(storePath, command, port);
+  let exited = false;
+  child.on("exit", () => {
+    exited = true;
   });
   try {
     for (let i = 0; i < 100; i++) {
       const res = await fetch(`http://127.0.0.1:${port}/`).catch(() => null);
       if (res) return { status: res.status, body: await res.text() };
+      if (exited) throw new Error(`the web command exited before answering: ${command}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`the app never answered on port ${port}`);
   } finally {
-    if (child.pid) process.kill(-child.pid, "SIGKILL");
+    stopProcess(child);
   }
 }
 
