@@ -1,5 +1,5 @@
 import type { AppRouter } from "@skypanel/bff";
-import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import superjson from "superjson";
@@ -20,23 +20,33 @@ export function readCookie(name: string): string | null {
 }
 
 /**
- * The client every page uses. `fetch` is replaceable so component tests can put a stub
- * server at the network boundary while the real link, batching and superjson still run.
+ * The client every page uses: queries and mutations batched over HTTP, subscriptions (live
+ * build logs and events) over Server-Sent Events, which the session cookie authenticates
+ * because they are same-origin. `fetch` and `EventSource` are replaceable so component tests
+ * can put a stub server at the network boundary while the real links and superjson still run.
  */
-export function createSkypanelClient(opts: { fetch?: typeof fetch } = {}) {
+export function createSkypanelClient(opts: { fetch?: typeof fetch; EventSource?: typeof EventSource } = {}) {
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: "/api/trpc",
-        transformer: superjson,
-        // The BFF rejects mutations whose x-csrf-token does not match the session's cookie.
-        headers() {
-          const token = readCookie(CSRF_COOKIE);
-          return token ? { "x-csrf-token": token } : {};
-        },
-        fetch(url, init) {
-          return (opts.fetch ?? globalThis.fetch)(url, { ...init, credentials: "same-origin" });
-        },
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        true: httpSubscriptionLink({
+          url: "/api/trpc",
+          transformer: superjson,
+          ...(opts.EventSource ? { EventSource: opts.EventSource } : {}),
+        }),
+        false: httpBatchLink({
+          url: "/api/trpc",
+          transformer: superjson,
+          // The BFF rejects mutations whose x-csrf-token does not match the session's cookie.
+          headers() {
+            const token = readCookie(CSRF_COOKIE);
+            return token ? { "x-csrf-token": token } : {};
+          },
+          fetch(url, init) {
+            return (opts.fetch ?? globalThis.fetch)(url, { ...init, credentials: "same-origin" });
+          },
+        }),
       }),
     ],
   });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { dismissToast, paasSlice, setAppListFilters, setAppListPage, showToast } from "./paasSlice.ts";
+import {
+  dismissToast,
+  forgetBuildLogConnection,
+  paasSlice,
+  setAppListFilters,
+  setAppListPage,
+  setBuildLogConnection,
+  setBuildLogFollow,
+  showToast,
+} from "./paasSlice.ts";
 
 const reduce = paasSlice.reducer;
 
@@ -18,5 +27,16 @@ describe("paasSlice", () => {
     const second = state.toasts[1];
     state = reduce(state, dismissToast(second?.id ?? -1));
     expect(state.toasts.map((t) => t.message)).toEqual(["saved 2", "saved 4", "saved 5"]);
+  });
+
+  it("follows build logs by default, keeps the choice, and tracks each open log's connection by build", () => {
+    let state = reduce(undefined, { type: "init" });
+    expect(state.buildLog.follow).toBe(true);
+    state = reduce(state, setBuildLogFollow(false));
+    state = reduce(state, setBuildLogConnection({ buildId: "b1", connection: "live" }));
+    state = reduce(state, setBuildLogConnection({ buildId: "b2", connection: "reconnecting" }));
+    expect(state.buildLog).toEqual({ follow: false, connections: { b1: "live", b2: "reconnecting" } });
+    state = reduce(state, forgetBuildLogConnection("b1"));
+    expect(state.buildLog.connections).toEqual({ b2: "reconnecting" });
   });
 });

@@ -1,7 +1,8 @@
 import { createSlice, type PayloadAction } from "@reduxjs/toolkit";
 
 // UI state that outlives a page: the app list's filters survive a visit to an app and back,
-// and toasts survive the navigation that a mutation often triggers.
+// toasts survive the navigation that a mutation often triggers, and a build log's follow mode
+// and live-connection state are shared by every view of that build.
 
 export type AppSort = "name" | "createdAt" | "updatedAt";
 export type SortOrder = "asc" | "desc";
@@ -25,10 +26,21 @@ export interface Toast {
   message: string;
 }
 
+/** Where a build log's live stream stands. */
+export type LogConnection = "connecting" | "live" | "reconnecting" | "finished" | "disconnected";
+
+export interface BuildLogUi {
+  /** Keep the newest line in view as lines arrive (a preference kept across builds). */
+  follow: boolean;
+  /** By build id, for the builds whose log is open. */
+  connections: Record<string, LogConnection>;
+}
+
 export interface PaasState {
   appList: AppListFilters;
   toasts: Toast[];
   nextToastId: number;
+  buildLog: BuildLogUi;
 }
 
 export const initialAppListFilters: AppListFilters = {
@@ -41,7 +53,12 @@ export const initialAppListFilters: AppListFilters = {
   teamId: "",
 };
 
-const initialState: PaasState = { appList: initialAppListFilters, toasts: [], nextToastId: 1 };
+const initialState: PaasState = {
+  appList: initialAppListFilters,
+  toasts: [],
+  nextToastId: 1,
+  buildLog: { follow: true, connections: {} },
+};
 
 export const paasSlice = createSlice({
   name: "paas",
@@ -71,7 +88,26 @@ export const paasSlice = createSlice({
     dismissToast(state, action: PayloadAction<number>) {
       state.toasts = state.toasts.filter((t) => t.id !== action.payload);
     },
+    setBuildLogFollow(state, action: PayloadAction<boolean>) {
+      state.buildLog.follow = action.payload;
+    },
+    setBuildLogConnection(state, action: PayloadAction<{ buildId: string; connection: LogConnection }>) {
+      state.buildLog.connections[action.payload.buildId] = action.payload.connection;
+    },
+    /** The log view closed: nothing is connected for this build any more. */
+    forgetBuildLogConnection(state, action: PayloadAction<string>) {
+      delete state.buildLog.connections[action.payload];
+    },
   },
 });
 
-export const { setAppListFilters, setAppListPage, resetAppListFilters, showToast, dismissToast } = paasSlice.actions;
+export const {
+  setAppListFilters,
+  setAppListPage,
+  resetAppListFilters,
+  showToast,
+  dismissToast,
+  setBuildLogFollow,
+  setBuildLogConnection,
+  forgetBuildLogConnection,
+} = paasSlice.actions;

@@ -5,10 +5,12 @@ import { CSRF_COOKIE, createSkypanelClient } from "../lib/trpc.ts";
 import { createQueryClient, Providers } from "../Providers.tsx";
 import { createStore } from "../store/index.ts";
 import { TEST_CSRF } from "./stubBackend.ts";
+import { eventSourceOver } from "./stubEventSource.ts";
 
 /**
  * Renders `ui` with the app's real providers and tRPC client, whose fetch goes to `opts.fetch`
- * (a stub server). `path` is the route pattern `ui` sits at, `url` the address being visited.
+ * (a stub server), subscriptions included. `path` is the route pattern `ui` sits at, `url` the
+ * address being visited.
  */
 export function renderWithBackend(ui: ReactNode, opts: { fetch: typeof fetch; url?: string; path?: string }) {
   // biome-ignore lint/suspicious/noDocumentCookie: tests play the browser that received the cookie from login.
@@ -17,7 +19,11 @@ export function renderWithBackend(ui: ReactNode, opts: { fetch: typeof fetch; ur
   queryClient.setDefaultOptions({ queries: { ...queryClient.getDefaultOptions().queries, retry: false } });
   const store = createStore();
   const result = render(
-    <Providers client={createSkypanelClient({ fetch: opts.fetch })} queryClient={queryClient} store={store}>
+    <Providers
+      client={createSkypanelClient({ fetch: opts.fetch, EventSource: eventSourceOver(opts.fetch) })}
+      queryClient={queryClient}
+      store={store}
+    >
       <MemoryRouter initialEntries={[opts.url ?? "/"]}>
         <Routes>
           <Route path={opts.path ?? "*"} element={ui} />

@@ -1,9 +1,13 @@
-// A stand-in for the BFF at the network boundary: the real tRPC client, batching link and
-// superjson talk over a fake `fetch` to a small in-memory tRPC router that follows the
-// contract in apps/bff. Component tests use it; nothing above `fetch` is mocked.
-import { initTRPC, TRPCError } from "@trpc/server";
+// A stand-in for the BFF at the network boundary: the real tRPC client, its links and superjson
+// talk over a fake `fetch` (and, for subscriptions, an EventSource reading that fetch: see
+// stubEventSource.ts) to a small in-memory tRPC router that follows the contract in apps/bff.
+// Component tests use it; nothing above `fetch` is mocked.
+import { initTRPC, TRPCError, tracked } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import superjson from "superjson";
+import { FINISHED_BUILD, listener, type StubBuild, type StubEvent, stubBuild } from "./stubBuilds.ts";
+
+export { type StubBuild, stubBuild, stubStages } from "./stubBuilds.ts";
 
 export const TEST_CSRF = "test-csrf-token";
 export const APP_NAME_RULE =
@@ -33,6 +37,9 @@ export interface StubState {
   apps: StubApp[];
   vars: Map<string, Map<string, { value: string; updatedAt: Date }>>;
   tokens: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null }[];
+  builds: StubBuild[];
+  /** Log lines by build id. */
+  buildLogs: Map<string, string[]>;
   /** Every procedure called, in order, with its input: tests assert what the UI asked for. */
   calls: { path: string; input: unknown }[];
 }
@@ -56,14 +63,28 @@ export function stubApp(name: string, extra: Partial<StubApp> = {}): StubApp {
   };
 }
 
-export function createStubBackend(init: { role?: Role; apps?: StubApp[]; vars?: Record<string, Record<string, string>> } = {}) {
+export function createStubBackend(
+  init: {
+    role?: Role;
+    apps?: StubApp[];
+    vars?: Record<string, Record<string, string>>;
+    builds?: StubBuild[];
+    buildLogs?: Record<string, string[]>;
+  } = {},
+) {
   const state: StubState = {
     loggedIn: true,
     role: init.role ?? "owner",
     apps: [...(init.apps ?? [])],
     vars: new Map(),
     tokens: [],
+    builds: [...(init.builds ?? [])],
+    buildLogs: new Map(Object.entries(init.buildLogs ?? {}).map(([id, lines]) => [id, [...lines]])),
     calls: [],
+  };
+  const listeners = new Set<(e: StubEvent) => void>();
+  const publish = (e: StubEvent) => {
+    for (const listen of listeners) listen(e);
   };
   for (const [appName, vars] of Object.entries(init.vars ?? {})) {
     const app = state.apps.find((a) => a.name === appName);
@@ -97,6 +118,25 @@ export function createStubBackend(init: { role?: Role; apps?: StubApp[]; vars?: 
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, v]) => ({ key, value: canReveal ? v.value : null, isSecret: true, updatedAt: v.updatedAt }));
     return { vars, canReveal };
+  };
+
+  const findBuild = (appRef: string, id: string) => {
+    const app = find(appRef);
+    const build = state.builds.find((b) => b.appId === app.id && b.id === id);
+    if (!build) throw new TRPCError({ code: "NOT_FOUND", message: `No build with id "${id}" on this app.` });
+    return build;
+  };
+  const logOf = (buildId: string) => {
+    const lines = state.buildLogs.get(buildId) ?? [];
+    state.buildLogs.set(buildId, lines);
+    return lines;
+  };
+  const queueBuild = (app: StubApp, source: StubBuild["source"]) => {
+    const number = Math.max(0, ...state.builds.filter((b) => b.appId === app.id).map((b) => b.number)) + 1;
+    const build = stubBuild(app.name, number, { appId: app.id, source, createdAt: new Date() });
+    state.builds.push(build);
+    publish({ type: "updated", build });
+    return build;
   };
 
   const router = t.router({
@@ -203,6 +243,79 @@ export function createStubBackend(init: { role?: Role; apps?: StubApp[]; vars?: 
     audit: t.router({
       forApp: proc.input(input<{ app: string }>()).query(() => []),
     }),
+    builds: t.router({
+      list: proc.input(input<{ app: string; limit?: number; beforeNumber?: number }>()).query(({ input }) => {
+        const app = find(input.app);
+        return state.builds
+          .filter((b) => b.appId === app.id && (input.beforeNumber === undefined || b.number < input.beforeNumber))
+          .sort((a, b) => b.number - a.number)
+          .slice(0, input.limit ?? 20);
+      }),
+      get: proc.input(input<{ app: string; id: string }>()).query(({ input }) => findBuild(input.app, input.id)),
+      create: proc.input(input<{ app: string; source: { type: "git"; url: string; ref?: string | null } }>()).mutation(({ input }) => {
+        writable();
+        const app = find(input.app);
+        if (!/^https:\/\/[^\s]+$/.test(input.source.url)) {
+          throw new TRPCError({
+            code: "BAD_REQUEST",
+            message: `"${input.source.url}" is not a git URL this platform fetches (https:// only).`,
+          });
+        }
+        return queueBuild(app, { type: "git", url: input.source.url, ref: input.source.ref ?? null });
+      }),
+      cancel: proc.input(input<{ app: string; id: string }>()).mutation(({ input }) => {
+        writable();
+        const build = findBuild(input.app, input.id);
+        if (FINISHED_BUILD.has(build.status)) {
+          throw new TRPCError({ code: "CONFLICT", message: `Build #${build.number} already ${build.status}; nothing to cancel.` });
+        }
+        update(build.id, { status: "cancelled", finishedAt: new Date(), error: "cancelled" });
+        return { id: build.id, status: "cancelled" };
+      }),
+      log: proc.input(input<{ app: string; id: string; after?: number }>()).query(({ input }) => {
+        const build = findBuild(input.app, input.id);
+        const after = input.after ?? 0;
+        const lines = logOf(build.id)
+          .slice(after)
+          .map((text, i) => ({ n: after + i + 1, text }));
+        return { lines, finished: FINISHED_BUILD.has(build.status), status: build.status };
+      }),
+      follow: proc.input(input<{ app: string; id: string; lastEventId?: string | null }>()).subscription(async function* ({
+        input,
+        signal,
+      }) {
+        const build = findBuild(input.app, input.id);
+        const events = listener(listeners, signal);
+        try {
+          let last = Number(input.lastEventId ?? 0) || 0;
+          const lines = logOf(build.id);
+          for (;;) {
+            while (last < lines.length) {
+              last++;
+              yield tracked(String(last), { n: last, text: lines[last - 1] ?? "" });
+            }
+            if (FINISHED_BUILD.has(build.status)) break;
+            if ((await events.next()) === null) return;
+          }
+          yield tracked(`done-${build.status}`, { done: build.status });
+        } finally {
+          events.close();
+        }
+      }),
+      events: proc.input(input<{ app: string }>()).subscription(async function* ({ input, signal }) {
+        const app = find(input.app);
+        const events = listener(listeners, signal);
+        try {
+          for (let e = await events.next(); e !== null; e = await events.next()) {
+            if (e.type !== "updated" || e.build.appId !== app.id) continue;
+            const stage = e.build.stages.find((s) => s.status === "running")?.name ?? null;
+            yield { type: "build.updated" as const, appId: app.id, buildId: e.build.id, status: e.build.status, stage };
+          }
+        } finally {
+          events.close();
+        }
+      }),
+    }),
   });
 
   const fetch: typeof globalThis.fetch = async (url, init) => {
@@ -215,5 +328,20 @@ export function createStubBackend(init: { role?: Role; apps?: StubApp[]; vars?: 
     });
   };
 
-  return { state, fetch };
+  /** Changes a build the way the engine would, and tells the live subscribers. */
+  function update(buildId: string, patch: Partial<StubBuild>) {
+    const build = state.builds.find((b) => b.id === buildId);
+    if (!build) throw new Error(`stub: no build ${buildId}`);
+    Object.assign(build, patch);
+    publish({ type: "updated", build });
+    return build;
+  }
+
+  /** Appends lines to a build's log, as the running build would. */
+  function appendLog(buildId: string, ...lines: string[]) {
+    logOf(buildId).push(...lines);
+    publish({ type: "log", buildId });
+  }
+
+  return { state, fetch, updateBuild: update, appendLog };
 }

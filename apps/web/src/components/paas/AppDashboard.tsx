@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect } from "react";
-import { Link, NavLink, Route, Routes, useParams } from "react-router";
+import { Link, NavLink, Route, Routes, useLocation, useParams } from "react-router";
 import { useApp } from "../../hooks/useApp.ts";
 import { cx } from "../../lib/cx.ts";
 import { errorCode } from "../../lib/trpc.ts";
@@ -11,13 +11,15 @@ import { AppHeader } from "./AppHeader.tsx";
 
 const AppOverview = lazy(() => import("./AppOverview.tsx"));
 const AppSettings = lazy(() => import("./AppSettings.tsx"));
+const BuildPage = lazy(() => import("./BuildPage.tsx"));
 const DeploymentHistory = lazy(() => import("./DeploymentHistory.tsx"));
 const LogViewer = lazy(() => import("./LogViewer.tsx"));
 const MetricsDashboard = lazy(() => import("./MetricsDashboard.tsx"));
 
-const TABS = [
+// `also`: addresses under another path that belong to the tab (a build opens from Deployments).
+const TABS: { to: string; label: string; also?: string }[] = [
   { to: "", label: "Overview" },
-  { to: "deployments", label: "Deployments" },
+  { to: "deployments", label: "Deployments", also: "builds" },
   { to: "logs", label: "Logs" },
   { to: "metrics", label: "Metrics" },
   { to: "settings", label: "Settings" },
@@ -34,6 +36,7 @@ export function AppDashboard() {
   const { id = "" } = useParams();
   const app = useApp(id);
   const base = `/paas/apps/${encodeURIComponent(id)}`;
+  const { pathname } = useLocation();
 
   useEffect(() => {
     if (app.data) document.title = `${app.data.name} · SkyPanel`;
@@ -74,7 +77,13 @@ export function AppDashboard() {
         <ul className="flex gap-1">
           {TABS.map((tab) => (
             <li key={tab.label}>
-              <NavLink to={tab.to ? `${base}/${tab.to}` : base} end className={tabClass}>
+              <NavLink
+                to={tab.to ? `${base}/${tab.to}` : base}
+                end
+                className={({ isActive }) =>
+                  tabClass({ isActive: isActive || (!!tab.also && pathname.startsWith(`${base}/${tab.also}/`)) })
+                }
+              >
                 {tab.label}
               </NavLink>
             </li>
@@ -86,6 +95,7 @@ export function AppDashboard() {
           <Routes>
             <Route index element={<AppOverview app={app.data} />} />
             <Route path="deployments" element={<DeploymentHistory app={app.data} />} />
+            <Route path="builds/:buildId" element={<BuildPage app={app.data} />} />
             <Route path="logs" element={<LogViewer app={app.data} />} />
             <Route path="metrics" element={<MetricsDashboard app={app.data} />} />
             <Route path="settings" element={<AppSettings app={app.data} />} />

@@ -1,0 +1,92 @@
+// Builds for the stub tRPC server: rows shaped like the BFF's, and the event plumbing its
+// subscriptions (builds.follow, builds.events) wait on.
+
+type StageName = "fetch" | "detect" | "dependencies" | "build" | "tests" | "artifact" | "optimise";
+type StageStatus = "pending" | "running" | "succeeded" | "failed" | "skipped" | "cancelled";
+export interface StubStage {
+  name: StageName;
+  status: StageStatus;
+  startedAt: string | null;
+  durationMs: number | null;
+  detail: string | null;
+}
+
+export interface StubBuild {
+  id: string;
+  appId: string;
+  number: number;
+  status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+  source:
+    | { type: "git"; url: string; ref: string | null }
+    | { type: "archive"; filename: string; bytes: number }
+    | { type: "push"; ref: string; sha: string };
+  commitSha: string | null;
+  plan: unknown;
+  stages: StubStage[];
+  cacheKey: string | null;
+  cacheHit: boolean | null;
+  storePath: string | null;
+  closureBytes: number | null;
+  error: string | null;
+  durationMs: number | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+const STAGE_NAMES: StageName[] = ["fetch", "detect", "dependencies", "build", "tests", "artifact", "optimise"];
+export const FINISHED_BUILD = new Set(["succeeded", "failed", "cancelled"]);
+
+/** Stages in order; `statuses` gives the first few theirs, the rest are pending. */
+export function stubStages(statuses: Partial<Record<StageName, Partial<StubStage> & { status: StageStatus }>> = {}): StubStage[] {
+  return STAGE_NAMES.map((name) => ({ name, status: "pending", startedAt: null, durationMs: null, detail: null, ...statuses[name] }));
+}
+
+export function stubBuild(appName: string, number: number, extra: Partial<StubBuild> = {}): StubBuild {
+  return {
+    id: `00000000-0000-4000-8000-${String(number).padStart(12, "0")}`,
+    appId: `id-${appName}`,
+    number,
+    status: "queued",
+    source: { type: "git", url: "https://git.example.com/shop.git", ref: "main" },
+    commitSha: null,
+    plan: null,
+    stages: stubStages(),
+    cacheKey: null,
+    cacheHit: null,
+    storePath: null,
+    closureBytes: null,
+    error: null,
+    durationMs: null,
+    createdAt: new Date("2025-01-02T03:04:05Z"),
+    startedAt: null,
+    finishedAt: null,
+    ...extra,
+  };
+}
+
+export type StubEvent = { type: "log"; buildId: string } | { type: "updated"; build: StubBuild };
+
+/** A listener registered at once (so nothing published meanwhile is missed), read one event at a time. */
+export function listener(listeners: Set<(e: StubEvent) => void>, signal: AbortSignal | undefined) {
+  const queue: StubEvent[] = [];
+  let wake: (() => void) | null = null;
+  const listen = (e: StubEvent) => {
+    queue.push(e);
+    wake?.();
+  };
+  listeners.add(listen);
+  const onAbort = () => wake?.();
+  signal?.addEventListener("abort", onAbort);
+  return {
+    async next(): Promise<StubEvent | null> {
+      while (queue.length === 0 && !signal?.aborted) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      return signal?.aborted ? null : (queue.shift() ?? null);
+    },
+    close() {
+      listeners.delete(listen);
+      signal?.removeEventListener("abort", onAbort);
+    },
+  };
+}
