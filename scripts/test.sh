@@ -14,6 +14,7 @@ require_node
 step "system packages"
 [ -x /usr/bin/chromium ] || apt_install chromium
 command -v psql >/dev/null || apt_install postgresql postgresql-client
+require_build_tools
 
 step "PostgreSQL for the db tests"
 # The tests create and drop their own databases through this URL.

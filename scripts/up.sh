@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 source scripts/lib/require.sh
 
 require_node
+require_build_tools
 install_node_modules
 exec npm start

@@ -33,3 +33,25 @@ install_node_modules() {
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
   fi
 }
+
+# The build toolchain: Nix for sandboxed builds, and the host toolchains the buildpacks use
+# (Debian's node is not used: the platform's own Node.js runs the JavaScript builds).
+
+require_build_tools() {
+  local missing=()
+  command -v nix-build >/dev/null || missing+=(nix-bin)
+  command -v git >/dev/null || missing+=(git)
+  command -v go >/dev/null || missing+=(golang-go)
+  [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+  /usr/bin/python3 -c 'import flask' 2>/dev/null || missing+=(python3-flask)
+  command -v gunicorn >/dev/null || missing+=(gunicorn)
+  /usr/bin/python3 -c 'import fastapi' 2>/dev/null || missing+=(python3-fastapi)
+  command -v uvicorn >/dev/null || missing+=(uvicorn)
+  # pip from Debian keeps each app's venv small (no private pip); gcc lets Go build quickly.
+  /usr/bin/python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
+  command -v gcc >/dev/null || missing+=(gcc)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if is_root; then apt_install "${missing[@]}"; else say "builds need: ${missing[*]} (apt-get install them as root)"; fi
+  fi
+  getent group nixbld >/dev/null || say "warning: no nixbld group; Nix builds cannot run as unprivileged build users"
+}

@@ -9,6 +9,7 @@ import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { BffConfig } from "./config.ts";
 import { createContext, type RequestFacts } from "./context.ts";
+import { gitRoutes } from "./git.ts";
 import { errorBody } from "./rest/respond.ts";
 import { restRoutes } from "./rest/routes.ts";
 import { appRouter } from "./routers/_app.ts";
@@ -70,6 +71,10 @@ export function createApp(engine: Engine, config: BffConfig) {
     }),
   );
   app.route("/api", restRoutes(contextFor));
+  app.route(
+    "/git",
+    gitRoutes(engine, config, (c) => requestFacts(c, config).ip),
+  );
 
   mountDashboard(app, config.webDist);
   return app;

@@ -1,8 +1,10 @@
 // A real BFF over a real engine and a fresh test database, for router and REST tests.
+import { serve } from "@hono/node-server";
 import type { Driver } from "@skypanel/db/testing";
 
 export { TEST_DRIVERS } from "@skypanel/db/testing";
 
+import type { EngineOptions } from "@skypanel/engine";
 import { createTestEngine, type TestEngine } from "@skypanel/engine/testing";
 import type { BffConfig } from "./config.ts";
 import { type Context, createContext } from "./context.ts";
@@ -28,6 +30,8 @@ const createCaller = createCallerFactory(appRouter);
 
 export interface TestBff extends TestEngine {
   app: ReturnType<typeof createApp>;
+  /** Serves the app on a loopback port (for clients that need a socket: git, SSE readers). */
+  listen(): Promise<string>;
   /** A tRPC caller authenticated with `token` (a Bearer token), or anonymous. */
   caller(token?: string): Promise<ReturnType<typeof createCaller>>;
   /** Logs in over REST and returns the Bearer token. */
@@ -45,13 +49,24 @@ export interface TestBff extends TestEngine {
   }>;
 }
 
-export async function createTestBff(driver: Driver): Promise<TestBff> {
-  const t = await createTestEngine(driver);
+export async function createTestBff(driver: Driver, options: Pick<EngineOptions, "builds"> = {}): Promise<TestBff> {
+  const t = await createTestEngine(driver, options);
   const config = testConfig(t.home);
   const app = createApp(t.engine, config);
+  const servers: { close(): void }[] = [];
   const bff: TestBff = {
     ...t,
     app,
+    async listen() {
+      return new Promise((resolve) => {
+        const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve(`http://127.0.0.1:${info.port}`));
+        servers.push(server);
+      });
+    },
+    async close() {
+      for (const s of servers) s.close();
+      await t.close();
+    },
     async caller(token) {
       const headers = new Headers(token ? { authorization: `Bearer ${token}` } : {});
       const ctx: Context = await createContext(t.engine, config, { headers, ip: "127.0.0.1", https: false }, new Headers());

@@ -80,8 +80,9 @@ export function buildRoutes(contextFor: ContextFor) {
       }
       const iterable = await caller.builds.follow({ app: app(c), id: id(c), lastEventId: String(after) });
       return streamSSE(c, async (stream) => {
-        for await (const event of iterable) {
-          const data = event.data as { n?: number; text?: string; done?: string };
+        // A server-side caller yields tracked events as [id, data] tuples.
+        for await (const [, event] of iterable as AsyncIterable<[string, { n?: number; text?: string; done?: string }]>) {
+          const data = event;
           if (data.done) {
             await stream.writeSSE({ event: "end", data: data.done });
             break;

@@ -114,6 +114,8 @@ describe("builds (real Nix, PGlite)", { timeout: 300_000 }, () => {
        require("http").get("http://registry.npmjs.org/", () => { out.net = "reached"; done(); }).on("error", () => { out.net = "blocked"; done(); });
        function done() { fs.writeFileSync("attempts.json", JSON.stringify(out)); }`,
     );
+    // Unique source, so the sandbox really runs it now rather than Nix reusing an earlier result.
+    writeFileSync(join(src, "nonce.txt"), `${Date.now()}-${Math.random()}`);
     const build = await waitForBuild(
       t.engine,
       alice,

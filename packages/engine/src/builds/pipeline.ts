@@ -133,6 +133,7 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
 
     // One nix-build covers the rest; the buildpack's stage markers move the progress along.
     let devDeps: { before: number; after: number } | null = null;
+    let sawMarker = false;
     let packError: string | null = null;
     await stages.start("build");
     const storePath = await nixBuild(p.nix, {
@@ -150,11 +151,15 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
         const marker = STAGE_MARKER.exec(line);
         if (failure) return say(` !     ${failure[1]}`);
         if (!marker && !sizes) return say(line);
-        if (marker) void moveTo(stages, marker[1] as BuildStageName);
+        if (marker) {
+          sawMarker = true;
+          void moveTo(stages, marker[1] as BuildStageName);
+        }
       },
     }).catch((err) => {
       throw packError && !signal.aborted ? new BuildFailedError(packError) : err;
     });
+    if (!sawMarker) say("-----> nothing changed since an earlier build of this source; reusing its result");
     if (stages.current) await stages.finish(stages.current, "succeeded");
     if (plan.test === null) await stages.skip("tests", "no test command configured");
 

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Build, BuildSource } from "@skypanel/db";
 import { findBuild, insertBuild, isUuid, listBuilds, updateBuild, withActor } from "@skypanel/db/queries";
@@ -8,7 +8,7 @@ import type { EngineDeps } from "../deps.ts";
 import { EngineError, ValidationError } from "../errors.ts";
 import type { EventBus, PlatformEvent } from "../events/bus.ts";
 import type { JobQueue } from "../jobs/index.ts";
-import { checkGitRef, checkGitUrl } from "../sources/index.ts";
+import { checkGitRef, checkGitUrl, sniffArchive } from "../sources/index.ts";
 import { type LogLine, readLines } from "./log.ts";
 import type { BuildJobPayload } from "./pipeline.ts";
 import { initialStages } from "./stages.ts";
@@ -59,6 +59,11 @@ export function createBuilds(
         if (dirname(source.uploadPath) !== incoming || !/^incoming-[0-9a-f-]{36}$/.test(basename(source.uploadPath))) {
           throw new ValidationError("Upload the archive through POST /api/apps/:app/builds.");
         }
+        // Refuse what is not an archive now, with a 400, rather than in a failed build later.
+        await sniffArchive(source.uploadPath).catch((err) => {
+          rmSync(source.uploadPath, { force: true });
+          throw err;
+        });
         recorded = { type: "archive", filename: source.filename.slice(0, 255), bytes: source.bytes };
         sourceRef = recorded.filename;
       } else {
