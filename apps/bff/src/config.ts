@@ -25,6 +25,12 @@ const schema = z.object({
   SKYPANEL_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(200),
   SKYPANEL_BUILD_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   SKYPANEL_BUILD_TIMEOUT_MIN: z.coerce.number().int().min(1).max(1440).default(30),
+  SKYPANEL_CACHE_S3_ENDPOINT: z.string().url().optional(),
+  SKYPANEL_CACHE_S3_BUCKET: z.string().optional(),
+  SKYPANEL_CACHE_S3_REGION: z.string().default("us-east-1"),
+  SKYPANEL_CACHE_S3_ACCESS_KEY_ID: z.string().optional(),
+  SKYPANEL_CACHE_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  SKYPANEL_CACHE_S3_PREFIX: z.string().default("skypanel"),
 });
 
 export interface BffConfig {
@@ -43,6 +49,8 @@ export interface BffConfig {
   /** Builds at once (default: cores) and the time limit of each. */
   buildConcurrency: number | undefined;
   buildTimeoutMs: number;
+  /** The S3 tier of the dependency cache, when configured. */
+  remoteCache: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; prefix: string } | null;
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +62,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  const s3 = [
+    e.SKYPANEL_CACHE_S3_ENDPOINT,
+    e.SKYPANEL_CACHE_S3_BUCKET,
+    e.SKYPANEL_CACHE_S3_ACCESS_KEY_ID,
+    e.SKYPANEL_CACHE_S3_SECRET_ACCESS_KEY,
+  ];
+  if (s3.some(Boolean) && !s3.every(Boolean)) {
+    throw new ConfigError("The S3 build cache needs SKYPANEL_CACHE_S3_ENDPOINT, _BUCKET, _ACCESS_KEY_ID and _SECRET_ACCESS_KEY together.");
+  }
   if (Boolean(e.SKYPANEL_ADMIN_EMAIL) !== Boolean(e.SKYPANEL_ADMIN_PASSWORD)) {
     throw new ConfigError("Set both SKYPANEL_ADMIN_EMAIL and SKYPANEL_ADMIN_PASSWORD, or neither.");
   }
@@ -70,5 +87,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
     maxUploadBytes: e.SKYPANEL_MAX_UPLOAD_MB * 1024 * 1024,
     buildConcurrency: e.SKYPANEL_BUILD_CONCURRENCY,
     buildTimeoutMs: e.SKYPANEL_BUILD_TIMEOUT_MIN * 60_000,
+    remoteCache:
+      e.SKYPANEL_CACHE_S3_ENDPOINT &&
+      e.SKYPANEL_CACHE_S3_BUCKET &&
+      e.SKYPANEL_CACHE_S3_ACCESS_KEY_ID &&
+      e.SKYPANEL_CACHE_S3_SECRET_ACCESS_KEY
+        ? {
+            endpoint: e.SKYPANEL_CACHE_S3_ENDPOINT,
+            bucket: e.SKYPANEL_CACHE_S3_BUCKET,
+            region: e.SKYPANEL_CACHE_S3_REGION,
+            accessKeyId: e.SKYPANEL_CACHE_S3_ACCESS_KEY_ID,
+            secretAccessKey: e.SKYPANEL_CACHE_S3_SECRET_ACCESS_KEY,
+            prefix: e.SKYPANEL_CACHE_S3_PREFIX,
+          }
+        : null,
   };
 }

@@ -13,7 +13,7 @@ async function main() {
     db: conn.db,
     sql: conn.sql,
     home: config.home,
-    builds: { concurrency: config.buildConcurrency, timeoutMs: config.buildTimeoutMs },
+    builds: { concurrency: config.buildConcurrency, timeoutMs: config.buildTimeoutMs, remoteCache: config.remoteCache },
   });
   await engine.start();
 

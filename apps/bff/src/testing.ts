@@ -24,6 +24,7 @@ export const testConfig = (home: string): BffConfig => ({
   maxUploadBytes: 5 * 1024 * 1024,
   buildConcurrency: 1,
   buildTimeoutMs: 5 * 60_000,
+  remoteCache: null,
 });
 
 const createCaller = createCallerFactory(appRouter);

@@ -6,6 +6,8 @@ import { createApps } from "./apps/index.ts";
 import { createAudit } from "./audit/index.ts";
 import { createAuth, memoryRateLimiter, type RateLimiter } from "./auth/index.ts";
 import { type BuildJobPayload, createBuilds, type PipelineDeps, runBuild } from "./builds/index.ts";
+import { createBuildMaintenance } from "./builds/maintenance.ts";
+import { type S3CacheConfig, s3LayerCache } from "./builds/remote-cache.ts";
 import { createConfigVars } from "./config-vars/index.ts";
 import type { EngineDeps } from "./deps.ts";
 import { type EventBus, eventsForApp, memoryEventBus } from "./events/bus.ts";
@@ -32,6 +34,8 @@ export interface EngineOptions {
     toolchains?: string;
     /** Allow file:// and local-path git sources. Tests only: users must not read the server's disk. */
     allowLocalGit?: boolean;
+    /** An S3-compatible bucket shared as a second tier of the dependency cache. */
+    remoteCache?: S3CacheConfig | null;
   };
 }
 
@@ -49,6 +53,7 @@ export async function createEngine(options: EngineOptions) {
   const apps = createApps(deps);
   const bus = options.bus ?? memoryEventBus();
   const buildTimeoutMs = options.builds?.timeoutMs ?? 30 * 60_000;
+  const remoteCache = options.builds?.remoteCache ? s3LayerCache(options.builds.remoteCache) : null;
   // Nix is prepared when the queue starts, so an engine without Nix still serves everything else.
   let nix: Promise<NixEnv> | null = null;
   const nixEnv = () => {
@@ -63,6 +68,7 @@ export async function createEngine(options: EngineOptions) {
     reposDir: join(options.home, "git"),
     stepTimeoutMs: buildTimeoutMs,
     allowLocalGit: options.builds?.allowLocalGit ?? false,
+    remoteCache,
   });
   const queue = createJobQueue({
     db: options.db,
@@ -92,6 +98,7 @@ export async function createEngine(options: EngineOptions) {
     async stop() {
       await queue.stop({ interrupt: true });
     },
+    maintenance: createBuildMaintenance(options.db, nixEnv),
     builds: createBuilds(deps, apps, { queue, bus, home: options.home, allowLocalGit: options.builds?.allowLocalGit ?? false }),
     auth: createAuth(deps),
     users: createUsers(deps),

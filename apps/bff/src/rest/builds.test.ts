@@ -185,4 +185,21 @@ describe("builds over HTTP (real Nix and git, PGlite)", { timeout: 300_000 }, ()
     expect((await waitFor("web-shop", body.id)).status).toBe("cancelled");
     expect((await t.rest("DELETE", `/api/apps/web-shop/builds/${body.id}`, { token })).status).toBe(409);
   });
+
+  it("lets only a platform admin see the build cache, prune it and collect the store's garbage", async () => {
+    const cache = await t.rest("GET", "/api/admin/build-cache", { token });
+    expect(cache.status).toBe(200);
+    expect(cache.body.entries.length).toBeGreaterThan(0);
+    expect(cache.body.totalBytes).toBeGreaterThan(0);
+    const dryPrune = await t.rest("POST", "/api/admin/build-cache/prune", { token, body: { maxBytes: 0, dryRun: true } });
+    expect(dryPrune.body).toMatchObject({ dryRun: true, keptBytes: 0 });
+    expect(dryPrune.body.removed.length).toBe(cache.body.entries.length);
+    expect((await t.rest("GET", "/api/admin/build-cache", { token })).body.entries.length).toBe(cache.body.entries.length);
+    const gc = await t.rest("POST", "/api/admin/nix/gc", { token, body: { dryRun: true } });
+    expect(gc.body).toMatchObject({ dryRun: true, paths: expect.any(Number), bytes: expect.any(Number) });
+    expect((await t.rest("POST", "/api/admin/build-cache/prune", { token, body: { maxAgeDays: -1 } })).status).toBe(400);
+    const eve = await t.login("eve@example.com");
+    expect((await t.rest("GET", "/api/admin/build-cache", { token: eve })).status).toBe(403);
+    expect((await t.rest("POST", "/api/admin/nix/gc", { token: eve, body: {} })).status).toBe(403);
+  });
 });

@@ -121,6 +121,24 @@ export function restRoutes(contextFor: ContextFor) {
 
   api.route("/apps/:app/builds", buildRoutes(contextFor));
 
+  // Platform admin: build cache and Nix store upkeep.
+  api.get(
+    "/admin/build-cache",
+    route(200, (caller) => caller.admin.buildCache()),
+  );
+  api.post(
+    "/admin/build-cache/prune",
+    route(200, async (caller, c) => caller.admin.pruneBuildCache((await readJsonObject(c)) as never)),
+  );
+  api.post(
+    "/admin/nix/gc",
+    route(200, async (caller, c) => caller.admin.nixGc((await readJsonObject(c)) as never)),
+  );
+  api.post(
+    "/admin/nix/optimise",
+    route(200, (caller) => caller.admin.nixOptimise()),
+  );
+
   api.all("*", (c) => c.json(errorBody("NOT_FOUND", `No API route ${c.req.method} ${c.req.path}.`), 404));
   return api;
 }

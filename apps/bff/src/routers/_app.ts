@@ -1,4 +1,5 @@
 import { router } from "../trpc.ts";
+import { adminRouter } from "./admin.ts";
 import { appsRouter } from "./apps.ts";
 import { auditRouter } from "./audit.ts";
 import { authRouter } from "./auth.ts";
@@ -16,6 +17,7 @@ export const appRouter = router({
   apps: appsRouter,
   config: configRouter,
   builds: buildsRouter,
+  admin: adminRouter,
   audit: auditRouter,
 });
 

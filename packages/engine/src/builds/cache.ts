@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Database } from "@skypanel/db";
 import { deleteCacheEntry, findCacheEntry, recordCacheHit, upsertCacheEntry } from "@skypanel/db/queries";
 import { addGcRoot, addToStore, isValid, type NixEnv, pathInfo, verifyPath } from "../nix/index.ts";
+import type { RemoteLayerCache } from "./remote-cache.ts";
 
 export interface Layer {
   storePath: string;
@@ -22,34 +23,64 @@ export function cacheKey(parts: Record<string, unknown>): string {
 export async function cachedLayer(
   db: Database,
   nix: NixEnv,
-  o: { key: string; stack: string; appId: string; log: (line: string) => void; make: () => Promise<string> },
-): Promise<Layer> {
+  o: {
+    key: string;
+    stack: string;
+    appId: string;
+    log: (line: string) => void;
+    make: () => Promise<string>;
+    remote?: RemoteLayerCache | null;
+  },
+): Promise<Layer & { source: "local" | "remote" | "fetched" }> {
   const entry = await findCacheEntry(db, o.key);
   if (entry) {
     if ((await isValid(nix, entry.storePath)) && (await verifyPath(nix, entry.storePath))) {
       addGcRoot(entry.storePath, `deps-${o.key}`);
       await recordCacheHit(db, o.key);
       o.log(`-----> dependency layer: cache hit (${o.key.slice(0, 12)}, ${formatBytes(entry.sizeBytes)})`);
-      return { storePath: entry.storePath, cacheKey: o.key, hit: true, sizeBytes: entry.sizeBytes };
+      return { storePath: entry.storePath, cacheKey: o.key, hit: true, sizeBytes: entry.sizeBytes, source: "local" };
     }
     o.log(`-----> dependency layer: cached copy ${o.key.slice(0, 12)} is missing or damaged; fetching again`);
     await deleteCacheEntry(db, o.key);
   } else {
     o.log(`-----> dependency layer: cache miss (${o.key.slice(0, 12)})`);
   }
+  const record = async (storePath: string) => {
+    addGcRoot(storePath, `deps-${o.key}`);
+    const info = await pathInfo(nix, storePath);
+    await upsertCacheEntry(db, {
+      cacheKey: o.key,
+      appId: o.appId,
+      storePath,
+      sizeBytes: info.narSize,
+      stack: o.stack,
+      narHash: info.narHash,
+    });
+    return info;
+  };
+  if (o.remote) {
+    const fromRemote = await o.remote.fetch(nix, o.key).catch((err: Error) => {
+      o.log(` !     remote cache: ${err.message}; fetching instead`);
+      return null;
+    });
+    if (fromRemote) {
+      const info = await record(fromRemote.storePath);
+      o.log(`-----> dependency layer: remote cache hit (${formatBytes(info.narSize)})`);
+      return { storePath: fromRemote.storePath, cacheKey: o.key, hit: true, sizeBytes: info.narSize, source: "remote" };
+    }
+  }
   const dir = await o.make();
   const storePath = await addToStore(nix, dir, `deps-${o.key}`);
-  const info = await pathInfo(nix, storePath);
-  await upsertCacheEntry(db, {
-    cacheKey: o.key,
-    appId: o.appId,
-    storePath,
-    sizeBytes: info.narSize,
-    stack: o.stack,
-    narHash: info.narHash,
-  });
+  const info = await record(storePath);
   o.log(`-----> dependency layer stored: ${formatBytes(info.narSize)}`);
-  return { storePath, cacheKey: o.key, hit: false, sizeBytes: info.narSize };
+  if (o.remote) {
+    // An upload failure does not fail the build; other machines then fetch for themselves.
+    await o.remote.store(nix, o.key, storePath).then(
+      () => o.log("-----> dependency layer uploaded to the remote cache"),
+      (err: Error) => o.log(` !     remote cache upload failed: ${err.message}`),
+    );
+  }
+  return { storePath, cacheKey: o.key, hit: false, sizeBytes: info.narSize, source: "fetched" };
 }
 
 export function formatBytes(n: number): string {

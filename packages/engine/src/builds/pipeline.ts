@@ -16,6 +16,7 @@ import { nodeDependencies } from "./deps/node.ts";
 import { staticPlan } from "./deps/static.ts";
 import type { DependencyFetcher } from "./deps/types.ts";
 import { BuildLog } from "./log.ts";
+import type { RemoteLayerCache } from "./remote-cache.ts";
 import { StageTracker } from "./stages.ts";
 import { packageManagerTools } from "./tools.ts";
 import { buildWorkspace, unprivilegedDir } from "./workspace.ts";
@@ -30,6 +31,8 @@ export interface PipelineDeps {
   stepTimeoutMs: number;
   /** Let builds fetch file:// and local-path git sources: for tests, never for users. */
   allowLocalGit: boolean;
+  /** A shared second tier for dependency layers (S3 API), when configured. */
+  remoteCache: RemoteLayerCache | null;
 }
 
 /** The job payload of a build. */
@@ -116,6 +119,7 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
         stack: plan.stack,
         appId: build.appId,
         log: say,
+        remote: p.remoteCache,
         make: () =>
           fetcher.fetch(plan, ws.source, {
             workDir: ws.deps,
@@ -128,7 +132,10 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
           }),
       });
       await updateBuild(p.db, build.id, { cacheHit: layer.hit });
-      return { ...layer, detail: layer.hit ? "cache hit" : `cache miss, fetched ${formatBytes(layer.sizeBytes)}` };
+      const detail = { local: "cache hit", remote: "remote cache hit", fetched: `cache miss, fetched ${formatBytes(layer.sizeBytes)}` }[
+        layer.source
+      ];
+      return { ...layer, detail };
     });
 
     // One nix-build covers the rest; the buildpack's stage markers move the progress along.

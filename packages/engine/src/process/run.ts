@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
 import { EngineError } from "../errors.ts";
 
 export interface RunOptions {
@@ -11,6 +12,10 @@ export interface RunOptions {
   /** Bytes of stdout kept for the result (the rest is only streamed). */
   keepStdout?: number;
   input?: string;
+  /** Feed this file to stdin. */
+  stdinFile?: string;
+  /** Write stdout to this file instead of keeping it. */
+  stdoutFile?: string;
 }
 
 export interface RunResult {
@@ -44,14 +49,19 @@ export class CommandAbortedError extends EngineError {
  */
 export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
+    const stdin = options.stdinFile ? openSync(options.stdinFile, "r") : options.input === undefined ? "ignore" : "pipe";
+    const stdout = options.stdoutFile ? openSync(options.stdoutFile, "w") : "pipe";
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
       detached: true,
-      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      stdio: [stdin, stdout, "pipe"],
     });
+    // The child holds its own copies of the descriptors.
+    if (typeof stdin === "number") closeSync(stdin);
+    if (typeof stdout === "number") closeSync(stdout);
     const keep = options.keepStdout ?? 1024 * 1024;
-    let stdout = "";
+    let kept = "";
     const stderrLines: string[] = [];
     let stopped: "timeout" | "cancelled" | null = null;
 
@@ -77,7 +87,7 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
       let buffer = "";
       return (chunk: Buffer) => {
         const text = chunk.toString("utf8");
-        if (stream === "stdout" && stdout.length < keep) stdout += text.slice(0, keep - stdout.length);
+        if (stream === "stdout" && kept.length < keep) kept += text.slice(0, keep - kept.length);
         buffer += text;
         const lines = buffer.split("\n");
         buffer = lines.pop() ?? "";
@@ -105,7 +115,7 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
       // The group may still hold stragglers that closed their pipes; make sure they go.
       killGroup("SIGKILL");
       if (stopped) return reject(new CommandAbortedError(command, stopped));
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderrTail: stderrLines.join("\n").trim() });
+      resolve({ code: code ?? (signal ? 128 : 1), stdout: kept, stderrTail: stderrLines.join("\n").trim() });
     });
   });
 }
