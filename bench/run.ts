@@ -1,14 +1,28 @@
-// `npm run bench`: runs every benchmark and prints the rows for BENCHMARKS.md, with the
-// machine and date; the raw numbers go to bench/results/<date>.json.
+// `npm run bench [-- app-list|builds]`: runs the benchmarks and prints rows for BENCHMARKS.md
+// with the machine and date; the raw numbers go to bench/results/<date>.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { appListBenchmark } from "./app-list.bench.ts";
+import { buildBenchmark } from "./builds.bench.ts";
 import { machine, markdownTable, ROOT } from "./harness.ts";
 
-const rows = await appListBenchmark();
+const only = process.argv[2];
 const date = new Date().toISOString();
+const results: Record<string, unknown> = {};
+console.log(`Date: ${date}\nMachine: ${machine()}\n`);
+
+if (!only || only === "app-list") {
+  const rows = await appListBenchmark();
+  results.appList = rows;
+  console.log(markdownTable(rows), "\n");
+}
+if (!only || only === "builds") {
+  const rows = await buildBenchmark();
+  results.builds = rows;
+  console.log("| benchmark | median ms | runs ms |\n|---|---:|---|");
+  for (const r of rows) console.log(`| ${r.benchmark} | ${Math.round(r.medianMs)} | ${r.runsMs.map(Math.round).join(", ")} |`);
+}
+
 const dir = join(ROOT, "bench", "results");
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, `${date.slice(0, 19).replaceAll(":", "-")}.json`), JSON.stringify({ date, machine: machine(), rows }, null, 2));
-console.log(`\nDate: ${date}\nMachine: ${machine()}\n`);
-console.log(markdownTable(rows));
+writeFileSync(join(dir, `${date.slice(0, 19).replaceAll(":", "-")}.json`), JSON.stringify({ date, machine: machine(), results }, null, 2));
