@@ -31,6 +31,7 @@ const schema = z.object({
   SKYPANEL_CACHE_S3_ACCESS_KEY_ID: z.string().optional(),
   SKYPANEL_CACHE_S3_SECRET_ACCESS_KEY: z.string().optional(),
   SKYPANEL_CACHE_S3_PREFIX: z.string().default("skypanel"),
+  SKYPANEL_TOOLCHAINS: z.enum(["host", "nixpkgs"]).default("host"),
 });
 
 export interface BffConfig {
@@ -49,6 +50,8 @@ export interface BffConfig {
   /** Builds at once (default: cores) and the time limit of each. */
   buildConcurrency: number | undefined;
   buildTimeoutMs: number;
+  /** Which toolchain set from nix/toolchains the buildpacks get. */
+  toolchains: "host" | "nixpkgs";
   /** The S3 tier of the dependency cache, when configured. */
   remoteCache: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; prefix: string } | null;
 }
@@ -87,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
     maxUploadBytes: e.SKYPANEL_MAX_UPLOAD_MB * 1024 * 1024,
     buildConcurrency: e.SKYPANEL_BUILD_CONCURRENCY,
     buildTimeoutMs: e.SKYPANEL_BUILD_TIMEOUT_MIN * 60_000,
+    toolchains: e.SKYPANEL_TOOLCHAINS,
     remoteCache:
       e.SKYPANEL_CACHE_S3_ENDPOINT &&
       e.SKYPANEL_CACHE_S3_BUCKET &&

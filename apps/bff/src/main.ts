@@ -13,7 +13,12 @@ async function main() {
     db: conn.db,
     sql: conn.sql,
     home: config.home,
-    builds: { concurrency: config.buildConcurrency, timeoutMs: config.buildTimeoutMs, remoteCache: config.remoteCache },
+    builds: {
+      concurrency: config.buildConcurrency,
+      timeoutMs: config.buildTimeoutMs,
+      remoteCache: config.remoteCache,
+      toolchains: config.toolchains,
+    },
   });
   await engine.start();
 

@@ -25,6 +25,7 @@ export const testConfig = (home: string): BffConfig => ({
   buildConcurrency: 1,
   buildTimeoutMs: 5 * 60_000,
   remoteCache: null,
+  toolchains: "host",
 });
 
 const createCaller = createCallerFactory(appRouter);
