@@ -15,6 +15,8 @@ step "system packages"
 [ -x /usr/bin/chromium ] || apt_install chromium
 command -v psql >/dev/null || apt_install postgresql postgresql-client
 require_build_tools
+# The Nix tests copy a closure over ssh:// to a store behind an sshd they start on loopback.
+[ -x /usr/sbin/sshd ] || apt_install_quiet_services openssh-server
 
 step "PostgreSQL for the db tests"
 # The tests create and drop their own databases through this URL.

@@ -18,6 +18,17 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
+# Like apt_install, but the packages' services are not started (a test starts its own sshd).
+apt_install_quiet_services() {
+  is_root || die "missing: $*; install them with: apt-get install $* (as root)"
+  local guard=/usr/sbin/policy-rc.d had_guard=""
+  [ -e "$guard" ] && had_guard=1
+  [ -n "$had_guard" ] || printf '#!/bin/sh\nexit 101\n' > "$guard"
+  chmod +x "$guard"
+  apt_install "$@"
+  [ -n "$had_guard" ] || rm -f "$guard"
+}
+
 require_node() {
   command -v node >/dev/null || die "Node.js 20.19+ is needed (Debian 12's own nodejs is 18): install it from nodejs.org or NodeSource"
   node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \

@@ -18,9 +18,16 @@ export function checkCacheUrl(url: string): string {
   return url;
 }
 
-/** Copies a path and its whole closure to a binary cache. */
-export async function copyClosure(nix: NixEnv, path: string, to: string, onLine?: (l: string) => void) {
-  await runChecked("nix", ["copy", "--to", checkCacheUrl(to), path], { env: nix.env, onLine: (l) => onLine?.(l), timeoutMs: 30 * 60_000 });
+/**
+ * Copies a path and its whole closure to a binary cache or another machine's store.
+ * `sshOpts` (NIX_SSHOPTS) carries the key and port for ssh:// targets.
+ */
+export async function copyClosure(nix: NixEnv, path: string, to: string, o: { onLine?: (l: string) => void; sshOpts?: string } = {}) {
+  await runChecked("nix", ["copy", "--to", checkCacheUrl(to), path], {
+    env: { ...nix.env, ...(o.sshOpts ? { NIX_SSHOPTS: o.sshOpts } : {}) },
+    onLine: (l) => o.onLine?.(l),
+    timeoutMs: 30 * 60_000,
+  });
 }
 
 /** Creates a signing key pair in `dir` (secret key file mode 0600). */

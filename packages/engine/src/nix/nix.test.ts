@@ -9,6 +9,7 @@ import { nixBuild } from "./build.ts";
 import { type NixEnv, prepareNix } from "./env.ts";
 import { collectGarbage, optimiseStore } from "./gc.ts";
 import { addGeneration, listGenerations, switchGeneration } from "./profiles.ts";
+import { startTestSshd } from "./ssh-testing.ts";
 import { addToStore, isValid, pathInfo, removeGcRoot, verifyPath } from "./store.ts";
 
 describe("Nix store service (real Nix)", () => {
@@ -156,5 +157,18 @@ describe("Nix store service (real Nix)", () => {
     expect(existsSync(join(cache, "nix-cache-info"))).toBe(true);
     expect(await verifySignatures(nix, out, [key.publicKey], `file://${cache}`)).toBe(true);
     await expect(copyClosure(nix, out, "http://evil; rm -rf /")).rejects.toThrow(/not a binary cache/);
+  });
+
+  it("copies a closure over ssh:// into another machine's store (a test sshd on loopback)", async () => {
+    const out = await build("shipped", "mkdir $out; echo shipped > $out/v");
+    const sshd = await startTestSshd();
+    const remoteRoot = join(home, "remote-store");
+    try {
+      await copyClosure(nix, out, `ssh://root@127.0.0.1?remote-store=${remoteRoot}`, { sshOpts: sshd.sshOpts });
+    } finally {
+      sshd.stop();
+    }
+    // The other store is a chroot store: its copy lives under its own root.
+    expect(readFileSync(join(remoteRoot, out, "v"), "utf8").trim()).toBe("shipped");
   });
 });
