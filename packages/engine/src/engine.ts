@@ -77,7 +77,15 @@ export async function createEngine(options: EngineOptions) {
     handlers: {
       build: {
         timeoutMs: buildTimeoutMs,
-        run: async (job, signal) => runBuild(await pipeline(), job.payload as unknown as BuildJobPayload, signal),
+        run: async (job, signal) => {
+          const payload = job.payload as unknown as BuildJobPayload;
+          // Without Nix the build cannot start; say so on the build instead of leaving it queued.
+          const deps = await pipeline().catch(async (err: Error) => {
+            await markBuildAbandoned(options.db, payload, err.message);
+            throw err;
+          });
+          return runBuild(deps, payload, signal);
+        },
         onAbandoned: (job, reason) => markBuildAbandoned(options.db, job.payload as { buildId?: string }, reason),
       },
     },

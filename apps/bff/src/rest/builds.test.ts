@@ -116,6 +116,12 @@ describe("builds over HTTP (real Nix and git, PGlite)", { timeout: 300_000 }, ()
     await t.rest("POST", "/api/users", { token, body: { email: "eve@example.com", password: "correct horse battery" } });
     const eve = await t.login("eve@example.com");
     expect((await upload("web-shop", tarGz(copyFixture("node-npm-express")), "app.tar.gz", eve)).status).toBe(404);
+    // A viewer of a shared app may look but not build: 403, and the uploaded bytes are dropped.
+    const admin = await t.caller(token);
+    const team = await admin.teams.create({ name: "shop-team" });
+    await admin.teams.addMember({ teamId: team.id, email: "eve@example.com", role: "viewer" });
+    await t.rest("POST", "/api/apps", { token, body: { name: "team-shop", teamId: team.id } });
+    expect((await upload("team-shop", tarGz(copyFixture("node-npm-express")), "app.tar.gz", eve)).status).toBe(403);
     expect(existsSync(join(t.home, "uploads")) ? execFileSync("ls", [join(t.home, "uploads")], { encoding: "utf8" }).trim() : "").toBe("");
   });
 

@@ -1,5 +1,6 @@
 // REST for builds: start one from git (JSON) or an uploaded archive (multipart), list, read,
 // cancel, and read the log (Server-Sent Events while the build runs, plain text after).
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Build } from "@skypanel/db";
 import { Hono, type Context as HonoContext } from "hono";
@@ -43,7 +44,13 @@ export function buildRoutes(contextFor: ContextFor) {
         // Authorise before accepting the bytes: a stranger's upload is refused, not stored.
         await caller.apps.get({ app: app(c) });
         const file = await receiveUpload(c.req.raw, join(ctx.config.home, "uploads"), "archive", ctx.config.maxUploadBytes);
-        const build = await caller.builds.upload({ app: app(c), uploadPath: file.path, filename: file.filename, bytes: file.bytes });
+        const build = await caller.builds
+          .upload({ app: app(c), uploadPath: file.path, filename: file.filename, bytes: file.bytes })
+          .catch((err) => {
+            // Refused (a viewer, a bad archive): the bytes must not stay behind.
+            rmSync(file.path, { force: true });
+            throw err;
+          });
         return { id: build.id, number: build.number, status: build.status };
       }
       const body = await readJsonObject(c);
