@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { copyFixture } from "@skypanel/engine/build-testing";
+import { copyFixture, editedFixture } from "@skypanel/engine/build-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestBff, type TestBff } from "../testing.ts";
 
@@ -82,12 +82,9 @@ describe("builds over HTTP (real Nix and git, PGlite)", { timeout: 300_000 }, ()
   });
 
   it("streams a running build's log as Server-Sent Events, resumable by Last-Event-ID", async () => {
-    const src = copyFixture("node-npm-express");
-    const pkg = JSON.parse(readFileSync(join(src, "package.json"), "utf8"));
-    pkg.scripts.build = "node -e \"let i=0; const t=setInterval(()=>{console.log('tick '+(++i)); if(i===6) clearInterval(t)}, 300)\"";
-    writeFileSync(join(src, "package.json"), JSON.stringify(pkg));
-    // Unique source, so Nix builds it rather than reusing an earlier run's identical result.
-    writeFileSync(join(src, "nonce.txt"), `${Date.now()}-${Math.random()}`);
+    const src = editedFixture("node-npm-express", (pkg) => {
+      pkg.scripts.build = "node -e \"let i=0; const t=setInterval(()=>{console.log('tick '+(++i)); if(i===6) clearInterval(t)}, 300)\"";
+    });
     const { body } = await upload("web-shop", tarGz(src));
     const res = await fetch(`${url}/api/apps/web-shop/builds/${body.id}/logs`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
@@ -175,11 +172,9 @@ describe("builds over HTTP (real Nix and git, PGlite)", { timeout: 300_000 }, ()
   });
 
   it("cancels a running build with DELETE", async () => {
-    const src = copyFixture("node-npm-express");
-    const pkg = JSON.parse(readFileSync(join(src, "package.json"), "utf8"));
-    pkg.scripts.build = 'node -e "setTimeout(() => {}, 600000)"';
-    writeFileSync(join(src, "package.json"), JSON.stringify(pkg));
-    writeFileSync(join(src, "nonce.txt"), `${Date.now()}-${Math.random()}`);
+    const src = editedFixture("node-npm-express", (pkg) => {
+      pkg.scripts.build = 'node -e "setTimeout(() => {}, 600000)"';
+    });
     const { body } = await upload("web-shop", tarGz(src));
     for (let i = 0; i < 600; i++) {
       const b = await t.rest("GET", `/api/apps/web-shop/builds/${body.id}`, { token });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../actor.ts";
 import { createTestEngine, type TestEngine } from "../testing.ts";
-import { copyFixture, runAndGet, uploadDir, waitForBuild } from "./testing.ts";
+import { copyFixture, editedFixture, runAndGet, uploadDir, waitForBuild } from "./testing.ts";
 
 describe("builds (real Nix, PGlite)", { timeout: 300_000 }, () => {
   let t: TestEngine;
@@ -69,10 +69,9 @@ describe("builds (real Nix, PGlite)", { timeout: 300_000 }, () => {
   });
 
   it("fails a build whose install fails, with the installer's words in the error and the log", async () => {
-    const src = copyFixture("node-npm-express");
-    const pkg = JSON.parse(readFileSync(join(src, "package.json"), "utf8"));
-    pkg.dependencies["skypanel-no-such-package-7f3a9c"] = "1.0.0";
-    writeFileSync(join(src, "package.json"), JSON.stringify(pkg));
+    const src = editedFixture("node-npm-express", (pkg) => {
+      pkg.dependencies["skypanel-no-such-package-7f3a9c"] = "1.0.0";
+    });
     const build = await waitForBuild(
       t.engine,
       alice,
@@ -100,10 +99,9 @@ describe("builds (real Nix, PGlite)", { timeout: 300_000 }, () => {
   });
 
   it("runs the app's own build script sandboxed: no network, no platform data, no writes outside", async () => {
-    const src = copyFixture("node-npm-express");
-    const pkg = JSON.parse(readFileSync(join(src, "package.json"), "utf8"));
-    pkg.scripts.build = "node hostile.js";
-    writeFileSync(join(src, "package.json"), JSON.stringify(pkg));
+    const src = editedFixture("node-npm-express", (pkg) => {
+      pkg.scripts.build = "node hostile.js";
+    });
     writeFileSync(
       join(src, "hostile.js"),
       `const fs = require("fs"); const out = {};
@@ -114,8 +112,6 @@ describe("builds (real Nix, PGlite)", { timeout: 300_000 }, () => {
        require("http").get("http://registry.npmjs.org/", () => { out.net = "reached"; done(); }).on("error", () => { out.net = "blocked"; done(); });
        function done() { fs.writeFileSync("attempts.json", JSON.stringify(out)); }`,
     );
-    // Unique source, so the sandbox really runs it now rather than Nix reusing an earlier result.
-    writeFileSync(join(src, "nonce.txt"), `${Date.now()}-${Math.random()}`);
     const build = await waitForBuild(
       t.engine,
       alice,
@@ -128,10 +124,9 @@ describe("builds (real Nix, PGlite)", { timeout: 300_000 }, () => {
   });
 
   it("cancels a running build: the builder's processes are gone and the build says cancelled", async () => {
-    const src = copyFixture("node-npm-express");
-    const pkg = JSON.parse(readFileSync(join(src, "package.json"), "utf8"));
-    pkg.scripts.build = 'node -e "setTimeout(() => {}, 600000)" skypanel-cancel-marker';
-    writeFileSync(join(src, "package.json"), JSON.stringify(pkg));
+    const src = editedFixture("node-npm-express", (pkg) => {
+      pkg.scripts.build = 'node -e "setTimeout(() => {}, 600000)" skypanel-cancel-marker';
+    });
     const queued = await t.engine.builds.create(alice, "express-app", uploadDir(t.home, src));
     const until = Date.now() + 120_000;
     while ((await t.engine.builds.get(alice, "express-app", queued.id)).stages.find((s) => s.name === "build")?.status !== "running") {

@@ -1,7 +1,7 @@
 // Helpers for build tests: fixture apps as uploaded archives, waiting for builds, running artifacts.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +16,23 @@ export const FIXTURES = fileURLToPath(new URL("../../fixtures/apps/", import.met
 export function copyFixture(name: string): string {
   const dir = join(mkdtempSync(join(tmpdir(), "skypanel-fixture-")), name);
   cpSync(join(FIXTURES, name), dir, { recursive: true, filter: (src) => !src.includes("node_modules") });
+  return dir;
+}
+
+/**
+ * A copy of a fixture with its package.json changed by `edit`, and a file only this copy has,
+ * so Nix really builds it instead of reusing an earlier run's identical result.
+ */
+export function editedFixture(
+  name: string,
+  edit: (pkg: { scripts: Record<string, string>; dependencies: Record<string, string> }) => void,
+): string {
+  const dir = copyFixture(name);
+  const file = join(dir, "package.json");
+  const pkg = JSON.parse(readFileSync(file, "utf8"));
+  edit(pkg);
+  writeFileSync(file, JSON.stringify(pkg));
+  writeFileSync(join(dir, "nonce.txt"), `${Date.now()}-${Math.random()}`);
   return dir;
 }
 
