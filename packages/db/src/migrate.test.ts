@@ -12,10 +12,10 @@ async function schemaSnapshot(sql: SqlRunner) {
                ORDER BY table_name, column_name`),
     sql.query(`SELECT conname, conrelid::regclass::text AS tbl, pg_get_constraintdef(oid) AS def
                FROM pg_constraint WHERE connamespace = 'public'::regnamespace
-                 AND conrelid::regclass::text <> 'skypanel_migrations' ORDER BY conname`),
+                 AND conrelid::regclass::text <> 'skypanel_migrations' ORDER BY conname, tbl, def`),
     sql.query(`SELECT indexname, indexdef FROM pg_indexes
                WHERE schemaname = 'public' AND tablename <> 'skypanel_migrations' ORDER BY indexname`),
-    sql.query("SELECT tgname, tgrelid::regclass::text AS tbl FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname"),
+    sql.query("SELECT tgname, tgrelid::regclass::text AS tbl FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname, tbl"),
     sql.query("SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY proname"),
   ]);
   return { columns, constraints, indexes, triggers, functions };
@@ -29,7 +29,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
 
   it("applies every migration in order, once", async () => {
     t = await createTestDatabase(driver, { migrate: false });
-    expect(await migrateUp(t.sql)).toEqual([1, 2, 3, 4, 5]);
+    expect(await migrateUp(t.sql)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await migrateUp(t.sql)).toEqual([]);
     const status = await migrationStatus(t.sql);
     expect(status.map((s) => [s.name, s.applied])).toEqual([
@@ -38,6 +38,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
       ["0003_encryption_support", true],
       ["0004_audit_triggers", true],
       ["0005_build_pipeline", true],
+      ["0006_runtime", true],
     ]);
     const tables = await t.sql.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
@@ -46,6 +47,8 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
       [
         "addons",
         "api_tokens",
+        "app_logs",
+        "app_logs_default",
         "applications",
         "audit_log",
         "build_cache",
@@ -55,6 +58,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
         "domains",
         "encryption_keys",
         "env_vars",
+        "formations",
         "instances",
         "jobs",
         "memberships",
@@ -79,14 +83,14 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
     }
     const full = before[all.length];
     expect(full?.columns.length).toBeGreaterThan(150);
-    expect(full?.triggers.length).toBe(10);
+    expect(full?.triggers.length).toBe(11);
     expect(full?.constraints.length).toBeGreaterThan(50);
     for (let n = all.length - 1; n >= 0; n--) {
       expect(await migrateDown(t.sql, n, all)).toEqual([n + 1]);
       expect(await schemaSnapshot(t.sql)).toEqual(before[n]);
     }
     // And back up again from nothing, as on a fresh machine.
-    expect(await migrateUp(t.sql, all)).toEqual([1, 2, 3, 4, 5]);
+    expect(await migrateUp(t.sql, all)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await schemaSnapshot(t.sql)).toEqual(before[all.length]);
   });
 
@@ -100,7 +104,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
     t = await createTestDatabase(driver);
     const broken = [
       ...loadMigrations(),
-      { version: 6, name: "0006_broken", up: "CREATE TABLE half_done (id int); SELECT no_such_fn();", down: "", checksum: "x" },
+      { version: 7, name: "0007_broken", up: "CREATE TABLE half_done (id int); SELECT no_such_fn();", down: "", checksum: "x" },
     ];
     await expect(migrateUp(t.sql, broken)).rejects.toBeInstanceOf(MigrationError);
     const rows = await t.sql.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'");

@@ -27,6 +27,10 @@ export const instances = pgTable("instances", {
   restartCount: integer("restart_count").notNull().default(0),
   lastHealthCheckAt: at("last_health_check_at"),
   exitReason: text("exit_reason"),
+  // 0006: where the runtime put it, so a restarted control plane can find it again.
+  runtimeMode: text("runtime_mode", { enum: ["nspawn", "bwrap", "process"] }),
+  runtimeRef: text("runtime_ref"),
+  healthDetail: text("health_detail"),
   createdAt: createdAt(),
   startedAt: at("started_at"),
   stoppedAt: at("stopped_at"),

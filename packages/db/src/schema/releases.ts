@@ -17,9 +17,16 @@ export const releases = pgTable("releases", {
   description: text("description").notNull().default(""),
   createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: createdAt(),
+  // 0006: what the release runs.
+  storePath: text("store_path"),
+  processes: jsonb("processes").$type<Record<string, string>>().notNull().default({}),
+  releaseCommand: text("release_command"),
+  kind: text("kind", { enum: ["build", "config", "rollback"] })
+    .notNull()
+    .default("build"),
 });
 
-export const DEPLOYMENT_STATUSES = ["pending", "running", "succeeded", "failed", "cancelled", "rolled_back"] as const;
+export const DEPLOYMENT_STATUSES = ["queued", "pending", "running", "succeeded", "failed", "cancelled", "rolled_back"] as const;
 export const DEPLOY_STRATEGIES = ["rolling", "blue_green", "canary"] as const;
 
 export const deployments = pgTable("deployments", {
@@ -38,6 +45,10 @@ export const deployments = pgTable("deployments", {
   createdAt: createdAt(),
   startedAt: at("started_at"),
   finishedAt: at("finished_at"),
+  // 0006
+  previousReleaseId: uuid("previous_release_id").references(() => releases.id, { onDelete: "set null" }),
+  options: jsonb("options").notNull().default({}),
+  durationMs: integer("duration_ms"),
 });
 
 // Who did what to an app's running release, and how it ended: deploys, rollbacks, scale changes.
