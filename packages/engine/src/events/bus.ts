@@ -3,7 +3,20 @@ import { EventEmitter } from "node:events";
 /** What the engine announces as it happens; the BFF turns these into live updates. */
 export type PlatformEvent =
   | { type: "build.updated"; appId: string; buildId: string; status: string; stage: string | null }
-  | { type: "build.log"; appId: string; buildId: string; line: number; text: string };
+  | { type: "build.log"; appId: string; buildId: string; line: number; text: string }
+  | { type: "app.log"; appId: string; entry: AppLogEntry };
+
+/** One line of an app's log as readers see it; `id` orders lines and resumes a stream. */
+export interface AppLogEntry {
+  id: number;
+  instanceId: string | null;
+  processType: string | null;
+  source: string;
+  stream: "stdout" | "stderr" | "system";
+  level: "debug" | "info" | "warn" | "error";
+  line: string;
+  loggedAt: Date;
+}
 
 /**
  * In-process event bus: the embedded default. Several control planes would share a Redis
