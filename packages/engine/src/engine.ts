@@ -11,8 +11,10 @@ import { type S3CacheConfig, s3LayerCache } from "./builds/remote-cache.ts";
 import { createConfigVars } from "./config-vars/index.ts";
 import type { EngineDeps } from "./deps.ts";
 import { type EventBus, eventsForApp, memoryEventBus } from "./events/bus.ts";
+import { createFormation } from "./formation/index.ts";
 import { createJobQueue } from "./jobs/index.ts";
 import { type NixEnv, prepareNix } from "./nix/index.ts";
+import { createReleases } from "./releases/index.ts";
 import { openKeyring } from "./secrets/index.ts";
 import { createTeams } from "./teams/index.ts";
 import { createUsers } from "./users/index.ts";
@@ -51,6 +53,8 @@ export async function createEngine(options: EngineOptions) {
     now: options.now ?? (() => new Date()),
   };
   const apps = createApps(deps);
+  // Scaling wakes the runtime's reconciler once it is attached (engine.runtime, later).
+  const formationListeners = new Set<(appId: string) => void>();
   const bus = options.bus ?? memoryEventBus();
   const buildTimeoutMs = options.builds?.timeoutMs ?? 30 * 60_000;
   const remoteCache = options.builds?.remoteCache ? s3LayerCache(options.builds.remoteCache) : null;
@@ -113,6 +117,14 @@ export async function createEngine(options: EngineOptions) {
     teams: createTeams(deps),
     apps,
     config: createConfigVars(deps, apps),
+    releases: createReleases(deps, apps),
+    formation: createFormation(deps, apps, (appId) => {
+      for (const listener of formationListeners) listener(appId);
+    }),
+    onFormationChange(listener: (appId: string) => void) {
+      formationListeners.add(listener);
+      return () => formationListeners.delete(listener);
+    },
     audit: createAudit(deps, apps),
   };
 }

@@ -5,5 +5,6 @@ export * from "./auth.ts";
 export * from "./builds.ts";
 export * from "./config.ts";
 export * from "./jobs.ts";
+export * from "./releases.ts";
 export * from "./teams.ts";
 export * from "./users.ts";

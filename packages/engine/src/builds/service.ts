@@ -148,7 +148,7 @@ export function createBuilds(
       const pending: PlatformEvent[] = [];
       let wake: (() => void) | null = null;
       const unsubscribe = runtime.bus.subscribe((e) => {
-        if (e.buildId !== build.id) return;
+        if (!("buildId" in e) || e.buildId !== build.id) return;
         pending.push(e);
         wake?.();
       });

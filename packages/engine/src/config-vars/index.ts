@@ -24,7 +24,7 @@ export interface AppConfig {
 }
 
 // The value is bound to its app and name, so ciphertext moved to another row will not open.
-const sealContext = (appId: string, key: string) => `env:${appId}:${key}`;
+export const sealContext = (appId: string, key: string) => `env:${appId}:${key}`;
 
 export function createConfigVars(deps: EngineDeps, apps: Apps) {
   const { db, keyring } = deps;
