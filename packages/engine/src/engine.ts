@@ -13,6 +13,7 @@ import type { EngineDeps } from "./deps.ts";
 import { type EventBus, eventsForApp, memoryEventBus } from "./events/bus.ts";
 import { createFormation } from "./formation/index.ts";
 import { createJobQueue } from "./jobs/index.ts";
+import { createLogStore, createLogs } from "./logs/index.ts";
 import { type NixEnv, prepareNix } from "./nix/index.ts";
 import { createReleases } from "./releases/index.ts";
 import { openKeyring } from "./secrets/index.ts";
@@ -27,6 +28,8 @@ export interface EngineOptions {
   limiter?: RateLimiter;
   bus?: EventBus;
   now?: () => Date;
+  /** Days of app logs kept (whole days are dropped; default 7). */
+  logRetentionDays?: number;
   builds?: {
     /** Builds run at once (default: the number of cores). */
     concurrency?: number;
@@ -56,6 +59,9 @@ export async function createEngine(options: EngineOptions) {
   // Scaling wakes the runtime's reconciler once it is attached (engine.runtime, later).
   const formationListeners = new Set<(appId: string) => void>();
   const bus = options.bus ?? memoryEventBus();
+  const logStore = createLogStore(options.sql, bus);
+  const logRetentionDays = options.logRetentionDays ?? 7;
+  let logJanitor: NodeJS.Timeout | null = null;
   const buildTimeoutMs = options.builds?.timeoutMs ?? 30 * 60_000;
   const remoteCache = options.builds?.remoteCache ? s3LayerCache(options.builds.remoteCache) : null;
   // Nix is prepared when the queue starts, so an engine without Nix still serves everything else.
@@ -102,14 +108,25 @@ export async function createEngine(options: EngineOptions) {
       forApp: <T extends Parameters<typeof eventsForApp>[2][number]>(appId: string, types: T[], signal?: AbortSignal) =>
         eventsForApp(bus, appId, types, signal),
     },
-    /** Starts background work: the job queue (builds). */
+    /** Starts background work: the job queue (builds) and the log store's daily upkeep. */
     async start() {
+      const upkeep = async () => {
+        await logStore.ensurePartitions();
+        await logStore.dropOlderThan(logRetentionDays);
+      };
+      await upkeep();
+      logJanitor = setInterval(() => void upkeep().catch((err) => console.error("[logs] upkeep failed:", err)), 3_600_000);
+      logJanitor.unref();
       await queue.start();
     },
     /** Stops background work; running builds are interrupted and run again at the next start. */
     async stop() {
+      if (logJanitor) clearInterval(logJanitor);
       await queue.stop({ interrupt: true });
+      await logStore.flush();
     },
+    logStore,
+    logs: createLogs(apps, logStore, bus),
     maintenance: createBuildMaintenance(options.db, nixEnv),
     builds: createBuilds(deps, apps, { queue, bus, home: options.home, allowLocalGit: options.builds?.allowLocalGit ?? false }),
     auth: createAuth(deps),

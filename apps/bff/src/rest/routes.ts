@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { buildRoutes } from "./builds.ts";
 import { errorBody, intParam, readJsonObject } from "./respond.ts";
 import { type ContextFor, routeWith } from "./route.ts";
+import { runtimeRoutes } from "./runtime.ts";
 
 export function restRoutes(contextFor: ContextFor) {
   const api = new Hono();
@@ -120,6 +121,7 @@ export function restRoutes(contextFor: ContextFor) {
   );
 
   api.route("/apps/:app/builds", buildRoutes(contextFor));
+  api.route("/apps/:app", runtimeRoutes(contextFor));
 
   // Platform admin: build cache and Nix store upkeep.
   api.get(

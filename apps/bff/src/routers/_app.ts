@@ -5,6 +5,9 @@ import { auditRouter } from "./audit.ts";
 import { authRouter } from "./auth.ts";
 import { buildsRouter } from "./builds.ts";
 import { configRouter } from "./config.ts";
+import { formationRouter } from "./formation.ts";
+import { logsRouter } from "./logs.ts";
+import { releasesRouter } from "./releases.ts";
 import { teamsRouter } from "./teams.ts";
 import { tokensRouter } from "./tokens.ts";
 import { usersRouter } from "./users.ts";
@@ -18,6 +21,9 @@ export const appRouter = router({
   config: configRouter,
   builds: buildsRouter,
   admin: adminRouter,
+  releases: releasesRouter,
+  formation: formationRouter,
+  logs: logsRouter,
   audit: auditRouter,
 });
 

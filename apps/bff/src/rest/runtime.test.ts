@@ -1,0 +1,78 @@
+import { withActor } from "@skypanel/db/queries";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestBff, TEST_DRIVERS, type TestBff } from "../testing.ts";
+
+describe.each(TEST_DRIVERS)("releases, scale and logs over REST on %s", (driver) => {
+  let t: TestBff;
+  let token: string;
+  let appId: string;
+  beforeAll(async () => {
+    t = await createTestBff(driver);
+    await t.engine.users.createFirstAdmin({ email: "ops@example.com", password: "correct horse battery" });
+    token = await t.login("ops@example.com");
+    appId = (await t.rest("POST", "/api/apps", { token, body: { name: "run-app" } })).body.id;
+    const [build] = await t.database.sql.query<{ id: string }>(
+      `INSERT INTO builds (app_id, number, status, source_type, store_path, plan)
+       VALUES ($1, 1, 'succeeded', 'archive', '/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-app', $2) RETURNING id`,
+      [appId, JSON.stringify({ processes: { web: "npm start", worker: "node worker.js" } })],
+    );
+    const actor = { userId: (await t.engine.auth.authenticate(token))?.user.id ?? "", isAdmin: true };
+    const release = await withActor(t.database.db, actor, (tx) => t.engine.releases.fromBuild(tx, actor, appId, build?.id ?? ""));
+    await t.database.sql.query("UPDATE applications SET current_release_id = $1 WHERE id = $2", [release.id, appId]);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("lists releases and reads one by version", async () => {
+    const list = await t.rest("GET", "/api/apps/run-app/releases", { token });
+    expect(list.body.releases.map((r: { version: number }) => r.version)).toEqual([1]);
+    expect((await t.rest("GET", "/api/apps/run-app/releases/v1", { token })).body).toMatchObject({ version: 1, kind: "build" });
+    expect((await t.rest("GET", "/api/apps/run-app/releases/v7", { token })).status).toBe(404);
+  });
+
+  it("reads and sets the formation; a bad change is a 400 that changes nothing", async () => {
+    expect((await t.rest("GET", "/api/apps/run-app/scale", { token })).body.formation).toEqual({ web: 1, worker: 0 });
+    const put = await t.rest("PUT", "/api/apps/run-app/scale", { token, body: { web: 3, worker: 1 } });
+    expect(put).toMatchObject({ status: 200, body: { formation: { web: 3, worker: 1 } } });
+    const bad = await t.rest("PUT", "/api/apps/run-app/scale", { token, body: { web: 2, clock: 1 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/no process type "clock"/);
+    expect((await t.rest("PUT", "/api/apps/run-app/scale", { token, body: { web: "many" } })).status).toBe(400);
+    expect((await t.rest("GET", "/api/apps/run-app/scale", { token })).body.formation).toEqual({ web: 3, worker: 1 });
+  });
+
+  it("reads the log tail, filtered, and follows new lines as Server-Sent Events", async () => {
+    for (let i = 1; i <= 5; i++) t.engine.logStore.append({ appId, processType: "web", line: `hit ${i}` });
+    t.engine.logStore.append({ appId, processType: "worker", stream: "stderr", line: "Error: boom" });
+    await t.engine.logStore.flush();
+    const tail = await t.rest("GET", "/api/apps/run-app/logs?tail=2", { token });
+    expect(tail.body.lines.map((l: { line: string }) => l.line)).toEqual(["hit 5", "Error: boom"]);
+    const errors = await t.rest("GET", "/api/apps/run-app/logs?level=error", { token });
+    expect(errors.body.lines.map((l: { line: string }) => l.line)).toEqual(["Error: boom"]);
+    expect((await t.rest("GET", "/api/apps/run-app/logs?tail=0", { token })).status).toBe(400);
+
+    const url = await t.listen();
+    const controller = new AbortController();
+    const res = await fetch(`${url}/api/apps/run-app/logs?follow=1&tail=1&process=web`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    });
+    expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let text = "";
+    setTimeout(() => {
+      t.engine.logStore.append({ appId, processType: "worker", line: "not for this filter" });
+      t.engine.logStore.append({ appId, processType: "web", line: "live line" });
+    }, 200);
+    while (!text.includes("live line")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    const lines = [...text.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1] ?? "{}").line);
+    expect(lines).toEqual(["hit 5", "live line"]);
+    expect(text).toMatch(/^id: \d+$/m);
+  });
+});

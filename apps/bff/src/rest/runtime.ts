@@ -1,0 +1,70 @@
+// REST for what runs: releases, the formation (scale) and logs (SSE when following).
+import type { Context as HonoContext } from "hono";
+import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { intParam, readJsonObject, sendError } from "./respond.ts";
+import { type ContextFor, callerFor, routeWith } from "./route.ts";
+
+const LEVELS = new Set(["debug", "info", "warn", "error"]);
+
+export function runtimeRoutes(contextFor: ContextFor) {
+  const api = new Hono();
+  const route = routeWith(contextFor);
+  const app = (c: HonoContext) => c.req.param("app") ?? "";
+
+  api.get(
+    "/releases",
+    route(200, async (caller, c) => ({ releases: await caller.releases.list({ app: app(c) }) })),
+  );
+  api.get(
+    "/releases/:release",
+    route(200, (caller, c) => caller.releases.get({ app: app(c), release: c.req.param("release") ?? "" })),
+  );
+
+  /** `{ web: 3, worker: 1 }`: quantities per process type. */
+  const formationBody = (list: { processType: string; quantity: number }[]) =>
+    Object.fromEntries(list.map((f) => [f.processType, f.quantity]));
+  api.get(
+    "/scale",
+    route(200, async (caller, c) => {
+      const list = await caller.formation.get({ app: app(c) });
+      return { formation: formationBody(list), processes: list };
+    }),
+  );
+  api.put(
+    "/scale",
+    route(200, async (caller, c) => {
+      const list = await caller.formation.scale({ app: app(c), changes: (await readJsonObject(c)) as never });
+      return { formation: formationBody(list), processes: list };
+    }),
+  );
+
+  api.get("/logs", async (c) => {
+    try {
+      const caller = await callerFor(contextFor, c);
+      const levels = c.req
+        .query("level")
+        ?.split(",")
+        .filter((l) => LEVELS.has(l)) as ("debug" | "info" | "warn" | "error")[] | undefined;
+      const query = {
+        app: app(c),
+        tail: intParam(c, "tail"),
+        levels: levels?.length ? levels : undefined,
+        processType: c.req.query("process") || undefined,
+        search: c.req.query("search") || undefined,
+      };
+      if (c.req.query("follow") !== "1") return c.json({ lines: await caller.logs.query(query) });
+      const lastEventId = c.req.header("last-event-id") ?? null;
+      const iterable = await caller.logs.follow({ ...query, lastEventId });
+      return streamSSE(c, async (stream) => {
+        for await (const [id, entry] of iterable as AsyncIterable<[string, unknown]>) {
+          await stream.writeSSE({ id, data: JSON.stringify(entry) });
+        }
+      });
+    } catch (err) {
+      return sendError(c, err);
+    }
+  });
+
+  return api;
+}
