@@ -15,6 +15,7 @@ step "system packages"
 [ -x /usr/bin/chromium ] || apt_install chromium
 command -v psql >/dev/null || apt_install postgresql postgresql-client
 require_build_tools
+require_runtime_tools
 # The Nix tests copy a closure over ssh:// to a store behind an sshd they start on loopback.
 [ -x /usr/sbin/sshd ] || apt_install_quiet_services openssh-server
 

@@ -7,5 +7,6 @@ source scripts/lib/require.sh
 
 require_node
 require_build_tools
+require_runtime_tools
 install_node_modules
 exec npm start

@@ -66,3 +66,9 @@ require_build_tools() {
   fi
   getent group nixbld >/dev/null || say "warning: no nixbld group; Nix builds cannot run as unprivileged build users"
 }
+
+# What running apps need from Debian. Packages whose services the platform starts itself (it
+# drives Caddy through its admin API) are installed without starting their services.
+require_runtime_tools() {
+  command -v caddy >/dev/null || apt_install_quiet_services caddy
+}

@@ -1,0 +1,188 @@
+import { describe, expect, it } from "vitest";
+import { appRouteId, generateCaddyConfig } from "./caddy-config.ts";
+import { configHash } from "./config-hash.ts";
+import { InvalidRouteError } from "./errors.ts";
+import type { AppRoute, RouterSettings } from "./types.ts";
+import { expandWeights } from "./weights.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: walking generated JSON in tests
+type Json = Record<string, any>;
+
+const placement = { admin: { socketPath: "/srv/skypanel/run/caddy-admin.sock" }, storageRoot: "/srv/skypanel/caddy/data" };
+
+function config(routes: AppRoute[], settings: RouterSettings = {}): Json {
+  return generateCaddyConfig(routes, settings, placement) as Json;
+}
+
+const web = (appName: string, extra: Partial<AppRoute> = {}): AppRoute => ({
+  appName,
+  hostnames: [],
+  upstreams: [{ dial: "10.213.0.2:5000" }, { dial: "10.213.0.6:5000" }],
+  policy: "round_robin",
+  ...extra,
+});
+
+const server = (c: Json) => c.apps.http.servers.skypanel;
+const appRoute = (c: Json, app: string) => server(c).routes.find((r: Json) => r["@id"] === appRouteId(app));
+// The app's subroute: [request id if absent, request id on the response, the proxy (or the 503 page)].
+const proxyOf = (c: Json, app: string) => appRoute(c, app).handle[0].routes[2].handle[0];
+
+describe("generateCaddyConfig", () => {
+  it("serves every app at <app>.<baseDomain> and its extra hostnames on one HTTP server, unknown hosts last", () => {
+    const c = config([web("shop", { hostnames: ["Shop.Example.com", "www.shop.example.com"] }), web("blog")]);
+    expect(server(c).listen).toEqual([":8080"]);
+    expect(server(c).automatic_https).toEqual({ disable: true });
+    const ids = server(c).routes.map((r: Json) => r["@id"]);
+    expect(ids).toEqual([appRouteId("blog"), appRouteId("shop"), "skypanel-unknown-host"]);
+    expect(appRoute(c, "shop").match).toEqual([{ host: ["shop.example.com", "shop.localhost", "www.shop.example.com"] }]);
+    expect(appRoute(c, "blog").terminal).toBe(true);
+    const notFound = server(c).routes[2].handle[0].routes;
+    expect(notFound.map((r: Json) => r.handle[0].status_code)).toEqual([404, 404]);
+    expect(JSON.parse(notFound[1].handle[0].body).error.code).toBe("NO_SUCH_APP");
+  });
+
+  it("takes the port, listen address and base domain from the settings", () => {
+    const c = config([web("shop")], { httpPort: 18080, httpHost: "127.0.0.1", baseDomain: "apps.example.org" });
+    expect(server(c).listen).toEqual(["127.0.0.1:18080"]);
+    expect(appRoute(c, "shop").match[0].host).toEqual(["shop.apps.example.org"]);
+  });
+
+  it("keeps the admin endpoint on its socket, with nothing persisted, and storage under the home", () => {
+    const c = config([web("shop")]);
+    expect(c.admin).toEqual({ listen: "unix//srv/skypanel/run/caddy-admin.sock", config: { persist: false } });
+    expect(c.storage).toEqual({ module: "file_system", root: "/srv/skypanel/caddy/data" });
+    expect(c.logging.logs.default.level).toBe("WARN");
+  });
+
+  it.each(["round_robin", "least_conn", "ip_hash", "random"] as const)("uses Caddy's %s policy as is", (policy) => {
+    const p = proxyOf(config([web("shop", { policy })]), "shop");
+    expect(p.handler).toBe("reverse_proxy");
+    expect(p.load_balancing.selection_policy).toEqual({ policy });
+    expect(p.upstreams).toEqual([{ dial: "10.213.0.2:5000" }, { dial: "10.213.0.6:5000" }]);
+  });
+
+  it("spreads weighted_round_robin weights over round_robin slots, interleaved", () => {
+    const p = proxyOf(
+      config([
+        web("shop", {
+          policy: "weighted_round_robin",
+          upstreams: [
+            { dial: "10.213.0.2:5000", weight: 90 },
+            { dial: "10.213.0.6:5000", weight: 10 },
+          ],
+        }),
+      ]),
+      "shop",
+    );
+    expect(p.load_balancing.selection_policy).toEqual({ policy: "round_robin" });
+    const dials = p.upstreams.map((u: Json) => u.dial);
+    expect(dials).toHaveLength(10);
+    expect(dials.filter((d: string) => d === "10.213.0.6:5000")).toHaveLength(1);
+    expect(expandWeights([{ dial: "a", weight: 3 }, { dial: "b" }])).toEqual(["a", "a", "b", "a"]);
+    // Odd ratios are kept within a hundred slots.
+    const many = expandWeights([
+      { dial: "a", weight: 999 },
+      { dial: "b", weight: 1 },
+    ]);
+    expect(many.length).toBeLessThanOrEqual(101);
+    expect(many.filter((d) => d === "b")).toHaveLength(1);
+  });
+
+  it("configures active health checks from the route and passive ones always", () => {
+    const p = proxyOf(
+      config([web("shop", { healthCheck: { path: "/healthz", intervalMs: 2000, timeoutMs: 500, expectStatus: 200 } })]),
+      "shop",
+    );
+    expect(p.health_checks.active).toEqual({ uri: "/healthz", interval: "2000ms", timeout: "500ms", expect_status: 200 });
+    expect(p.health_checks.passive).toEqual({ fail_duration: "10000ms", max_fails: 2, unhealthy_status: [502, 503, 504] });
+    expect(proxyOf(config([web("shop")]), "shop").health_checks.active).toBeUndefined();
+  });
+
+  it("retries on another instance for a while, with dial and response-header timeouts", () => {
+    const p = proxyOf(config([web("shop")], { proxy: { tryDurationMs: 3000, dialTimeoutMs: 700 } }), "shop");
+    expect(p.load_balancing.try_duration).toBe("3000ms");
+    expect(p.load_balancing.try_interval).toBe("100ms");
+    expect(p.transport).toEqual({ protocol: "http", dial_timeout: "700ms", response_header_timeout: "30000ms" });
+  });
+
+  it("sets X-Request-Id only when the client sent none, and returns it", () => {
+    const routes = appRoute(config([web("shop")]), "shop").handle[0].routes;
+    expect(routes[0]).toEqual({
+      match: [{ header: { "X-Request-Id": null } }],
+      handle: [{ handler: "headers", request: { set: { "X-Request-Id": ["{http.request.uuid}"] } } }],
+    });
+    expect(routes[1].handle[0].response.set).toEqual({ "X-Request-Id": ["{http.request.header.X-Request-Id}"] });
+  });
+
+  it("answers 503 with a clear body for an app without instances, and for proxy failures", () => {
+    const c = config([web("idle", { upstreams: [] }), web("shop")]);
+    const idle = appRoute(c, "idle").handle[0].routes[2].handle[0];
+    expect(idle.handler).toBe("subroute");
+    const json = idle.routes[1].handle[0];
+    expect(json.status_code).toBe(503);
+    expect(JSON.parse(json.body)).toEqual({ error: { code: "NO_RUNNING_INSTANCE", message: expect.stringContaining('"idle"') } });
+    expect(idle.routes[0].match).toEqual([{ header: { Accept: ["*text/html*"] } }]);
+    const failed = appRoute(c, "shop").handle[0].errors.routes[0].handle[0].routes[1].handle[0];
+    expect(failed.status_code).toBe("{http.error.status_code}");
+    expect(JSON.parse(failed.body).error.code).toBe("NO_HEALTHY_INSTANCE");
+  });
+
+  it("serves metrics on a loopback-only server when asked, and records HTTP metrics", () => {
+    const c = config([web("shop")], { metricsListen: "127.0.0.1:9180" });
+    expect(server(c).metrics).toEqual({});
+    expect(c.apps.http.servers["skypanel-metrics"].listen).toEqual(["127.0.0.1:9180"]);
+    expect(c.apps.http.servers["skypanel-metrics"].routes[0].handle).toEqual([{ handler: "metrics" }]);
+    expect(() => config([], { metricsListen: "0.0.0.0:9180" })).toThrow(/loopback/);
+  });
+
+  it("gives the same config for the same routes in any order", () => {
+    const a = [web("shop", { hostnames: ["a.example.com", "b.example.com"] }), web("blog")];
+    const b = [web("blog"), web("shop", { hostnames: ["B.example.com", "a.example.com"] })];
+    expect(configHash(config(a))).toBe(configHash(config(b)));
+    expect(configHash(config(a))).not.toBe(configHash(config([web("blog")])));
+  });
+
+  it.each([
+    ["a bad app name", [web("Shop")], /not a valid app name/],
+    ["a hostname with a port", [web("shop", { hostnames: ["shop.example.com:80"] })], /not a valid DNS name/],
+    ["a wildcard hostname", [web("shop", { hostnames: ["*.example.com"] })], /wildcard/],
+    [
+      "a hostname of two apps",
+      [web("shop", { hostnames: ["x.example.com"] }), web("blog", { hostnames: ["x.example.com"] })],
+      /claimed by both/,
+    ],
+    ["another app's own hostname", [web("shop", { hostnames: ["blog.localhost"] }), web("blog")], /claimed by both/],
+    ["an upstream by name", [web("shop", { upstreams: [{ dial: "db.internal:5432" }] })], /not an instance address/],
+    [
+      "an upstream outside the instance networks",
+      [web("shop", { upstreams: [{ dial: "169.254.169.254:80" }] })],
+      /not an instance address/,
+    ],
+    ["an upstream twice", [web("shop", { upstreams: [{ dial: "10.0.0.2:5000" }, { dial: "10.0.0.2:5000" }] })], /twice/],
+    ["a zero weight", [web("shop", { upstreams: [{ dial: "10.0.0.2:5000", weight: 0 }] })], /weight/],
+    ["an unknown policy", [web("shop", { policy: "fastest" as never })], /unknown load-balancing policy/],
+    [
+      "a health path without a slash",
+      [web("shop", { healthCheck: { path: "healthz", intervalMs: 1000, timeoutMs: 100 } })],
+      /must start with/,
+    ],
+    ["a health timeout over the interval", [web("shop", { healthCheck: { path: "/h", intervalMs: 1000, timeoutMs: 5000 } })], /timeout/],
+    [
+      "a bad expected status",
+      [web("shop", { healthCheck: { path: "/h", intervalMs: 1000, timeoutMs: 100, expectStatus: 42 } })],
+      /expected health status/,
+    ],
+    ["the same app twice", [web("shop"), web("shop")], /more than one route/],
+  ])("refuses %s with a clear error", (_what, routes, message) => {
+    expect(() => config(routes)).toThrow(message);
+    try {
+      config(routes);
+    } catch (err) {
+      expect((err as { code?: string }).code).toBe("BAD_REQUEST");
+    }
+  });
+
+  it("refuses a bad port", () => {
+    expect(() => config([], { httpPort: 70000 })).toThrow(InvalidRouteError);
+  });
+});

@@ -1,0 +1,141 @@
+// Desired routes → Caddy 2.6 JSON config. Pure: the same routes and settings give the same
+// config (routes are normalised and sorted first), which is what lets the reconciler compare.
+
+import { InvalidRouteError } from "./errors.ts";
+import { friendlyResponse, noInstancePage, proxyFailedPage, unknownHostPage } from "./pages.ts";
+import { type AdminAddress, type AppRoute, DEFAULT_PROXY_TUNING, type ProxyTuning, type RouterSettings } from "./types.ts";
+import { normaliseRoutes } from "./validate.ts";
+import { expandWeights } from "./weights.ts";
+
+type Json = Record<string, unknown>;
+
+export const APP_SERVER = "skypanel";
+export const METRICS_SERVER = "skypanel-metrics";
+export const DEFAULT_HTTP_PORT = 8080;
+export const DEFAULT_BASE_DOMAIN = "localhost";
+
+/** Where this Caddy keeps its admin endpoint and its storage (certificates, later). */
+export interface CaddyPlacement {
+  admin: AdminAddress;
+  storageRoot: string;
+}
+
+/** The `@id` of an app's route, so it can be read or patched alone at `/id/<id>`. */
+export function appRouteId(appName: string): string {
+  return `skypanel-app-${appName}`;
+}
+
+/** Caddy's spelling of an admin address: `unix//abs/path.sock` or `host:port`. */
+export function adminListen(admin: AdminAddress): string {
+  return "socketPath" in admin ? `unix/${admin.socketPath}` : `${admin.host}:${admin.port}`;
+}
+
+/** The admin block every config carries: a config loaded without it would move the admin API to Caddy's default TCP port. */
+export function adminConfig(admin: AdminAddress): Json {
+  return { listen: adminListen(admin), config: { persist: false } };
+}
+
+const ms = (n: number) => `${n}ms`;
+
+function reverseProxy(route: AppRoute, tuning: ProxyTuning): Json {
+  const weighted = route.policy === "weighted_round_robin";
+  const dials = weighted ? expandWeights(route.upstreams) : route.upstreams.map((u) => u.dial);
+  const health: Json = {
+    passive: { fail_duration: ms(tuning.failDurationMs), max_fails: tuning.maxFails, unhealthy_status: tuning.unhealthyStatus },
+  };
+  const hc = route.healthCheck;
+  if (hc) {
+    health.active = {
+      uri: hc.path,
+      interval: ms(hc.intervalMs),
+      timeout: ms(hc.timeoutMs),
+      ...(hc.expectStatus === undefined ? {} : { expect_status: hc.expectStatus }),
+    };
+  }
+  return {
+    handler: "reverse_proxy",
+    upstreams: dials.map((dial) => ({ dial })),
+    load_balancing: {
+      selection_policy: { policy: weighted ? "round_robin" : route.policy },
+      // A request whose instance is gone (refused dial, reset connection) is retried on another
+      // one until try_duration; Caddy only retries non-GET requests when no connection was made.
+      try_duration: ms(tuning.tryDurationMs),
+      try_interval: ms(tuning.tryIntervalMs),
+    },
+    health_checks: health,
+    transport: { protocol: "http", dial_timeout: ms(tuning.dialTimeoutMs), response_header_timeout: ms(tuning.responseHeaderTimeoutMs) },
+  };
+}
+
+// The client's X-Request-Id is kept; otherwise Caddy makes one. Either way the app and the
+// client see the same id. X-Forwarded-For/-Proto/-Host are set by reverse_proxy itself, from
+// the connection (client-sent values are dropped: no trusted proxies are configured).
+const requestIdRoutes: Json[] = [
+  {
+    match: [{ header: { "X-Request-Id": null } }],
+    handle: [{ handler: "headers", request: { set: { "X-Request-Id": ["{http.request.uuid}"] } } }],
+  },
+  { handle: [{ handler: "headers", response: { set: { "X-Request-Id": ["{http.request.header.X-Request-Id}"] } } }] },
+];
+
+function appRoute(route: AppRoute, tuning: ProxyTuning): Json {
+  const serve: Json =
+    route.upstreams.length === 0
+      ? { handler: "subroute", routes: [...requestIdRoutes, { handle: [friendlyResponse(noInstancePage(route.appName))] }] }
+      : {
+          handler: "subroute",
+          routes: [...requestIdRoutes, { handle: [reverseProxy(route, tuning)] }],
+          errors: { routes: [{ handle: [friendlyResponse(proxyFailedPage(route.appName))] }] },
+        };
+  return { "@id": appRouteId(route.appName), match: [{ host: route.hostnames }], handle: [serve], terminal: true };
+}
+
+function checkMetricsListen(listen: string): string {
+  if (!/^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|localhost):\d{1,5}$/.test(listen))
+    throw new InvalidRouteError(
+      `The metrics address "${listen}" must be on loopback (127.0.0.1:port): metrics are for the platform's scraper only.`,
+    );
+  return listen;
+}
+
+function checkPort(port: number): number {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidRouteError(`The HTTP port ${port} is not a port number.`);
+  return port;
+}
+
+/** The whole Caddy config for these desired routes. Throws `InvalidRouteError` for bad input. */
+export function generateCaddyConfig(routes: AppRoute[], settings: RouterSettings, placement: CaddyPlacement): Json {
+  const baseDomain = settings.baseDomain ?? DEFAULT_BASE_DOMAIN;
+  const tuning: ProxyTuning = { ...DEFAULT_PROXY_TUNING, ...settings.proxy };
+  const listen = `${settings.httpHost ?? ""}:${checkPort(settings.httpPort ?? DEFAULT_HTTP_PORT)}`;
+  const servers: Json = {
+    [APP_SERVER]: {
+      listen: [listen],
+      // Plain HTTP for now: without this Caddy would try to get certificates for every hostname.
+      automatic_https: { disable: true },
+      // Caddy 2.6 records its caddy_http_* request metrics only for servers that ask.
+      metrics: {},
+      routes: [
+        ...normaliseRoutes(routes, baseDomain).map((r) => appRoute(r, tuning)),
+        { "@id": "skypanel-unknown-host", handle: [friendlyResponse(unknownHostPage())], terminal: true },
+      ],
+    },
+  };
+  if (settings.metricsListen) {
+    servers[METRICS_SERVER] = {
+      listen: [checkMetricsListen(settings.metricsListen)],
+      automatic_https: { disable: true },
+      routes: [{ match: [{ path: ["/metrics"] }], handle: [{ handler: "metrics" }], terminal: true }],
+    };
+  }
+  return {
+    admin: adminConfig(placement.admin),
+    storage: { module: "file_system", root: placement.storageRoot },
+    // The reconciler reads the config every few seconds and Caddy logs every admin request at
+    // info level (2.6 ignores `exclude` for them), so only warnings and errors are kept.
+    logging: { logs: { default: { level: "WARN" } } },
+    // No grace_period: Caddy 2.6 cancels the old servers' shutdown as soon as a load returns
+    // (logging an error each time), and requests in flight finish either way (router.test.ts).
+    apps: { http: { servers } },
+  };
+}

@@ -1,0 +1,19 @@
+// The router: Caddy, driven only through its admin API with JSON config, serving each app's
+// hostnames from its running instances.
+export { type CaddyAdminClient, caddyAdminClient, type UpstreamStatus } from "./admin-client.ts";
+export { APP_SERVER, appRouteId, DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT, generateCaddyConfig, METRICS_SERVER } from "./caddy-config.ts";
+export { type CaddyHandle, type CaddyProcessOptions, caddyPaths, defaultAdminAddress, startOrAdoptCaddy } from "./caddy-process.ts";
+export { configHash } from "./config-hash.ts";
+export { CaddyAdminError, CaddyStartError, CaddyUnavailableError, InvalidRouteError } from "./errors.ts";
+export { createRouter, type ReconcileResult, type Router, type RouterEvent, type RouterOptions } from "./router.ts";
+export {
+  type AdminAddress,
+  type AppRoute,
+  DEFAULT_PROXY_TUNING,
+  LOAD_BALANCING_POLICIES,
+  type LoadBalancingPolicy,
+  type ProxyTuning,
+  type RouteHealthCheck,
+  type RouterSettings,
+  type RouteUpstream,
+} from "./types.ts";

@@ -1,0 +1,87 @@
+// The router's words: a route sends an app's hostnames to its running instances.
+
+/**
+ * How Caddy picks an instance. `weighted_round_robin` uses each upstream's `weight` (canaries);
+ * the other policies ignore weights.
+ */
+export type LoadBalancingPolicy = "round_robin" | "least_conn" | "ip_hash" | "random" | "weighted_round_robin";
+
+export const LOAD_BALANCING_POLICIES: readonly LoadBalancingPolicy[] = [
+  "round_robin",
+  "least_conn",
+  "ip_hash",
+  "random",
+  "weighted_round_robin",
+];
+
+export interface RouteUpstream {
+  /** An instance's address: `10.x.y.z:port` (its network namespace) or `127.0.0.1:port`. */
+  dial: string;
+  /** Relative share of requests under `weighted_round_robin` (a positive integer, default 1). */
+  weight?: number;
+}
+
+export interface RouteHealthCheck {
+  /** Path (and query) Caddy requests on each instance, e.g. `/healthz`. */
+  path: string;
+  intervalMs: number;
+  timeoutMs: number;
+  /** Status a healthy instance answers with: a code (200) or a class (2 for any 2xx). Default: 2xx or 3xx. */
+  expectStatus?: number;
+}
+
+/** What an app should be reachable at, and where its web instances are. */
+export interface AppRoute {
+  appName: string;
+  /** Extra hostnames (custom domains); `<appName>.<baseDomain>` is always served. */
+  hostnames: string[];
+  /** The app's web instances; none means the app answers 503 with a clear body. */
+  upstreams: RouteUpstream[];
+  policy: LoadBalancingPolicy;
+  healthCheck?: RouteHealthCheck;
+}
+
+/** How hard Caddy tries before a request fails, and when it sets an instance aside. */
+export interface ProxyTuning {
+  /** How long a request keeps being retried on other instances (Caddy's `try_duration`). */
+  tryDurationMs: number;
+  /** Pause between those tries (`try_interval`). */
+  tryIntervalMs: number;
+  dialTimeoutMs: number;
+  /** How long an instance may take to start answering (Heroku's router allows 30 s). */
+  responseHeaderTimeoutMs: number;
+  /** Passive health: a failed request counts against its instance for this long. */
+  failDurationMs: number;
+  /** Passive health: this many counted failures set the instance aside. */
+  maxFails: number;
+  /** Passive health: these answers count as failures. */
+  unhealthyStatus: number[];
+}
+
+export const DEFAULT_PROXY_TUNING: ProxyTuning = {
+  tryDurationMs: 5_000,
+  tryIntervalMs: 100,
+  dialTimeoutMs: 2_000,
+  responseHeaderTimeoutMs: 30_000,
+  failDurationMs: 10_000,
+  maxFails: 2,
+  unhealthyStatus: [502, 503, 504],
+};
+
+export interface RouterSettings {
+  /** Port of the HTTP server apps are served on (default 8080). */
+  httpPort?: number;
+  /** Address it listens on; empty (the default) means every interface. */
+  httpHost?: string;
+  /** Apps answer at `<app>.<baseDomain>` (default `localhost`, which browsers resolve to loopback). */
+  baseDomain?: string;
+  /**
+   * A loopback-only `host:port` serving Caddy's Prometheus metrics at `/metrics`, for a scraper.
+   * The metrics are always at `/metrics` on the admin socket too.
+   */
+  metricsListen?: string;
+  proxy?: Partial<ProxyTuning>;
+}
+
+/** Where Caddy's admin API is: a unix socket path, or `host:port` on loopback. */
+export type AdminAddress = { socketPath: string } | { host: string; port: number };
