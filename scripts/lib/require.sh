@@ -71,4 +71,15 @@ require_build_tools() {
 # drives Caddy through its admin API) are installed without starting their services.
 require_runtime_tools() {
   command -v caddy >/dev/null || apt_install_quiet_services caddy
+  # Instances: systemd-nspawn containers (bubblewrap where nspawn cannot run), each in its own
+  # network namespace (iproute2) behind per-instance nftables rules; setpriv (util-linux) drops
+  # to the app's uid. Services stay off: no machined, and the runtime loads its own rules.
+  local runtime_missing=()
+  [ -x /usr/bin/systemd-nspawn ] || runtime_missing+=(systemd-container)
+  [ -x /usr/bin/bwrap ] || runtime_missing+=(bubblewrap)
+  [ -x /usr/sbin/nft ] || runtime_missing+=(nftables)
+  [ -x /usr/sbin/ip ] || runtime_missing+=(iproute2)
+  if [ ${#runtime_missing[@]} -gt 0 ]; then
+    if is_root; then apt_install_quiet_services "${runtime_missing[@]}"; else say "running apps needs: ${runtime_missing[*]} (apt-get install them as root)"; fi
+  fi
 }

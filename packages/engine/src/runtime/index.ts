@@ -1,0 +1,16 @@
+// The container runtime: instances of a release's processes in systemd-nspawn (or bubblewrap),
+// each with its own namespaces, address, cgroup limits and firewall rules.
+export { type CgroupHost, detectCgroupHost } from "./cgroups.ts";
+export { BASE_PATH, instanceEnv } from "./env.ts";
+export type { ExitReason, Instance, InstanceExit, InstanceNetworkInfo } from "./instance.ts";
+export type { InstanceUsage } from "./readings.ts";
+export { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.ts";
+export {
+  DEFAULT_LIMITS,
+  type InstanceLimits,
+  type InstanceSpec,
+  InstanceStartError,
+  InvalidInstanceSpecError,
+  type RuntimeMode,
+  RuntimeUnavailableError,
+} from "./spec.ts";
