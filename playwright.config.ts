@@ -9,6 +9,8 @@ const home = resolve("apps/web/.skypanel-e2e");
 if (!process.env.TEST_WORKER_INDEX) rmSync(home, { recursive: true, force: true });
 
 const PORT = 3310;
+/** Where the platform's Caddy serves the apps the tests deploy. */
+const APPS_PORT = 3311;
 
 export default defineConfig({
   testDir: "apps/web/e2e",
@@ -56,6 +58,15 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { SKYPANEL_PORT: String(PORT), SKYPANEL_HOME: home, DATABASE_URL: "" },
+    env: {
+      SKYPANEL_PORT: String(PORT),
+      SKYPANEL_HOME: home,
+      DATABASE_URL: "",
+      // Apps of the run answer on their own port, and go with the platform when the run ends.
+      SKYPANEL_HTTP_PORT: String(APPS_PORT),
+      SKYPANEL_STOP_APPS_ON_EXIT: "1",
+    },
+    // SIGTERM rather than Playwright's default SIGKILL, so the platform can stop its apps.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 25_000 },
   },
 });

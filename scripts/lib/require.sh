@@ -64,7 +64,26 @@ require_build_tools() {
   if [ ${#missing[@]} -gt 0 ]; then
     if is_root; then apt_install "${missing[@]}"; else say "builds need: ${missing[*]} (apt-get install them as root)"; fi
   fi
-  getent group nixbld >/dev/null || say "warning: no nixbld group; Nix builds cannot run as unprivileged build users"
+  require_nix_build_users
+}
+
+# Nix runs each build as one of the nixbld users. Debian's nix-bin does not create them (its
+# nix-setup-systemd package would, along with a daemon we do not use), so do what that
+# package's postinst does.
+require_nix_build_users() {
+  getent group nixbld >/dev/null && return 0
+  if ! is_root; then
+    say "warning: no nixbld group; Nix builds cannot run as unprivileged build users"
+    return 0
+  fi
+  say "creating the nixbld group and build users nixbld1..10"
+  groupadd --force --system nixbld
+  local n
+  for n in $(seq 1 10); do
+    id "nixbld$n" >/dev/null 2>&1 || useradd --system --comment "Nix build user $n" \
+      --home-dir /var/empty --gid nixbld --groups nixbld --no-user-group \
+      --shell /usr/sbin/nologin "nixbld$n"
+  done
 }
 
 # What running apps need from Debian. Packages whose services the platform starts itself (it

@@ -32,6 +32,13 @@ const schema = z.object({
   SKYPANEL_CACHE_S3_SECRET_ACCESS_KEY: z.string().optional(),
   SKYPANEL_CACHE_S3_PREFIX: z.string().default("skypanel"),
   SKYPANEL_TOOLCHAINS: z.enum(["host", "nixpkgs"]).default("host"),
+  SKYPANEL_RUNTIME: z.enum(["nspawn", "bwrap", "process", "off"]).optional(),
+  SKYPANEL_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  SKYPANEL_STOP_APPS_ON_EXIT: flag,
+  SKYPANEL_BASE_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, "SKYPANEL_BASE_DOMAIN must be a DNS name like localhost or apps.example.com")
+    .default("localhost"),
 });
 
 export interface BffConfig {
@@ -50,6 +57,13 @@ export interface BffConfig {
   /** Builds at once (default: cores) and the time limit of each. */
   buildConcurrency: number | undefined;
   buildTimeoutMs: number;
+  /** How apps run: containers (nspawn, bwrap), plain processes (development only), or not at all. */
+  runtime: "nspawn" | "bwrap" | "process" | "off";
+  /** Apps answer at http://<app>.<baseDomain>:<httpPort>/ through Caddy. */
+  httpPort: number;
+  baseDomain: string;
+  /** On SIGTERM/SIGINT also stop every app instance and Caddy (tests); normally they keep serving. */
+  stopAppsOnExit: boolean;
   /** Which toolchain set from nix/toolchains the buildpacks get. */
   toolchains: "host" | "nixpkgs";
   /** The S3 tier of the dependency cache, when configured. */
@@ -91,6 +105,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
     buildConcurrency: e.SKYPANEL_BUILD_CONCURRENCY,
     buildTimeoutMs: e.SKYPANEL_BUILD_TIMEOUT_MIN * 60_000,
     toolchains: e.SKYPANEL_TOOLCHAINS,
+    // Containers need root; without it the platform can still run apps as plain processes.
+    runtime: e.SKYPANEL_RUNTIME ?? (process.getuid?.() === 0 ? "nspawn" : "process"),
+    httpPort: e.SKYPANEL_HTTP_PORT,
+    baseDomain: e.SKYPANEL_BASE_DOMAIN,
+    stopAppsOnExit: e.SKYPANEL_STOP_APPS_ON_EXIT,
     remoteCache:
       e.SKYPANEL_CACHE_S3_ENDPOINT &&
       e.SKYPANEL_CACHE_S3_BUCKET &&

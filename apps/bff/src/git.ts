@@ -1,6 +1,6 @@
 // `git push http://host:port/git/<app>.git main`: git's smart HTTP protocol, served by
 // `git http-backend` through the engine. HTTP Basic auth with an API token (or session token)
-// as the password. A push to main or master builds that commit.
+// as the password. A push to main or master builds that commit and deploys it.
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { type Engine, ensureAppRepo, serveGitHttp } from "@skypanel/engine";
@@ -8,7 +8,7 @@ import type { Context as HonoContext } from "hono";
 import { Hono } from "hono";
 import type { BffConfig } from "./config.ts";
 
-/** Branches whose pushes build (and, once the runtime lands, deploy), as on Heroku. */
+/** Branches whose pushes build and deploy, as on Heroku. */
 export const BUILD_BRANCHES = ["refs/heads/main", "refs/heads/master"];
 
 const ZERO_SHA = /^0+$/;
@@ -74,7 +74,10 @@ export function gitRoutes(engine: Engine, config: BffConfig, clientIp: (c: HonoC
         .then(async (updates) => {
           for (const u of updates) {
             if (!BUILD_BRANCHES.includes(u.ref) || ZERO_SHA.test(u.newSha)) continue;
-            await engine.builds.create(actor, appName, { type: "push", ref: u.ref.replace("refs/heads/", ""), sha: u.newSha });
+            const source = { type: "push" as const, ref: u.ref.replace("refs/heads/", ""), sha: u.newSha };
+            // With a runtime the push deploys (building first); without one it only builds.
+            if (engine.running) await engine.deployments.create(actor, appName, { source });
+            else await engine.builds.create(actor, appName, source);
           }
         })
         .catch((err) => console.error(`[git] push to ${appName} could not start a build:`, err));

@@ -19,6 +19,8 @@ async function main() {
       remoteCache: config.remoteCache,
       toolchains: config.toolchains,
     },
+    runtime:
+      config.runtime === "off" ? undefined : { mode: config.runtime, router: { httpPort: config.httpPort, baseDomain: config.baseDomain } },
   });
   await engine.start();
 
@@ -32,6 +34,10 @@ async function main() {
   const app = createApp(engine, config);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`[skypanel] dashboard and API on http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${info.port}/`);
+    if (config.runtime !== "off") {
+      console.log(`[skypanel] apps run in ${config.runtime} mode at http://<app>.${config.baseDomain}:${config.httpPort}/`);
+      if (config.runtime === "process") console.warn("[skypanel] process mode isolates nothing: use it for development only");
+    }
   });
 
   let stopping = false;
@@ -40,6 +46,8 @@ async function main() {
     stopping = true;
     console.log(`[skypanel] ${signal}: stopping`);
     server.close(async () => {
+      // Normally apps keep serving without the control plane, and the next start adopts them.
+      if (config.stopAppsOnExit) await engine.running?.shutdown();
       await engine.stop();
       await conn.close();
       process.exit(0);
@@ -47,7 +55,7 @@ async function main() {
     // Idle keep-alive connections would hold close() open; busy ones finish their request.
     if ("closeIdleConnections" in server) server.closeIdleConnections();
     // A client that never finishes its request must not hold the stop forever.
-    setTimeout(() => process.exit(0), 5000).unref();
+    setTimeout(() => process.exit(0), config.stopAppsOnExit ? 20_000 : 5000).unref();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

@@ -26,6 +26,10 @@ export const testConfig = (home: string): BffConfig => ({
   buildTimeoutMs: 5 * 60_000,
   remoteCache: null,
   toolchains: "host",
+  runtime: "off",
+  httpPort: 8080,
+  baseDomain: "localhost",
+  stopAppsOnExit: false,
 });
 
 const createCaller = createCallerFactory(appRouter);

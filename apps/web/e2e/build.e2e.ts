@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { expect, expectNoHorizontalScroll, expectNoSeriousA11yViolations, signInAsAdmin, test } from "./fixtures.ts";
+import { createApp, expect, expectNoHorizontalScroll, expectNoSeriousA11yViolations, openTab, signInAsAdmin, test } from "./fixtures.ts";
 
 // A real build through the browser: upload an Express app's source, watch the platform build it
 // with Nix (dependencies come from the npm registry), and see the result on the list. The
@@ -18,17 +18,13 @@ test("upload an archive, watch it build live, and find it succeeded on the list"
 
   await test.step("sign in and create an app", async () => {
     await signInAsAdmin(page);
-    await page.getByRole("button", { name: "Create app" }).first().click();
-    const dialog = page.getByRole("dialog", { name: "Create an app" });
-    await dialog.getByLabel("App name").fill(appName);
-    await dialog.getByRole("button", { name: "Create app" }).click();
-    await expect(page).toHaveURL(new RegExp(`/paas/apps/${appName}$`));
+    await createApp(page, appName);
   });
 
   await test.step("the Deployments tab has no builds, and takes an archive", async () => {
-    await page.getByRole("navigation", { name: "App sections" }).getByRole("link", { name: "Deployments" }).click();
+    await openTab(page, "Deployments");
     await expect(page.getByTestId("builds-empty")).toBeVisible();
-    await expect(page.getByTestId("deploy-explainer")).toContainText("Deploying arrives with the runtime engine");
+    await expect(page.getByTestId("deploy-explainer")).toContainText("A build does not change the running app");
     // The radio itself is visually hidden behind its label, which is what a person clicks.
     await page.locator("label").filter({ hasText: "Upload archive" }).click();
     await expect(page.getByRole("radio", { name: "Upload archive" })).toBeChecked();
@@ -71,7 +67,7 @@ test("upload an archive, watch it build live, and find it succeeded on the list"
     await expect(page.locator("[data-testid=build-stage][data-stage=dependencies]")).toContainText("cache miss");
     await expect(page.getByTestId("build-cache")).toHaveText("cache miss");
     await expect(page.getByTestId("build-plan")).toContainText("express");
-    await expect(page.getByTestId("build-next")).toContainText("Deploying it arrives with the runtime engine");
+    await expect(page.getByTestId("build-next")).toContainText("it runs nowhere until it is deployed");
     await expect(page.getByRole("button", { name: "Cancel build" })).toHaveCount(0);
 
     const seen = await page.evaluate(() => window.__buildSeen);

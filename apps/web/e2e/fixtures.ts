@@ -43,6 +43,32 @@ export async function expectNoHorizontalScroll(page: Page) {
   expect(overflow).toBeLessThanOrEqual(0);
 }
 
+/** Creates an app through the dashboard's dialog; the page lands on the app's overview. */
+export async function createApp(page: Page, name: string) {
+  await page.goto("/paas/apps");
+  await page.getByRole("button", { name: "Create app" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Create an app" });
+  await dialog.getByLabel("App name").fill(name);
+  await dialog.getByRole("button", { name: "Create app" }).click();
+  await expect(page).toHaveURL(new RegExp(`/paas/apps/${name}$`));
+}
+
+/** Opens one of the app's tabs (Overview, Deployments…) from the tab bar. */
+export async function openTab(page: Page, tab: string) {
+  await page.getByRole("navigation", { name: "App sections" }).getByRole("link", { name: tab, exact: true }).click();
+}
+
+/** Uploads an archive from the Deployments tab and waits, on the build's page, until the build succeeds. */
+export async function buildArchive(page: Page, archive: string) {
+  await openTab(page, "Deployments");
+  // The radio itself is visually hidden behind its label, which is what a person clicks.
+  await page.locator("label").filter({ hasText: "Upload archive" }).click();
+  await page.getByLabel("Choose an archive").setInputFiles(archive);
+  await page.getByRole("button", { name: "Start build" }).click();
+  await expect(page).toHaveURL(/\/builds\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("build-status")).toHaveAttribute("data-status", "succeeded", { timeout: 180_000 });
+}
+
 /** Deletes an app through the REST face with the page's session (its CSRF token from the cookie). */
 export async function deleteApp(page: Page, name: string) {
   const csrf = (await page.context().cookies()).find((c) => c.name === "skypanel_csrf")?.value;

@@ -23,10 +23,10 @@ describe("App routes (stub tRPC server behind fetch)", () => {
     expect(screen.getByRole("link", { name: "Overview" }).getAttribute("aria-current")).toBe("page");
   });
 
-  it("says plainly that deployments, logs and metrics wait for the engine", async () => {
+  it("says plainly that nothing is deployed yet, and that logs and metrics wait for the engine", async () => {
     const backend = createStubBackend({ apps: [stubApp("web-shop")] });
     renderWithBackend(<App />, { fetch: backend.fetch, url: "/paas/apps/id-web-shop/deployments" });
-    expect((await screen.findByTestId("deployments-empty")).textContent).toContain("nothing has been deployed yet");
+    expect((await screen.findByTestId("deployments-empty")).textContent).toContain("Nothing has been deployed yet.");
     await userEvent.click(screen.getByRole("link", { name: "Logs" }));
     expect(await screen.findByTestId("logs-empty")).toBeTruthy();
     await userEvent.click(screen.getByRole("link", { name: "Metrics" }));

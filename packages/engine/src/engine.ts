@@ -1,6 +1,6 @@
 import { cpus, hostname } from "node:os";
 import { join } from "node:path";
-import { type Database, migrateUp, type SqlRunner } from "@skypanel/db";
+import { type Database, type Job, migrateUp, type SqlRunner } from "@skypanel/db";
 import { ensureEncryptionKey, updateBuild } from "@skypanel/db/queries";
 import { createApps } from "./apps/index.ts";
 import { createAudit } from "./audit/index.ts";
@@ -9,6 +9,7 @@ import { type BuildJobPayload, createBuilds, type PipelineDeps, runBuild } from 
 import { createBuildMaintenance } from "./builds/maintenance.ts";
 import { type S3CacheConfig, s3LayerCache } from "./builds/remote-cache.ts";
 import { createConfigVars } from "./config-vars/index.ts";
+import { createDeployments, createRunningApps, type RunningApps, type RunningOptions } from "./deploy/index.ts";
 import type { EngineDeps } from "./deps.ts";
 import { type EventBus, eventsForApp, memoryEventBus } from "./events/bus.ts";
 import { createFormation } from "./formation/index.ts";
@@ -42,6 +43,8 @@ export interface EngineOptions {
     /** An S3-compatible bucket shared as a second tier of the dependency cache. */
     remoteCache?: S3CacheConfig | null;
   };
+  /** Running apps (containers, Caddy, deployments). Absent: the engine builds but runs nothing. */
+  runtime?: RunningOptions;
 }
 
 /** Migrates the database, opens the keyring, and assembles every engine area. */
@@ -98,8 +101,32 @@ export async function createEngine(options: EngineOptions) {
         },
         onAbandoned: (job, reason) => markBuildAbandoned(options.db, job.payload as { buildId?: string }, reason),
       },
+      ...(options.runtime
+        ? {
+            deploy: {
+              timeoutMs: 30 * 60_000,
+              run: async (job: Job, signal: AbortSignal) => {
+                if (!running) throw new Error("the runtime is not ready");
+                return running.run((job.payload as { deploymentId: string }).deploymentId, signal);
+              },
+              onAbandoned: async (job: Job, reason: string) => {
+                await deployments.markFailed((job.payload as { deploymentId: string }).deploymentId, reason);
+              },
+            },
+          }
+        : {}),
     },
   });
+  const builds = createBuilds(deps, apps, { queue, bus, home: options.home, allowLocalGit: options.builds?.allowLocalGit ?? false });
+  const releases = createReleases(deps, apps);
+  const formation = createFormation(deps, apps, (appId) => {
+    for (const listener of formationListeners) listener(appId);
+  });
+  const running: RunningApps | null = options.runtime
+    ? createRunningApps(options.runtime, { db: options.db, home: options.home, bus, logStore, releases, formation, nixEnv })
+    : null;
+  const deployments = createDeployments(deps, apps, builds, releases, { queue, bus, runtimeEnabled: Boolean(running) });
+  if (running) formationListeners.add((appId) => void running.reconcile(appId).catch((err) => console.error("[reconcile]", err)));
   return {
     deps,
     bus,
@@ -118,26 +145,29 @@ export async function createEngine(options: EngineOptions) {
       logJanitor = setInterval(() => void upkeep().catch((err) => console.error("[logs] upkeep failed:", err)), 3_600_000);
       logJanitor.unref();
       await queue.start();
+      await running?.start();
     },
     /** Stops background work; running builds are interrupted and run again at the next start. */
     async stop() {
       if (logJanitor) clearInterval(logJanitor);
+      await running?.stop();
       await queue.stop({ interrupt: true });
       await logStore.flush();
     },
+    /** Running apps; null when the engine was made without a runtime. */
+    running,
+    deployments,
     logStore,
     logs: createLogs(apps, logStore, bus),
     maintenance: createBuildMaintenance(options.db, nixEnv),
-    builds: createBuilds(deps, apps, { queue, bus, home: options.home, allowLocalGit: options.builds?.allowLocalGit ?? false }),
+    builds,
     auth: createAuth(deps),
     users: createUsers(deps),
     teams: createTeams(deps),
     apps,
     config: createConfigVars(deps, apps),
-    releases: createReleases(deps, apps),
-    formation: createFormation(deps, apps, (appId) => {
-      for (const listener of formationListeners) listener(appId);
-    }),
+    releases,
+    formation,
     onFormationChange(listener: (appId: string) => void) {
       formationListeners.add(listener);
       return () => formationListeners.delete(listener);

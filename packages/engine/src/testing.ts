@@ -17,7 +17,7 @@ export interface TestEngine {
   close(): Promise<void>;
 }
 
-export async function createTestEngine(driver: Driver, options: Pick<EngineOptions, "builds"> = {}): Promise<TestEngine> {
+export async function createTestEngine(driver: Driver, options: Pick<EngineOptions, "builds" | "runtime"> = {}): Promise<TestEngine> {
   const database = await createTestDatabase(driver);
   const home = mkdtempSync(join(tmpdir(), "skypanel-test-"));
   const engine = await createEngine({ db: database.db, sql: database.sql, home, ...options });

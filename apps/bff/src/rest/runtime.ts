@@ -39,6 +39,36 @@ export function runtimeRoutes(contextFor: ContextFor) {
     }),
   );
 
+  api.post(
+    "/deployments",
+    route(202, async (caller, c) => {
+      const body = await readJsonObject(c);
+      const dep = await caller.deployments.create({ ...(body as object), app: app(c) } as never);
+      return { id: dep.id, status: dep.status };
+    }),
+  );
+  api.get(
+    "/deployments",
+    route(200, async (caller, c) => ({ deployments: await caller.deployments.list({ app: app(c) }) })),
+  );
+  api.get(
+    "/deployments/:id",
+    route(200, (caller, c) => caller.deployments.get({ app: app(c), id: c.req.param("id") ?? "" })),
+  );
+  api.post(
+    "/rollback",
+    route(202, async (caller, c) => {
+      const text = await c.req.text();
+      const body = text.trim() ? (JSON.parse(text) as Record<string, unknown>) : {};
+      const dep = await caller.deployments.rollback({ ...(body as object), app: app(c) } as never);
+      return { id: dep.id, status: dep.status };
+    }),
+  );
+  api.get(
+    "/instances",
+    route(200, async (caller, c) => ({ instances: await caller.deployments.instances({ app: app(c) }) })),
+  );
+
   api.get("/logs", async (c) => {
     try {
       const caller = await callerFor(contextFor, c);

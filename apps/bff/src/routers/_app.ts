@@ -5,6 +5,7 @@ import { auditRouter } from "./audit.ts";
 import { authRouter } from "./auth.ts";
 import { buildsRouter } from "./builds.ts";
 import { configRouter } from "./config.ts";
+import { deploymentsRouter } from "./deployments.ts";
 import { formationRouter } from "./formation.ts";
 import { logsRouter } from "./logs.ts";
 import { releasesRouter } from "./releases.ts";
@@ -24,6 +25,7 @@ export const appRouter = router({
   releases: releasesRouter,
   formation: formationRouter,
   logs: logsRouter,
+  deployments: deploymentsRouter,
   audit: auditRouter,
 });
 

@@ -2,14 +2,15 @@
 // talk over a fake `fetch` (and, for subscriptions, an EventSource reading that fetch: see
 // stubEventSource.ts) to a small in-memory tRPC router that follows the contract in apps/bff.
 // Component tests use it; nothing above `fetch` is mocked.
-import { initTRPC, TRPCError, tracked } from "@trpc/server";
+import { TRPCError, tracked } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import superjson from "superjson";
 import { FINISHED_BUILD, listener, type StubBuild, type StubEvent, stubBuild } from "./stubBuilds.ts";
+import { runtimeRouters, type StubRuntime } from "./stubRuntime.ts";
+import { input, stubProcedure, TEST_CSRF, t } from "./stubTrpc.ts";
 
 export { type StubBuild, stubBuild, stubStages } from "./stubBuilds.ts";
-
-export const TEST_CSRF = "test-csrf-token";
+export { stubDeployment, stubFormation, stubInstance, stubRelease } from "./stubRuntime.ts";
+export { TEST_CSRF } from "./stubTrpc.ts";
 export const APP_NAME_RULE =
   "An app name is 3 to 30 characters: lowercase letters, digits and dashes, starting with a letter and ending with a letter or digit.";
 export const CONFIG_KEY_RULE =
@@ -42,6 +43,8 @@ export interface StubState {
   buildLogs: Map<string, string[]>;
   /** Every procedure called, in order, with its input: tests assert what the UI asked for. */
   calls: { path: string; input: unknown }[];
+  /** Releases, formation, deployments and instances. */
+  runtime: StubRuntime;
 }
 
 const TEAM = { id: "team-1", name: "Ada's apps" };
@@ -70,6 +73,7 @@ export function createStubBackend(
     vars?: Record<string, Record<string, string>>;
     builds?: StubBuild[];
     buildLogs?: Record<string, string[]>;
+    runtime?: Partial<StubRuntime>;
   } = {},
 ) {
   const state: StubState = {
@@ -81,6 +85,14 @@ export function createStubBackend(
     builds: [...(init.builds ?? [])],
     buildLogs: new Map(Object.entries(init.buildLogs ?? {}).map(([id, lines]) => [id, [...lines]])),
     calls: [],
+    runtime: {
+      mode: init.runtime?.mode === undefined ? "nspawn" : init.runtime.mode,
+      router: init.runtime?.router ?? true,
+      releases: [...(init.runtime?.releases ?? [])],
+      deployments: [...(init.runtime?.deployments ?? [])],
+      instances: [...(init.runtime?.instances ?? [])],
+      formation: [...(init.runtime?.formation ?? [])],
+    },
   };
   const listeners = new Set<(e: StubEvent) => void>();
   const publish = (e: StubEvent) => {
@@ -92,17 +104,7 @@ export function createStubBackend(
     state.vars.set(app.id, new Map(Object.entries(vars).map(([k, v]) => [k, { value: v, updatedAt: new Date() }])));
   }
 
-  const t = initTRPC.context<{ csrf: string | null }>().create({ transformer: superjson });
-  const proc = t.procedure.use(async ({ path, type, ctx, getRawInput, next }) => {
-    state.calls.push({ path, input: await getRawInput() });
-    if (!state.loggedIn && path !== "auth.session") throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in first." });
-    if (type === "mutation" && ctx.csrf !== TEST_CSRF) throw new TRPCError({ code: "FORBIDDEN", message: "Missing CSRF token." });
-    return next();
-  });
-  const input =
-    <T>() =>
-    (raw: unknown) =>
-      raw as T;
+  const proc = stubProcedure(state);
 
   const find = (idOrName: string) => {
     const app = state.apps.find((a) => a.id === idOrName || a.name === idOrName);
@@ -316,6 +318,7 @@ export function createStubBackend(
         }
       }),
     }),
+    ...runtimeRouters(proc, state.runtime, { find, writable, builds: () => state.builds }),
   });
 
   const fetch: typeof globalThis.fetch = async (url, init) => {

@@ -4,6 +4,8 @@ export * from "./audit.ts";
 export * from "./auth.ts";
 export * from "./builds.ts";
 export * from "./config.ts";
+export * from "./deployments.ts";
+export * from "./instances.ts";
 export * from "./jobs.ts";
 export * from "./releases.ts";
 export * from "./teams.ts";

@@ -34,9 +34,8 @@ export const deployments = pgTable("deployments", {
   appId: uuid("app_id")
     .notNull()
     .references(() => applications.id, { onDelete: "cascade" }),
-  releaseId: uuid("release_id")
-    .notNull()
-    .references(() => releases.id, { onDelete: "cascade" }),
+  // Null while the deployment waits for its build.
+  releaseId: uuid("release_id").references(() => releases.id, { onDelete: "cascade" }),
   strategy: text("strategy", { enum: DEPLOY_STRATEGIES }).notNull().default("rolling"),
   status: text("status", { enum: DEPLOYMENT_STATUSES }).notNull().default("pending"),
   steps: jsonb("steps").notNull().default([]),

@@ -4,7 +4,9 @@ import { EventEmitter } from "node:events";
 export type PlatformEvent =
   | { type: "build.updated"; appId: string; buildId: string; status: string; stage: string | null }
   | { type: "build.log"; appId: string; buildId: string; line: number; text: string }
-  | { type: "app.log"; appId: string; entry: AppLogEntry };
+  | { type: "app.log"; appId: string; entry: AppLogEntry }
+  | { type: "deployment.updated"; appId: string; deploymentId: string; status: string }
+  | { type: "instance.updated"; appId: string; instanceId: string; status: string; health: string };
 
 /** One line of an app's log as readers see it; `id` orders lines and resumes a stream. */
 export interface AppLogEntry {

@@ -214,6 +214,22 @@ describe("health checker", () => {
     }
   });
 
+  it("stop() from inside onChange resolves (the supervisor stops its start-up checker that way)", async () => {
+    let stopped = false;
+    const c = create({
+      healthyThreshold: 1,
+      onChange: async () => {
+        await c.stop();
+        stopped = true;
+      },
+    });
+    c.start();
+    await expect.poll(() => stopped, { timeout: 2000 }).toBe(true);
+    const requests = app.requests;
+    await sleep(100);
+    expect(app.requests).toBe(requests);
+  });
+
   it("stop() between probes clears the pending one", async () => {
     const timers = watchTimers();
     try {

@@ -46,6 +46,8 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
   let timer: NodeJS.Timeout | null = null;
   let inFlight: Promise<ProbeResult> | null = null;
   let cancel: AbortController | null = null;
+  // Callbacks running; a stop() from inside one must not wait for the probe that called it.
+  let notifying = 0;
 
   const clearTimer = () => {
     if (timer) clearTimeout(timer);
@@ -80,11 +82,14 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
   }
 
   async function notify(name: string, callback: () => void | Promise<void>) {
+    notifying++;
     try {
       await callback();
     } catch (err) {
       // The caller's callback failing must not stop the instance from being watched.
       console.error(`[health] ${name} failed:`, err);
+    } finally {
+      notifying--;
     }
   }
 
@@ -130,6 +135,7 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
       running = false;
       clearTimer();
       cancel?.abort();
+      if (notifying > 0) return;
       await inFlight?.catch(() => undefined);
     },
     checkNow,

@@ -26,6 +26,8 @@ export interface CaddyAdminClient {
   /** Caddy's Prometheus metrics (text format). */
   metrics(): Promise<string>;
   upstreams(): Promise<UpstreamStatus[]>;
+  /** Asks Caddy to exit (POST /stop), for one this process did not start. */
+  shutdown(): Promise<void>;
 }
 
 interface Answer {
@@ -92,6 +94,9 @@ export function caddyAdminClient(admin: AdminAddress, options: { timeoutMs?: num
     },
     metrics: () => call("GET", "/metrics"),
     upstreams: async () => (await json("GET", "/reverse_proxy/upstreams")) as UpstreamStatus[],
+    shutdown: async () => {
+      await call("POST", "/stop");
+    },
   };
 }
 

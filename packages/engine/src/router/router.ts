@@ -44,8 +44,13 @@ export interface Router {
   reconcile(): Promise<ReconcileResult>;
   /** Runs `reconcile` every `reconcileIntervalMs` until `stop`; failures go to `onEvent`. */
   start(): void;
-  /** Ends the loop and stops the Caddy this router started (an adopted one keeps running). */
-  stop(): Promise<void>;
+  /**
+   * Ends the loop and stops the Caddy this router started (an adopted one keeps running, unless
+   * `adopted: true`: then it is asked to exit through its admin API, for a full shutdown).
+   */
+  stop(options?: { adopted?: boolean }): Promise<void>;
+  /** Ends the loop but leaves Caddy serving, for a control-plane stop: the next start adopts it. */
+  detach(): void;
   readonly client: CaddyAdminClient;
   /** The Caddy in hand: pid, whether adopted. */
   readonly caddy: CaddyHandle | null;
@@ -124,11 +129,17 @@ export function createRouter(options: RouterOptions): Router {
       looping = true;
       timer = setTimeout(loop, options.reconcileIntervalMs ?? 2_000).unref();
     },
-    async stop() {
+    detach() {
+      looping = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+    async stop(stopOptions = {}) {
       looping = false;
       if (timer) clearTimeout(timer);
       timer = null;
       await serial(async () => {
+        if (caddy?.adopted && stopOptions.adopted) await client.shutdown().catch(() => {});
         await caddy?.stop();
         caddy = null;
       });

@@ -22,7 +22,8 @@ describe("BuildList on the Deployments tab (stub tRPC server behind fetch)", () 
     openDeployments([], "viewer");
     expect((await screen.findByTestId("builds-empty")).textContent).toContain("No builds yet.");
     expect(screen.queryByRole("form", { name: "Start a build" })).toBeNull();
-    expect(screen.getByTestId("deployments-empty").textContent).toContain("nothing has been deployed yet");
+    expect((await screen.findByTestId("deployments-empty")).textContent).toContain("Nothing has been deployed yet.");
+    expect(screen.queryByRole("form", { name: "Deploy a build" })).toBeNull();
   });
 
   it("lists builds newest first with status, source, duration, cache hit or miss, linking to each", async () => {

@@ -119,8 +119,11 @@ function BuildHeader({ app, build, backTo }: { app: AppDetail; build: Build; bac
       )}
       {build.status === "succeeded" && (
         <p className="mt-3 rounded-md border border-slate-200 bg-white p-3 text-sm text-slate-700" data-testid="build-next">
-          The artifact is built. Deploying it arrives with the runtime engine, which is not part of the platform yet, so this build is not
-          running anywhere.
+          The artifact is built; it runs nowhere until it is deployed. Deploy it from the{" "}
+          <Link to={backTo} className="text-indigo-800 underline">
+            Deployments tab
+          </Link>
+          .
         </p>
       )}
       {confirming && (

@@ -28,10 +28,10 @@ function renderForm(upload?: UploadArchive) {
 const location = () => screen.getByTestId("location").textContent;
 
 describe("DeployForm (stub tRPC server behind fetch)", () => {
-  it("says that the platform builds the source and that deploying is not here yet", () => {
+  it("says that the platform builds the source and that a build changes nothing until it is deployed", () => {
     renderForm();
     expect(screen.getByTestId("deploy-explainer").textContent).toMatch(
-      /builds it reproducibly with Nix.*Deploying arrives with the runtime engine/,
+      /builds it reproducibly with Nix.*A build does not change the\s+running app/,
     );
   });
 

@@ -86,8 +86,8 @@ export function DeployForm({ app, upload = uploadArchive }: { app: AppDetail; up
     >
       <h2 className="text-base font-semibold">Start a build</h2>
       <p className="mt-1 text-sm text-slate-700" data-testid="deploy-explainer">
-        SkyPanel fetches the source, detects the stack and builds it reproducibly with Nix into an artifact. Deploying arrives with the
-        runtime engine, a later piece of the platform: for now a build does not start or replace the running app.
+        SkyPanel fetches the source, detects the stack and builds it reproducibly with Nix into an artifact. A build does not change the
+        running app: once it has succeeded, deploy it below.
       </p>
       <fieldset className="mt-4">
         <legend className="mb-1 text-sm font-medium text-slate-800">Source</legend>

@@ -1,18 +1,32 @@
-import { formatDateTime } from "../../lib/format.ts";
+import { useState } from "react";
+import type { Deployment } from "../../hooks/useDeployments.ts";
 import { BuildList } from "./BuildList.tsx";
+import { DeployBuildForm } from "./DeployBuildForm.tsx";
 import { DeployForm } from "./DeployForm.tsx";
-import { EngineNotice } from "./EngineNotice.tsx";
+import { DeploymentList } from "./DeploymentList.tsx";
+import { ReleaseList } from "./ReleaseList.tsx";
 import { type AppDetail, can } from "./types.ts";
 
-/** The Deployments tab: start a build, follow the app's builds; deployments proper come with the runtime. */
+/** The Deployments tab: build the source, deploy a build, follow deployments, roll back to a release. */
 export function DeploymentHistory({ app }: { app: AppDetail }) {
+  // Deployments opened to their steps; one the user starts opens by itself.
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (id: string) =>
+    setOpen((o) => {
+      const next = new Set(o);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  const started = (d: Deployment) => setOpen((o) => new Set(o).add(d.id));
+  const editable = can.edit(app.role);
+
   return (
     <div className="space-y-6">
-      {can.edit(app.role) ? (
+      {editable ? (
         <DeployForm app={app} />
       ) : (
         <p className="rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-700">
-          Your role in this team is {app.role}: you can follow the builds; members, admins and owners start them.
+          Your role in this team is {app.role}: you can follow builds and deployments; members, admins and owners start them.
         </p>
       )}
       <section aria-labelledby="builds-title">
@@ -21,26 +35,19 @@ export function DeploymentHistory({ app }: { app: AppDetail }) {
         </h2>
         <BuildList app={app} />
       </section>
-      {app.deployments.length === 0 ? (
-        <EngineNotice title="Deployments" testId="deployments-empty">
-          <p>Deploying a build arrives with the runtime engine; nothing has been deployed yet.</p>
-          <p>Once it lands, each deployment shows here with its steps and a rollback button.</p>
-        </EngineNotice>
-      ) : (
-        <section aria-labelledby="deployments-title">
-          <h2 id="deployments-title" className="text-lg font-semibold">
-            Deployments
-          </h2>
-          <ul className="mt-3 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
-            {app.deployments.map((d) => (
-              <li key={d.id} className="px-4 py-3 text-sm">
-                <span className="font-medium">{d.status}</span> ·{" "}
-                <time dateTime={d.createdAt.toISOString()}>{formatDateTime(d.createdAt)}</time>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <section aria-labelledby="deployments-title" className="space-y-3">
+        <h2 id="deployments-title" className="text-lg font-semibold">
+          Deployments
+        </h2>
+        {editable && <DeployBuildForm app={app} onDeployed={started} />}
+        <DeploymentList app={app.name} open={open} onToggle={toggle} />
+      </section>
+      <section aria-labelledby="releases-title" className="space-y-3">
+        <h2 id="releases-title" className="text-lg font-semibold">
+          Releases
+        </h2>
+        <ReleaseList app={app} onRolledBack={started} />
+      </section>
     </div>
   );
 }

@@ -11,4 +11,12 @@ describe("describeActivity", () => {
     expect(describeActivity("releases.insert", { row: { version: 3 } })).toBe("Release v3 added");
     expect(describeActivity("addons.delete", null)).toBe("addons removed");
   });
+
+  it("still says what happened when the row is null or the details are not the expected shape", () => {
+    expect(describeActivity("releases.insert", { row: null })).toBe("Release added");
+    expect(describeActivity("applications.update", { row: null, changed: ["current_release_id", "status"] })).toBe(
+      "Running release changed",
+    );
+    expect(describeActivity("env_vars.insert", { row: "PORT", changed: "key" })).toBe("Config var set");
+  });
 });

@@ -1,0 +1,74 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { renderWithBackend } from "../../test/render.tsx";
+import { createStubBackend, stubApp, stubInstance, stubRelease } from "../../test/stubBackend.ts";
+import type { StubRuntime } from "../../test/stubRuntime.ts";
+import { AppDashboard } from "./AppDashboard.tsx";
+
+const v1 = stubRelease("web-shop", 1);
+const v2 = stubRelease("web-shop", 2, { description: "Deploy build #4" });
+
+function openOverview(runtime: Partial<StubRuntime> = {}, currentReleaseId: string | null = v2.id) {
+  const backend = createStubBackend({ apps: [stubApp("web-shop", { status: "running", currentReleaseId })], runtime });
+  renderWithBackend(<AppDashboard />, { fetch: backend.fetch, path: "/paas/apps/:id/*", url: "/paas/apps/web-shop" });
+  return backend;
+}
+
+const rows = () => screen.queryAllByTestId("instance-row").map((r) => within(r));
+
+describe("AppOverview: where the app answers and what runs it (stub tRPC server behind fetch)", () => {
+  it("links the app's URL and names the current release", async () => {
+    openOverview({ releases: [v1, v2] });
+    const link = await screen.findByRole("link", { name: "http://web-shop.localhost:8080/" });
+    expect(link.getAttribute("href")).toBe("http://web-shop.localhost:8080/");
+    await waitFor(() => expect(screen.getByTestId("current-release").textContent).toMatch(/^v2 · Deploy build #4 · /));
+    expect(screen.queryByTestId("process-mode-warning")).toBeNull();
+  });
+
+  it("says why there is no URL when the platform runs no apps, and that nothing is released yet", async () => {
+    openOverview({ mode: null }, null);
+    await waitFor(() => expect(screen.getByTestId("app-url-row").textContent).toContain("started without a runtime"));
+    expect(screen.queryByTestId("app-url")).toBeNull();
+    expect(screen.getByTestId("current-release").textContent).toContain("None yet");
+  });
+
+  it("lists live instances with release, health and restarts, keeps stopped ones behind a toggle, and follows changes by polling", async () => {
+    const backend = openOverview({
+      releases: [v1, v2],
+      instances: [
+        stubInstance("web-shop", 1, { releaseId: v2.id, restartCount: 2, healthDetail: "GET / answered 200 in 4 ms", cpuPercent: 3.25 }),
+        stubInstance("web-shop", 2, { releaseId: v1.id, processType: "worker", healthStatus: "unknown" }),
+        stubInstance("web-shop", 3, { releaseId: v1.id, status: "stopped", exitReason: "replaced by v2" }),
+      ],
+    });
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    const [web, worker] = rows();
+    expect(web?.getByText("web")).toBeTruthy();
+    expect(web?.getByText("i0000001")).toBeTruthy();
+    expect(web?.getByTestId("instance-release").textContent).toBe("v2");
+    expect(web?.getByTestId("instance-status").dataset.status).toBe("running");
+    expect(web?.getByTestId("instance-health").textContent).toContain("healthy");
+    expect(web?.getByTestId("instance-health").textContent).toContain("GET / answered 200 in 4 ms");
+    expect(web?.getByTestId("instance-restarts").textContent).toBe("2");
+    expect(web?.getByText("3.3 %")).toBeTruthy();
+    expect(worker?.getByTestId("instance-release").textContent).toBe("v1");
+    expect(worker?.getByTestId("health-status").dataset.status).toBe("unknown");
+
+    await userEvent.click(screen.getByRole("checkbox", { name: "Show stopped and failed instances (1)" }));
+    expect(rows()).toHaveLength(3);
+    expect(rows()[2]?.getByText("replaced by v2")).toBeTruthy();
+
+    // The supervisor restarts the web instance after a failed health check; nobody reloads the page.
+    Object.assign(backend.state.runtime.instances[0] ?? {}, { healthStatus: "unhealthy", restartCount: 3 });
+    await waitFor(() => expect(rows()[0]?.getByTestId("instance-restarts").textContent).toBe("3"), { timeout: 4000 });
+    expect(rows()[0]?.getByTestId("health-status").dataset.status).toBe("unhealthy");
+  });
+
+  it("warns that instances are not isolated when the platform runs apps as plain processes", async () => {
+    openOverview({ mode: "process", instances: [stubInstance("web-shop", 1, { runtimeMode: "process" })] });
+    const warning = await screen.findByTestId("process-mode-warning");
+    expect(warning.textContent).toContain("Instances are not isolated.");
+    expect(within(screen.getByTestId("overview-instances")).getByTestId("process-mode-warning")).toBe(warning);
+  });
+});

@@ -1,0 +1,100 @@
+import { type FormEvent, useId, useState } from "react";
+import { useBuilds } from "../../hooks/useBuilds.ts";
+import { type Deployment, useCreateDeployment, useRuntimeOverview } from "../../hooks/useDeployments.ts";
+import { formatRelative } from "../../lib/format.ts";
+import { errorMessage } from "../../lib/trpc.ts";
+import { Button } from "../ui/Button.tsx";
+import { SelectField } from "../ui/Field.tsx";
+import { describeSource } from "./builds.ts";
+import { STRATEGIES } from "./deployments.ts";
+import type { AppDetail } from "./types.ts";
+
+/** Deploys a succeeded build with a strategy; the new deployment then shows, live, in the list below. */
+export function DeployBuildForm({ app, onDeployed }: { app: AppDetail; onDeployed: (deployment: Deployment) => void }) {
+  const builds = useBuilds(app.name);
+  const runtime = useRuntimeOverview(app.name);
+  const deploy = useCreateDeployment(app.name);
+  const [buildId, setBuildId] = useState("");
+  const [strategy, setStrategy] = useState<Deployment["strategy"]>("rolling");
+  const [error, setError] = useState<string | null>(null);
+  const hintId = useId();
+  const about = STRATEGIES.find((s) => s.value === strategy);
+  const succeeded = builds.builds.filter((b) => b.status === "succeeded");
+  // Until the user picks one, the newest succeeded build is the one to deploy.
+  const chosen = succeeded.find((b) => b.id === buildId) ?? succeeded[0];
+  const noRuntime = runtime.data?.runtimeMode === null;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    if (!chosen) return;
+    deploy.mutate({ app: app.name, buildId: chosen.id, strategy }, { onSuccess: onDeployed, onError: (e) => setError(errorMessage(e)) });
+  }
+
+  return (
+    <form
+      aria-label="Deploy a build"
+      onSubmit={submit}
+      noValidate
+      className="rounded-lg border border-slate-200 bg-white p-4"
+      data-testid="deploy-build-form"
+    >
+      <h3 className="text-base font-semibold">Deploy a build</h3>
+      {noRuntime ? (
+        <p className="mt-1 text-sm text-slate-700">
+          This platform was started without a runtime: it builds apps but runs none, so nothing can be deployed.
+        </p>
+      ) : builds.isPending ? (
+        <p className="mt-1 text-sm text-slate-600">Loading the builds…</p>
+      ) : succeeded.length === 0 ? (
+        <p className="mt-1 text-sm text-slate-700" data-testid="deploy-no-builds">
+          No build has succeeded yet. Start one above; once it succeeds, deploy it here.
+        </p>
+      ) : (
+        <>
+          <p className="mt-1 text-sm text-slate-700">
+            A deployment makes a release of the build and the app's config, starts its instances and moves traffic to them once they are
+            healthy. If they are not, the running release keeps serving.
+          </p>
+          <div className="mt-4 grid gap-3 sm:grid-cols-2">
+            <SelectField label="Build" value={chosen?.id ?? ""} onChange={(e) => setBuildId(e.target.value)} disabled={deploy.isPending}>
+              {succeeded.map((b) => (
+                <option key={b.id} value={b.id}>
+                  #{b.number} · {describeSource(b.source)} · {formatRelative(b.finishedAt ?? b.createdAt)}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField
+              label="Strategy"
+              value={strategy}
+              onChange={(e) => setStrategy(e.target.value as Deployment["strategy"])}
+              disabled={deploy.isPending}
+              aria-describedby={hintId}
+            >
+              {STRATEGIES.map((s) => (
+                <option key={s.value} value={s.value}>
+                  {s.label}
+                </option>
+              ))}
+            </SelectField>
+          </div>
+          <p id={hintId} className="mt-1 text-xs text-slate-600">
+            {about?.label}: {about?.hint}.
+          </p>
+          {error && (
+            <p
+              role="alert"
+              data-testid="deploy-build-error"
+              className="mt-3 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
+            >
+              {error}
+            </p>
+          )}
+          <Button type="submit" variant="primary" className="mt-4" disabled={!chosen || deploy.isPending}>
+            {deploy.isPending ? "Deploying…" : "Deploy"}
+          </Button>
+        </>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,130 @@
+// Running apps: the supervisor over the container runtime, Caddy in front, the reconciler that
+// keeps formations, and deployments that move an app from one release to the next.
+import type { Database } from "@skypanel/db";
+import { findReleaseById, listAppsWithReleases } from "@skypanel/db/queries";
+import type { EventBus } from "../events/bus.ts";
+import type { FormationService } from "../formation/index.ts";
+import type { LogStore } from "../logs/index.ts";
+import { addGeneration, type NixEnv } from "../nix/index.ts";
+import type { Releases } from "../releases/index.ts";
+import { DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT } from "../router/caddy-config.ts";
+import { createRouter, type Router } from "../router/index.ts";
+import { createRuntime, type RuntimeMode } from "../runtime/index.ts";
+import { createSupervisor } from "../supervisor/supervisor.ts";
+import { type DeployOptions, runDeployment } from "./deployer.ts";
+import { createRuntimeManager } from "./manager.ts";
+
+export { type DeployOptions, STRATEGIES, type Strategy } from "./deployer.ts";
+export { INSTANCE_PORT } from "./manager.ts";
+export { createDeployments, DeploymentNotFoundError, type Deployments, type NewDeployment } from "./service.ts";
+export type { DeployStep } from "./steps.ts";
+
+export interface RunningOptions {
+  mode: RuntimeMode;
+  router: false | { httpPort?: number; baseDomain?: string };
+  cgroupParent?: string;
+  reconcileIntervalMs?: number;
+  deploy?: DeployOptions;
+}
+
+export function createRunningApps(
+  o: RunningOptions,
+  x: {
+    db: Database;
+    home: string;
+    bus: EventBus;
+    logStore: LogStore;
+    releases: Releases;
+    formation: FormationService;
+    nixEnv: () => Promise<NixEnv>;
+  },
+) {
+  const runtime = createRuntime({ cgroupParent: o.cgroupParent });
+  const router: Router | null = o.router === false ? null : createRouter({ home: x.home, settings: o.router });
+  // The supervisor tells the manager about rotation changes; the manager exists right after.
+  let syncRoutes: () => Promise<void> = async () => {};
+  const supervisor = createSupervisor({
+    db: x.db,
+    runtime,
+    mode: o.mode,
+    logStore: x.logStore,
+    bus: x.bus,
+    onRotationChange: () => syncRoutes(),
+  });
+  const manager = createRuntimeManager({
+    db: x.db,
+    supervisor,
+    router,
+    releases: x.releases,
+    formation: x.formation,
+    reconcileIntervalMs: o.reconcileIntervalMs,
+  });
+  syncRoutes = manager.syncRoutes;
+
+  return {
+    supervisor,
+    manager,
+    router,
+
+    /** The job handler of deployments. */
+    run: (deploymentId: string, signal: AbortSignal) =>
+      runDeployment(
+        {
+          db: x.db,
+          bus: x.bus,
+          logStore: x.logStore,
+          releases: x.releases,
+          formation: x.formation,
+          supervisor,
+          manager,
+          defaults: o.deploy,
+          onReleased: async (appName, release) => {
+            if (!release.storePath) return;
+            await addGeneration(await x.nixEnv(), appName, release.storePath);
+          },
+        },
+        deploymentId,
+        signal,
+      ),
+
+    /** Reconciles one app now (after scaling). */
+    async reconcile(appId: string) {
+      const app = (await listAppsWithReleases(x.db)).find((a) => a.id === appId);
+      if (app) await manager.reconcileApp(app);
+      await manager.syncRoutes();
+    },
+
+    async start() {
+      if (router) {
+        await router.reconcile();
+        router.start();
+      }
+      await manager.start();
+    },
+
+    /** Leaves apps and Caddy serving; the next start re-adopts both. */
+    async stop() {
+      await manager.stop();
+      router?.detach();
+    },
+
+    /** Stops every instance and Caddy, also ones adopted from an earlier run (tests, uninstall). */
+    async shutdown() {
+      await manager.stop();
+      for (const m of [...supervisor.managed.values()]) await supervisor.stop(m.id, { drainMs: 0 });
+      await router?.stop({ adopted: true });
+    },
+
+    findRelease: (id: string) => findReleaseById(x.db, id),
+
+    /** Where an app answers through Caddy; null when the platform routes nothing. */
+    appUrl(appName: string): string | null {
+      if (o.router === false) return null;
+      return `http://${appName}.${o.router.baseDomain ?? DEFAULT_BASE_DOMAIN}:${o.router.httpPort ?? DEFAULT_HTTP_PORT}/`;
+    },
+
+    mode: o.mode,
+  };
+}
+
+export type RunningApps = ReturnType<typeof createRunningApps>;

@@ -1,0 +1,167 @@
+import type { Database, Release } from "@skypanel/db";
+import { findReleaseById, listAppsWithReleases } from "@skypanel/db/queries";
+import type { FormationService, ProcessFormation } from "../formation/index.ts";
+import { healthCheckFor } from "../health/index.ts";
+import type { Releases } from "../releases/index.ts";
+import type { AppRoute, Router } from "../router/index.ts";
+import type { InstancePlan, Managed, Supervisor } from "../supervisor/supervisor.ts";
+
+/** The port every instance listens on inside its own network namespace ($PORT), as on Heroku. */
+export const INSTANCE_PORT = 5000;
+
+// Rotation changes arrive in bursts (a deploy swaps several instances); one Caddy load covers a
+// burst. Each load resets connections Caddy has not yet accepted, so fewer loads lose fewer.
+const ROUTE_DEBOUNCE_MS = 150;
+// After an instance of an app failed for good, wait this long before the reconciler replaces it.
+const REPLACE_FAILED_AFTER_MS = 60_000;
+
+export interface ManagerOptions {
+  db: Database;
+  supervisor: Supervisor;
+  router: Router | null;
+  releases: Releases;
+  formation: FormationService;
+  reconcileIntervalMs?: number;
+}
+
+/**
+ * Makes what runs match what should run: for each app, the formation of its current release
+ * (reconcile), and Caddy's routes the healthy web instances (syncRoutes). A deployment takes an
+ * app over while it runs; the reconciler leaves that app alone until it finishes.
+ */
+export function createRuntimeManager(o: ManagerOptions) {
+  const deploying = new Set<string>();
+  /** Canary weights per app: release id → weight (absent: all equal). */
+  const weights = new Map<string, Map<string, number>>();
+  const lastFailure = new Map<string, number>();
+  let routeTimer: NodeJS.Timeout | null = null;
+  let routesPending: Promise<void> | null = null;
+  let loop: NodeJS.Timeout | null = null;
+
+  async function planFor(
+    app: { id: string; name: string },
+    release: Release,
+    f: Pick<ProcessFormation, "processType" | "memoryMb" | "cpuQuota" | "maxProcs">,
+    options: { healthCheck?: boolean } = {},
+  ): Promise<InstancePlan> {
+    const memoryBytes = f.memoryMb * 1024 * 1024;
+    return {
+      appId: app.id,
+      appName: app.name,
+      release,
+      processType: f.processType,
+      env: o.releases.environment(release),
+      limits: { memoryBytes, cpuQuota: f.cpuQuota, maxProcs: f.maxProcs, ioWeight: 100 },
+      port: INSTANCE_PORT,
+      health: options.healthCheck === false ? null : healthCheckFor({ processes: release.processes }, f.processType, undefined),
+    };
+  }
+
+  async function routes(): Promise<AppRoute[]> {
+    const out: AppRoute[] = [];
+    for (const app of await listAppsWithReleases(o.db)) {
+      const release = app.currentReleaseId ? await findReleaseById(o.db, app.currentReleaseId) : null;
+      const rotation = o.supervisor.rotation(app.id);
+      if (!release?.processes.web && rotation.length === 0) continue;
+      const w = weights.get(app.id);
+      out.push({
+        appName: app.name,
+        hostnames: [],
+        upstreams: rotation
+          .filter((m) => m.address)
+          .map((m) => ({ dial: `${m.address}:${m.port}`, weight: w?.get(m.plan.release.id) ?? undefined })),
+        policy: "round_robin",
+      });
+    }
+    return out;
+  }
+
+  function syncRoutes(): Promise<void> {
+    if (!o.router) return Promise.resolve();
+    routesPending ??= new Promise<void>((resolve) => {
+      routeTimer = setTimeout(async () => {
+        routesPending = null;
+        routeTimer = null;
+        try {
+          await o.router?.apply(await routes());
+        } catch (err) {
+          console.error("[router] could not apply routes:", (err as Error).message);
+        }
+        resolve();
+      }, ROUTE_DEBOUNCE_MS);
+    });
+    return routesPending;
+  }
+
+  async function reconcileApp(app: { id: string; name: string; currentReleaseId: string | null }) {
+    if (deploying.has(app.id)) return;
+    const current = app.currentReleaseId ? await findReleaseById(o.db, app.currentReleaseId) : null;
+    const mine = o.supervisor.forApp(app.id).filter((m) => !m.retiring && m.state !== "stopped");
+    // Instances of other releases (a deploy interrupted by a restart) go.
+    for (const m of mine.filter((x) => x.plan.release.id !== current?.id)) await o.supervisor.stop(m.id, { drainMs: 1000 });
+    if (!current) return;
+    for (const f of await o.formation.current(app.id, current.id)) {
+      if (!current.processes[f.processType]) continue;
+      const live = mine.filter((m) => m.plan.release.id === current.id && m.plan.processType === f.processType && m.state !== "failed");
+      const failed = mine.filter((m) => m.plan.processType === f.processType && m.state === "failed");
+      const key = `${app.id}/${f.processType}`;
+      if (live.length < f.quantity) {
+        // A failing app is not replaced in a tight loop: one more try a minute.
+        if (failed.length > 0 && Date.now() - (lastFailure.get(key) ?? 0) < REPLACE_FAILED_AFTER_MS) continue;
+        if (failed.length > 0) lastFailure.set(key, Date.now());
+        for (let i = live.length; i < f.quantity; i++) {
+          await o.supervisor
+            .start(await planFor(app, current, f))
+            .catch((err) => console.error(`[reconcile] ${app.name}: ${(err as Error).message}`));
+        }
+      } else if (live.length > f.quantity) {
+        // The newest go first; the oldest have proved themselves longest.
+        for (const m of live.slice(f.quantity).reverse()) await o.supervisor.stop(m.id, { drainMs: 2000 });
+      }
+      for (const m of failed) o.supervisor.managed.delete(m.id);
+    }
+  }
+
+  async function reconcileAll() {
+    for (const app of await listAppsWithReleases(o.db)) await reconcileApp(app);
+  }
+
+  return {
+    planFor,
+    syncRoutes,
+    reconcileAll,
+    reconcileApp,
+    deploying,
+    weights,
+
+    /** Re-adopts running instances, then converges everything, then keeps converging. */
+    async start() {
+      await o.supervisor.readopt(async (row) => {
+        const release = row.releaseId ? await findReleaseById(o.db, row.releaseId) : null;
+        const app = (await listAppsWithReleases(o.db)).find((a) => a.id === row.appId);
+        if (!release || !app) return null;
+        const f = (await o.formation.current(app.id, app.currentReleaseId)).find((x) => x.processType === row.processType);
+        return f ? planFor(app, release, f) : null;
+      });
+      o.supervisor.startUsageReadings();
+      await reconcileAll();
+      await syncRoutes();
+      loop = setInterval(() => {
+        void reconcileAll()
+          .then(() => syncRoutes())
+          .catch((err) => console.error("[reconcile]", err));
+      }, o.reconcileIntervalMs ?? 5000);
+      loop.unref();
+    },
+
+    async stop() {
+      if (loop) clearInterval(loop);
+      if (routeTimer) clearTimeout(routeTimer);
+      await o.supervisor.detach();
+    },
+
+    rotation: (appId: string): Managed[] => o.supervisor.rotation(appId),
+  };
+}
+
+export type RuntimeManager = ReturnType<typeof createRuntimeManager>;
