@@ -1,9 +1,10 @@
-// `npm run bench [-- app-list|builds]`: runs the benchmarks and prints rows for BENCHMARKS.md
+// `npm run bench [-- app-list|builds|deploy]`: runs the benchmarks and prints rows for BENCHMARKS.md
 // with the machine and date; the raw numbers go to bench/results/<date>.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { appListBenchmark } from "./app-list.bench.ts";
 import { buildBenchmark } from "./builds.bench.ts";
+import { deployBenchmark } from "./deploy.bench.ts";
 import { machine, markdownTable, ROOT } from "./harness.ts";
 
 const only = process.argv[2];
@@ -21,6 +22,16 @@ if (!only || only === "builds") {
   results.builds = rows;
   console.log("| benchmark | median ms | runs ms |\n|---|---:|---|");
   for (const r of rows) console.log(`| ${r.benchmark} | ${Math.round(r.medianMs)} | ${r.runsMs.map(Math.round).join(", ")} |`);
+}
+
+if (!only || only === "deploy") {
+  const rows = await deployBenchmark();
+  results.deploy = rows;
+  console.log("\n| benchmark | median | runs | note |\n|---|---:|---|---|");
+  for (const r of rows)
+    console.log(
+      `| ${r.benchmark} | ${Math.round(r.median * 100) / 100} ${r.unit} | ${r.runs.map((x) => Math.round(x * 100) / 100).join(", ")} | ${r.note ?? ""} |`,
+    );
 }
 
 const dir = join(ROOT, "bench", "results");

@@ -32,9 +32,15 @@ export function sendError(c: HonoContext, err: unknown) {
 }
 
 /** Reads a JSON object body; a missing, malformed or non-object body is a clear 400. */
-export async function readJsonObject(c: HonoContext): Promise<Record<string, unknown>> {
+export async function readJsonObject(
+  c: HonoContext,
+  options: { emptyIs?: Record<string, unknown> } = {},
+): Promise<Record<string, unknown>> {
   const text = await c.req.text();
-  if (!text.trim()) throw new TRPCError({ code: "BAD_REQUEST", message: "The request needs a JSON object body." });
+  if (!text.trim()) {
+    if (options.emptyIs) return options.emptyIs;
+    throw new TRPCError({ code: "BAD_REQUEST", message: "The request needs a JSON object body." });
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -58,9 +58,9 @@ export function runtimeRoutes(contextFor: ContextFor) {
   api.post(
     "/rollback",
     route(202, async (caller, c) => {
-      const text = await c.req.text();
-      const body = text.trim() ? (JSON.parse(text) as Record<string, unknown>) : {};
-      const dep = await caller.deployments.rollback({ ...(body as object), app: app(c) } as never);
+      // No body: roll back to the release before the current one.
+      const body = await readJsonObject(c, { emptyIs: {} });
+      const dep = await caller.deployments.rollback({ ...body, app: app(c) } as never);
       return { id: dep.id, status: dep.status };
     }),
   );

@@ -134,7 +134,12 @@ describe("deployments (nspawn, Caddy, real Nix; PGlite)", { timeout: 300_000 }, 
     const appId = (await engine.apps.get(alice, "shop")).id;
     const before = engine.running?.manager.rotation(appId).map((m) => m.id) ?? [];
     expect(before).toHaveLength(1);
+    // A route sync still waiting when the control plane stops is done, not dropped: a
+    // deployment finishing in that moment once waited for it for ever.
+    const pendingSync = engine.running?.manager.syncRoutes();
     await engine.stop();
+    const synced = await Promise.race([pendingSync?.then(() => "synced"), wait(5000).then(() => "still waiting after 5 s")]);
+    expect(synced).toBe("synced");
     // The app keeps serving with no control plane.
     expect((await get()).status).toBe(200);
     const again = await createEngine({ db: t.database.db, sql: t.database.sql, home: t.home, runtime: runtimeOptions() });
@@ -146,5 +151,17 @@ describe("deployments (nspawn, Caddy, real Nix; PGlite)", { timeout: 300_000 }, 
     const live = (await again.deployments.instances(alice, "shop")).filter((i) => i.status === "running" || i.status === "starting");
     expect(live).toHaveLength(1);
     expect((await get()).body).toContain("shop v1");
+  });
+
+  it("deleting the app stops its instances and takes its route away", async () => {
+    const appId = (await engine.apps.get(alice, "shop")).id;
+    const handles = (engine.running?.supervisor.forApp(appId) ?? []).map((m) => m.handle).filter((h) => h !== null);
+    expect(handles.length).toBeGreaterThan(0);
+    await engine.apps.delete(alice, "shop");
+    for (let i = 0; i < 50 && (engine.running?.supervisor.forApp(appId).length ?? 0) > 0; i++) await wait(200);
+    expect(engine.running?.supervisor.forApp(appId)).toEqual([]);
+    for (const h of handles) expect((await h.wait()).reason).toBe("stopped");
+    for (let i = 0; i < 25 && (await get()).status !== 404; i++) await wait(200);
+    expect((await get()).status).toBe(404);
   });
 });

@@ -76,19 +76,26 @@ export function createRuntimeManager(o: ManagerOptions) {
     return out;
   }
 
+  let routesDone: (() => void) | null = null;
+
+  async function applyRoutes() {
+    const done = routesDone;
+    routesPending = null;
+    routesDone = null;
+    routeTimer = null;
+    try {
+      await o.router?.apply(await routes());
+    } catch (err) {
+      console.error("[router] could not apply routes:", (err as Error).message);
+    }
+    done?.();
+  }
+
   function syncRoutes(): Promise<void> {
     if (!o.router) return Promise.resolve();
     routesPending ??= new Promise<void>((resolve) => {
-      routeTimer = setTimeout(async () => {
-        routesPending = null;
-        routeTimer = null;
-        try {
-          await o.router?.apply(await routes());
-        } catch (err) {
-          console.error("[router] could not apply routes:", (err as Error).message);
-        }
-        resolve();
-      }, ROUTE_DEBOUNCE_MS);
+      routesDone = resolve;
+      routeTimer = setTimeout(() => void applyRoutes(), ROUTE_DEBOUNCE_MS);
     });
     return routesPending;
   }
@@ -123,7 +130,13 @@ export function createRuntimeManager(o: ManagerOptions) {
   }
 
   async function reconcileAll() {
-    for (const app of await listAppsWithReleases(o.db)) await reconcileApp(app);
+    const apps = await listAppsWithReleases(o.db);
+    for (const app of apps) await reconcileApp(app);
+    // A deleted app's instances go too (its rows went with it).
+    const known = new Set(apps.map((a) => a.id));
+    for (const m of [...o.supervisor.managed.values()]) {
+      if (!known.has(m.plan.appId) && !m.retiring) await o.supervisor.stop(m.id, { drainMs: 0 });
+    }
   }
 
   return {
@@ -156,7 +169,12 @@ export function createRuntimeManager(o: ManagerOptions) {
 
     async stop() {
       if (loop) clearInterval(loop);
-      if (routeTimer) clearTimeout(routeTimer);
+      // A sync still waiting runs now: cancelling it would leave its waiters (a deployment's
+      // last step, a drain) waiting for ever, and Caddy one change behind.
+      if (routeTimer) {
+        clearTimeout(routeTimer);
+        await applyRoutes();
+      }
       await o.supervisor.detach();
     },
 

@@ -77,6 +77,7 @@ async function freePort(): Promise<number> {
  */
 export function createSupervisor(o: SupervisorOptions) {
   const managed = new Map<string, Managed>();
+  let detached = false;
   const stopGraceMs = o.stopGraceMs ?? 10_000;
   let usageTimer: NodeJS.Timeout | null = null;
 
@@ -204,6 +205,8 @@ export function createSupervisor(o: SupervisorOptions) {
       managed.delete(m.id);
       return;
     }
+    // Detached: another control plane owns the instance now (or will at its start); no restart.
+    if (detached) return;
     const now = Date.now();
     m.exits.push(now);
     platformLog(m, `instance ${why}`, exit.reason === "oom-killed" ? "error" : "warn");
@@ -427,6 +430,7 @@ export function createSupervisor(o: SupervisorOptions) {
 
     /** Stops watching (health checks, readings) but leaves instances running, for a restart. */
     async detach() {
+      detached = true;
       if (usageTimer) clearInterval(usageTimer);
       usageTimer = null;
       for (const m of managed.values()) await m.checker?.stop();
