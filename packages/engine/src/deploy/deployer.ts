@@ -140,7 +140,9 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
           const previous = old("web");
           // One route change: the whole new set in, the old set out.
           for (const m of previous) m.retiring = true;
-          d.supervisor.release(fresh.map((m) => m.id));
+          await d.supervisor.release(fresh.map((m) => m.id));
+          // The old set is out of rotation now; what it still serves gets drainMs to finish.
+          await new Promise((r) => setTimeout(r, options.drainMs));
           await retire(previous);
         });
       } else {
@@ -252,7 +254,7 @@ async function canary(
       const oldCount = Math.max(previous.length, 1);
       weights.set(release.id, Math.max(1, Math.round((percent * oldCount) / (100 - percent))));
       for (const m of previous) weights.set(m.plan.release.id, 1);
-      d.supervisor.release([canaryInstance.id]);
+      await d.supervisor.release([canaryInstance.id]);
       await d.manager.syncRoutes();
       const exitsBefore = canaryInstance.exits.length;
       const until = Date.now() + options.canaryObserveMs;

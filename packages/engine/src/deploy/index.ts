@@ -9,6 +9,7 @@ import { addGeneration, type NixEnv } from "../nix/index.ts";
 import type { Releases } from "../releases/index.ts";
 import { DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT } from "../router/caddy-config.ts";
 import { createRouter, type Router } from "../router/index.ts";
+import { createServiceBalancer } from "../router/service-balancer.ts";
 import { createRuntime, type RuntimeMode } from "../runtime/index.ts";
 import { createSupervisor } from "../supervisor/supervisor.ts";
 import { type DeployOptions, runDeployment } from "./deployer.ts";
@@ -41,6 +42,10 @@ export function createRunningApps(
 ) {
   const runtime = createRuntime({ cgroupParent: o.cgroupParent });
   const router: Router | null = o.router === false ? null : createRouter({ home: x.home, settings: o.router });
+  // Containers have addresses of their own, so nftables can spread an app's connections over
+  // them behind one service address; process mode lists its 127.0.0.1 ports in Caddy instead.
+  const balancer =
+    router && o.mode !== "process" ? createServiceBalancer({ runDir: "/run/skypanel", owner: o.cgroupParent ?? "skypanel" }) : null;
   // The supervisor tells the manager about rotation changes; the manager exists right after.
   let syncRoutes: () => Promise<void> = async () => {};
   const supervisor = createSupervisor({
@@ -55,6 +60,7 @@ export function createRunningApps(
     db: x.db,
     supervisor,
     router,
+    balancer,
     releases: x.releases,
     formation: x.formation,
     reconcileIntervalMs: o.reconcileIntervalMs,
@@ -113,6 +119,7 @@ export function createRunningApps(
       await manager.stop();
       for (const m of [...supervisor.managed.values()]) await supervisor.stop(m.id, { drainMs: 0 });
       await router?.stop({ adopted: true });
+      await balancer?.remove();
     },
 
     findRelease: (id: string) => findReleaseById(x.db, id),

@@ -4,6 +4,7 @@ import type { FormationService, ProcessFormation } from "../formation/index.ts";
 import { healthCheckFor } from "../health/index.ts";
 import type { Releases } from "../releases/index.ts";
 import type { AppRoute, Router } from "../router/index.ts";
+import type { ServiceBalancer } from "../router/service-balancer.ts";
 import type { InstancePlan, Managed, Supervisor } from "../supervisor/supervisor.ts";
 
 /** The port every instance listens on inside its own network namespace ($PORT), as on Heroku. */
@@ -19,6 +20,8 @@ export interface ManagerOptions {
   db: Database;
   supervisor: Supervisor;
   router: Router | null;
+  /** Per-app service addresses in nftables (container modes); null: Caddy lists instances itself. */
+  balancer: ServiceBalancer | null;
   releases: Releases;
   formation: FormationService;
   reconcileIntervalMs?: number;
@@ -57,23 +60,43 @@ export function createRuntimeManager(o: ManagerOptions) {
     };
   }
 
-  async function routes(): Promise<AppRoute[]> {
-    const out: AppRoute[] = [];
+  /**
+   * Caddy's routes and, with a service balancer, where each app's service address leads. Caddy
+   * then only changes when an app gains its first instance or loses its last.
+   */
+  async function routes(): Promise<{ caddy: AppRoute[]; services: Parameters<ServiceBalancer["apply"]>[0] }> {
+    const caddy: AppRoute[] = [];
+    const services: Parameters<ServiceBalancer["apply"]>[0] = [];
     for (const app of await listAppsWithReleases(o.db)) {
       const release = app.currentReleaseId ? await findReleaseById(o.db, app.currentReleaseId) : null;
-      const rotation = o.supervisor.rotation(app.id);
+      const rotation = o.supervisor.rotation(app.id).filter((m) => m.address);
       if (!release?.processes.web && rotation.length === 0) continue;
       const w = weights.get(app.id);
-      out.push({
-        appName: app.name,
-        hostnames: [],
-        upstreams: rotation
-          .filter((m) => m.address)
-          .map((m) => ({ dial: `${m.address}:${m.port}`, weight: w?.get(m.plan.release.id) ?? undefined })),
-        policy: "round_robin",
-      });
+      const weightOf = (m: Managed) => w?.get(m.plan.release.id) ?? undefined;
+      if (o.balancer) {
+        services.push({
+          appId: app.id,
+          port: INSTANCE_PORT,
+          upstreams: rotation.map((m) => ({ address: m.address ?? "", port: m.port, weight: weightOf(m) })),
+        });
+        caddy.push({
+          appName: app.name,
+          hostnames: [],
+          upstreams: rotation.length > 0 ? [{ dial: `${o.balancer.addressFor(app.id)}:${INSTANCE_PORT}` }] : [],
+          policy: "round_robin",
+          // One address in front of many instances: a failed request says nothing about it.
+          passiveHealth: false,
+        });
+      } else {
+        caddy.push({
+          appName: app.name,
+          hostnames: [],
+          upstreams: rotation.map((m) => ({ dial: `${m.address}:${m.port}`, weight: weightOf(m) })),
+          policy: w ? "weighted_round_robin" : "round_robin",
+        });
+      }
     }
-    return out;
+    return { caddy, services };
   }
 
   let routesDone: (() => void) | null = null;
@@ -84,7 +107,10 @@ export function createRuntimeManager(o: ManagerOptions) {
     routesDone = null;
     routeTimer = null;
     try {
-      await o.router?.apply(await routes());
+      const { caddy, services } = await routes();
+      // Instances first: a new Caddy route must find its service address already leading somewhere.
+      await o.balancer?.apply(services);
+      await o.router?.apply(caddy);
     } catch (err) {
       console.error("[router] could not apply routes:", (err as Error).message);
     }
@@ -137,6 +163,7 @@ export function createRuntimeManager(o: ManagerOptions) {
     for (const m of [...o.supervisor.managed.values()]) {
       if (!known.has(m.plan.appId) && !m.retiring) await o.supervisor.stop(m.id, { drainMs: 0 });
     }
+    o.balancer?.release(known);
   }
 
   return {

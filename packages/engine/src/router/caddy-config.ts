@@ -40,9 +40,10 @@ const ms = (n: number) => `${n}ms`;
 function reverseProxy(route: AppRoute, tuning: ProxyTuning): Json {
   const weighted = route.policy === "weighted_round_robin";
   const dials = weighted ? expandWeights(route.upstreams) : route.upstreams.map((u) => u.dial);
-  const health: Json = {
-    passive: { fail_duration: ms(tuning.failDurationMs), max_fails: tuning.maxFails, unhealthy_status: tuning.unhealthyStatus },
-  };
+  const health: Json =
+    route.passiveHealth === false
+      ? {}
+      : { passive: { fail_duration: ms(tuning.failDurationMs), max_fails: tuning.maxFails, unhealthy_status: tuning.unhealthyStatus } };
   const hc = route.healthCheck;
   if (hc) {
     health.active = {

@@ -39,6 +39,8 @@ export interface AppRoute {
   upstreams: RouteUpstream[];
   policy: LoadBalancingPolicy;
   healthCheck?: RouteHealthCheck;
+  /** Caddy sets an upstream aside after failed requests (default true). */
+  passiveHealth?: boolean;
 }
 
 /** How hard Caddy tries before a request fails, and when it sets an instance aside. */

@@ -54,6 +54,7 @@ function checkRoute(route: AppRoute, baseDomain: string): AppRoute {
     return checked;
   });
   const out: AppRoute = { appName, hostnames, upstreams, policy: route.policy };
+  if (route.passiveHealth === false) out.passiveHealth = false;
   const hc = route.healthCheck;
   if (hc) {
     if (!/^\/[\x21-\x7e]*$/.test(hc.path))

@@ -330,8 +330,8 @@ export function createSupervisor(o: SupervisorOptions) {
       }
     },
 
-    /** Lets held instances into rotation together (one route change for the whole set). */
-    release(ids: string[]) {
+    /** Lets held instances into rotation together (one route change for the whole set); resolves once routed. */
+    async release(ids: string[]) {
       const apps = new Set<string>();
       for (const id of ids) {
         const m = managed.get(id);
@@ -340,7 +340,7 @@ export function createSupervisor(o: SupervisorOptions) {
           apps.add(m.plan.appId);
         }
       }
-      for (const appId of apps) o.onRotationChange(appId);
+      for (const appId of apps) await o.onRotationChange(appId);
     },
 
     /**
