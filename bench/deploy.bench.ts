@@ -3,6 +3,7 @@
 // same instance asked directly. The engine runs in this process (PGlite, real Nix, instances in
 // systemd-nspawn, Caddy started by the engine); the load comes from autocannon on loopback.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { get } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ const RUNS = Number(process.env.BENCH_DEPLOY_RUNS ?? 3);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 const CONNECTIONS = 32;
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const progress = (line: string) => console.error(`[deploy bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 export interface DeployRow {
   benchmark: string;
@@ -49,16 +51,44 @@ function sourceSaying(body: string) {
   return dir;
 }
 
-/** GETs `url` (Host header `host`) until the body contains `marker`; returns when it first did. */
-async function untilServed(port: number, host: string, marker: string, timeoutMs = 120_000) {
+/** One GET with this Host header (fetch may not set Host); "" on any failure. */
+function getBody(port: number, host: string): Promise<string> {
+  return new Promise((resolve) => {
+    const req = get({ host: "127.0.0.1", port, path: "/", headers: { host }, agent: false, timeout: 5000 }, (res) => {
+      let body = "";
+      res.on("data", (chunk) => {
+        body += chunk;
+      });
+      res.on("end", () => resolve(res.statusCode === 200 ? body : ""));
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(""));
+  });
+}
+
+/**
+ * GETs / (Host header `host`) until the body contains `marker`; returns when it first did. A
+ * deployment that ends any other way than succeeded stops the wait with its error.
+ */
+async function untilServed(
+  port: number,
+  host: string,
+  marker: string,
+  deployment: () => Promise<{ status: string; error: string | null }>,
+  timeoutMs = 120_000,
+) {
   const until = Date.now() + timeoutMs;
+  let checked = 0;
   for (;;) {
-    const body = await fetch(`http://127.0.0.1:${port}/`, { headers: { host } }).then(
-      (r) => (r.ok ? r.text() : ""),
-      () => "",
-    );
+    const body = await getBody(port, host);
     if (body.includes(marker)) return performance.now();
-    if (Date.now() > until) throw new Error(`"${marker}" was not served within ${timeoutMs} ms`);
+    if (Date.now() - checked > 500) {
+      checked = Date.now();
+      const d = await deployment();
+      if (!["queued", "running", "succeeded"].includes(d.status)) throw new Error(`the deployment ${d.status}: ${d.error}`);
+    }
+    if (Date.now() > until)
+      throw new Error(`"${marker}" was not served within ${timeoutMs} ms (deployment: ${JSON.stringify(await deployment())})`);
     await wait(20);
   }
 }
@@ -81,6 +111,16 @@ export async function deployBenchmark(): Promise<DeployRow[]> {
     runtime: { mode: "nspawn", router: { httpPort, baseDomain: "localhost" }, cgroupParent, reconcileIntervalMs: 1000 },
   });
   await engine.start();
+  const cleanUp = async () => {
+    await engine.running?.shutdown();
+    await engine.stop();
+    await conn.close();
+    rmSync(home, { recursive: true, force: true });
+  };
+  // Interrupted: the containers, Caddy and nftables rules of the run go with it.
+  const onSignal = () => void cleanUp().finally(() => process.exit(130));
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   const rows: DeployRow[] = [];
   try {
     const root = { userId: "00000000-0000-0000-0000-000000000000", isAdmin: true };
@@ -89,18 +129,20 @@ export async function deployBenchmark(): Promise<DeployRow[]> {
     const app = await engine.apps.create(actor, { name: "bench-app" });
     const host = `bench-app.localhost:${httpPort}`;
 
+    progress("warm-up deploy (fills the dependency cache)");
     // Warm-up: the first deploy fills the dependency cache (and Nix's store) for the runs after it.
-    await engine.deployments.create(actor, "bench-app", { source: uploadDir(home, sourceSaying("warm-up")) });
-    await untilServed(httpPort, host, "warm-up", 300_000);
+    const warm = await engine.deployments.create(actor, "bench-app", { source: uploadDir(home, sourceSaying("warm-up")) });
+    await untilServed(httpPort, host, "warm-up", () => engine.deployments.get(actor, "bench-app", warm.id), 300_000);
 
     // A source change, pushed: build (warm cache) + release + rolling deploy + Caddy.
     const fromSource: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const marker = `source run ${i}`;
       const upload = uploadDir(home, sourceSaying(marker));
+      progress(`deploy from source, run ${i + 1} of ${RUNS}`);
       const t = performance.now();
-      await engine.deployments.create(actor, "bench-app", { source: upload });
-      fromSource.push((await untilServed(httpPort, host, marker)) - t);
+      const dep = await engine.deployments.create(actor, "bench-app", { source: upload });
+      fromSource.push((await untilServed(httpPort, host, marker, () => engine.deployments.get(actor, "bench-app", dep.id))) - t);
     }
     rows.push({
       benchmark: "deploy request (source, warm cache) → first 200 of the new release",
@@ -110,6 +152,7 @@ export async function deployBenchmark(): Promise<DeployRow[]> {
     });
 
     // The same without the build: an existing build deployed again (as a rollback would).
+    progress("builds for the deploys of existing builds");
     const builds: { id: string; marker: string }[] = [];
     for (let i = 0; i < RUNS; i++) {
       const marker = `build run ${i}`;
@@ -125,8 +168,8 @@ export async function deployBenchmark(): Promise<DeployRow[]> {
     const fromBuild: number[] = [];
     for (const b of builds) {
       const t = performance.now();
-      await engine.deployments.create(actor, "bench-app", { buildId: b.id });
-      fromBuild.push((await untilServed(httpPort, host, b.marker)) - t);
+      const dep = await engine.deployments.create(actor, "bench-app", { buildId: b.id });
+      fromBuild.push((await untilServed(httpPort, host, b.marker, () => engine.deployments.get(actor, "bench-app", dep.id))) - t);
     }
     rows.push({
       benchmark: "deploy request (existing build) → first 200 of the new release",
@@ -136,6 +179,7 @@ export async function deployBenchmark(): Promise<DeployRow[]> {
     });
 
     // Scale web 1 → 10: until ten instances are healthy and in Caddy's rotation.
+    progress("scaling web 1 → 10");
     const rotation = () => engine.running?.manager.rotation(app.id).length ?? 0;
     const scaleRuns: number[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -148,6 +192,7 @@ export async function deployBenchmark(): Promise<DeployRow[]> {
     }
     rows.push({ benchmark: "scale web 1 → 10 healthy instances in rotation", median: median(scaleRuns), unit: "ms", runs: scaleRuns });
 
+    progress(`load: direct and through Caddy, ${LOAD_SECONDS} s each, twice`);
     // Through Caddy against the same single instance asked directly, alternating, twice each.
     const instance = engine.running?.manager.rotation(app.id)[0];
     if (!instance?.address) throw new Error("no instance in rotation");
@@ -192,10 +237,9 @@ export async function deployBenchmark(): Promise<DeployRow[]> {
       note: `errors in all load runs: ${errors}`,
     });
   } finally {
-    await engine.running?.shutdown();
-    await engine.stop();
-    await conn.close();
-    rmSync(home, { recursive: true, force: true });
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await cleanUp();
   }
   return rows;
 }

@@ -55,7 +55,7 @@ export interface TestBff extends TestEngine {
   }>;
 }
 
-export async function createTestBff(driver: Driver, options: Pick<EngineOptions, "builds"> = {}): Promise<TestBff> {
+export async function createTestBff(driver: Driver, options: Pick<EngineOptions, "builds" | "runtime"> = {}): Promise<TestBff> {
   const t = await createTestEngine(driver, options);
   const config = testConfig(t.home);
   const app = createApp(t.engine, config);

@@ -53,8 +53,18 @@ const DEFAULTS = { healthTimeoutMs: 60_000, canarySteps: [10, 50], canaryObserve
 export async function runDeployment(d: DeployerDeps, deploymentId: string, signal: AbortSignal) {
   const dep = await findDeploymentById(d.db, deploymentId);
   if (!dep) throw new Error(`deployment ${deploymentId} no longer exists`);
+  // One deployment per app at a time: the next waits (still queued) until the app is free, and
+  // only then reads what is current.
+  while (d.manager.deploying.has(dep.appId)) {
+    if (signal.aborted) throw new DeployFailedError("cancelled while waiting for the app's previous deployment");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  d.manager.deploying.add(dep.appId);
   const appRow = await d.db.query.applications.findFirst({ where: (a, { eq }) => eq(a.id, dep.appId) });
-  if (!appRow) throw new Error("the app no longer exists");
+  if (!appRow) {
+    d.manager.deploying.delete(dep.appId);
+    throw new Error("the app no longer exists");
+  }
   const app = { id: appRow.id, name: appRow.name };
   const options = { ...DEFAULTS, ...d.defaults, ...(dep.options as DeployOptions) };
   const started = performance.now();
@@ -67,7 +77,6 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
   const previousReleaseId = appRow.currentReleaseId;
   const started_ = new Set<string>();
 
-  d.manager.deploying.add(app.id);
   await updateDeployment(d.db, dep.id, { status: "running", startedAt: new Date(), previousReleaseId });
   try {
     const release = await resolveRelease(d, dep, steps, signal);

@@ -142,11 +142,13 @@ export function createRuntimeManager(o: ManagerOptions) {
         // A failing app is not replaced in a tight loop: one more try a minute.
         if (failed.length > 0 && Date.now() - (lastFailure.get(key) ?? 0) < REPLACE_FAILED_AFTER_MS) continue;
         if (failed.length > 0) lastFailure.set(key, Date.now());
-        for (let i = live.length; i < f.quantity; i++) {
-          await o.supervisor
-            .start(await planFor(app, current, f))
-            .catch((err) => console.error(`[reconcile] ${app.name}: ${(err as Error).message}`));
-        }
+        // Started side by side: scaling 1 → 10 should not take ten start-ups in a row.
+        const plan = await planFor(app, current, f);
+        await Promise.all(
+          Array.from({ length: f.quantity - live.length }, () =>
+            o.supervisor.start(plan).catch((err) => console.error(`[reconcile] ${app.name}: ${(err as Error).message}`)),
+          ),
+        );
       } else if (live.length > f.quantity) {
         // The newest go first; the oldest have proved themselves longest.
         for (const m of live.slice(f.quantity).reverse()) await o.supervisor.stop(m.id, { drainMs: 2000 });
