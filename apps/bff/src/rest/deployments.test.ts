@@ -3,6 +3,7 @@
 // packages/engine/src/deploy), Caddy in front. PGlite.
 import { createServer } from "node:net";
 import { copyFixture, uploadDir, waitForBuild } from "@skypanel/engine/build-testing";
+import { httpGet } from "@skypanel/engine/router-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestBff, type TestBff } from "../testing.ts";
 
@@ -87,9 +88,9 @@ describe("deployments over REST (process runtime, Caddy, real Nix; PGlite)", { t
     const instances = (await t.rest("GET", "/api/apps/rest-run/instances", { token })).body.instances;
     expect(instances).toMatchObject([{ processType: "web", status: "running", healthStatus: "healthy", runtimeMode: "process" }]);
 
-    const page = await fetch(`http://127.0.0.1:${httpPort}/`, { headers: { host: `rest-run.localhost:${httpPort}` } });
+    const page = await httpGet({ port: httpPort, host: "rest-run.localhost", path: "/" });
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain("hello from node-npm-express");
+    expect(page.body).toContain("hello from node-npm-express");
   });
 
   it("scales over PUT /scale and the instances follow", async () => {

@@ -64,6 +64,8 @@ describe("deployments (nspawn, Caddy, real Nix; PGlite)", { timeout: 300_000 }, 
   });
   afterAll(async () => {
     await engine.running?.shutdown();
+    // The engine made by the restart test is not the one t.close() stops.
+    if (engine !== t.engine) await engine.stop();
     await t.close();
   });
 

@@ -126,8 +126,20 @@ export function createRuntimeManager(o: ManagerOptions) {
     return routesPending;
   }
 
-  async function reconcileApp(app: { id: string; name: string; currentReleaseId: string | null }) {
-    if (deploying.has(app.id)) return;
+  // Reconciles in progress; stop() waits for them, so none starts an instance after it.
+  const reconciling = new Set<Promise<void>>();
+  let stopped = false;
+  function tracked(work: Promise<void>): Promise<void> {
+    reconciling.add(work);
+    return work.finally(() => reconciling.delete(work));
+  }
+
+  function reconcileApp(app: { id: string; name: string; currentReleaseId: string | null }): Promise<void> {
+    return tracked(reconcileOne(app));
+  }
+
+  async function reconcileOne(app: { id: string; name: string; currentReleaseId: string | null }) {
+    if (stopped || deploying.has(app.id)) return;
     const current = app.currentReleaseId ? await findReleaseById(o.db, app.currentReleaseId) : null;
     const mine = o.supervisor.forApp(app.id).filter((m) => !m.retiring && m.state !== "stopped");
     // Instances of other releases (a deploy interrupted by a restart) go.
@@ -158,8 +170,10 @@ export function createRuntimeManager(o: ManagerOptions) {
   }
 
   async function reconcileAll() {
+    if (stopped) return;
     const apps = await listAppsWithReleases(o.db);
     for (const app of apps) await reconcileApp(app);
+    if (stopped) return;
     // A deleted app's instances go too (its rows went with it).
     const known = new Set(apps.map((a) => a.id));
     for (const m of [...o.supervisor.managed.values()]) {
@@ -197,7 +211,9 @@ export function createRuntimeManager(o: ManagerOptions) {
     },
 
     async stop() {
+      stopped = true;
       if (loop) clearInterval(loop);
+      await Promise.allSettled([...reconciling]);
       // A sync still waiting runs now: cancelling it would leave its waiters (a deployment's
       // last step, a drain) waiting for ever, and Caddy one change behind.
       if (routeTimer) {
