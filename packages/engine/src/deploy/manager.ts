@@ -40,6 +40,7 @@ export function createRuntimeManager(o: ManagerOptions) {
   let routeTimer: NodeJS.Timeout | null = null;
   let routesPending: Promise<void> | null = null;
   let loop: NodeJS.Timeout | null = null;
+  let stopped = false;
 
   async function planFor(
     app: { id: string; name: string },
@@ -118,7 +119,8 @@ export function createRuntimeManager(o: ManagerOptions) {
   }
 
   function syncRoutes(): Promise<void> {
-    if (!o.router) return Promise.resolve();
+    // Stopped: a later change (instances stopped at shutdown) must not bring Caddy back.
+    if (!o.router || stopped) return Promise.resolve();
     routesPending ??= new Promise<void>((resolve) => {
       routesDone = resolve;
       routeTimer = setTimeout(() => void applyRoutes(), ROUTE_DEBOUNCE_MS);
@@ -128,7 +130,6 @@ export function createRuntimeManager(o: ManagerOptions) {
 
   // Reconciles in progress; stop() waits for them, so none starts an instance after it.
   const reconciling = new Set<Promise<void>>();
-  let stopped = false;
   function tracked(work: Promise<void>): Promise<void> {
     reconciling.add(work);
     return work.finally(() => reconciling.delete(work));

@@ -66,6 +66,7 @@ export function createRouter(options: RouterOptions): Router {
   let desired: { config: Record<string, unknown>; hash: string } | null = null;
   let timer: NodeJS.Timeout | null = null;
   let looping = false;
+  let stopped = false;
   // apply and reconcile never overlap: each waits for the one before.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
@@ -119,6 +120,8 @@ export function createRouter(options: RouterOptions): Router {
       // Bad routes fail here, before anything is sent to Caddy.
       const config = generateCaddyConfig(routes, settings, placement);
       return await serial(async () => {
+        // After stop(), nothing may start a Caddy again.
+        if (stopped) return { changed: false };
         desired = { config, hash: configHash(config) };
         return { changed: (await converge("applied")).loaded };
       });
@@ -135,6 +138,7 @@ export function createRouter(options: RouterOptions): Router {
       timer = null;
     },
     async stop(stopOptions = {}) {
+      stopped = true;
       looping = false;
       if (timer) clearTimeout(timer);
       timer = null;
