@@ -48,10 +48,12 @@ export interface SupervisorOptions {
   mode: RuntimeMode;
   logStore: LogStore;
   bus: EventBus;
-  /** Called (debounced by the caller) whenever an instance enters or leaves rotation. */
-  /** Resolves once the router has the new rotation (a drain waits for it). */
+  /**
+   * Called whenever an instance enters or leaves rotation (the caller debounces); resolves once
+   * the router has the new rotation, which a drain waits for.
+   */
   onRotationChange: (appId: string) => void | Promise<void>;
-  /** Seconds between SIGTERM and SIGKILL. */
+  /** Milliseconds between SIGTERM and SIGKILL. */
   stopGraceMs?: number;
   usageIntervalMs?: number;
 }
