@@ -15,6 +15,7 @@ import { type EventBus, eventsForApp, memoryEventBus } from "./events/bus.ts";
 import { createFormation } from "./formation/index.ts";
 import { createJobQueue } from "./jobs/index.ts";
 import { createLogStore, createLogs } from "./logs/index.ts";
+import { createMetrics } from "./metrics/index.ts";
 import { type NixEnv, prepareNix } from "./nix/index.ts";
 import { createReleases } from "./releases/index.ts";
 import { openKeyring } from "./secrets/index.ts";
@@ -173,6 +174,7 @@ export async function createEngine(options: EngineOptions) {
       return () => formationListeners.delete(listener);
     },
     audit: createAudit(deps, apps),
+    metrics: createMetrics(deps, apps),
   };
 }
 

@@ -42,6 +42,56 @@ describe.each(TEST_DRIVERS)("releases, scale and logs over REST on %s", (driver)
     expect((await t.rest("GET", "/api/apps/run-app/scale", { token })).body.formation).toEqual({ web: 3, worker: 1 });
   });
 
+  it("serves metrics downsampled per range: instance averages summed, network counters as rates", async () => {
+    const [a, b] = await t.database.sql.query<{ id: string }>(
+      `INSERT INTO instances (app_id, process_type, status) VALUES ($1, 'web', 'running'), ($1, 'web', 'running') RETURNING id`,
+      [appId],
+    );
+    // Two instances, a sample every 10 s for the last minute; a's network counters grow 1,000 B/s.
+    for (let i = 0; i < 6; i++) {
+      const at = `now() - interval '${55 - i * 10} seconds'`;
+      await t.database.sql.query(
+        `INSERT INTO metrics_snapshots (app_id, instance_id, taken_at, cpu_percent, memory_bytes, net_rx_bytes, net_tx_bytes)
+         VALUES ($1, $2, ${at}, 20, 100000000, ${i * 10_000}, 0), ($1, $3, ${at}, 30, 50000000, 0, 0)`,
+        [appId, a?.id, b?.id],
+      );
+    }
+    // Another app's samples never show.
+    const other = (await t.rest("POST", "/api/apps", { token, body: { name: "other-app" } })).body.id;
+    await t.database.sql.query(`INSERT INTO metrics_snapshots (app_id, cpu_percent) VALUES ($1, 999)`, [other]);
+
+    const res = await t.rest("GET", "/api/apps/run-app/metrics?range=15m", { token });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ range: "15m", bucketSeconds: 10, requests: null });
+    const points = res.body.points as {
+      t: number;
+      cpuPercent: number;
+      memoryBytes: number;
+      netRxBytesPerSec: number | null;
+      instances: number;
+    }[];
+    expect(points.length).toBeGreaterThanOrEqual(6);
+    expect(points.length).toBeLessThanOrEqual(7);
+    for (const p of points) {
+      expect(p.cpuPercent).toBeCloseTo(50 * (p.instances / 2));
+      expect(p.cpuPercent).toBeLessThan(999);
+    }
+    expect(points.reduce((n, p) => n + p.instances, 0)).toBe(12);
+    expect(points.map((p) => p.t)).toEqual([...points.map((p) => p.t)].sort((x, y) => x - y));
+    const rates = points.map((p) => p.netRxBytesPerSec).filter((r): r is number => r !== null && r > 0);
+    // Each insert has its own now(): a few milliseconds apart, so within 1 %.
+    for (const r of rates) expect(Math.abs(r - 1000)).toBeLessThan(10);
+    expect(rates.length).toBeGreaterThan(0);
+
+    // 1 h in 30 s buckets: the same minute in at most 3 points, nothing lost from the sums.
+    const hour = (await t.rest("GET", "/api/apps/run-app/metrics", { token })).body;
+    expect(hour).toMatchObject({ range: "1h", bucketSeconds: 30 });
+    expect(hour.points.length).toBeLessThanOrEqual(3);
+    expect(Math.max(...hour.points.map((p: { memoryBytes: number }) => p.memoryBytes))).toBeCloseTo(150_000_000);
+
+    expect((await t.rest("GET", "/api/apps/run-app/metrics?range=2y", { token })).status).toBe(400);
+  });
+
   it("reads the log tail, filtered, and follows new lines as Server-Sent Events", async () => {
     for (let i = 1; i <= 5; i++) t.engine.logStore.append({ appId, processType: "web", line: `hit ${i}` });
     t.engine.logStore.append({ appId, processType: "worker", stream: "stderr", line: "Error: boom" });

@@ -69,6 +69,11 @@ export function runtimeRoutes(contextFor: ContextFor) {
     route(200, async (caller, c) => ({ instances: await caller.deployments.instances({ app: app(c) }) })),
   );
 
+  api.get(
+    "/metrics",
+    route(200, (caller, c) => caller.metrics.series({ app: app(c), range: (c.req.query("range") ?? "1h") as never })),
+  );
+
   api.get("/logs", async (c) => {
     try {
       const caller = await callerFor(contextFor, c);

@@ -8,6 +8,7 @@ import { configRouter } from "./config.ts";
 import { deploymentsRouter } from "./deployments.ts";
 import { formationRouter } from "./formation.ts";
 import { logsRouter } from "./logs.ts";
+import { metricsRouter } from "./metrics.ts";
 import { releasesRouter } from "./releases.ts";
 import { teamsRouter } from "./teams.ts";
 import { tokensRouter } from "./tokens.ts";
@@ -25,6 +26,7 @@ export const appRouter = router({
   releases: releasesRouter,
   formation: formationRouter,
   logs: logsRouter,
+  metrics: metricsRouter,
   deployments: deploymentsRouter,
   audit: auditRouter,
 });

@@ -7,6 +7,7 @@ export * from "./config.ts";
 export * from "./deployments.ts";
 export * from "./instances.ts";
 export * from "./jobs.ts";
+export * from "./metrics.ts";
 export * from "./releases.ts";
 export * from "./teams.ts";
 export * from "./users.ts";

@@ -1,0 +1,44 @@
+// An app's resource use over time, from the samples the supervisor takes of each instance
+// (metrics_snapshots, every 10 s), downsampled so every range is about 120 points.
+import { type MetricsPoint, metricsSeries } from "@skypanel/db/queries";
+import type { Actor } from "../actor.ts";
+import type { Apps } from "../apps/index.ts";
+import type { EngineDeps } from "../deps.ts";
+import { ValidationError } from "../errors.ts";
+
+/** Range → [its length, the bucket size], in seconds. */
+export const METRICS_RANGES = {
+  "15m": [15 * 60, 10],
+  "1h": [60 * 60, 30],
+  "6h": [6 * 3600, 180],
+  "24h": [24 * 3600, 720],
+  "7d": [7 * 86_400, 5040],
+} as const satisfies Record<string, readonly [number, number]>;
+
+export type MetricsRange = keyof typeof METRICS_RANGES;
+
+export interface MetricsSeries {
+  range: MetricsRange;
+  bucketSeconds: number;
+  points: MetricsPoint[];
+  /** Request rate and response time per app: not collected yet (Caddy 2.6 counts per server). */
+  requests: null;
+}
+
+export function createMetrics(deps: EngineDeps, apps: Apps) {
+  return {
+    async series(actor: Actor, idOrName: string, range: string = "1h"): Promise<MetricsSeries> {
+      if (!Object.hasOwn(METRICS_RANGES, range)) throw new ValidationError(`A range is one of ${Object.keys(METRICS_RANGES).join(", ")}.`);
+      const { app } = await apps.resolve(actor, idOrName, "read", "viewing metrics");
+      const [seconds, bucketSeconds] = METRICS_RANGES[range as MetricsRange];
+      return {
+        range: range as MetricsRange,
+        bucketSeconds,
+        points: await metricsSeries(deps.db, app.id, seconds, bucketSeconds),
+        requests: null,
+      };
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
