@@ -105,7 +105,17 @@ export function createJobQueue(o: QueueOptions) {
     }
   }
 
-  async function pump() {
+  // The pass taking jobs right now; stop() waits for it, so no claim lands after the stop.
+  let pumpPass: Promise<void> | null = null;
+
+  function pump(): Promise<void> {
+    pumpPass ??= takeJobs().finally(() => {
+      pumpPass = null;
+    });
+    return pumpPass;
+  }
+
+  async function takeJobs() {
     if (pumping || stopped) return;
     pumping = true;
     try {
@@ -140,6 +150,8 @@ export function createJobQueue(o: QueueOptions) {
       stopped = true;
       if (timer) clearInterval(timer);
       if (heartbeat) clearInterval(heartbeat);
+      // A job claimed by a pass still running is in `running` once the pass ends.
+      await pumpPass;
       if (options.interrupt) for (const c of running.values()) c.abort(new JobInterruptedError("the control plane is stopping"));
       if (running.size > 0) await new Promise<void>((resolve) => idle.push(resolve));
     },
