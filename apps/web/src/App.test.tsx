@@ -23,7 +23,7 @@ describe("App routes (stub tRPC server behind fetch)", () => {
     expect(screen.getByRole("link", { name: "Overview" }).getAttribute("aria-current")).toBe("page");
   });
 
-  it("says plainly that nothing is deployed yet, and that logs and metrics wait for the engine", async () => {
+  it("says plainly that nothing is deployed yet, that logs wait for the engine, and that metrics have no samples yet", async () => {
     const backend = createStubBackend({ apps: [stubApp("web-shop")] });
     renderWithBackend(<App />, { fetch: backend.fetch, url: "/paas/apps/id-web-shop/deployments" });
     expect((await screen.findByTestId("deployments-empty")).textContent).toContain("Nothing has been deployed yet.");

@@ -9,7 +9,7 @@ import { runtimeRouters, type StubRuntime } from "./stubRuntime.ts";
 import { input, stubProcedure, TEST_CSRF, t } from "./stubTrpc.ts";
 
 export { type StubBuild, stubBuild, stubStages } from "./stubBuilds.ts";
-export { stubDeployment, stubFormation, stubInstance, stubRelease } from "./stubRuntime.ts";
+export { stubDeployment, stubFormation, stubInstance, stubMetricsPoint, stubRelease } from "./stubRuntime.ts";
 export { TEST_CSRF } from "./stubTrpc.ts";
 export const APP_NAME_RULE =
   "An app name is 3 to 30 characters: lowercase letters, digits and dashes, starting with a letter and ending with a letter or digit.";
@@ -92,6 +92,7 @@ export function createStubBackend(
       deployments: [...(init.runtime?.deployments ?? [])],
       instances: [...(init.runtime?.instances ?? [])],
       formation: [...(init.runtime?.formation ?? [])],
+      metrics: { ...init.runtime?.metrics },
     },
   };
   const listeners = new Set<(e: StubEvent) => void>();

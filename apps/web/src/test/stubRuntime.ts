@@ -2,6 +2,7 @@
 // typed by the BFF's own outputs so the stub cannot drift from the contract. Tests move a
 // deployment along by changing its row in `state.runtime`, as the engine would.
 import { TRPCError } from "@trpc/server";
+import type { MetricsPoint, MetricsRange, MetricsSeries } from "../components/paas/metrics.ts";
 import type { RouterOutputs } from "../lib/trpc.ts";
 import type { StubBuild } from "./stubBuilds.ts";
 import { input, type StubProcedure, t } from "./stubTrpc.ts";
@@ -22,6 +23,8 @@ export interface StubRuntime {
   deployments: StubDeployment[];
   instances: StubInstance[];
   formation: StubFormation[];
+  /** Sampled metrics by app id, already bucketed; every range answers with them. */
+  metrics: Record<string, MetricsPoint[]>;
 }
 
 const AT = new Date("2025-01-02T03:04:05Z");
@@ -96,6 +99,21 @@ export function stubFormation(appName: string, processType: string, quantity: nu
   return { appId: `id-${appName}`, processType, quantity, memoryMb: 512, cpuQuota: 1, maxProcs: 256, command: `${processType} command` };
 }
 
+/** One bucket of metrics for an app of one instance, `minutesAgo` before 2025-01-02 03:04. */
+export function stubMetricsPoint(minutesAgo: number, extra: Partial<MetricsPoint> = {}): MetricsPoint {
+  return {
+    t: AT.getTime() - minutesAgo * 60_000,
+    cpuPercent: 12.5,
+    memoryBytes: 256 * 1024 * 1024,
+    netRxBytesPerSec: 2048,
+    netTxBytesPerSec: 1024,
+    instances: 1,
+    ...extra,
+  };
+}
+
+const BUCKET_SECONDS: Record<MetricsRange, number> = { "15m": 10, "1h": 30, "6h": 180, "24h": 600, "7d": 3600 };
+
 interface AppAccess {
   find: (idOrName: string) => { id: string; name: string };
   writable: () => void;
@@ -122,6 +140,16 @@ export function runtimeRouters(proc: StubProcedure, rt: StubRuntime, apps: AppAc
   };
 
   return {
+    metrics: t.router({
+      series: proc.input(input<{ app: string; range: MetricsRange }>()).query(
+        ({ input }): MetricsSeries => ({
+          range: input.range,
+          bucketSeconds: BUCKET_SECONDS[input.range],
+          points: rt.metrics[apps.find(input.app).id] ?? [],
+          requests: null,
+        }),
+      ),
+    }),
     releases: t.router({
       list: proc.input(input<{ app: string }>()).query(({ input }) => {
         const app = apps.find(input.app);

@@ -1,0 +1,66 @@
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { formatBucket, formatTick, type MetricsPoint, type MetricsRange } from "./metrics.ts";
+
+export interface ChartLine {
+  key: Exclude<keyof MetricsPoint, "t">;
+  name: string;
+  color: string;
+}
+
+const AXIS = { fontSize: 12, stroke: "#475569" };
+/** A first size before the container is measured (and the only one in tests, where nothing is laid out). */
+const INITIAL_SIZE = { width: 320, height: 192 };
+
+/** One metric (or two that share a unit) over time; a missing sample leaves a gap, not a zero. */
+export function MetricsChart({
+  title,
+  points,
+  range,
+  lines,
+  format,
+  step = false,
+}: {
+  title: string;
+  points: MetricsPoint[];
+  range: MetricsRange;
+  lines: ChartLine[];
+  format: (value: number) => string;
+  step?: boolean;
+}) {
+  return (
+    <section aria-label={title} className="min-w-0 rounded-lg border border-slate-200 bg-white p-4">
+      <h3 className="text-sm font-semibold text-slate-800">{title}</h3>
+      <div className="mt-3 h-48">
+        <ResponsiveContainer width="100%" height="100%" initialDimension={INITIAL_SIZE}>
+          <LineChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
+            <XAxis
+              dataKey="t"
+              type="number"
+              scale="time"
+              domain={["dataMin", "dataMax"]}
+              tickFormatter={(t: number) => formatTick(t, range)}
+              minTickGap={24}
+              {...AXIS}
+            />
+            <YAxis tickFormatter={(v: number) => format(v)} width={76} allowDecimals={!step} {...AXIS} />
+            <Tooltip labelFormatter={(t) => formatBucket(Number(t))} formatter={(v) => format(Number(v))} />
+            {lines.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
+            {lines.map((line) => (
+              <Line
+                key={line.key}
+                dataKey={line.key}
+                name={line.name}
+                stroke={line.color}
+                type={step ? "stepAfter" : "monotone"}
+                dot={false}
+                strokeWidth={2}
+                isAnimationActive={false}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,69 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { cloneElement, type ReactElement } from "react";
+import { describe, expect, it, vi } from "vitest";
+import { renderWithBackend } from "../../test/render.tsx";
+import { createStubBackend, stubApp, stubMetricsPoint } from "../../test/stubBackend.ts";
+import { AppDashboard } from "./AppDashboard.tsx";
+import type { MetricsPoint } from "./metrics.ts";
+// The tab is lazy; loading it (and recharts) here keeps the first test from timing out on the import.
+import "./MetricsDashboard.tsx";
+
+function openMetrics(points: MetricsPoint[]) {
+  const backend = createStubBackend({ apps: [stubApp("web-shop")], runtime: { metrics: { "id-web-shop": points } } });
+  renderWithBackend(<AppDashboard />, { fetch: backend.fetch, path: "/paas/apps/:id/*", url: "/paas/apps/web-shop/metrics" });
+  return backend;
+}
+
+// happy-dom lays nothing out, so ResponsiveContainer measures 0 × 0 and draws no chart; give the
+// chart a fixed size instead. The only mock here: everything else is the real recharts.
+vi.mock("recharts", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("recharts")>()),
+  ResponsiveContainer: ({ children }: { children: ReactElement<{ width?: number; height?: number }> }) =>
+    cloneElement(children, { width: 600, height: 192 }),
+}));
+
+const seriesCalls = (backend: ReturnType<typeof openMetrics>) => backend.state.calls.filter((c) => c.path === "metrics.series");
+const SAMPLES = [stubMetricsPoint(2), stubMetricsPoint(1, { instances: 2, cpuPercent: null }), stubMetricsPoint(0, { instances: 2 })];
+
+describe("MetricsDashboard (stub tRPC server behind fetch; recharts' ResponsiveContainer given a fixed size)", () => {
+  it("charts CPU, memory, network and instances, each in its own labelled region, over the last hour by default", async () => {
+    const backend = openMetrics(SAMPLES);
+    for (const title of ["CPU", "Memory", "Network", "Instances"]) {
+      const region = await screen.findByRole("region", { name: title });
+      expect(within(region).getByRole("heading", { name: title })).toBeTruthy();
+    }
+    expect(screen.getByRole("button", { name: "1 h" }).getAttribute("aria-pressed")).toBe("true");
+    expect(seriesCalls(backend)[0]?.input).toEqual({ app: "web-shop", range: "1h" });
+    // The memory axis speaks in MiB, not raw bytes.
+    await waitFor(() => expect(within(screen.getByRole("region", { name: "Memory" })).getAllByText(/MiB/).length).toBeGreaterThan(0));
+    expect(screen.queryByTestId("metrics-empty")).toBeNull();
+  });
+
+  it("asks for the 6 h range when its button is pressed, and marks it pressed", async () => {
+    const backend = openMetrics(SAMPLES);
+    await screen.findByRole("region", { name: "CPU" });
+    await userEvent.click(screen.getByRole("button", { name: "6 h" }));
+
+    await waitFor(() => expect(seriesCalls(backend).some((c) => (c.input as { range: string }).range === "6h")).toBe(true));
+    expect(seriesCalls(backend).at(-1)?.input).toEqual({ app: "web-shop", range: "6h" });
+    expect(screen.getByRole("button", { name: "6 h" }).getAttribute("aria-pressed")).toBe("true");
+    expect(screen.getByRole("button", { name: "1 h" }).getAttribute("aria-pressed")).toBe("false");
+  });
+
+  it("says plainly that there are no samples yet instead of drawing empty charts", async () => {
+    openMetrics([]);
+    expect((await screen.findByTestId("metrics-empty")).textContent).toBe(
+      "No samples in this range yet: the platform samples each running instance every 10 s.",
+    );
+    expect(screen.queryByRole("region", { name: "CPU" })).toBeNull();
+  });
+
+  it("notes that request rate and response time are not collected per app yet, and shows no numbers for them", async () => {
+    openMetrics(SAMPLES);
+    expect((await screen.findByTestId("metrics-requests")).textContent).toContain(
+      "Request rate and response time are not collected per app yet",
+    );
+    expect(screen.queryByRole("region", { name: /request|response/i })).toBeNull();
+  });
+});
