@@ -45,6 +45,8 @@ export function createServiceBalancer(o: { runDir: string; owner: string }): Ser
   const claimsDir = join(o.runDir, "service-addresses");
   const table = `skypanel_lb_${o.owner}`;
   const claims = new Map<string, number>();
+  // The last ruleset loaded, and when: the reconciler syncs every few seconds, mostly unchanged.
+  let last: { script: string; at: number } | null = null;
 
   // Claims made before a restart: files are `<index>`, their content `<owner>/<appId>`.
   mkdirSync(claimsDir, { recursive: true, mode: 0o700 });
@@ -101,11 +103,6 @@ export function createServiceBalancer(o: { runDir: string; owner: string }): Ser
     addressFor,
 
     async apply(services) {
-      // Packets to a service address are routed at connect time, before the nat hook; without
-      // this route they would fail as unreachable instead of being rewritten.
-      const have = await run(IP, ["-4", "addr", "show", "dev", "lo"]);
-      if (!have.stdout.includes(`${SOURCE}/32`)) await runChecked(IP, ["addr", "replace", `${SOURCE}/32`, "dev", "lo"]);
-      await runChecked(IP, ["route", "replace", SERVICE_CIDR, "dev", "lo", "src", SOURCE]);
       const rules = services
         .filter((s) => s.upstreams.length > 0)
         .map((s) => `    ip daddr ${addressFor(s.appId)} tcp dport ${s.port} ${dnat(s.upstreams)}`);
@@ -130,7 +127,15 @@ export function createServiceBalancer(o: { runDir: string; owner: string }): Ser
         "  }",
         "}",
       ].join("\n");
+      // Unchanged: loaded again only once a minute, in case someone flushed the rules meanwhile.
+      if (last?.script === script && Date.now() - last.at < 60_000) return;
+      // Packets to a service address are routed at connect time, before the nat hook; without
+      // this route they would fail as unreachable instead of being rewritten.
+      const have = await run(IP, ["-4", "addr", "show", "dev", "lo"]);
+      if (!have.stdout.includes(`${SOURCE}/32`)) await runChecked(IP, ["addr", "replace", `${SOURCE}/32`, "dev", "lo"]);
+      await runChecked(IP, ["route", "replace", SERVICE_CIDR, "dev", "lo", "src", SOURCE]);
       await runChecked(NFT, ["-f", "-"], { input: `${script}\n` });
+      last = { script, at: Date.now() };
     },
 
     release(keepAppIds) {
@@ -142,6 +147,7 @@ export function createServiceBalancer(o: { runDir: string; owner: string }): Ser
     },
 
     async remove() {
+      last = null;
       await run(NFT, ["delete", "table", "ip", table]);
       this.release(new Set());
     },
