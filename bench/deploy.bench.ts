@@ -3,13 +3,12 @@
 // same instance asked directly. The engine runs in this process (PGlite, real Nix, instances in
 // systemd-nspawn, Caddy started by the engine); the load comes from autocannon on loopback.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { get } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "@skypanel/db";
 import { createEngine } from "@skypanel/engine";
 import { FIXTURES, uploadDir, waitForBuild } from "@skypanel/engine/build-testing";
+import { freePort, httpGet } from "@skypanel/engine/router-testing";
 import autocannon from "autocannon";
 
 const RUNS = Number(process.env.BENCH_DEPLOY_RUNS ?? 3);
@@ -32,38 +31,12 @@ function median(xs: number[]) {
   return s[Math.floor(s.length / 2)] ?? 0;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 function sourceSaying(body: string) {
   const dir = join(mkdtempSync(join(tmpdir(), "skypanel-bench-src-")), "app");
   cpSync(join(FIXTURES, "node-npm-express"), dir, { recursive: true });
   const server = join(dir, "server.js");
   writeFileSync(server, readFileSync(server, "utf8").replace("hello from node-npm-express", body));
   return dir;
-}
-
-/** One GET with this Host header (fetch may not set Host); "" on any failure. */
-function getBody(port: number, host: string): Promise<string> {
-  return new Promise((resolve) => {
-    const req = get({ host: "127.0.0.1", port, path: "/", headers: { host }, agent: false, timeout: 5000 }, (res) => {
-      let body = "";
-      res.on("data", (chunk) => {
-        body += chunk;
-      });
-      res.on("end", () => resolve(res.statusCode === 200 ? body : ""));
-    });
-    req.on("timeout", () => req.destroy());
-    req.on("error", () => resolve(""));
-  });
 }
 
 /**
@@ -80,7 +53,10 @@ async function untilServed(
   const until = Date.now() + timeoutMs;
   let checked = 0;
   for (;;) {
-    const body = await getBody(port, host);
+    const body = await httpGet({ port, host }).then(
+      (r) => (r.status === 200 ? r.body : ""),
+      () => "",
+    );
     if (body.includes(marker)) return performance.now();
     if (Date.now() - checked > 500) {
       checked = Date.now();

@@ -1,21 +1,7 @@
-// Deployments over REST against a real runtime: Nix builds, instances as plain processes
-// (process mode: no containers needed for the API's shapes; the container paths are proved in
-// packages/engine/src/deploy), Caddy in front. PGlite.
-import { createServer } from "node:net";
 import { copyFixture, uploadDir, waitForBuild } from "@skypanel/engine/build-testing";
-import { httpGet } from "@skypanel/engine/router-testing";
+import { freePort, httpGet } from "@skypanel/engine/router-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestBff, type TestBff } from "../testing.ts";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe("deployments over REST (process runtime, Caddy, real Nix; PGlite)", { timeout: 300_000 }, () => {
   let t: TestBff;

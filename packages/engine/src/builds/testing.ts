@@ -2,13 +2,16 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Build } from "@skypanel/db";
 import type { Actor } from "../actor.ts";
 import type { Engine } from "../engine.ts";
+
+import { freePort } from "../process/free-port.ts";
+
+export { freePort };
 
 export const FIXTURES = fileURLToPath(new URL("../../fixtures/apps/", import.meta.url));
 
@@ -54,16 +57,6 @@ export async function waitForBuild(engine: Engine, actor: Actor, app: string, id
     if (Date.now() > until) throw new Error(`build ${id} still ${build.status} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** The PATH a process gets before the artifact's .skypanel/env adds to it. */

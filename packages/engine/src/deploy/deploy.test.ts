@@ -8,6 +8,7 @@ import { copyFixture, uploadDir, waitForBuild } from "../builds/testing.ts";
 import { createEngine, type Engine } from "../engine.ts";
 import { freePort, httpGet } from "../router/testing.ts";
 import { createTestEngine, type TestEngine } from "../testing.ts";
+import { waitForDeployment } from "./testing.ts";
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -39,16 +40,7 @@ describe("deployments (nspawn, Caddy, real Nix; PGlite)", { timeout: 300_000 }, 
     return b;
   };
   // A deployment that never finishes fails the test with its last state instead of hanging it.
-  const finished = async (id: string) => {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const d = await engine.deployments.get(alice, "shop", id);
-      if (process.env.SKYPANEL_TEST_TRACE) console.error(d.status, JSON.stringify(d.steps));
-      if (!["queued", "running"].includes(d.status)) return d;
-      if (Date.now() > deadline) throw new Error(`deployment still ${d.status} after 120 s: ${JSON.stringify(d.steps)}`);
-      await wait(250);
-    }
-  };
+  const finished = (id: string) => waitForDeployment(engine, alice, "shop", id);
   const deploy = async (input: Parameters<Engine["deployments"]["create"]>[2]) =>
     finished((await engine.deployments.create(alice, "shop", input)).id);
   const rollback = async (release?: number) =>

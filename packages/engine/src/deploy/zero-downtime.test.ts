@@ -11,6 +11,7 @@ import type { Engine } from "../engine.ts";
 import { freePort } from "../router/testing.ts";
 import { cgroupPids, detectCgroupHost, instanceCgroup } from "../runtime/cgroups.ts";
 import { createTestEngine, type TestEngine } from "../testing.ts";
+import { waitForDeployment } from "./testing.ts";
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,15 +39,7 @@ describe("zero-downtime under load through Caddy (nspawn, real Nix; PGlite)", { 
     expect(b.status, b.error ?? "").toBe("succeeded");
     return b;
   };
-  const finished = async (id: string) => {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const d = await engine.deployments.get(alice, "steady", id);
-      if (!["queued", "running"].includes(d.status)) return d;
-      if (Date.now() > deadline) throw new Error(`deployment still ${d.status} after 120 s: ${JSON.stringify(d.steps)}`);
-      await wait(250);
-    }
-  };
+  const finished = (id: string) => waitForDeployment(engine, alice, "steady", id);
   const rotation = () => engine.running?.manager.rotation(appId) ?? [];
   const untilRotation = async (n: number) => {
     for (let i = 0; i < 150 && rotation().length !== n; i++) await wait(200);

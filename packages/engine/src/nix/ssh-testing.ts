@@ -2,25 +2,16 @@
 // authorised client key, root login by key only, started and stopped by the test.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../process/free-port.ts";
 
 export interface TestSshd {
   port: number;
   /** For NIX_SSHOPTS: the client key, the port, and no host-key prompts. */
   sshOpts: string;
   stop(): void;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startTestSshd(): Promise<TestSshd> {

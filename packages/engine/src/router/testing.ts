@@ -4,9 +4,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+export { freePort } from "../process/free-port.ts";
 
 const UPSTREAM_SCRIPT = new URL("./test-upstream.mjs", import.meta.url).pathname;
 
@@ -74,17 +75,6 @@ export function testUpstreams(): TestUpstreams {
 export function tempHome(): { home: string; remove(): void } {
   const home = mkdtempSync(join(tmpdir(), "skp-router-"));
   return { home, remove: () => rmSync(home, { recursive: true, force: true }) };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export interface TestResponse {

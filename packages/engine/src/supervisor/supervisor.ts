@@ -1,9 +1,9 @@
-import { createServer } from "node:net";
 import type { Database, Release } from "@skypanel/db";
 import { insertInstance, insertMetricsSnapshot, listLiveInstances, updateInstance } from "@skypanel/db/queries";
 import type { EventBus } from "../events/bus.ts";
 import { createHealthChecker, type HealthCheckConfig, type HealthChecker } from "../health/index.ts";
 import type { LogStore } from "../logs/index.ts";
+import { freePort } from "../process/free-port.ts";
 import type { Instance, InstanceExit, Runtime, RuntimeMode } from "../runtime/index.ts";
 import { isCrashLoop, restartDelayMs } from "./backoff.ts";
 
@@ -61,15 +61,24 @@ export interface SupervisorOptions {
 // While an instance starts, it is probed this often, so it takes traffic soon after it listens.
 const STARTUP_PROBE_MS = 200;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+/** A just-started (or just re-adopted) instance as the supervisor tracks it. */
+function newManaged(id: string, plan: InstancePlan, fields: Partial<Pick<Managed, "address" | "port" | "held">> = {}): Managed {
+  return {
+    id,
+    plan,
+    state: "starting",
+    health: "unknown",
+    handle: null,
+    address: null,
+    port: plan.port,
+    retiring: false,
+    held: false,
+    exits: [],
+    checker: null,
+    lastExit: null,
+    failure: null,
+    ...fields,
+  };
 }
 
 /**
@@ -265,21 +274,7 @@ export function createSupervisor(o: SupervisorOptions) {
         status: "starting",
         healthStatus: "unknown",
       });
-      const m: Managed = {
-        id: row.id,
-        plan,
-        state: "starting",
-        health: "unknown",
-        handle: null,
-        address: null,
-        port: plan.port,
-        retiring: false,
-        held: options.held ?? false,
-        exits: [],
-        checker: null,
-        lastExit: null,
-        failure: null,
-      };
+      const m = newManaged(row.id, plan, { held: options.held ?? false });
       managed.set(m.id, m);
       try {
         await launch(m);
@@ -403,21 +398,7 @@ export function createSupervisor(o: SupervisorOptions) {
           });
           continue;
         }
-        const m: Managed = {
-          id: row.id,
-          plan,
-          state: "starting",
-          health: "unknown",
-          handle: null,
-          address: handle.address,
-          port: handle.port,
-          retiring: false,
-          held: false,
-          exits: [],
-          checker: null,
-          lastExit: null,
-          failure: null,
-        };
+        const m = newManaged(row.id, plan, { address: handle.address, port: handle.port });
         managed.set(m.id, m);
         attach(m, handle);
       }
