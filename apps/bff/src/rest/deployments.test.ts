@@ -91,6 +91,33 @@ describe("deployments over REST (process runtime, Caddy, real Nix; PGlite)", { t
     expect(running).toBe(2);
   });
 
+  it("restarts: 412 for an app never deployed, 400/404 for bad requests; POST /restart replaces every instance with a fresh one, same release, same count", async () => {
+    await t.rest("POST", "/api/apps", { token, body: { name: "rest-idle" } });
+    const idle = await t.rest("POST", "/api/apps/rest-idle/restart", { token });
+    expect(idle.status).toBe(412);
+    expect(idle.body.error.message).toMatch(/deploy it first/);
+    const instances = async () =>
+      (await t.rest("GET", "/api/apps/rest-run/instances", { token })).body.instances.filter(
+        (x: { status: string; healthStatus: string }) => x.status === "running" && x.healthStatus === "healthy",
+      ) as { id: string; releaseId: string }[];
+    const before = await instances();
+    expect(before).toHaveLength(2);
+    expect((await t.rest("POST", "/api/apps/rest-run/restart", { token: strangerToken })).status).toBe(404);
+    expect((await t.rest("POST", "/api/apps/rest-run/restart", { token, body: { strategy: "sideways" } })).status).toBe(400);
+
+    const res = await t.rest("POST", "/api/apps/rest-run/restart", { token });
+    expect(res.status).toBe(202);
+    const dep = await finished(res.body.id);
+    expect(dep.status, dep.error ?? "").toBe("succeeded");
+    const after = await instances();
+    expect(after).toHaveLength(2);
+    expect(after.filter((x) => before.some((b) => b.id === x.id))).toEqual([]);
+    expect(new Set(after.map((x) => x.releaseId))).toEqual(new Set(before.map((x) => x.releaseId)));
+    const releases = (await t.rest("GET", "/api/apps/rest-run/releases", { token })).body.releases;
+    expect(releases.map((r: { version: number }) => r.version)).toEqual([1]);
+    expect((await httpGet({ port: httpPort, host: "rest-run.localhost", path: "/" })).status).toBe(200);
+  });
+
   it("rolls back: no earlier release is a 412, bad JSON a 400; after a second deploy, POST /rollback goes back to v1", async () => {
     const none = await t.rest("POST", "/api/apps/rest-run/rollback", { token });
     expect(none.status).toBe(412);
@@ -105,6 +132,7 @@ describe("deployments over REST (process runtime, Caddy, real Nix; PGlite)", { t
     const releases = (await t.rest("GET", "/api/apps/rest-run/releases", { token })).body.releases;
     expect(releases[0]).toMatchObject({ version: 3, kind: "rollback", description: "Rollback to v1" });
     const list = (await t.rest("GET", "/api/apps/rest-run/deployments", { token })).body.deployments;
-    expect(list).toHaveLength(3);
+    // deploy, restart, blue-green deploy, rollback
+    expect(list.map((d: { strategy: string }) => d.strategy)).toEqual(["rolling", "blue_green", "rolling", "rolling"]);
   });
 });

@@ -64,6 +64,14 @@ export function runtimeRoutes(contextFor: ContextFor) {
       return { id: dep.id, status: dep.status };
     }),
   );
+  api.post(
+    "/restart",
+    route(202, async (caller, c) => {
+      const body = await readJsonObject(c, { emptyIs: {} });
+      const dep = await caller.deployments.restart({ ...body, app: app(c) } as never);
+      return { id: dep.id, status: dep.status };
+    }),
+  );
   api.get(
     "/instances",
     route(200, async (caller, c) => ({ instances: await caller.deployments.instances({ app: app(c) }) })),

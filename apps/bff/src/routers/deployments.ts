@@ -30,6 +30,10 @@ export const deploymentsRouter = router({
       }),
     )
     .mutation(({ ctx, input }) => ctx.engine.deployments.create(ctx.actor, input.app, input)),
+  /** A rolling restart of the current release: fresh instances, no new release. */
+  restart: authedProcedure
+    .input(z.object({ app: appRef, strategy }))
+    .mutation(({ ctx, input }) => ctx.engine.deployments.restart(ctx.actor, input.app, input)),
   rollback: authedProcedure
     .input(z.object({ app: appRef, release: z.union([z.string().max(64), z.number().int()]).optional(), strategy }))
     .mutation(({ ctx, input }) => ctx.engine.deployments.rollback(ctx.actor, input.app, input)),

@@ -101,3 +101,18 @@ export function useRollback(app: string) {
     }),
   );
 }
+
+/** A rolling restart of the current release; the new deployment shows in the list at once. */
+export function useRestart(app: string) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const started = useDeploymentStarted(app);
+  return useMutation(
+    trpc.deployments.restart.mutationOptions({
+      onSuccess: async (deployment) => {
+        toast.success("Restarting: fresh instances replace the running ones, one at a time.");
+        await started(deployment);
+      },
+    }),
+  );
+}

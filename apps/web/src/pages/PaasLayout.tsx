@@ -1,8 +1,10 @@
-import { Suspense } from "react";
+import { Suspense, useState } from "react";
 import { Link, NavLink, Outlet, useNavigate } from "react-router";
+import { ShortcutHelp } from "../components/shortcuts/ShortcutHelp.tsx";
 import { Button } from "../components/ui/Button.tsx";
 import { LoadingBlock } from "../components/ui/Skeleton.tsx";
 import { useLogout, useSession } from "../hooks/useSession.ts";
+import { useShortcuts } from "../hooks/useShortcuts.ts";
 import { cx } from "../lib/cx.ts";
 
 const navClass = ({ isActive }: { isActive: boolean }) =>
@@ -13,6 +15,8 @@ export function PaasLayout() {
   const logout = useLogout();
   const navigate = useNavigate();
   const user = session?.user;
+  const [help, setHelp] = useState(false);
+  useShortcuts(() => setHelp((open) => !open));
 
   return (
     <div className="min-h-screen">
@@ -41,6 +45,12 @@ export function PaasLayout() {
                 {user.name || user.email}
               </span>
             )}
+            <Button variant="ghost" aria-keyshortcuts="?" title="Keyboard shortcuts (?)" onClick={() => setHelp(true)}>
+              <span aria-hidden="true" className="font-mono">
+                ?
+              </span>
+              <span className="sr-only">Keyboard shortcuts</span>
+            </Button>
             <Button
               variant="ghost"
               disabled={logout.isPending}
@@ -56,6 +66,7 @@ export function PaasLayout() {
           <Outlet />
         </Suspense>
       </main>
+      {help && <ShortcutHelp onClose={() => setHelp(false)} />}
     </div>
   );
 }

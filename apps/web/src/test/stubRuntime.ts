@@ -115,7 +115,7 @@ export function stubMetricsPoint(minutesAgo: number, extra: Partial<MetricsPoint
 const BUCKET_SECONDS: Record<MetricsRange, number> = { "15m": 10, "1h": 30, "6h": 180, "24h": 600, "7d": 3600 };
 
 interface AppAccess {
-  find: (idOrName: string) => { id: string; name: string };
+  find: (idOrName: string) => { id: string; name: string; currentReleaseId: string | null };
   writable: () => void;
   builds: () => StubBuild[];
 }
@@ -198,6 +198,15 @@ export function runtimeRouters(proc: StubProcedure, rt: StubRuntime, apps: AppAc
           throw new TRPCError({ code: "NOT_FOUND", message: `No build with id "${input.buildId}" on this app.` });
         }
         return enqueue(app, input.strategy, { buildId: input.buildId });
+      }),
+      restart: proc.input(input<{ app: string; strategy?: Strategy }>()).mutation(({ input }) => {
+        requireRuntime();
+        apps.writable();
+        const app = apps.find(input.app);
+        const current = app.currentReleaseId;
+        if (!current)
+          throw new TRPCError({ code: "PRECONDITION_FAILED", message: `${app.name} has no release to restart; deploy it first.` });
+        return enqueue(app, input.strategy, { releaseId: current, restart: true });
       }),
       rollback: proc.input(input<{ app: string; release: number; strategy?: Strategy }>()).mutation(({ input }) => {
         requireRuntime();

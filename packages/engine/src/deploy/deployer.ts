@@ -76,6 +76,8 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
     d.logStore.append({ appId: app.id, source: "platform", stream: "system", level, line: `deploy: ${line}` });
   const previousReleaseId = appRow.currentReleaseId;
   const started_ = new Set<string>();
+  // A restart replaces every running instance of the current release with a fresh one.
+  const restart = Boolean((dep.options as { restart?: boolean } | null)?.restart);
 
   await updateDeployment(d.db, dep.id, { status: "running", startedAt: new Date(), previousReleaseId });
   try {
@@ -91,7 +93,8 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
       formation.filter((f) => release.processes[f.processType]).map(async (f) => ({ f, plan: await d.manager.planFor(app, release, f) })),
     );
 
-    if (release.releaseCommand) {
+    if (restart) await steps.skip("release command", "a restart runs the release as it is");
+    else if (release.releaseCommand) {
       await steps.run("release command", async (note) => {
         const base = await d.manager.planFor(
           app,
@@ -109,7 +112,13 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
     const old = (type: string) =>
       d.supervisor
         .forApp(app.id)
-        .filter((m) => m.plan.processType === type && m.plan.release.id !== release.id && !m.retiring && m.state !== "failed");
+        .filter(
+          (m) =>
+            m.plan.processType === type &&
+            (restart ? !started_.has(m.id) : m.plan.release.id !== release.id) &&
+            !m.retiring &&
+            m.state !== "failed",
+        );
     const startNew = async (plan: (typeof plans)[number]["plan"], held = false) => {
       const m = await d.supervisor.start(plan, { held });
       started_.add(m.id);
@@ -170,7 +179,7 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
       appId: app.id,
       deploymentId: dep.id,
       releaseId: release.id,
-      action: dep.options && (dep.options as { rollback?: boolean }).rollback ? "rollback" : "deploy",
+      action: restart ? "restart" : dep.options && (dep.options as { rollback?: boolean }).rollback ? "rollback" : "deploy",
       outcome: "succeeded",
       actorId: dep.createdBy,
       durationMs,
@@ -191,7 +200,7 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
       appId: app.id,
       deploymentId: dep.id,
       releaseId: dep.releaseId,
-      action: "deploy",
+      action: restart ? "restart" : "deploy",
       outcome: status,
       actorId: dep.createdBy,
       durationMs,

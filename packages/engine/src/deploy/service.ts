@@ -1,6 +1,7 @@
 import type { Deployment } from "@skypanel/db";
 import {
   findDeployment,
+  findDeploymentById,
   insertDeployment,
   isUuid,
   listAppInstances,
@@ -94,6 +95,14 @@ export function createDeployments(
       return enqueue(actor, app.id, checkStrategy(input.strategy), { releaseId: release.id, rollback: true });
     },
 
+    /** Replaces every instance of the current release with a fresh one, one at a time by default (no new release). */
+    async restart(actor: Actor, idOrName: string, input: { strategy?: string } = {}) {
+      requireRuntime();
+      const { app } = await apps.resolve(actor, idOrName, "write", "restarting");
+      if (!app.currentReleaseId) throw new EngineError("PRECONDITION_FAILED", `${app.name} has no release to restart; deploy it first.`);
+      return enqueue(actor, app.id, checkStrategy(input.strategy), { releaseId: app.currentReleaseId, restart: true });
+    },
+
     async list(actor: Actor, idOrName: string) {
       const { app } = await apps.resolve(actor, idOrName, "read", "viewing deployments");
       return listDeployments(db, app.id);
@@ -116,7 +125,12 @@ export function createDeployments(
       return listAppInstances(db, app.id);
     },
 
-    markFailed: (id: string, error: string) => updateDeployment(db, id, { status: "failed", error, finishedAt: new Date() }),
+    /** A deployment whose job was abandoned (its server died): failed, and said so to live dashboards. */
+    async markFailed(id: string, error: string) {
+      await updateDeployment(db, id, { status: "failed", error, finishedAt: new Date() });
+      const dep = await findDeploymentById(db, id);
+      if (dep) rt.bus.publish({ type: "deployment.updated", appId: dep.appId, deploymentId: id, status: "failed" });
+    },
   };
 }
 

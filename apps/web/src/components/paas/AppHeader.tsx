@@ -3,6 +3,7 @@ import { Link, useNavigate } from "react-router";
 import { Button } from "../ui/Button.tsx";
 import { Dialog } from "../ui/Dialog.tsx";
 import { StatusBadge } from "../ui/StatusBadge.tsx";
+import { AppActions } from "./AppActions.tsx";
 import { ConfirmDeleteApp } from "./ConfirmDeleteApp.tsx";
 import { type AppDetail, can } from "./types.ts";
 
@@ -24,7 +25,8 @@ export function AppHeader({ app }: { app: AppDetail }) {
           {app.name}
         </h1>
         <StatusBadge status={app.status} />
-        <div className="ml-auto flex gap-2">
+        <div className="ml-auto flex flex-wrap gap-2">
+          <AppActions app={app} />
           {can.delete(app.role) && (
             <Button variant="dangerGhost" onClick={() => setDeleting(true)}>
               Delete app

@@ -6,7 +6,7 @@ import { EmptyState } from "../ui/EmptyState.tsx";
 import { ErrorNotice } from "../ui/ErrorNotice.tsx";
 import { LoadingBlock } from "../ui/Skeleton.tsx";
 import { DeploymentSteps } from "./DeploymentSteps.tsx";
-import { asSteps, isRollback, strategyLabel, versionOf } from "./deployments.ts";
+import { asSteps, deploymentKind, strategyLabel, versionOf } from "./deployments.ts";
 import { RuntimeBadge } from "./RuntimeBadge.tsx";
 
 function DeploymentRow({
@@ -41,7 +41,7 @@ function DeploymentRow({
           {open ? "▾" : "▸"}
         </span>
         <span className="w-28 font-medium text-slate-900">
-          {isRollback(d) ? "Rollback" : "Deploy"} <span data-testid="deployment-release">{versionOf(releases, d.releaseId)}</span>
+          {deploymentKind(d)} <span data-testid="deployment-release">{versionOf(releases, d.releaseId)}</span>
         </span>
         <RuntimeBadge kind="deployment" value={d.status} />
         <span className="w-20 text-slate-700">{strategyLabel(d.strategy)}</span>

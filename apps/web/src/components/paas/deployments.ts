@@ -26,6 +26,10 @@ export function asSteps(steps: unknown): DeployStep[] {
 /** A rollback is a deployment of an earlier release again; the engine marks it in the options. */
 export const isRollback = (d: Deployment) => isRecord(d.options) && d.options.rollback === true;
 
+/** What a deployment did, in the list's words: a restart and a rollback deploy an existing release. */
+export const deploymentKind = (d: Deployment) =>
+  isRecord(d.options) && d.options.restart === true ? "Restart" : isRollback(d) ? "Rollback" : "Deploy";
+
 export const STRATEGIES: { value: Deployment["strategy"]; label: string; hint: string }[] = [
   { value: "rolling", label: "Rolling", hint: "one new instance in, one old out, until all are new" },
   { value: "blue_green", label: "Blue-green", hint: "the whole new set starts beside the old, then traffic switches at once" },
