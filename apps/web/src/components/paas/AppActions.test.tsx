@@ -32,7 +32,7 @@ describe("AppHeader actions: open, deploy, restart (stub tRPC server behind fetc
     expect(backend.state.calls.some((c) => c.path === "deployments.restart")).toBe(false);
     await userEvent.click(within(dialog).getByRole("button", { name: "Restart all instances" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
-    expect(backend.state.calls.filter((c) => c.path === "deployments.restart").map((c) => c.input)).toEqual([{ app: "id-web-shop" }]);
+    expect(backend.state.calls.filter((c) => c.path === "deployments.restart").map((c) => c.input)).toEqual([{ app: "web-shop" }]);
     expect(backend.state.runtime.deployments).toMatchObject([{ options: { releaseId: v1.id, restart: true }, strategy: "rolling" }]);
   });
 

@@ -11,8 +11,8 @@ import { type AppDetail, can } from "./types.ts";
  * and restart (a rolling replacement of every instance, confirmed first because it cycles them).
  */
 export function AppActions({ app }: { app: AppDetail }) {
-  const runtime = useRuntimeOverview(app.id);
-  const restart = useRestart(app.id);
+  const runtime = useRuntimeOverview(app.name);
+  const restart = useRestart(app.name);
   const [confirming, setConfirming] = useState(false);
   const deployed = Boolean(app.currentReleaseId);
   const url = runtime.data?.url;
@@ -51,7 +51,7 @@ export function AppActions({ app }: { app: AppDetail }) {
             <Button
               variant="primary"
               disabled={restart.isPending}
-              onClick={() => restart.mutate({ app: app.id }, { onSuccess: () => setConfirming(false) })}
+              onClick={() => restart.mutate({ app: app.name }, { onSuccess: () => setConfirming(false) })}
             >
               {restart.isPending ? "Restarting…" : "Restart all instances"}
             </Button>

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { renderWithBackend } from "../../test/render.tsx";
-import { createStubBackend, stubApp, stubBuild, stubStages } from "../../test/stubBackend.ts";
+import { createStubBackend, stubApp, stubBuild, stubDeployment, stubStages } from "../../test/stubBackend.ts";
 import { AppDashboard } from "./AppDashboard.tsx";
 
 const PLAN = {
@@ -108,5 +108,21 @@ describe("BuildPage (stub tRPC server behind fetch, subscriptions over SSE)", ()
       url: "/paas/apps/web-shop/builds/00000000-0000-4000-8000-000000000099",
     });
     expect(await screen.findByTestId("build-not-found")).toBeTruthy();
+  });
+
+  it("says that the build deploys itself when it succeeds, and how that deployment stands", async () => {
+    const build = stubBuild("web-shop", 1, { status: "running" });
+    const backend = createStubBackend({
+      apps: [stubApp("web-shop")],
+      builds: [build],
+      buildLogs: { [build.id]: [] },
+      runtime: { deployments: [stubDeployment("web-shop", 1, { appId: "id-web-shop", status: "queued", options: { buildId: build.id } })] },
+    });
+    renderWithBackend(<AppDashboard />, { fetch: backend.fetch, path: "/paas/apps/:id/*", url: `/paas/apps/web-shop/builds/${build.id}` });
+    const note = await screen.findByTestId("build-deployment");
+    expect(note.textContent).toContain("Deploys when the build succeeds:");
+    expect(within(note).getByTestId("deployment-status").dataset.status).toBe("queued");
+    expect(within(note).getByRole("link").getAttribute("href")).toBe("/paas/apps/web-shop/deployments");
+    expect(screen.queryByTestId("build-next")).toBeNull();
   });
 });

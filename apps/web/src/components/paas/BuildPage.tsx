@@ -11,6 +11,7 @@ import { Dialog } from "../ui/Dialog.tsx";
 import { EmptyState } from "../ui/EmptyState.tsx";
 import { ErrorNotice } from "../ui/ErrorNotice.tsx";
 import { LoadingBlock } from "../ui/Skeleton.tsx";
+import { BuildDeployment } from "./BuildDeployment.tsx";
 import { BuildLog } from "./BuildLog.tsx";
 import { BuildPlan } from "./BuildPlan.tsx";
 import { BuildStages } from "./BuildStages.tsx";
@@ -117,15 +118,7 @@ function BuildHeader({ app, build, backTo }: { app: AppDetail; build: Build; bac
           {build.error}
         </p>
       )}
-      {build.status === "succeeded" && (
-        <p className="mt-3 rounded-md border border-slate-200 bg-white p-3 text-sm text-slate-700" data-testid="build-next">
-          The artifact is built; it runs nowhere until it is deployed. Deploy it from the{" "}
-          <Link to={backTo} className="text-indigo-800 underline">
-            Deployments tab
-          </Link>
-          .
-        </p>
-      )}
+      <BuildDeployment app={app.name} build={build} deploymentsPath={backTo} />
       {confirming && (
         <Dialog title={`Cancel build #${build.number}?`} onClose={() => setConfirming(false)} testId="cancel-build-dialog">
           <p className="text-sm text-slate-700">The build stops where it is. Its log so far is kept.</p>

@@ -19,8 +19,8 @@ const app = {
 } as AppDetail;
 const archive = (name: string, bytes: number) => new File([new Uint8Array(bytes)], name, { type: "application/gzip" });
 
-function renderForm(upload?: UploadArchive) {
-  const backend = createStubBackend({ apps: [stubApp("web-shop")] });
+function renderForm(upload?: UploadArchive, runtime: { mode?: null } = {}) {
+  const backend = createStubBackend({ apps: [stubApp("web-shop")], runtime });
   renderWithBackend(<DeployForm app={app} upload={upload} />, { fetch: backend.fetch, url: "/paas/apps/web-shop/deployments" });
   return backend;
 }
@@ -28,11 +28,18 @@ function renderForm(upload?: UploadArchive) {
 const location = () => screen.getByTestId("location").textContent;
 
 describe("DeployForm (stub tRPC server behind fetch)", () => {
-  it("says that the platform builds the source and that a build changes nothing until it is deployed", () => {
+  it("says that the platform builds the source and that the running app changes only when a build is deployed", () => {
     renderForm();
     expect(screen.getByTestId("deploy-explainer").textContent).toMatch(
-      /builds it reproducibly with Nix.*A build does not change the\s+running app/,
+      /builds it reproducibly with Nix.*The running app changes only\s+when a succeeded build is deployed/,
     );
+  });
+
+  it("offers no deploy-when-built on a platform that runs no apps", async () => {
+    const backend = renderForm(undefined, { mode: null });
+    await waitFor(() => expect(backend.state.calls.some((c) => c.path === "deployments.overview")).toBe(true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.queryByRole("checkbox", { name: /Deploy when the build succeeds/ })).toBeNull();
   });
 
   it("shows the server's own error for a git URL it refuses, then opens the build it starts", async () => {
@@ -49,6 +56,19 @@ describe("DeployForm (stub tRPC server behind fetch)", () => {
     await userEvent.click(screen.getByRole("button", { name: "Start build" }));
     await waitFor(() => expect(location()).toBe(`/paas/apps/web-shop/builds/${backend.state.builds[0]?.id}`));
     expect(backend.state.builds[0]?.source).toEqual({ type: "git", url: "https://git.example.com/shop.git", ref: "v1.2" });
+    // "Deploy when the build succeeds" is ticked by default: the deployment is queued and waits for the build.
+    expect(backend.state.runtime.deployments).toMatchObject([{ status: "queued", options: { buildId: backend.state.builds[0]?.id } }]);
+  });
+
+  it("queues no deployment when the box is unticked", async () => {
+    const backend = renderForm();
+    const box = await screen.findByRole("checkbox", { name: /Deploy when the build succeeds/ });
+    expect((box as HTMLInputElement).checked).toBe(true);
+    await userEvent.click(box);
+    await userEvent.type(screen.getByRole("textbox", { name: "Repository URL" }), "https://git.example.com/shop.git");
+    await userEvent.click(screen.getByRole("button", { name: "Start build" }));
+    await waitFor(() => expect(location()).toBe(`/paas/apps/web-shop/builds/${backend.state.builds[0]?.id}`));
+    expect(backend.state.runtime.deployments).toEqual([]);
   });
 
   it("accepts only non-empty .tar.gz, .tgz and .zip archives, showing the chosen file's size", async () => {
@@ -109,6 +129,7 @@ describe("DeployForm (stub tRPC server behind fetch)", () => {
     });
     await userEvent.click(screen.getByRole("radio", { name: "Upload archive" }));
     await userEvent.upload(screen.getByLabelText("Choose an archive"), archive("app.tar.gz", 100));
+    await userEvent.click(await screen.findByRole("checkbox", { name: /Deploy when the build succeeds/ }));
     await userEvent.click(screen.getByRole("button", { name: "Start build" }));
     await waitFor(() => expect(location()).toBe("/paas/apps/web-shop/builds/00000000-0000-4000-8000-000000000007"));
     expect(calls).toEqual(["web-shop:app.tar.gz"]);

@@ -2,6 +2,8 @@ import { useQueryClient } from "@tanstack/react-query";
 import { type DragEvent, type FormEvent, useId, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { useStartGitBuild } from "../../hooks/useBuilds.ts";
+import { useCreateDeployment, useRuntimeOverview } from "../../hooks/useDeployments.ts";
+import { useToast } from "../../hooks/useToast.ts";
 import { cx } from "../../lib/cx.ts";
 import { formatBytes } from "../../lib/format.ts";
 import { errorMessage, useTRPC } from "../../lib/trpc.ts";
@@ -26,6 +28,12 @@ export function DeployForm({ app, upload = uploadArchive }: { app: AppDetail; up
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const startGit = useStartGitBuild(app.name);
+  const runtime = useRuntimeOverview(app.name);
+  const deploy = useCreateDeployment(app.name);
+  const toast = useToast();
+  // On a platform that runs apps, a build deploys itself when it succeeds unless the user says not to.
+  const canDeploy = Boolean(runtime.data?.runtimeMode);
+  const [deployWhenBuilt, setDeployWhenBuilt] = useState(true);
   const [kind, setKind] = useState<SourceKind>("git");
   const [url, setUrl] = useState("");
   const [ref, setRef] = useState("");
@@ -36,7 +44,18 @@ export function DeployForm({ app, upload = uploadArchive }: { app: AppDetail; up
   const uploading = useRef<AbortController | null>(null);
   const busy = startGit.isPending || progress !== null;
 
-  const openBuild = (id: string) => navigate(`/paas/apps/${encodeURIComponent(app.name)}/builds/${id}`);
+  /**
+   * Opens the build's page, after queueing its deployment when asked: the deployer waits for the
+   * build and rolls the release out once it succeeds (a failed build deploys nothing).
+   */
+  const openBuild = async (id: string) => {
+    if (canDeploy && deployWhenBuilt) {
+      await deploy
+        .mutateAsync({ app: app.name, buildId: id })
+        .catch((error) => toast.error(`The build started, but its deployment was not queued: ${errorMessage(error)}`));
+    }
+    await navigate(`/paas/apps/${encodeURIComponent(app.name)}/builds/${id}`);
+  };
 
   function choose(chosen: File | null | undefined) {
     setServerError(null);
@@ -51,7 +70,7 @@ export function DeployForm({ app, upload = uploadArchive }: { app: AppDetail; up
       if (!url.trim()) return setServerError("Enter the repository's URL.");
       startGit.mutate(
         { app: app.name, source: { type: "git", url: url.trim(), ...(ref.trim() ? { ref: ref.trim() } : {}) } },
-        { onSuccess: (build) => openBuild(build.id), onError: (error) => setServerError(errorMessage(error)) },
+        { onSuccess: (build) => void openBuild(build.id), onError: (error) => setServerError(errorMessage(error)) },
       );
       return;
     }
@@ -86,8 +105,8 @@ export function DeployForm({ app, upload = uploadArchive }: { app: AppDetail; up
     >
       <h2 className="text-base font-semibold">Start a build</h2>
       <p className="mt-1 text-sm text-slate-700" data-testid="deploy-explainer">
-        SkyPanel fetches the source, detects the stack and builds it reproducibly with Nix into an artifact. A build does not change the
-        running app: once it has succeeded, deploy it below.
+        SkyPanel fetches the source, detects the stack and builds it reproducibly with Nix into an artifact. The running app changes only
+        when a succeeded build is deployed: at once when the box below is ticked, or later from the list below.
       </p>
       <fieldset className="mt-4">
         <legend className="mb-1 text-sm font-medium text-slate-800">Source</legend>
@@ -143,6 +162,19 @@ export function DeployForm({ app, upload = uploadArchive }: { app: AppDetail; up
         </div>
       ) : (
         <ArchivePicker file={file} problem={problem} onChoose={choose} disabled={busy} />
+      )}
+
+      {canDeploy && (
+        <label className="mt-4 flex items-center gap-2 text-sm text-slate-800">
+          <input
+            type="checkbox"
+            checked={deployWhenBuilt}
+            onChange={(e) => setDeployWhenBuilt(e.target.checked)}
+            disabled={busy}
+            className="size-4 accent-indigo-700"
+          />
+          Deploy when the build succeeds (rolling, no downtime)
+        </label>
       )}
 
       {progress && (

@@ -26,6 +26,10 @@ export function asSteps(steps: unknown): DeployStep[] {
 /** A rollback is a deployment of an earlier release again; the engine marks it in the options. */
 export const isRollback = (d: Deployment) => isRecord(d.options) && d.options.rollback === true;
 
+/** The newest deployment that deploys (or waits for) this build. */
+export const deploymentOfBuild = (list: readonly Deployment[] | undefined, buildId: string) =>
+  list?.find((d) => isRecord(d.options) && d.options.buildId === buildId);
+
 /** What a deployment did, in the list's words: a restart and a rollback deploy an existing release. */
 export const deploymentKind = (d: Deployment) =>
   isRecord(d.options) && d.options.restart === true ? "Restart" : isRollback(d) ? "Rollback" : "Deploy";
