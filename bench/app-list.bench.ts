@@ -7,11 +7,12 @@ import { login, markdownTable, measure, type Row, startPlatform } from "./harnes
 const APPS = 1000;
 const LOAD = { connections: 10, seconds: Number(process.env.BENCH_SECONDS ?? 10) };
 
-async function seed(url: string, token: string) {
+/** Creates `count` apps named app-0000, app-0001 … through the REST API, 20 at a time. */
+export async function seedApps(url: string, token: string, count = APPS) {
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-  for (let i = 0; i < APPS; i += 20) {
+  for (let i = 0; i < count; i += 20) {
     await Promise.all(
-      Array.from({ length: 20 }, (_, j) =>
+      Array.from({ length: Math.min(20, count - i) }, (_, j) =>
         fetch(`${url}/api/apps`, { method: "POST", headers, body: JSON.stringify({ name: `app-${String(i + j).padStart(4, "0")}` }) }).then(
           (r) => {
             if (r.status !== 201) throw new Error(`seeding failed: ${r.status}`);
@@ -26,7 +27,7 @@ async function run(database: string, port: number, env: Record<string, string>):
   const platform = await startPlatform(port, env);
   try {
     const token = await login(platform.url);
-    await seed(platform.url, token);
+    await seedApps(platform.url, token);
     const auth = { authorization: `Bearer ${token}` };
     const rows: Row[] = [];
     rows.push(await measure("GET /healthz (floor)", database, `${platform.url}/healthz`, {}, LOAD));

@@ -1,9 +1,10 @@
-// `npm run bench [-- app-list|builds|deploy]`: runs the benchmarks and prints rows for BENCHMARKS.md
+// `npm run bench [-- app-list|builds|deploy|dashboard]`: runs the benchmarks and prints rows for BENCHMARKS.md
 // with the machine and date; the raw numbers go to bench/results/<date>.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { appListBenchmark } from "./app-list.bench.ts";
 import { buildBenchmark } from "./builds.bench.ts";
+import { dashboardBenchmark } from "./dashboard.bench.ts";
 import { deployBenchmark } from "./deploy.bench.ts";
 import { machine, markdownTable, ROOT } from "./harness.ts";
 
@@ -31,6 +32,16 @@ if (!only || only === "deploy") {
   for (const r of rows)
     console.log(
       `| ${r.benchmark} | ${Math.round(r.median * 100) / 100} ${r.unit} | ${r.runs.map((x) => Math.round(x * 100) / 100).join(", ")} | ${r.note ?? ""} |`,
+    );
+}
+
+if (!only || only === "dashboard") {
+  const rows = await dashboardBenchmark();
+  results.dashboard = rows;
+  console.log("\n| benchmark | median | runs | note |\n|---|---:|---|---|");
+  for (const r of rows)
+    console.log(
+      `| ${r.benchmark} | ${Math.round(r.value * 10) / 10} ${r.unit} | ${r.runs.map((x) => Math.round(x)).join(", ")} | ${r.note ?? ""} |`,
     );
 }
 

@@ -13,6 +13,7 @@ async function main() {
     db: conn.db,
     sql: conn.sql,
     home: config.home,
+    baseDomain: config.baseDomain,
     builds: {
       concurrency: config.buildConcurrency,
       timeoutMs: config.buildTimeoutMs,

@@ -8,4 +8,6 @@ export interface EngineDeps {
   keyring: Keyring;
   limiter: RateLimiter;
   now: () => Date;
+  /** Apps answer at `<app>.<baseDomain>`; custom domains may not be it or under it. */
+  baseDomain: string;
 }

@@ -5,19 +5,22 @@ import { ensureEncryptionKey, updateBuild } from "@skypanel/db/queries";
 import { createApps } from "./apps/index.ts";
 import { createAudit } from "./audit/index.ts";
 import { createAuth, memoryRateLimiter, type RateLimiter } from "./auth/index.ts";
+import { createAutoscale } from "./autoscale/index.ts";
 import { type BuildJobPayload, createBuilds, type PipelineDeps, runBuild } from "./builds/index.ts";
 import { createBuildMaintenance } from "./builds/maintenance.ts";
 import { type S3CacheConfig, s3LayerCache } from "./builds/remote-cache.ts";
 import { createConfigVars } from "./config-vars/index.ts";
 import { createDeployments, createRunningApps, type RunningApps, type RunningOptions } from "./deploy/index.ts";
 import type { EngineDeps } from "./deps.ts";
-import { type EventBus, eventsForApp, memoryEventBus } from "./events/bus.ts";
+import { createDomains } from "./domains/index.ts";
+import { createAppEvents, type EventBus, eventsForApp, memoryEventBus } from "./events/index.ts";
 import { createFormation } from "./formation/index.ts";
 import { createJobQueue } from "./jobs/index.ts";
 import { createLogStore, createLogs } from "./logs/index.ts";
 import { createMetrics } from "./metrics/index.ts";
 import { type NixEnv, prepareNix } from "./nix/index.ts";
 import { createReleases } from "./releases/index.ts";
+import { DEFAULT_BASE_DOMAIN } from "./router/index.ts";
 import { openKeyring } from "./secrets/index.ts";
 import { createTeams } from "./teams/index.ts";
 import { createUsers } from "./users/index.ts";
@@ -46,6 +49,8 @@ export interface EngineOptions {
   };
   /** Running apps (containers, Caddy, deployments). Absent: the engine builds but runs nothing. */
   runtime?: RunningOptions;
+  /** Apps answer at `<app>.<baseDomain>` (default: the router's, else `localhost`). */
+  baseDomain?: string;
 }
 
 /** Migrates the database, opens the keyring, and assembles every engine area. */
@@ -58,6 +63,7 @@ export async function createEngine(options: EngineOptions) {
     keyring,
     limiter: options.limiter ?? memoryRateLimiter(),
     now: options.now ?? (() => new Date()),
+    baseDomain: options.baseDomain ?? (options.runtime?.router ? options.runtime.router.baseDomain : undefined) ?? DEFAULT_BASE_DOMAIN,
   };
   const apps = createApps(deps);
   // Scaling wakes the runtime's reconciler once it is attached (engine.runtime, later).
@@ -120,14 +126,21 @@ export async function createEngine(options: EngineOptions) {
   });
   const builds = createBuilds(deps, apps, { queue, bus, home: options.home, allowLocalGit: options.builds?.allowLocalGit ?? false });
   const releases = createReleases(deps, apps);
-  const formation = createFormation(deps, apps, (appId) => {
-    for (const listener of formationListeners) listener(appId);
-  });
+  const formation = createFormation(
+    deps,
+    apps,
+    (appId) => {
+      for (const listener of formationListeners) listener(appId);
+    },
+    bus,
+  );
   const running: RunningApps | null = options.runtime
     ? createRunningApps(options.runtime, { db: options.db, home: options.home, bus, logStore, releases, formation, nixEnv })
     : null;
   const deployments = createDeployments(deps, apps, builds, releases, { queue, bus, runtimeEnabled: Boolean(running) });
   if (running) formationListeners.add((appId) => void running.reconcile(appId).catch((err) => console.error("[reconcile]", err)));
+  // A domain added or removed changes only Caddy's routes; no instance starts or stops.
+  const domains = createDomains(deps, apps, () => void running?.manager.syncRoutes());
   return {
     deps,
     bus,
@@ -135,6 +148,7 @@ export async function createEngine(options: EngineOptions) {
     events: {
       forApp: <T extends Parameters<typeof eventsForApp>[2][number]>(appId: string, types: T[], signal?: AbortSignal) =>
         eventsForApp(bus, appId, types, signal),
+      ...createAppEvents(apps, bus),
     },
     /** Starts background work: the job queue (builds) and the log store's daily upkeep. */
     async start() {
@@ -169,6 +183,8 @@ export async function createEngine(options: EngineOptions) {
     config: createConfigVars(deps, apps),
     releases,
     formation,
+    autoscale: createAutoscale(deps, apps, formation),
+    domains,
     onFormationChange(listener: (appId: string) => void) {
       formationListeners.add(listener);
       return () => formationListeners.delete(listener);

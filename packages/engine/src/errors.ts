@@ -55,6 +55,25 @@ export class AppNameTakenError extends EngineError {
   }
 }
 
+export class InvalidDomainError extends ValidationError {}
+
+export class DomainTakenError extends EngineError {
+  constructor(hostname: string, mine: boolean) {
+    super(
+      "CONFLICT",
+      mine
+        ? `${hostname} is already a domain of this app.`
+        : `${hostname} is already used by another app; a domain can belong to one app only.`,
+    );
+  }
+}
+
+export class DomainNotFoundError extends EngineError {
+  constructor(hostname: string) {
+    super("NOT_FOUND", `This app has no domain "${hostname}".`);
+  }
+}
+
 export class EmailTakenError extends EngineError {
   constructor(email: string) {
     super("CONFLICT", `A user with the email "${email}" already exists.`);

@@ -16,5 +16,6 @@ export { type AppConfig, CONFIG_KEY_RULE, type ConfigVar } from "./config-vars/i
 export type { BuildPlan } from "./detect/plan.ts";
 export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
 export * from "./errors.ts";
+export type { PlatformEvent, ResyncEvent, SequencedEvent, StateEvent } from "./events/index.ts";
 export { ensureAppRepo, serveGitHttp } from "./sources/index.ts";
 export type { PublicUser } from "./users/index.ts";

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { withActor } from "@skypanel/db/queries";
 import { createTestDatabase, type Driver, type TestDatabase } from "@skypanel/db/testing";
 import type { Actor } from "./actor.ts";
 import { createEngine, type Engine, type EngineOptions } from "./engine.ts";
@@ -14,10 +15,15 @@ export interface TestEngine {
   home: string;
   /** Adds a user through the engine and returns them as an actor. */
   user(email: string, options?: { isAdmin?: boolean }): Promise<Actor & { email: string }>;
+  /** Gives an app a current release with these process types, as a finished build and deploy leave it (nothing runs). */
+  release(actor: Actor, appId: string, processes: Record<string, string>): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function createTestEngine(driver: Driver, options: Pick<EngineOptions, "builds" | "runtime"> = {}): Promise<TestEngine> {
+export async function createTestEngine(
+  driver: Driver,
+  options: Pick<EngineOptions, "builds" | "runtime" | "baseDomain"> = {},
+): Promise<TestEngine> {
   const database = await createTestDatabase(driver);
   const home = mkdtempSync(join(tmpdir(), "skypanel-test-"));
   const engine = await createEngine({ db: database.db, sql: database.sql, home, ...options });
@@ -29,6 +35,16 @@ export async function createTestEngine(driver: Driver, options: Pick<EngineOptio
     async user(email, options = {}) {
       const u = await engine.users.create(root, { email, password: "correct horse battery", isAdmin: options.isAdmin ?? false });
       return { userId: u.id, isAdmin: u.isAdmin, email };
+    },
+    async release(actor, appId, processes) {
+      const [build] = await database.sql.query<{ id: string }>(
+        `INSERT INTO builds (app_id, number, status, source_type, store_path, plan)
+         VALUES ($1, coalesce((SELECT max(number) FROM builds WHERE app_id = $1), 0) + 1, 'succeeded', 'archive',
+                 '/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-app', $2) RETURNING id`,
+        [appId, JSON.stringify({ processes })],
+      );
+      const release = await withActor(database.db, actor, (tx) => engine.releases.fromBuild(tx, actor, appId, build?.id ?? ""));
+      await database.sql.query("UPDATE applications SET current_release_id = $1 WHERE id = $2", [release.id, appId]);
     },
     async close() {
       await engine.stop();

@@ -3,6 +3,7 @@
 // Bodies are passed on `as never`: the procedure validates them with its zod schema.
 import { Hono } from "hono";
 import { buildRoutes } from "./builds.ts";
+import { domainRoutes } from "./domains.ts";
 import { errorBody, intParam, readJsonObject } from "./respond.ts";
 import { type ContextFor, routeWith } from "./route.ts";
 import { runtimeRoutes } from "./runtime.ts";
@@ -121,6 +122,7 @@ export function restRoutes(contextFor: ContextFor) {
   );
 
   api.route("/apps/:app/builds", buildRoutes(contextFor));
+  api.route("/apps/:app/domains", domainRoutes(contextFor));
   api.route("/apps/:app", runtimeRoutes(contextFor));
 
   // Platform admin: build cache and Nix store upkeep.

@@ -42,7 +42,7 @@ describe.each(TEST_DRIVERS)("releases, scale and logs over REST on %s", (driver)
     expect((await t.rest("GET", "/api/apps/run-app/scale", { token })).body.formation).toEqual({ web: 3, worker: 1 });
   });
 
-  it("serves metrics downsampled per range: instance averages summed, network counters as rates", async () => {
+  it("serves metrics downsampled per range: instance averages summed, network counters as rates, requests per second", async () => {
     const [a, b] = await t.database.sql.query<{ id: string }>(
       `INSERT INTO instances (app_id, process_type, status) VALUES ($1, 'web', 'running'), ($1, 'web', 'running') RETURNING id`,
       [appId],
@@ -56,13 +56,30 @@ describe.each(TEST_DRIVERS)("releases, scale and logs over REST on %s", (driver)
         [appId, a?.id, b?.id],
       );
     }
+    // The router's rows (no instance): three 10 s intervals in one 30 s bucket 60–90 s ago.
+    const bucket30 = "to_timestamp(floor(extract(epoch FROM now()) / 30) * 30 - 60)";
+    for (const [offset, count, p50, p95] of [
+      [1, 100, 20, 50],
+      [11, 100, 20, 50],
+      [21, 400, 50, 90],
+    ]) {
+      await t.database.sql.query(
+        `INSERT INTO metrics_snapshots (app_id, taken_at, request_count, response_time_p50_ms, response_time_p95_ms, request_interval_ms)
+         VALUES ($1, ${bucket30} + interval '${offset} seconds', ${count}, ${p50}, ${p95}, 10000)`,
+        [appId],
+      );
+    }
     // Another app's samples never show.
     const other = (await t.rest("POST", "/api/apps", { token, body: { name: "other-app" } })).body.id;
     await t.database.sql.query(`INSERT INTO metrics_snapshots (app_id, cpu_percent) VALUES ($1, 999)`, [other]);
+    await t.database.sql.query(
+      `INSERT INTO metrics_snapshots (app_id, request_count, request_interval_ms, response_time_p50_ms) VALUES ($1, 9999, 1000, 999)`,
+      [other],
+    );
 
     const res = await t.rest("GET", "/api/apps/run-app/metrics?range=15m", { token });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ range: "15m", bucketSeconds: 10, requests: null });
+    expect(res.body).toMatchObject({ range: "15m", bucketSeconds: 10 });
     const points = res.body.points as {
       t: number;
       cpuPercent: number;
@@ -82,12 +99,24 @@ describe.each(TEST_DRIVERS)("releases, scale and logs over REST on %s", (driver)
     // Each insert has its own now(): a few milliseconds apart, so within 1 %.
     for (const r of rates) expect(Math.abs(r - 1000)).toBeLessThan(10);
     expect(rates.length).toBeGreaterThan(0);
+    // Requests: one point per 10 s interval, the count over the seconds counted.
+    expect(res.body.requests.map((p: { t: number }) => p.t)).toEqual([0, 10_000, 20_000].map((d) => res.body.requests[0].t + d));
+    expect(res.body.requests.map(({ rate, p50Ms, p95Ms }: Record<string, number>) => ({ rate, p50Ms, p95Ms }))).toEqual([
+      { rate: 10, p50Ms: 20, p95Ms: 50 },
+      { rate: 10, p50Ms: 20, p95Ms: 50 },
+      { rate: 40, p50Ms: 50, p95Ms: 90 },
+    ]);
 
     // 1 h in 30 s buckets: the same minute in at most 3 points, nothing lost from the sums.
     const hour = (await t.rest("GET", "/api/apps/run-app/metrics", { token })).body;
     expect(hour).toMatchObject({ range: "1h", bucketSeconds: 30 });
     expect(hour.points.length).toBeLessThanOrEqual(3);
     expect(Math.max(...hour.points.map((p: { memoryBytes: number }) => p.memoryBytes))).toBeCloseTo(150_000_000);
+    // 600 requests in 30 s; the percentiles averaged weighted by requests (unweighted p50 would be 30).
+    expect(hour.requests).toHaveLength(1);
+    expect(hour.requests[0].rate).toBeCloseTo(20);
+    expect(hour.requests[0].p50Ms).toBeCloseTo(40);
+    expect(hour.requests[0].p95Ms).toBeCloseTo(460 / 6);
 
     expect((await t.rest("GET", "/api/apps/run-app/metrics?range=2y", { token })).status).toBe(400);
   });

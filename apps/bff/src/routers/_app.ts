@@ -3,9 +3,12 @@ import { adminRouter } from "./admin.ts";
 import { appsRouter } from "./apps.ts";
 import { auditRouter } from "./audit.ts";
 import { authRouter } from "./auth.ts";
+import { autoscaleRouter } from "./autoscale.ts";
 import { buildsRouter } from "./builds.ts";
 import { configRouter } from "./config.ts";
 import { deploymentsRouter } from "./deployments.ts";
+import { domainsRouter } from "./domains.ts";
+import { eventsRouter } from "./events.ts";
 import { formationRouter } from "./formation.ts";
 import { logsRouter } from "./logs.ts";
 import { metricsRouter } from "./metrics.ts";
@@ -25,10 +28,13 @@ export const appRouter = router({
   admin: adminRouter,
   releases: releasesRouter,
   formation: formationRouter,
+  autoscale: autoscaleRouter,
+  domains: domainsRouter,
   logs: logsRouter,
   metrics: metricsRouter,
   deployments: deploymentsRouter,
   audit: auditRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

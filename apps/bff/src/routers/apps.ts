@@ -23,5 +23,9 @@ export const appsRouter = router({
   update: authedProcedure
     .input(z.object({ app: appRef, name: z.string().max(100).optional(), description: z.string().max(1000).optional() }))
     .mutation(({ ctx, input }) => ctx.engine.apps.update(ctx.actor, input.app, input)),
+  /** Moves the app to another team the caller may create apps in. */
+  transfer: authedProcedure
+    .input(z.object({ app: appRef, teamId: z.string().max(64) }))
+    .mutation(({ ctx, input }) => ctx.engine.apps.transfer(ctx.actor, input.app, input.teamId)),
   delete: authedProcedure.input(z.object({ app: appRef })).mutation(({ ctx, input }) => ctx.engine.apps.delete(ctx.actor, input.app)),
 });

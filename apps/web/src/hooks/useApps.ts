@@ -60,3 +60,19 @@ export function useDeleteApp() {
     }),
   );
 }
+
+/** Moves an app to another team; every cached app page and list is read again (its team and the caller's role changed). */
+export function useTransferApp() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  return useMutation(
+    trpc.apps.transfer.mutationOptions({
+      onSuccess: async (app) => {
+        toast.success(`Moved ${app.name} to ${app.teamName}.`);
+        await queryClient.invalidateQueries({ queryKey: trpc.apps.pathKey() });
+        await queryClient.invalidateQueries({ queryKey: trpc.audit.pathKey() });
+      },
+    }),
+  );
+}

@@ -1,16 +1,15 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
+import { trackLogConnection } from "../lib/logConnection.ts";
 import { useTRPC, useTRPCClient } from "../lib/trpc.ts";
 import { useAppDispatch, useAppSelector } from "../store/index.ts";
 import { forgetBuildLogConnection, type LogConnection, setBuildLogConnection } from "../store/paasSlice.ts";
+import { useLogBuffer } from "./useLogBuffer.ts";
 
 export interface LogLine {
   n: number;
   text: string;
 }
-
-// Lines arrive one event each; the view is redrawn at most this often, however fast they come.
-const FLUSH_MS = 50;
 
 /**
  * A build's log. A running build is followed live (builds.follow over SSE): the link resumes
@@ -25,69 +24,46 @@ export function useBuildLog(app: string, buildId: string, opts: { live: boolean;
   const onFinished = useRef(opts.onFinished);
   onFinished.current = opts.onFinished;
 
-  // The lines live in a ref that only grows, and `count` re-renders: 100,000 lines are never copied per line.
-  const lines = useRef<LogLine[]>([]);
-  const [count, setCount] = useState(0);
+  const buffer = useLogBuffer<LogLine>();
+  const { push, flush, clear } = buffer;
   const [error, setError] = useState<unknown>(null);
 
   const whole = useQuery({ ...trpc.builds.log.queryOptions({ app, id: buildId }), enabled: !live, staleTime: Number.POSITIVE_INFINITY });
 
   useEffect(() => {
     if (!live) return;
-    const set = (connection: LogConnection) => dispatch(setBuildLogConnection({ buildId, connection }));
-    lines.current = [];
-    setCount(0);
+    clear();
     setError(null);
-    set("connecting");
-    let connectedOnce = false;
-    let finished = false;
+    const connection = trackLogConnection((c) => dispatch(setBuildLogConnection({ buildId, connection: c })));
     let last = 0;
-    let flushTimer: ReturnType<typeof setTimeout> | null = null;
-    const flush = () => {
-      if (flushTimer) clearTimeout(flushTimer);
-      flushTimer = null;
-      setCount(lines.current.length);
-    };
     const subscription = client.builds.follow.subscribe(
       { app, id: buildId },
       {
-        onStarted() {
-          connectedOnce = true;
-          if (!finished) set("live");
-        },
-        onConnectionStateChange(state) {
-          if (finished) return;
-          if (state.state === "connecting") set(connectedOnce ? "reconnecting" : "connecting");
-          else if (state.state === "pending" && connectedOnce) set("live");
-        },
+        onStarted: connection.onStarted,
+        onConnectionStateChange: connection.onConnectionStateChange,
         onData(event) {
           const data = event.data;
           if ("done" in data) {
-            finished = true;
             flush();
-            set("finished");
-            onFinished.current?.(data.done);
+            if (connection.end("finished")) onFinished.current?.(data.done);
             return;
           }
           if (data.n <= last) return;
           last = data.n;
-          lines.current.push({ n: data.n, text: data.text });
-          flushTimer ??= setTimeout(flush, FLUSH_MS);
+          push({ n: data.n, text: data.text });
         },
         onError(err) {
-          if (finished) return;
+          if (!connection.end("disconnected")) return;
           flush();
           setError(err);
-          set("disconnected");
         },
       },
     );
     return () => {
       subscription.unsubscribe();
-      if (flushTimer) clearTimeout(flushTimer);
       dispatch(forgetBuildLogConnection(buildId));
     };
-  }, [live, client, dispatch, app, buildId]);
+  }, [live, client, dispatch, app, buildId, push, flush, clear]);
 
   const storedConnection = useAppSelector((s) => s.paas.buildLog.connections[buildId]);
   if (!live) {
@@ -99,5 +75,5 @@ export function useBuildLog(app: string, buildId: string, opts: { live: boolean;
       error: whole.error,
     };
   }
-  return { lines: lines.current, count, connection: storedConnection ?? "connecting", error };
+  return { lines: buffer.lines, count: buffer.count, connection: storedConnection ?? "connecting", error };
 }

@@ -1,6 +1,5 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useSubscription } from "@trpc/tanstack-react-query";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { errorMessage, useTRPC } from "../lib/trpc.ts";
 import { useToast } from "./useToast.ts";
 
@@ -8,7 +7,7 @@ export const BUILDS_PAGE_SIZE = 20;
 
 /**
  * The app's builds, newest first, a page at a time: "Show older builds" adds the page before
- * the oldest one shown. Live changes arrive through useBuildEvents, which refreshes them.
+ * the oldest one shown. Live changes arrive through useAppEvents, which refreshes them.
  */
 export function useBuilds(app: string) {
   const trpc = useTRPC();
@@ -37,44 +36,6 @@ export function useBuilds(app: string) {
 export function useBuild(app: string, id: string) {
   const trpc = useTRPC();
   return useQuery(trpc.builds.get.queryOptions({ app, id }));
-}
-
-/**
- * Keeps the app's build list and open builds current while the page is open: each
- * `build.updated` event marks them stale. Events come in bursts (every stage change), so they
- * are gathered for a moment and refreshed once.
- */
-export function useBuildEvents(app: string) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const changed = useRef(new Set<string>());
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-
-  useEffect(
-    () => () => {
-      if (timer.current) clearTimeout(timer.current);
-      timer.current = null;
-    },
-    [],
-  );
-
-  useSubscription(
-    trpc.builds.events.subscriptionOptions(
-      { app },
-      {
-        onData(event) {
-          changed.current.add(event.buildId);
-          timer.current ??= setTimeout(() => {
-            timer.current = null;
-            const ids = [...changed.current];
-            changed.current.clear();
-            void queryClient.invalidateQueries({ queryKey: trpc.builds.list.queryKey({ app }) });
-            for (const id of ids) void queryClient.invalidateQueries({ queryKey: trpc.builds.get.queryKey({ app, id }) });
-          }, 250);
-        },
-      },
-    ),
-  );
 }
 
 export function useStartGitBuild(app: string) {

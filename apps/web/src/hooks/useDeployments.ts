@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { type RouterOutputs, useTRPC } from "../lib/trpc.ts";
+import { SAFETY_REFETCH_MS } from "./useAppEvents.ts";
 import { useToast } from "./useToast.ts";
 
 export type Deployment = RouterOutputs["deployments"]["list"][number];
@@ -8,11 +9,8 @@ export type Release = RouterOutputs["releases"]["list"][number];
 export type Instance = RouterOutputs["deployments"]["instances"][number];
 export type RuntimeOverview = RouterOutputs["deployments"]["overview"];
 
-/** A deployment that can still change: the list is polled while one exists. */
+/** A deployment that can still change. */
 export const isActiveDeployment = (status: Deployment["status"]) => status === "queued" || status === "pending" || status === "running";
-
-const DEPLOYMENT_POLL_MS = 1500;
-const INSTANCE_POLL_MS = 2000;
 
 /** Where the app answers and how the platform runs it; this changes only when the platform restarts. */
 export function useRuntimeOverview(app: string) {
@@ -25,22 +23,26 @@ export function useReleases(app: string) {
   return useQuery(trpc.releases.list.queryOptions({ app }));
 }
 
-/** The app's instances, polled: the supervisor changes them without being asked (health, restarts). */
+/**
+ * The app's instances. The supervisor changes them without being asked (health, restarts); its
+ * instance.updated events refresh them (useAppEvents), and a slow refetch is the safety net.
+ */
 export function useInstances(app: string) {
   const trpc = useTRPC();
-  return useQuery({ ...trpc.deployments.instances.queryOptions({ app }), refetchInterval: INSTANCE_POLL_MS });
+  return useQuery({ ...trpc.deployments.instances.queryOptions({ app }), refetchInterval: SAFETY_REFETCH_MS });
 }
 
 /**
- * The app's deployments, newest first, polled while one is queued or running. When one moves on,
- * what it changes (the current release, the releases, the formation, the instances) is refreshed.
+ * The app's deployments, newest first, refreshed by deployment.updated events (useAppEvents) and,
+ * while one is queued or running, slowly refetched as a safety net. When one moves on, what it
+ * changes (the current release, the releases, the formation, the instances) is refreshed.
  */
 export function useDeployments(app: string) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const query = useQuery({
     ...trpc.deployments.list.queryOptions({ app }),
-    refetchInterval: (q) => (q.state.data?.some((d) => isActiveDeployment(d.status)) ? DEPLOYMENT_POLL_MS : false),
+    refetchInterval: (q) => (q.state.data?.some((d) => isActiveDeployment(d.status)) ? SAFETY_REFETCH_MS : false),
   });
 
   const progress = query.data?.map((d) => `${d.id}:${d.status}:${d.releaseId}`).join(",");

@@ -27,3 +27,18 @@ export function useScale(app: string) {
     }),
   );
 }
+
+/** Limits of one process type; the whole new formation replaces the cached one. Failures show in the row. */
+export function useSetLimits(app: string) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  return useMutation(
+    trpc.formation.scale.mutationOptions({
+      onSuccess: (formation, input) => {
+        toast.success(`Saved the limits of ${Object.keys(input.changes).join(", ")}.`);
+        queryClient.setQueryData(trpc.formation.get.queryKey({ app }), formation);
+      },
+    }),
+  );
+}

@@ -4,12 +4,18 @@
 // Component tests use it; nothing above `fetch` is mocked.
 import { TRPCError, tracked } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { stubAppEvents } from "./stubAppEvents.ts";
 import { FINISHED_BUILD, listener, type StubBuild, type StubEvent, stubBuild } from "./stubBuilds.ts";
+import { logsRouter, type StubLogEntry } from "./stubLogs.ts";
+import { stubNetwork } from "./stubNetwork.ts";
 import { runtimeRouters, type StubRuntime } from "./stubRuntime.ts";
+import { type StubSettings, settingsRouters } from "./stubSettings.ts";
 import { input, stubProcedure, TEST_CSRF, t } from "./stubTrpc.ts";
 
 export { type StubBuild, stubBuild, stubStages } from "./stubBuilds.ts";
+export { type StubLogEntry, stubLogEntry } from "./stubLogs.ts";
 export { stubDeployment, stubFormation, stubInstance, stubMetricsPoint, stubRelease } from "./stubRuntime.ts";
+export { stubDomain } from "./stubSettings.ts";
 export { TEST_CSRF } from "./stubTrpc.ts";
 export const APP_NAME_RULE =
   "An app name is 3 to 30 characters: lowercase letters, digits and dashes, starting with a letter and ending with a letter or digit.";
@@ -45,6 +51,10 @@ export interface StubState {
   calls: { path: string; input: unknown }[];
   /** Releases, formation, deployments and instances. */
   runtime: StubRuntime;
+  /** Domains and autoscale policies (the Settings tab). */
+  settings: StubSettings;
+  /** Teams besides the user's own ("team-1"), with the user's role in each. */
+  otherTeams: { id: string; name: string; role: Role }[];
 }
 
 const TEAM = { id: "team-1", name: "Ada's apps" };
@@ -74,6 +84,8 @@ export function createStubBackend(
     builds?: StubBuild[];
     buildLogs?: Record<string, string[]>;
     runtime?: Partial<StubRuntime>;
+    settings?: Partial<StubSettings>;
+    otherTeams?: { id: string; name: string; role: Role }[];
   } = {},
 ) {
   const state: StubState = {
@@ -93,7 +105,10 @@ export function createStubBackend(
       instances: [...(init.runtime?.instances ?? [])],
       formation: [...(init.runtime?.formation ?? [])],
       metrics: { ...init.runtime?.metrics },
+      logs: [...(init.runtime?.logs ?? [])],
     },
+    settings: { domains: [...(init.settings?.domains ?? [])], policies: { ...init.settings?.policies } },
+    otherTeams: [...(init.otherTeams ?? [])],
   };
   const listeners = new Set<(e: StubEvent) => void>();
   const publish = (e: StubEvent) => {
@@ -138,8 +153,17 @@ export function createStubBackend(
     const number = Math.max(0, ...state.builds.filter((b) => b.appId === app.id).map((b) => b.number)) + 1;
     const build = stubBuild(app.name, number, { appId: app.id, source, createdAt: new Date() });
     state.builds.push(build);
-    publish({ type: "updated", build });
+    buildChanged(build);
     return build;
+  };
+
+  const appLogs = logsRouter(proc, state.runtime.logs, { find });
+  const appEvents = stubAppEvents(proc, find);
+  /** A build changed: its own followers and the app's event stream hear of it, as from the engine. */
+  const buildChanged = (build: StubBuild) => {
+    publish({ type: "updated", build });
+    const stage = build.stages.find((s) => s.status === "running")?.name ?? null;
+    appEvents.publish({ type: "build.updated", appId: build.appId, buildId: build.id, status: build.status, stage });
   };
 
   const router = t.router({
@@ -151,7 +175,10 @@ export function createStubBackend(
       })),
     }),
     teams: t.router({
-      list: proc.query(() => [{ ...TEAM, personal: true, role: state.role, createdAt: new Date("2025-01-01") }]),
+      list: proc.query(() => [
+        { ...TEAM, personal: true, role: state.role, createdAt: new Date("2025-01-01") },
+        ...state.otherTeams.map((team) => ({ ...team, personal: false, createdAt: new Date("2025-01-01") })),
+      ]),
     }),
     apps: t.router({
       list: proc.input(input<{ page?: number; perPage?: number; search?: string }>()).query(({ input }) => {
@@ -194,6 +221,25 @@ export function createStubBackend(
           input.name ? { name: input.name } : {},
           input.description !== undefined ? { description: input.description } : {},
         );
+        return app;
+      }),
+      transfer: proc.input(input<{ app: string; teamId: string }>()).mutation(({ input }) => {
+        const app = find(input.app);
+        if (state.role !== "owner" && state.role !== "admin") {
+          throw new TRPCError({
+            code: "FORBIDDEN",
+            message: `Your role in this team is ${state.role}; transferring the app needs admin or above.`,
+          });
+        }
+        const team = state.otherTeams.find((t) => t.id === input.teamId);
+        if (!team) throw new TRPCError({ code: "NOT_FOUND", message: `No team with id "${input.teamId}" is visible to you.` });
+        if (team.role === "viewer") {
+          throw new TRPCError({
+            code: "FORBIDDEN",
+            message: "Your role in this team is viewer; moving an app into a team needs member or above.",
+          });
+        }
+        Object.assign(app, { teamId: team.id, teamName: team.name });
         return app;
       }),
       delete: proc.input(input<{ app: string }>()).mutation(({ input }) => {
@@ -320,24 +366,31 @@ export function createStubBackend(
       }),
     }),
     ...runtimeRouters(proc, state.runtime, { find, writable, builds: () => state.builds }),
+    ...settingsRouters(proc, state.settings, {
+      find,
+      writable,
+      processTypes: (appId) => state.runtime.formation.filter((f) => f.appId === appId).map((f) => f.processType),
+    }),
+    logs: appLogs.router,
+    events: appEvents.router,
   });
 
-  const fetch: typeof globalThis.fetch = async (url, init) => {
-    const request = new Request(new URL(String(url), "http://skypanel.test"), init);
-    return fetchRequestHandler({
+  const network = stubNetwork();
+  const fetch = network.connect((request) =>
+    fetchRequestHandler({
       endpoint: "/api/trpc",
       req: request,
       router,
       createContext: () => ({ csrf: request.headers.get("x-csrf-token") }),
-    });
-  };
+    }),
+  );
 
   /** Changes a build the way the engine would, and tells the live subscribers. */
   function update(buildId: string, patch: Partial<StubBuild>) {
     const build = state.builds.find((b) => b.id === buildId);
     if (!build) throw new Error(`stub: no build ${buildId}`);
     Object.assign(build, patch);
-    publish({ type: "updated", build });
+    buildChanged(build);
     return build;
   }
 
@@ -347,5 +400,10 @@ export function createStubBackend(
     publish({ type: "log", buildId });
   }
 
-  return { state, fetch, updateBuild: update, appendLog };
+  /** Adds lines to the apps' runtime logs, as their instances would, and tells the live readers. */
+  function appendAppLog(entries: StubLogEntry[]) {
+    appLogs.append(entries);
+  }
+
+  return { state, fetch, network, updateBuild: update, appendLog, appendAppLog, publishAppEvent: appEvents.publish };
 }

@@ -68,10 +68,12 @@ export function stubBuild(appName: string, number: number, extra: Partial<StubBu
 export type StubEvent = { type: "log"; buildId: string } | { type: "updated"; build: StubBuild };
 
 /** A listener registered at once (so nothing published meanwhile is missed), read one event at a time. */
-export function listener(listeners: Set<(e: StubEvent) => void>, signal: AbortSignal | undefined) {
-  const queue: StubEvent[] = [];
+export function listener<E = StubEvent>(listeners: Set<(e: E) => void>, signal: AbortSignal | undefined) {
+  // Read from `head` on, not shifted: shifting a queue of 100,000 log lines one at a time is quadratic.
+  let queue: E[] = [];
+  let head = 0;
   let wake: (() => void) | null = null;
-  const listen = (e: StubEvent) => {
+  const listen = (e: E) => {
     queue.push(e);
     wake?.();
   };
@@ -79,10 +81,16 @@ export function listener(listeners: Set<(e: StubEvent) => void>, signal: AbortSi
   const onAbort = () => wake?.();
   signal?.addEventListener("abort", onAbort);
   return {
-    async next(): Promise<StubEvent | null> {
-      while (queue.length === 0 && !signal?.aborted) await new Promise<void>((resolve) => (wake = resolve));
+    async next(): Promise<E | null> {
+      while (head === queue.length && !signal?.aborted) await new Promise<void>((resolve) => (wake = resolve));
       wake = null;
-      return signal?.aborted ? null : (queue.shift() ?? null);
+      if (signal?.aborted) return null;
+      const event = queue[head++] ?? null;
+      if (head === queue.length) {
+        queue = [];
+        head = 0;
+      }
+      return event;
     },
     close() {
       listeners.delete(listen);

@@ -2,9 +2,10 @@
 // typed by the BFF's own outputs so the stub cannot drift from the contract. Tests move a
 // deployment along by changing its row in `state.runtime`, as the engine would.
 import { TRPCError } from "@trpc/server";
-import type { MetricsPoint, MetricsRange, MetricsSeries } from "../components/paas/metrics.ts";
+import type { MetricsPoint, MetricsRange, MetricsSeries, RequestsPoint } from "../components/paas/metrics.ts";
 import type { RouterOutputs } from "../lib/trpc.ts";
 import type { StubBuild } from "./stubBuilds.ts";
+import type { StubLogEntry } from "./stubLogs.ts";
 import { input, type StubProcedure, t } from "./stubTrpc.ts";
 
 export type StubRelease = RouterOutputs["releases"]["list"][number];
@@ -13,6 +14,7 @@ export type StubInstance = RouterOutputs["deployments"]["instances"][number];
 export type StubFormation = RouterOutputs["formation"]["get"][number] & { appId: string };
 type RuntimeMode = NonNullable<RouterOutputs["deployments"]["overview"]["runtimeMode"]>;
 type Strategy = StubDeployment["strategy"];
+type ScaleChange = number | { quantity?: number; memoryMb?: number; cpuQuota?: number; maxProcs?: number };
 
 export interface StubRuntime {
   /** How the platform runs apps; null plays a platform started without a runtime. */
@@ -25,6 +27,10 @@ export interface StubRuntime {
   formation: StubFormation[];
   /** Sampled metrics by app id, already bucketed; every range answers with them. */
   metrics: Record<string, MetricsPoint[]>;
+  /** Request points by app id, likewise; absent: no requests. */
+  requests?: Record<string, RequestsPoint[]>;
+  /** Every app's runtime log lines, in id order. */
+  logs: StubLogEntry[];
 }
 
 const AT = new Date("2025-01-02T03:04:05Z");
@@ -146,7 +152,7 @@ export function runtimeRouters(proc: StubProcedure, rt: StubRuntime, apps: AppAc
           range: input.range,
           bucketSeconds: BUCKET_SECONDS[input.range],
           points: rt.metrics[apps.find(input.app).id] ?? [],
-          requests: null,
+          requests: rt.requests?.[apps.find(input.app).id] ?? [],
         }),
       ),
     }),
@@ -158,25 +164,30 @@ export function runtimeRouters(proc: StubProcedure, rt: StubRuntime, apps: AppAc
     }),
     formation: t.router({
       get: proc.input(input<{ app: string }>()).query(({ input }) => formationOf(apps.find(input.app).id)),
-      scale: proc.input(input<{ app: string; changes: Record<string, number> }>()).mutation(({ input }) => {
+      scale: proc.input(input<{ app: string; changes: Record<string, ScaleChange> }>()).mutation(({ input }) => {
         apps.writable();
         const app = apps.find(input.app);
         const rows = rt.formation.filter((f) => f.appId === app.id);
-        const checked = Object.entries(input.changes).map(([processType, quantity]) => {
+        const checked = Object.entries(input.changes).map(([processType, change]) => {
           const row = rows.find((f) => f.processType === processType);
           if (!row) {
             const names = rows.map((f) => f.processType).join(", ");
             throw new TRPCError({ code: "BAD_REQUEST", message: `${app.name} has no process type "${processType}"; it has ${names}.` });
           }
-          if (!Number.isInteger(quantity) || quantity < 0 || quantity > 100) {
-            throw new TRPCError({
-              code: "BAD_REQUEST",
-              message: `${processType}: the number of instances is a whole number from 0 to 100.`,
-            });
+          const c = typeof change === "number" ? { quantity: change } : change;
+          const refuse = (message: string) => new TRPCError({ code: "BAD_REQUEST", message: `${processType}: ${message}` });
+          const { quantity, memoryMb, cpuQuota, maxProcs } = c;
+          if (quantity !== undefined && (!Number.isInteger(quantity) || quantity < 0 || quantity > 100)) {
+            throw refuse("the number of instances is a whole number from 0 to 100.");
           }
-          return { row, quantity };
+          if (memoryMb !== undefined && (!Number.isInteger(memoryMb) || memoryMb < 16 || memoryMb > 65536))
+            throw refuse("memory is 16 to 65536 MB.");
+          if (cpuQuota !== undefined && (!(cpuQuota > 0) || cpuQuota > 64)) throw refuse("CPU is above 0 and at most 64 cores.");
+          if (maxProcs !== undefined && (!Number.isInteger(maxProcs) || maxProcs < 8 || maxProcs > 65536))
+            throw refuse("the process limit is 8 to 65536.");
+          return { row, c };
         });
-        for (const { row, quantity } of checked) row.quantity = quantity;
+        for (const { row, c } of checked) Object.assign(row, c);
         return formationOf(app.id);
       }),
     }),

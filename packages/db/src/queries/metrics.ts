@@ -14,7 +14,8 @@ export interface MetricsPoint {
 /**
  * An app's samples since `sinceSeconds` ago, downsampled to buckets of `bucketSeconds`: each
  * instance's average in the bucket, summed over instances. Network counters are cumulative, so
- * rates come from consecutive samples of the same instance.
+ * rates come from consecutive samples of the same instance. Router rows (request counts, no
+ * instance) are not instance samples and are left out.
  */
 export async function metricsSeries(db: Database, appId: string, sinceSeconds: number, bucketSeconds: number): Promise<MetricsPoint[]> {
   const result = await db.execute(sql`
@@ -25,7 +26,7 @@ export async function metricsSeries(db: Database, appId: string, sinceSeconds: n
              (net_tx_bytes - lag(net_tx_bytes) OVER w)
                / nullif(extract(epoch FROM taken_at - lag(taken_at) OVER w), 0) AS tx_rate
       FROM metrics_snapshots
-      WHERE app_id = ${appId} AND taken_at >= now() - make_interval(secs => ${sinceSeconds})
+      WHERE app_id = ${appId} AND taken_at >= now() - make_interval(secs => ${sinceSeconds}) AND request_count IS NULL
       WINDOW w AS (PARTITION BY instance_id ORDER BY taken_at)
     ), per_instance AS (
       SELECT floor(extract(epoch FROM taken_at) / ${bucketSeconds}) * ${bucketSeconds} AS bucket, instance_id,
@@ -45,5 +46,63 @@ export async function metricsSeries(db: Database, appId: string, sinceSeconds: n
     netRxBytesPerSec: r.rx === null ? null : Number(r.rx),
     netTxBytesPerSec: r.tx === null ? null : Number(r.tx),
     instances: Number(r.instances),
+  }));
+}
+
+/** One app's requests through the router in one collection interval. */
+export interface RequestCounts {
+  appName: string;
+  requestCount: number;
+  /** Null when no request was timed (none, or only WebSocket upgrades). */
+  p50Ms: number | null;
+  p95Ms: number | null;
+  intervalMs: number;
+}
+
+/** Router rows, one per app and without an instance; an app deleted (or renamed) since counting is skipped. */
+export async function insertRequestCounts(db: Database, rows: RequestCounts[]): Promise<void> {
+  if (rows.length === 0) return;
+  const values = sql.join(
+    rows.map((r) => sql`(${r.appName}::text, ${r.requestCount}::bigint, ${r.p50Ms}::float8, ${r.p95Ms}::float8, ${r.intervalMs}::int)`),
+    sql`, `,
+  );
+  await db.execute(sql`
+    INSERT INTO metrics_snapshots (app_id, request_count, response_time_p50_ms, response_time_p95_ms, request_interval_ms)
+    SELECT a.id, v.n, v.p50, v.p95, v.ms FROM (VALUES ${values}) AS v (name, n, p50, p95, ms)
+    JOIN applications a ON a.name = v.name`);
+}
+
+export interface RequestsPoint {
+  /** Start of the bucket, epoch milliseconds. */
+  t: number;
+  /** Requests per second over the time counted in the bucket. */
+  rate: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+/**
+ * An app's router rows since `sinceSeconds` ago, in buckets of `bucketSeconds`. The rate is the
+ * requests over the seconds actually counted, so a bucket still filling is not shown low.
+ * Percentiles cannot be merged exactly from per-interval ones: p50/p95 are the intervals'
+ * percentiles averaged, weighted by their requests, an approximation that the UI says is one.
+ */
+export async function requestSeries(db: Database, appId: string, sinceSeconds: number, bucketSeconds: number): Promise<RequestsPoint[]> {
+  const result = await db.execute(sql`
+    SELECT floor(extract(epoch FROM taken_at) / ${bucketSeconds}) * ${bucketSeconds} AS bucket,
+           (sum(request_count) * 1000.0 / sum(request_interval_ms))::float8 AS rate,
+           (sum(response_time_p50_ms * request_count) / nullif(sum(request_count) FILTER (WHERE response_time_p50_ms IS NOT NULL), 0))::float8 AS p50,
+           (sum(response_time_p95_ms * request_count) / nullif(sum(request_count) FILTER (WHERE response_time_p95_ms IS NOT NULL), 0))::float8 AS p95
+    FROM metrics_snapshots
+    WHERE app_id = ${appId} AND taken_at >= now() - make_interval(secs => ${sinceSeconds})
+      AND instance_id IS NULL AND request_count IS NOT NULL AND request_interval_ms > 0
+    GROUP BY 1 ORDER BY 1`);
+  type Row = { bucket: number; rate: number; p50: number | null; p95: number | null };
+  const rows = (result as unknown as { rows?: Row[] }).rows ?? (result as unknown as Row[]);
+  return rows.map((r) => ({
+    t: Number(r.bucket) * 1000,
+    rate: Number(r.rate),
+    p50Ms: r.p50 === null ? null : Number(r.p50),
+    p95Ms: r.p95 === null ? null : Number(r.p95),
   }));
 }

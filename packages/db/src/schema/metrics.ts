@@ -1,4 +1,4 @@
-import { bigint, bigserial, doublePrecision, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, doublePrecision, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { at } from "./_columns.ts";
 import { applications } from "./applications.ts";
 import { instances } from "./instances.ts";
@@ -19,6 +19,8 @@ export const metricsSnapshots = pgTable("metrics_snapshots", {
   requestCount: bigint("request_count", { mode: "number" }),
   responseTimeP50Ms: doublePrecision("response_time_p50_ms"),
   responseTimeP95Ms: doublePrecision("response_time_p95_ms"),
+  /** How long a router row counted requests for: its rate is request_count / this. */
+  requestIntervalMs: integer("request_interval_ms"),
 });
 
 export type MetricsSnapshot = typeof metricsSnapshots.$inferSelect;

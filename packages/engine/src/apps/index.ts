@@ -12,11 +12,12 @@ import {
   listApps,
   listTeamsOfUser,
   updateApp,
+  updateDomainTargets,
   withActor,
 } from "@skypanel/db/queries";
 import type { Actor } from "../actor.ts";
 import type { EngineDeps } from "../deps.ts";
-import { AppNameTakenError, AppNotFoundError, ValidationError } from "../errors.ts";
+import { AppNameTakenError, AppNotFoundError, TeamNotFoundError, ValidationError } from "../errors.ts";
 import { assertRoleAllows, type Permission, requireTeamRole } from "../teams/index.ts";
 import { checkAppName } from "./names.ts";
 
@@ -110,8 +111,23 @@ export function createApps(deps: EngineDeps) {
         await withActor(db, actor, async (tx) => {
           if (changes.name && (await appNameTaken(tx, changes.name))) throw new AppNameTakenError(changes.name);
           await updateApp(tx, app.id, changes);
+          // Custom domains' CNAMEs point at the platform hostname, which holds the name.
+          if (changes.name) await updateDomainTargets(tx, app.id, `${changes.name}.${deps.baseDomain}`);
         }).catch(rethrowNameTaken(changes.name ?? ""));
       }
+      return (await findVisibleApp(db, actor.userId, app.id)) as AppRow;
+    },
+
+    /**
+     * Moves the app, with everything that belongs to it, to another team. App names are unique
+     * platform-wide (applications_name_key), so the name cannot clash in the target team.
+     */
+    async transfer(actor: Actor, idOrName: string, teamId: string) {
+      const { app } = await resolve(actor, idOrName, "manage", "transferring the app");
+      if (!isUuid(teamId)) throw new TeamNotFoundError(teamId);
+      if (teamId === app.teamId) throw new ValidationError(`${app.name} is already in the team ${app.teamName}.`);
+      await requireTeamRole(db, actor, teamId, "write", "moving an app into a team");
+      await withActor(db, actor, (tx) => updateApp(tx, app.id, { teamId }));
       return (await findVisibleApp(db, actor.userId, app.id)) as AppRow;
     },
 

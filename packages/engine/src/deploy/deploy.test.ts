@@ -134,6 +134,12 @@ describe("deployments (nspawn, Caddy, real Nix; PGlite)", { timeout: 300_000 }, 
     await engine.stop();
     const synced = await Promise.race([pendingSync?.then(() => "synced"), wait(5000).then(() => "still waiting after 5 s")]);
     expect(synced).toBe("synced");
+    // Stopping wrote what Caddy's access log counted for the app: the tests' requests so far.
+    const [counted] = await t.database.sql.query<{ n: string }>(
+      "SELECT coalesce(sum(request_count), 0) AS n FROM metrics_snapshots WHERE app_id = $1 AND instance_id IS NULL",
+      [appId],
+    );
+    expect(Number(counted?.n)).toBeGreaterThan(0);
     // The app keeps serving with no control plane.
     expect((await get()).status).toBe(200);
     const again = await createEngine({ db: t.database.db, sql: t.database.sql, home: t.home, runtime: runtimeOptions() });

@@ -1,14 +1,16 @@
 // Running apps: the supervisor over the container runtime, Caddy in front, the reconciler that
 // keeps formations, and deployments that move an app from one release to the next.
+import { join } from "node:path";
 import type { Database } from "@skypanel/db";
 import { findReleaseById, listAppsWithReleases } from "@skypanel/db/queries";
 import type { EventBus } from "../events/bus.ts";
 import type { FormationService } from "../formation/index.ts";
 import type { LogStore } from "../logs/index.ts";
+import { createRequestCollector } from "../metrics/index.ts";
 import { addGeneration, type NixEnv } from "../nix/index.ts";
 import type { Releases } from "../releases/index.ts";
 import { DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT } from "../router/caddy-config.ts";
-import { createRouter, type Router } from "../router/index.ts";
+import { caddyPaths, createRouter, type Router } from "../router/index.ts";
 import { createServiceBalancer } from "../router/service-balancer.ts";
 import { createRuntime, type RuntimeMode } from "../runtime/index.ts";
 import { createSupervisor } from "../supervisor/supervisor.ts";
@@ -28,6 +30,9 @@ export interface RunningOptions {
   deploy?: DeployOptions;
 }
 
+// Instances are sampled and requests counted on the same tick, so their charts line up.
+const METRICS_INTERVAL_MS = 10_000;
+
 export function createRunningApps(
   o: RunningOptions,
   x: {
@@ -41,7 +46,17 @@ export function createRunningApps(
   },
 ) {
   const runtime = createRuntime({ cgroupParent: o.cgroupParent });
-  const router: Router | null = o.router === false ? null : createRouter({ home: x.home, settings: o.router });
+  const accessLogFile = join(caddyPaths(x.home).dir, "access.log");
+  const router: Router | null = o.router === false ? null : createRouter({ home: x.home, settings: { ...o.router, accessLogFile } });
+  const requests = router
+    ? createRequestCollector({
+        db: x.db,
+        logPath: accessLogFile,
+        intervalMs: METRICS_INTERVAL_MS,
+        routedHosts: () => router.routedHosts(),
+        onError: (err) => console.error("[metrics] request counts:", (err as Error).message),
+      })
+    : null;
   // Containers have addresses of their own, so nftables can spread an app's connections over
   // them behind one service address; process mode lists its 127.0.0.1 ports in Caddy instead.
   const balancer =
@@ -55,6 +70,7 @@ export function createRunningApps(
     logStore: x.logStore,
     bus: x.bus,
     onRotationChange: () => syncRoutes(),
+    usageIntervalMs: METRICS_INTERVAL_MS,
   });
   const manager = createRuntimeManager({
     db: x.db,
@@ -64,6 +80,7 @@ export function createRunningApps(
     releases: x.releases,
     formation: x.formation,
     reconcileIntervalMs: o.reconcileIntervalMs,
+    baseDomain: o.router === false ? undefined : (o.router.baseDomain ?? DEFAULT_BASE_DOMAIN),
   });
   syncRoutes = manager.syncRoutes;
 
@@ -101,6 +118,8 @@ export function createRunningApps(
     },
 
     async start() {
+      // Counting starts at the access log's end: what Caddy logged while no control plane ran is not counted.
+      await requests?.start();
       if (router) {
         await router.reconcile();
         router.start();
@@ -112,6 +131,7 @@ export function createRunningApps(
     async stop() {
       await manager.stop();
       router?.detach();
+      await requests?.stop();
     },
 
     /** Stops every instance and Caddy, also ones adopted from an earlier run (tests, uninstall). */
@@ -119,6 +139,7 @@ export function createRunningApps(
       await manager.stop();
       for (const m of [...supervisor.managed.values()]) await supervisor.stop(m.id, { drainMs: 0 });
       await router?.stop({ adopted: true });
+      await requests?.stop();
       await balancer?.remove();
     },
 

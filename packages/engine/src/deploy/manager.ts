@@ -1,5 +1,6 @@
 import type { Database, Release } from "@skypanel/db";
-import { findReleaseById, listAppsWithReleases } from "@skypanel/db/queries";
+import { domainHostnamesByApp, findReleaseById, listAppsWithReleases } from "@skypanel/db/queries";
+import { underBaseDomain } from "../domains/index.ts";
 import type { FormationService, ProcessFormation } from "../formation/index.ts";
 import { healthCheckFor } from "../health/index.ts";
 import type { Releases } from "../releases/index.ts";
@@ -25,6 +26,8 @@ export interface ManagerOptions {
   releases: Releases;
   formation: FormationService;
   reconcileIntervalMs?: number;
+  /** The router's base domain: a custom domain under it (saved before it changed) is not routed. */
+  baseDomain?: string;
 }
 
 /**
@@ -68,6 +71,9 @@ export function createRuntimeManager(o: ManagerOptions) {
   async function routes(): Promise<{ caddy: AppRoute[]; services: Parameters<ServiceBalancer["apply"]>[0] }> {
     const caddy: AppRoute[] = [];
     const services: Parameters<ServiceBalancer["apply"]>[0] = [];
+    const domains = await domainHostnamesByApp(o.db);
+    // One bad hostname would fail the whole config, so one that now clashes with the platform's is left out.
+    const hostnamesOf = (appId: string) => (domains.get(appId) ?? []).filter((h) => !o.baseDomain || !underBaseDomain(h, o.baseDomain));
     for (const app of await listAppsWithReleases(o.db)) {
       const release = app.currentReleaseId ? await findReleaseById(o.db, app.currentReleaseId) : null;
       const rotation = o.supervisor.rotation(app.id).filter((m) => m.address);
@@ -82,7 +88,7 @@ export function createRuntimeManager(o: ManagerOptions) {
         });
         caddy.push({
           appName: app.name,
-          hostnames: [],
+          hostnames: hostnamesOf(app.id),
           upstreams: rotation.length > 0 ? [{ dial: `${o.balancer.addressFor(app.id)}:${INSTANCE_PORT}` }] : [],
           policy: "round_robin",
           // One address in front of many instances: a failed request says nothing about it.
@@ -91,7 +97,7 @@ export function createRuntimeManager(o: ManagerOptions) {
       } else {
         caddy.push({
           appName: app.name,
-          hostnames: [],
+          hostnames: hostnamesOf(app.id),
           upstreams: rotation.map((m) => ({ dial: `${m.address}:${m.port}`, weight: weightOf(m) })),
           policy: w ? "weighted_round_robin" : "round_robin",
         });

@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { createReplayBuffer } from "./replay.ts";
 
 /** What the engine announces as it happens; the BFF turns these into live updates. */
 export type PlatformEvent =
@@ -6,7 +7,31 @@ export type PlatformEvent =
   | { type: "build.log"; appId: string; buildId: string; line: number; text: string }
   | { type: "app.log"; appId: string; entry: AppLogEntry }
   | { type: "deployment.updated"; appId: string; deploymentId: string; status: string }
-  | { type: "instance.updated"; appId: string; instanceId: string; status: string; health: string };
+  | { type: "instance.updated"; appId: string; instanceId: string; status: string; health: string }
+  | { type: "formation.updated"; appId: string; processes: { processType: string; quantity: number }[] }
+  | { type: "metrics.tick"; appId: string; sampledAt: Date };
+
+/** Told to a reader who may have missed events (it came back too late, or fell behind): refetch everything. */
+export interface ResyncEvent {
+  type: "resync";
+  appId: string;
+}
+
+/** The events the bus sequences and keeps for replay: state changes, not log lines. */
+export type StateEvent = Exclude<PlatformEvent, { type: "app.log" | "build.log" }>;
+
+/** One event as a resumable reader gets it: `id` ("<epoch>:<seq>") is where to resume after it. */
+export interface SequencedEvent {
+  id: string;
+  event: StateEvent | ResyncEvent;
+}
+
+// Log lines resume by their own ids (line numbers, log ids), and come in floods that would push
+// every other app's state changes out of the replay buffer; only state changes are sequenced.
+const isStateEvent = (e: PlatformEvent): e is StateEvent => e.type !== "app.log" && e.type !== "build.log";
+
+/** State changes kept for readers that reconnect: with 100 apps sampled every 10 s, over 8 minutes. */
+export const REPLAY_CAPACITY = 5000;
 
 /** One line of an app's log as readers see it; `id` orders lines and resumes a stream. */
 export interface AppLogEntry {
@@ -22,49 +47,106 @@ export interface AppLogEntry {
 
 /**
  * In-process event bus: the embedded default. Several control planes would share a Redis
- * channel behind the same two methods.
+ * stream behind the same methods (its entry ids give the sequence and the replay).
  */
 export interface EventBus {
   publish(event: PlatformEvent): void;
-  subscribe(listener: (event: PlatformEvent) => void): () => void;
+  /** `id` is the event's sequence id; null for log lines, which are not sequenced. */
+  subscribe(listener: (event: PlatformEvent, id: string | null) => void): () => void;
+  /**
+   * The sequenced events after `id`, oldest first; null when they are not all known here: the id
+   * fell out of the buffer, or came from an earlier server process (another epoch).
+   */
+  after(id: string): { id: string; event: StateEvent }[] | null;
+  /** The id of the newest sequenced event: reading `after(head())` later misses nothing. */
+  head(): string;
 }
 
-export function memoryEventBus(): EventBus {
+export function memoryEventBus(options: { capacity?: number } = {}): EventBus {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
+  // A restarted server starts counting again; the epoch tells its ids from the last one's.
+  const epoch = `${Date.now().toString(36)}${crypto.randomUUID().slice(0, 4)}`;
+  const buffer = createReplayBuffer<StateEvent>(options.capacity ?? REPLAY_CAPACITY);
+  const idOf = (seq: number) => `${epoch}:${seq}`;
   return {
-    publish: (event) => emitter.emit("event", event),
+    publish(event) {
+      const id = isStateEvent(event) ? idOf(buffer.push(event)) : null;
+      emitter.emit("event", event, id);
+    },
     subscribe(listener) {
       emitter.on("event", listener);
       return () => emitter.off("event", listener);
     },
+    after(id) {
+      const [from, seq, ...rest] = id.split(":");
+      if (from !== epoch || rest.length > 0 || !seq || !/^\d+$/.test(seq)) return null;
+      return buffer.after(Number(seq))?.map((s) => ({ id: idOf(s.seq), event: s.item })) ?? null;
+    },
+    head: () => idOf(buffer.last),
   };
 }
 
+/**
+ * What `attach` puts in the queue, yielded in order until `signal` aborts. `attach` subscribes,
+ * fills the queue (calling `wake` after each push from a listener) and returns how to unsubscribe.
+ */
+async function* queued<T>(attach: (queue: T[], wake: () => void) => () => void, signal?: AbortSignal): AsyncGenerator<T> {
+  const queue: T[] = [];
+  let waiting: (() => void) | null = null;
+  const wake = () => waiting?.();
+  const detach = attach(queue, wake);
+  signal?.addEventListener("abort", wake);
+  try {
+    while (!signal?.aborted) {
+      if (queue.length === 0) await new Promise<void>((resolve) => (waiting = resolve));
+      waiting = null;
+      for (const item of queue.splice(0)) yield item;
+    }
+  } finally {
+    detach();
+    signal?.removeEventListener("abort", wake);
+  }
+}
+
 /** The bus's events about one app, of the given types, until `signal` aborts. */
-export async function* eventsForApp<T extends PlatformEvent["type"]>(
+export function eventsForApp<T extends PlatformEvent["type"]>(
   bus: EventBus,
   appId: string,
   types: T[],
   signal?: AbortSignal,
 ): AsyncGenerator<Extract<PlatformEvent, { type: T }>> {
-  const queue: PlatformEvent[] = [];
-  let wake: (() => void) | null = null;
-  const unsubscribe = bus.subscribe((e) => {
-    if (e.appId !== appId || !(types as string[]).includes(e.type)) return;
-    queue.push(e);
-    wake?.();
-  });
-  const onAbort = () => wake?.();
-  signal?.addEventListener("abort", onAbort);
-  try {
-    while (!signal?.aborted) {
-      if (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      wake = null;
-      for (const e of queue.splice(0)) yield e as Extract<PlatformEvent, { type: T }>;
-    }
-  } finally {
-    unsubscribe();
-    signal?.removeEventListener("abort", onAbort);
-  }
+  return queued<Extract<PlatformEvent, { type: T }>>(
+    (queue, wake) =>
+      bus.subscribe((e) => {
+        if (e.appId !== appId || !(types as string[]).includes(e.type)) return;
+        queue.push(e as Extract<PlatformEvent, { type: T }>);
+        wake();
+      }),
+    signal,
+  );
+}
+
+// A reader this far behind is not keeping up; it is told to resync rather than queued for ever.
+const MAX_PENDING = REPLAY_CAPACITY;
+
+/**
+ * Every sequenced event about one app from `afterId` on, until `signal` aborts: first the ones
+ * still buffered, then live ones, each once and in order. When the events after `afterId` are no
+ * longer known, the first item is a resync (whose id is the newest), then live events follow.
+ */
+export function sequencedEventsForApp(bus: EventBus, appId: string, afterId: string, signal?: AbortSignal): AsyncGenerator<SequencedEvent> {
+  return queued<SequencedEvent>((queue, wake) => {
+    const unsubscribe = bus.subscribe((event, id) => {
+      if (id === null || !isStateEvent(event) || event.appId !== appId) return;
+      if (queue.length >= MAX_PENDING) queue.splice(0, queue.length, { id, event: { type: "resync", appId } });
+      else queue.push({ id, event });
+      wake();
+    });
+    // Publishing is synchronous, so nothing lands between subscribing and reading the buffer.
+    const missed = bus.after(afterId);
+    if (missed === null) queue.unshift({ id: bus.head(), event: { type: "resync", appId } });
+    else queue.unshift(...missed.filter((m) => m.event.appId === appId));
+    return unsubscribe;
+  }, signal);
 }

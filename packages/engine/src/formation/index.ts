@@ -4,6 +4,7 @@ import type { Actor } from "../actor.ts";
 import type { Apps } from "../apps/index.ts";
 import type { EngineDeps } from "../deps.ts";
 import { ValidationError } from "../errors.ts";
+import type { EventBus } from "../events/bus.ts";
 
 export interface ProcessFormation {
   processType: string;
@@ -25,7 +26,7 @@ export function defaultQuantity(processType: string) {
 
 export type ScaleChange = number | { quantity?: number; memoryMb?: number; cpuQuota?: number; maxProcs?: number };
 
-export function createFormation(deps: EngineDeps, apps: Apps, onChange: (appId: string) => void) {
+export function createFormation(deps: EngineDeps, apps: Apps, onChange: (appId: string) => void, bus: EventBus) {
   const { db } = deps;
 
   /** The formation of an app: every process type of its current release, plus any scaled before. */
@@ -86,7 +87,10 @@ export function createFormation(deps: EngineDeps, apps: Apps, onChange: (appId: 
         for (const c of checked) await upsertFormation(tx, { appId: app.id, ...c });
       });
       onChange(app.id);
-      return current(app.id, app.currentReleaseId);
+      const formation = await current(app.id, app.currentReleaseId);
+      const processes = formation.map((f) => ({ processType: f.processType, quantity: f.quantity }));
+      bus.publish({ type: "formation.updated", appId: app.id, processes });
+      return formation;
     },
   };
 }

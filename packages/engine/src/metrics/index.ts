@@ -1,10 +1,13 @@
 // An app's resource use over time, from the samples the supervisor takes of each instance
-// (metrics_snapshots, every 10 s), downsampled so every range is about 120 points.
-import { type MetricsPoint, metricsSeries } from "@skypanel/db/queries";
+// (metrics_snapshots, every 10 s), and its requests, from the rows the request collector writes
+// from Caddy's access log; downsampled so every range is about 120 points.
+import { type MetricsPoint, metricsSeries, type RequestsPoint, requestSeries } from "@skypanel/db/queries";
 import type { Actor } from "../actor.ts";
 import type { Apps } from "../apps/index.ts";
 import type { EngineDeps } from "../deps.ts";
 import { ValidationError } from "../errors.ts";
+
+export { createRequestCollector, type RequestCollector, type RequestCollectorStats } from "./request-collector.ts";
 
 /** Range → [its length, the bucket size], in seconds. */
 export const METRICS_RANGES = {
@@ -21,8 +24,8 @@ export interface MetricsSeries {
   range: MetricsRange;
   bucketSeconds: number;
   points: MetricsPoint[];
-  /** Request rate and response time per app: not collected yet (Caddy 2.6 counts per server). */
-  requests: null;
+  /** Requests per second and response time (p50/p95) through the router, per bucket with rows. */
+  requests: RequestsPoint[];
 }
 
 export function createMetrics(deps: EngineDeps, apps: Apps) {
@@ -35,7 +38,7 @@ export function createMetrics(deps: EngineDeps, apps: Apps) {
         range: range as MetricsRange,
         bucketSeconds,
         points: await metricsSeries(deps.db, app.id, seconds, bucketSeconds),
-        requests: null,
+        requests: await requestSeries(deps.db, app.id, seconds, bucketSeconds),
       };
     },
   };

@@ -135,6 +135,26 @@ describe("generateCaddyConfig", () => {
     expect(() => config([], { metricsListen: "0.0.0.0:9180" })).toThrow(/loopback/);
   });
 
+  it("writes the apps' server's access log, without headers or URI, to a rolled file, and only when asked", () => {
+    expect(server(config([web("shop")])).logs).toBeUndefined();
+    expect(Object.keys(config([web("shop")]).logging.logs)).toEqual(["default"]);
+
+    const c = config([web("shop")], { metricsListen: "127.0.0.1:9180", accessLogFile: "/srv/skypanel/caddy/access.log" });
+    expect(server(c).logs).toEqual({ default_logger_name: "skypanel_access" });
+    expect(c.apps.http.servers["skypanel-metrics"].logs).toBeUndefined();
+    const log = c.logging.logs.skypanel_access;
+    expect(log.writer).toEqual({
+      output: "file",
+      filename: "/srv/skypanel/caddy/access.log",
+      roll_size_mb: 10,
+      roll_keep: 1,
+      roll_gzip: false,
+    });
+    expect(log.include).toEqual(["http.log.access.skypanel_access"]);
+    expect(Object.keys(log.encoder.fields).sort()).toEqual(["request>headers", "request>uri", "resp_headers"]);
+    expect(c.logging.logs.default).toEqual({ level: "WARN", exclude: ["http.log.access.skypanel_access"] });
+  });
+
   it("gives the same config for the same routes in any order", () => {
     const a = [web("shop", { hostnames: ["a.example.com", "b.example.com"] }), web("blog")];
     const b = [web("blog"), web("shop", { hostnames: ["B.example.com", "a.example.com"] })];

@@ -11,6 +11,8 @@ type Json = Record<string, unknown>;
 
 export const APP_SERVER = "skypanel";
 export const METRICS_SERVER = "skypanel-metrics";
+/** The apps' server logs each request as `http.log.access.<ACCESS_LOG>`. */
+export const ACCESS_LOG = "skypanel_access";
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_BASE_DOMAIN = "localhost";
 
@@ -91,6 +93,26 @@ function appRoute(route: AppRoute, tuning: ProxyTuning): Json {
   return { "@id": appRouteId(route.appName), match: [{ host: route.hostnames }], handle: [serve], terminal: true };
 }
 
+/**
+ * The apps' access log goes to a file Caddy rolls at 10 MB, keeping one old file (at most ~20 MB
+ * on disk), which the platform follows. Not a `net` writer to the platform's socket, though it
+ * grows nothing: in Caddy 2.6 that blocks request handling once the platform stops reading
+ * (tried: requests hung after ~200), a config load fails while nobody listens, and while the
+ * connection is down every entry goes to Caddy's stderr log, which nothing rolls.
+ */
+function accessLogFile(filename: string): Json {
+  return {
+    writer: { output: "file", filename, roll_size_mb: 10, roll_keep: 1, roll_gzip: false },
+    // Headers (cookies, tokens) and the URI are not needed for counting; without them a line stays small.
+    encoder: {
+      format: "filter",
+      wrap: { format: "json" },
+      fields: { "request>headers": { filter: "delete" }, "request>uri": { filter: "delete" }, resp_headers: { filter: "delete" } },
+    },
+    include: [`http.log.access.${ACCESS_LOG}`],
+  };
+}
+
 function checkMetricsListen(listen: string): string {
   if (!/^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|localhost):\d{1,5}$/.test(listen))
     throw new InvalidRouteError(
@@ -116,6 +138,7 @@ export function generateCaddyConfig(routes: AppRoute[], settings: RouterSettings
       automatic_https: { disable: true },
       // Caddy 2.6 records its caddy_http_* request metrics only for servers that ask.
       metrics: {},
+      ...(settings.accessLogFile ? { logs: { default_logger_name: ACCESS_LOG } } : {}),
       routes: [
         ...normaliseRoutes(routes, baseDomain).map((r) => appRoute(r, tuning)),
         { "@id": "skypanel-unknown-host", handle: [friendlyResponse(unknownHostPage())], terminal: true },
@@ -134,7 +157,15 @@ export function generateCaddyConfig(routes: AppRoute[], settings: RouterSettings
     storage: { module: "file_system", root: placement.storageRoot },
     // The reconciler reads the config every few seconds and Caddy logs every admin request at
     // info level (2.6 ignores `exclude` for them), so only warnings and errors are kept.
-    logging: { logs: { default: { level: "WARN" } } },
+    logging: {
+      logs: settings.accessLogFile
+        ? {
+            // 2.6 logs a 5xx answer's access entry at ERROR, which the default log would copy too.
+            default: { level: "WARN", exclude: [`http.log.access.${ACCESS_LOG}`] },
+            [ACCESS_LOG]: accessLogFile(settings.accessLogFile),
+          }
+        : { default: { level: "WARN" } },
+    },
     // No grace_period: Caddy 2.6 cancels the old servers' shutdown as soon as a load returns
     // (logging an error each time), and requests in flight finish either way (router.test.ts).
     apps: { http: { servers } },

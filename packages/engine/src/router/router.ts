@@ -2,11 +2,12 @@
 // desired; `reconcile` (also run every couple of seconds by `start`) makes Caddy match it again
 // after Caddy was killed, restarted, or had its config changed by someone else.
 import { type CaddyAdminClient, caddyAdminClient } from "./admin-client.ts";
-import { generateCaddyConfig } from "./caddy-config.ts";
+import { DEFAULT_BASE_DOMAIN, generateCaddyConfig } from "./caddy-config.ts";
 import { type CaddyHandle, caddyPaths, defaultAdminAddress, startOrAdoptCaddy } from "./caddy-process.ts";
 import { configHash } from "./config-hash.ts";
 import { CaddyUnavailableError } from "./errors.ts";
 import type { AdminAddress, AppRoute, RouterSettings } from "./types.ts";
+import { hostOwners, normaliseRoutes } from "./validate.ts";
 
 export interface RouterOptions {
   /** `$SKYPANEL_HOME`. */
@@ -51,6 +52,8 @@ export interface Router {
   stop(options?: { adopted?: boolean }): Promise<void>;
   /** Ends the loop but leaves Caddy serving, for a control-plane stop: the next start adopts it. */
   detach(): void;
+  /** Hostname → app name of the routes last applied: whose request a Host header names. */
+  routedHosts(): ReadonlyMap<string, string>;
   readonly client: CaddyAdminClient;
   /** The Caddy in hand: pid, whether adopted. */
   readonly caddy: CaddyHandle | null;
@@ -64,6 +67,7 @@ export function createRouter(options: RouterOptions): Router {
   const emit = (event: RouterEvent) => options.onEvent?.(event);
   let caddy: CaddyHandle | null = null;
   let desired: { config: Record<string, unknown>; hash: string } | null = null;
+  let routedHosts: ReadonlyMap<string, string> = new Map();
   let timer: NodeJS.Timeout | null = null;
   let looping = false;
   let stopped = false;
@@ -119,14 +123,17 @@ export function createRouter(options: RouterOptions): Router {
     async apply(routes) {
       // Bad routes fail here, before anything is sent to Caddy.
       const config = generateCaddyConfig(routes, settings, placement);
+      const hosts = hostOwners(normaliseRoutes(routes, settings.baseDomain ?? DEFAULT_BASE_DOMAIN));
       return await serial(async () => {
         // After stop(), nothing may start a Caddy again.
         if (stopped) return { changed: false };
         desired = { config, hash: configHash(config) };
+        routedHosts = hosts;
         return { changed: (await converge("applied")).loaded };
       });
     },
     reconcile: () => serial(() => converge("drifted")),
+    routedHosts: () => routedHosts,
     start() {
       if (looping) return;
       looping = true;

@@ -82,6 +82,11 @@ export interface RouterSettings {
    * The metrics are always at `/metrics` on the admin socket too.
    */
   metricsListen?: string;
+  /**
+   * Where Caddy writes the apps' server's access log, one JSON line per request, which the
+   * platform follows to count each app's requests. Absent: no access log.
+   */
+  accessLogFile?: string;
   proxy?: Partial<ProxyTuning>;
 }
 

@@ -96,3 +96,8 @@ export function normaliseRoutes(routes: AppRoute[], baseDomain: string): AppRout
   }
   return checked.sort((a, b) => (a.appName < b.appName ? -1 : a.appName > b.appName ? 1 : 0));
 }
+
+/** Which app each hostname of these (normalised) routes belongs to. */
+export function hostOwners(routes: AppRoute[]): Map<string, string> {
+  return new Map(routes.flatMap((r) => r.hostnames.map((host): [string, string] => [host, r.appName])));
+}

@@ -103,10 +103,15 @@ export function createSupervisor(o: SupervisorOptions) {
       line,
     });
 
+  // Announced after the row is written, so a dashboard that refetches on the event reads the change.
+  const announce = (m: Managed) =>
+    o.bus.publish({ type: "instance.updated", appId: m.plan.appId, instanceId: m.id, status: m.state, health: m.health });
+
   async function setState(m: Managed, state: InstanceState, extra: Parameters<typeof updateInstance>[2] = {}) {
     const wasRouted = inRotation(m);
     m.state = state;
     await updateInstance(o.db, m.id, { status: state, ...extra });
+    announce(m);
     if (wasRouted !== inRotation(m)) o.onRotationChange(m.plan.appId);
   }
 
@@ -114,6 +119,7 @@ export function createSupervisor(o: SupervisorOptions) {
     const wasRouted = inRotation(m);
     m.health = health;
     await updateInstance(o.db, m.id, { healthStatus: health, healthDetail: detail, lastHealthCheckAt: new Date() });
+    announce(m);
     if (wasRouted !== inRotation(m)) o.onRotationChange(m.plan.appId);
   }
 
@@ -241,9 +247,11 @@ export function createSupervisor(o: SupervisorOptions) {
   }
 
   async function readUsage() {
+    const sampled = new Set<string>();
     for (const m of managed.values()) {
       const u = m.handle?.usage();
       if (!u) continue;
+      sampled.add(m.plan.appId);
       const values = {
         cpuPercent: u.cpu.percent,
         memoryBytes: u.memory.currentBytes,
@@ -260,6 +268,9 @@ export function createSupervisor(o: SupervisorOptions) {
         netTxBytes: u.network?.txBytes ?? null,
       }).catch(() => {});
     }
+    // One tick per app once all its instances are written: its charts and CPU columns refetch once.
+    const sampledAt = new Date();
+    for (const appId of sampled) o.bus.publish({ type: "metrics.tick", appId, sampledAt });
   }
 
   return {
@@ -396,6 +407,7 @@ export function createSupervisor(o: SupervisorOptions) {
             exitReason: "lost when the control plane restarted",
             stoppedAt: new Date(),
           });
+          o.bus.publish({ type: "instance.updated", appId: row.appId, instanceId: row.id, status: "failed", health: row.healthStatus });
           continue;
         }
         const m = newManaged(row.id, plan, { address: handle.address, port: handle.port });

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect } from "react";
 import { Link, NavLink, Route, Routes, useLocation, useParams } from "react-router";
 import { useApp } from "../../hooks/useApp.ts";
+import { useAppEvents } from "../../hooks/useAppEvents.ts";
 import { cx } from "../../lib/cx.ts";
 import { errorCode } from "../../lib/trpc.ts";
 import { buttonClass } from "../ui/Button.tsx";
@@ -35,6 +36,8 @@ const tabClass = ({ isActive }: { isActive: boolean }) =>
 export function AppDashboard() {
   const { id = "" } = useParams();
   const app = useApp(id);
+  // One event stream for every tab: each change refreshes just the queries it touches.
+  useAppEvents(app.data);
   const base = `/paas/apps/${encodeURIComponent(id)}`;
   const { pathname } = useLocation();
 

@@ -5,6 +5,7 @@ import { Dialog } from "../ui/Dialog.tsx";
 import { StatusBadge } from "../ui/StatusBadge.tsx";
 import { AppActions } from "./AppActions.tsx";
 import { ConfirmDeleteApp } from "./ConfirmDeleteApp.tsx";
+import { LiveIndicator } from "./LiveIndicator.tsx";
 import { type AppDetail, can } from "./types.ts";
 
 export function AppHeader({ app }: { app: AppDetail }) {
@@ -25,6 +26,7 @@ export function AppHeader({ app }: { app: AppDetail }) {
           {app.name}
         </h1>
         <StatusBadge status={app.status} />
+        <LiveIndicator appId={app.id} />
         <div className="ml-auto flex flex-wrap gap-2">
           <AppActions app={app} />
           {can.delete(app.role) && (

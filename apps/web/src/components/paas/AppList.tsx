@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { useNavigate } from "react-router";
 import { useApps, useTeams } from "../../hooks/useApps.ts";
+import { useDebouncedInput } from "../../hooks/useDebouncedInput.ts";
 import { useAppDispatch, useAppSelector } from "../../store/index.ts";
 import {
   APP_STATUSES,
@@ -22,8 +23,6 @@ import { ConfirmDeleteApp } from "./ConfirmDeleteApp.tsx";
 import { CreateAppDialog } from "./CreateAppDialog.tsx";
 import type { AppSummary } from "./types.ts";
 
-const SEARCH_DEBOUNCE_MS = 250;
-
 export function AppList() {
   const filters = useAppSelector((s) => s.paas.appList);
   const dispatch = useAppDispatch();
@@ -32,13 +31,7 @@ export function AppList() {
   const teams = useTeams();
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<AppSummary | null>(null);
-  const [search, setSearch] = useState(filters.search);
-
-  useEffect(() => {
-    if (search === filters.search) return;
-    const timer = setTimeout(() => dispatch(setAppListFilters({ search })), SEARCH_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [search, filters.search, dispatch]);
+  const [search, setSearch] = useDebouncedInput(filters.search, (value) => dispatch(setAppListFilters({ search: value })));
 
   const data = apps.data;
   const pageCount = data ? Math.max(1, Math.ceil(data.total / data.perPage)) : 1;

@@ -33,7 +33,7 @@ describe("AppOverview: where the app answers and what runs it (stub tRPC server 
     expect(screen.getByTestId("current-release").textContent).toContain("None yet");
   });
 
-  it("lists live instances with release, health and restarts, keeps stopped ones behind a toggle, and follows changes by polling", async () => {
+  it("lists live instances with release, health and restarts, keeps stopped ones behind a toggle, and follows the platform's instance events", async () => {
     const backend = openOverview({
       releases: [v1, v2],
       instances: [
@@ -59,10 +59,24 @@ describe("AppOverview: where the app answers and what runs it (stub tRPC server 
     expect(rows()).toHaveLength(3);
     expect(rows()[2]?.getByText("replaced by v2")).toBeTruthy();
 
-    // The supervisor restarts the web instance after a failed health check; nobody reloads the page.
-    Object.assign(backend.state.runtime.instances[0] ?? {}, { healthStatus: "unhealthy", restartCount: 3 });
-    await waitFor(() => expect(rows()[0]?.getByTestId("instance-restarts").textContent).toBe("3"), { timeout: 4000 });
+    // The supervisor restarts the web instance after a failed health check and says so; nobody
+    // reloads the page, and no timer is waited for (the safety refetch is 30 s away).
+    await waitFor(() => expect(screen.getByTestId("live-indicator").dataset.state).toBe("live"));
+    const fetched = () => backend.state.calls.filter((c) => c.path === "deployments.instances").length;
+    const before = fetched();
+    const restarted = backend.state.runtime.instances[0];
+    Object.assign(restarted ?? {}, { status: "starting", healthStatus: "unhealthy", restartCount: 3 });
+    backend.publishAppEvent({
+      type: "instance.updated",
+      appId: "id-web-shop",
+      instanceId: restarted?.id ?? "",
+      status: "starting",
+      health: "unhealthy",
+    });
+    await waitFor(() => expect(rows()[0]?.getByTestId("instance-restarts").textContent).toBe("3"));
+    expect(rows()[0]?.getByTestId("instance-status").dataset.status).toBe("starting");
     expect(rows()[0]?.getByTestId("health-status").dataset.status).toBe("unhealthy");
+    expect(fetched()).toBe(before + 1);
   });
 
   it("warns that instances are not isolated when the platform runs apps as plain processes", async () => {

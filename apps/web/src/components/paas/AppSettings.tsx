@@ -4,6 +4,10 @@ import { cx } from "../../lib/cx.ts";
 import { AppDetailsForm } from "./AppDetailsForm.tsx";
 import { ConfirmDeleteApp } from "./ConfirmDeleteApp.tsx";
 import { EnvVarEditor } from "./EnvVarEditor.tsx";
+import { AutoscaleForm } from "./settings/AutoscaleForm.tsx";
+import { DomainList } from "./settings/DomainList.tsx";
+import { LimitsForm } from "./settings/LimitsForm.tsx";
+import { TransferApp } from "./settings/TransferApp.tsx";
 import { type AppDetail, can } from "./types.ts";
 
 function Section({
@@ -35,14 +39,34 @@ export function AppSettings({ app }: { app: AppDetail }) {
       <Section title="Config vars" intro="Environment variables the app's processes receive. Values are stored encrypted.">
         <EnvVarEditor app={app.id} />
       </Section>
+      <Section title="Domains" testId="settings-domains" intro="Your own hostnames for this app, routed by the platform.">
+        <DomainList app={app} />
+      </Section>
+      <Section title="Resource limits" testId="settings-limits" intro="Memory, CPU and processes each instance may use, per process type.">
+        <LimitsForm app={app} />
+      </Section>
+      <Section title="Autoscaling" testId="settings-autoscale">
+        <AutoscaleForm app={app} />
+      </Section>
       <Section title="App details">
         <AppDetailsForm key={`${app.name}:${app.description}`} app={app} />
       </Section>
       <Section title="Danger zone" danger testId="danger-zone">
         {can.delete(app.role) ? (
-          <ConfirmDeleteApp app={app} onDeleted={() => navigate("/paas/apps", { replace: true })} />
+          <div className="space-y-6">
+            <div>
+              <h3 className="mb-2 font-semibold text-slate-900">Transfer to another team</h3>
+              <TransferApp app={app} />
+            </div>
+            <div className="border-t border-red-200 pt-4">
+              <h3 className="mb-2 font-semibold text-slate-900">Delete app</h3>
+              <ConfirmDeleteApp app={app} onDeleted={() => navigate("/paas/apps", { replace: true })} />
+            </div>
+          </div>
         ) : (
-          <p className="text-sm text-slate-700">Only the team's admins and owners can delete this app; your role is {app.role}.</p>
+          <p className="text-sm text-slate-700">
+            Only the team's admins and owners can delete this app or transfer it to another team; your role is {app.role}.
+          </p>
         )}
       </Section>
     </div>

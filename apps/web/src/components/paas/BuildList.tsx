@@ -1,5 +1,5 @@
 import { Link } from "react-router";
-import { useBuildEvents, useBuilds } from "../../hooks/useBuilds.ts";
+import { useBuilds } from "../../hooks/useBuilds.ts";
 import { formatDateTime, formatDuration, formatRelative } from "../../lib/format.ts";
 import { Button } from "../ui/Button.tsx";
 import { EmptyState } from "../ui/EmptyState.tsx";
@@ -46,10 +46,9 @@ function BuildRow({ app, build }: { app: AppDetail; build: BuildSummary }) {
   );
 }
 
-/** The app's builds, newest first, kept current by the platform's build events. */
+/** The app's builds, newest first, kept current by the dashboard's event stream (useAppEvents). */
 export function BuildList({ app }: { app: AppDetail }) {
   const list = useBuilds(app.name);
-  useBuildEvents(app.name);
 
   if (list.isPending) return <LoadingBlock label="Loading the builds…" rows={2} />;
   if (list.error) return <ErrorNotice title="The builds could not be loaded." error={list.error} onRetry={() => list.refetch()} />;

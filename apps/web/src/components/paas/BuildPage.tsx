@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { useBuildLog } from "../../hooks/useBuildLog.ts";
-import { useBuild, useBuildEvents, useCancelBuild } from "../../hooks/useBuilds.ts";
+import { useBuild, useCancelBuild } from "../../hooks/useBuilds.ts";
 import { useNow } from "../../hooks/useNow.ts";
 import { formatDateTime, formatDuration, formatRelative } from "../../lib/format.ts";
 import { errorCode, useTRPC } from "../../lib/trpc.ts";
@@ -22,8 +22,8 @@ import { type AppDetail, can } from "./types.ts";
 /** One build: its header, stages, live log and plan, all updating as the build runs. */
 export function BuildPage({ app }: { app: AppDetail }) {
   const { buildId = "" } = useParams();
+  // The dashboard's event stream (useAppEvents) refreshes it on every build.updated.
   const build = useBuild(app.name, buildId);
-  useBuildEvents(app.name);
   const backTo = `/paas/apps/${encodeURIComponent(app.name)}/deployments`;
 
   if (build.isPending) return <LoadingBlock label="Loading the build…" />;

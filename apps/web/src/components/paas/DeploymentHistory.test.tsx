@@ -60,9 +60,16 @@ describe("Deployments tab (stub tRPC server behind fetch)", () => {
     expect(within(row).getByRole("button", { expanded: true })).toBeTruthy();
     expect(within(row).getByText("Waiting to start…")).toBeTruthy();
 
-    // The engine runs it; the list is polled while it runs.
+    // The engine runs it and announces each change; the list follows without a timer.
     const deployment = backend.state.runtime.deployments[0];
     if (!deployment) throw new Error("no deployment");
+    const announce = () =>
+      backend.publishAppEvent({
+        type: "deployment.updated",
+        appId: deployment.appId,
+        deploymentId: deployment.id,
+        status: deployment.status,
+      });
     Object.assign(deployment, {
       status: "running",
       startedAt: new Date(),
@@ -78,7 +85,8 @@ describe("Deployments tab (stub tRPC server behind fetch)", () => {
         },
       ],
     });
-    await waitFor(() => expect(steps()).toHaveLength(3), { timeout: 4000 });
+    announce();
+    await waitFor(() => expect(steps()).toHaveLength(3));
     expect(steps()[0]).toEqual({ name: "build", status: "succeeded", detail: "build #1 succeeded", time: "12 ms" });
     expect(steps()[2]?.status).toBe("running");
     expect(screen.getAllByTestId("deployment-step")[2]?.getAttribute("aria-current")).toBe("step");
@@ -94,7 +102,8 @@ describe("Deployments tab (stub tRPC server behind fetch)", () => {
         { name: "switch", status: "succeeded", startedAt: "", durationMs: 3, detail: null },
       ],
     });
-    await waitFor(() => expect(within(row).getByTestId("deployment-status").dataset.status).toBe("succeeded"), { timeout: 4000 });
+    announce();
+    await waitFor(() => expect(within(row).getByTestId("deployment-status").dataset.status).toBe("succeeded"));
     expect(steps().map((s) => s.status)).toEqual(["succeeded", "succeeded", "succeeded", "succeeded"]);
     expect(steps()[2]?.time).toBe("5.2 s");
     await waitFor(() => expect(within(row).getByTestId("deployment-release").textContent).toBe("v3"));

@@ -20,7 +20,7 @@ function When({ date }: { date: Date | null }) {
 const TH = "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
 const TD = "px-3 py-2 align-top";
 
-/** The app's instances, polled: live ones always, stopped and failed ones on request. */
+/** The app's instances, kept current by the platform's instance events: live ones always, stopped and failed ones on request. */
 export function InstanceTable({ app }: { app: string }) {
   const instances = useInstances(app);
   const releases = useReleases(app);

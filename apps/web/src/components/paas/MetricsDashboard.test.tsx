@@ -5,12 +5,13 @@ import { describe, expect, it, vi } from "vitest";
 import { renderWithBackend } from "../../test/render.tsx";
 import { createStubBackend, stubApp, stubMetricsPoint } from "../../test/stubBackend.ts";
 import { AppDashboard } from "./AppDashboard.tsx";
-import type { MetricsPoint } from "./metrics.ts";
+import type { MetricsPoint, RequestsPoint } from "./metrics.ts";
 // The tab is lazy; loading it (and recharts) here keeps the first test from timing out on the import.
 import "./MetricsDashboard.tsx";
 
-function openMetrics(points: MetricsPoint[]) {
+function openMetrics(points: MetricsPoint[], requests: RequestsPoint[] = []) {
   const backend = createStubBackend({ apps: [stubApp("web-shop")], runtime: { metrics: { "id-web-shop": points } } });
+  backend.state.runtime.requests = { "id-web-shop": requests };
   renderWithBackend(<AppDashboard />, { fetch: backend.fetch, path: "/paas/apps/:id/*", url: "/paas/apps/web-shop/metrics" });
   return backend;
 }
@@ -25,6 +26,8 @@ vi.mock("recharts", async (importOriginal) => ({
 
 const seriesCalls = (backend: ReturnType<typeof openMetrics>) => backend.state.calls.filter((c) => c.path === "metrics.series");
 const SAMPLES = [stubMetricsPoint(2), stubMetricsPoint(1, { instances: 2, cpuPercent: null }), stubMetricsPoint(0, { instances: 2 })];
+const REQUESTS: RequestsPoint[] = SAMPLES.map((p, i) => ({ t: p.t, rate: 4 + i, p50Ms: 12 + i, p95Ms: 80 + i }));
+const requestCharts = ["Requests per second", "Response time (p50 / p95)"];
 
 describe("MetricsDashboard (stub tRPC server behind fetch; recharts' ResponsiveContainer given a fixed size)", () => {
   it("charts CPU, memory, network and instances, each in its own labelled region, over the last hour by default", async () => {
@@ -59,11 +62,29 @@ describe("MetricsDashboard (stub tRPC server behind fetch; recharts' ResponsiveC
     expect(screen.queryByRole("region", { name: "CPU" })).toBeNull();
   });
 
-  it("notes that request rate and response time are not collected per app yet, and shows no numbers for them", async () => {
-    openMetrics(SAMPLES);
-    expect((await screen.findByTestId("metrics-requests")).textContent).toContain(
-      "Request rate and response time are not collected per app yet",
+  it("charts requests per second and p50/p95 response times, saying the percentiles are approximate", async () => {
+    openMetrics(SAMPLES, REQUESTS);
+    const rate = await screen.findByRole("region", { name: "Requests per second" });
+    await waitFor(() => expect(within(rate).getAllByText(/req\/s$/).length).toBeGreaterThan(0));
+    const latency = screen.getByRole("region", { name: "Response time (p50 / p95)" });
+    await waitFor(() => expect(within(latency).getAllByText(/ ms$/).length).toBeGreaterThan(0));
+    expect(within(latency).getByText(/approximate/)).toBeTruthy();
+    expect(within(latency).getByText("p50")).toBeTruthy();
+    expect(within(latency).getByText("p95")).toBeTruthy();
+    expect(screen.queryByText(/not collected/)).toBeNull();
+    expect(screen.queryByText("No requests in this range")).toBeNull();
+  });
+
+  it("says 'No requests in this range' in both request charts when the router counted none", async () => {
+    openMetrics(
+      SAMPLES,
+      REQUESTS.map((p) => ({ ...p, rate: 0, p50Ms: null, p95Ms: null })),
     );
-    expect(screen.queryByRole("region", { name: /request|response/i })).toBeNull();
+    for (const title of requestCharts) {
+      const region = await screen.findByRole("region", { name: title });
+      expect(within(region).getByText("No requests in this range")).toBeTruthy();
+    }
+    // The instance charts are drawn regardless.
+    expect(screen.getByRole("region", { name: "CPU" })).toBeTruthy();
   });
 });

@@ -8,8 +8,10 @@ import { MetricsChart } from "./MetricsChart.tsx";
 import {
   DEFAULT_METRICS_RANGE,
   formatCpu,
+  formatDuration,
   formatMemory,
   formatRate,
+  formatRequestRate,
   METRICS_RANGES,
   type MetricsRange,
   type MetricsSeries,
@@ -82,7 +84,42 @@ function Charts({ series }: { series: MetricsSeries }) {
   );
 }
 
-/** CPU, memory, network and instance count over a chosen range, summed over the app's instances. */
+const NO_REQUESTS = "No requests in this range";
+// Percentiles of whole buckets would need every duration; the server averages each interval's instead.
+const PERCENTILE_NOTE = "approximate: each 10 s interval's percentiles, averaged weighted by requests";
+
+/** Requests through the router: the rate, and the response times of the ones that were timed. */
+function RequestCharts({ series }: { series: MetricsSeries }) {
+  const { requests, range } = series;
+  const none = requests.every((p) => p.rate === 0);
+  const timed = requests.some((p) => p.p50Ms !== null);
+  return (
+    <div className="grid gap-4 lg:grid-cols-2">
+      <MetricsChart
+        title="Requests per second"
+        points={requests}
+        range={range}
+        format={formatRequestRate}
+        empty={none ? NO_REQUESTS : undefined}
+        lines={[{ key: "rate", name: "Requests per second", color: "#7c3aed" }]}
+      />
+      <MetricsChart
+        title="Response time (p50 / p95)"
+        points={requests}
+        range={range}
+        format={formatDuration}
+        empty={none ? NO_REQUESTS : timed ? undefined : "Only WebSocket connections in this range: they are counted, not timed"}
+        note={PERCENTILE_NOTE}
+        lines={[
+          { key: "p50Ms", name: "p50", color: "#0d9488" },
+          { key: "p95Ms", name: "p95", color: "#dc2626" },
+        ]}
+      />
+    </div>
+  );
+}
+
+/** CPU, memory, network and instance count over a chosen range, summed over the app's instances; requests through the router. */
 export function MetricsDashboard({ app }: { app: AppDetail }) {
   const [range, setRange] = useState<MetricsRange>(DEFAULT_METRICS_RANGE);
   const metrics = useMetrics(app.name, range);
@@ -100,11 +137,7 @@ export function MetricsDashboard({ app }: { app: AppDetail }) {
       ) : (
         <>
           <Charts series={metrics.data} />
-          {metrics.data.requests === null && (
-            <p data-testid="metrics-requests" className="text-sm text-slate-600">
-              Request rate and response time are not collected per app yet, so they are not shown here.
-            </p>
-          )}
+          <RequestCharts series={metrics.data} />
         </>
       )}
     </div>

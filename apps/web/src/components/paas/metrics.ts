@@ -2,7 +2,7 @@ import { formatBytes } from "../../lib/format.ts";
 
 export type MetricsRange = "15m" | "1h" | "6h" | "24h" | "7d";
 
-/** What `metrics.series` answers: one point per time bucket, summed over the app's instances. */
+/** What `metrics.series` answers: one point per time bucket, summed over the app's instances, and the app's requests. */
 export interface MetricsSeries {
   range: MetricsRange;
   bucketSeconds: number;
@@ -17,11 +17,20 @@ export interface MetricsSeries {
     netTxBytesPerSec: number | null;
     instances: number;
   }>;
-  /** Per-app request rate and response time (from Caddy) are not collected yet. */
-  requests: null;
+  /** Through the router (Caddy's access log), one point per bucket in which requests were counted. */
+  requests: Array<{
+    /** Bucket start, epoch ms. */
+    t: number;
+    /** Requests per second over the time counted in the bucket. */
+    rate: number;
+    /** The collection intervals' percentiles averaged, weighted by requests: an approximation. */
+    p50Ms: number | null;
+    p95Ms: number | null;
+  }>;
 }
 
 export type MetricsPoint = MetricsSeries["points"][number];
+export type RequestsPoint = MetricsSeries["requests"][number];
 
 export const METRICS_RANGES: { range: MetricsRange; label: string; name: string }[] = [
   { range: "15m", label: "15 m", name: "Last 15 minutes" },
@@ -60,4 +69,13 @@ export function formatMemory(bytes: number): string {
 
 export function formatRate(bytesPerSec: number): string {
   return `${formatBytes(Math.round(bytesPerSec))}/s`;
+}
+
+export function formatRequestRate(perSec: number): string {
+  return `${perSec < 10 ? Number(perSec.toFixed(2)) : Math.round(perSec)} req/s`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms >= 1000) return `${Number((ms / 1000).toFixed(2))} s`;
+  return `${ms < 10 ? Number(ms.toFixed(1)) : Math.round(ms)} ms`;
 }

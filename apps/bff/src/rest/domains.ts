@@ -1,0 +1,25 @@
+// REST for an app's custom domains: list, add (`{"domain": "www.example.com"}`), remove.
+import type { Context as HonoContext } from "hono";
+import { Hono } from "hono";
+import { readJsonObject } from "./respond.ts";
+import { type ContextFor, routeWith } from "./route.ts";
+
+export function domainRoutes(contextFor: ContextFor) {
+  const api = new Hono();
+  const route = routeWith(contextFor);
+  const app = (c: HonoContext) => c.req.param("app") ?? "";
+
+  api.get(
+    "/",
+    route(200, async (caller, c) => ({ domains: await caller.domains.list({ app: app(c) }) })),
+  );
+  api.post(
+    "/",
+    route(201, async (caller, c) => caller.domains.add({ app: app(c), domain: (await readJsonObject(c)).domain as never })),
+  );
+  api.delete(
+    "/:domain",
+    route(200, (caller, c) => caller.domains.remove({ app: app(c), domain: c.req.param("domain") ?? "" })),
+  );
+  return api;
+}

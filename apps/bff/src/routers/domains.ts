@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { authedProcedure, router } from "../trpc.ts";
+import { appRef } from "./apps.ts";
+
+// Generous: the engine checks the name itself and says what is wrong with it.
+const domain = z.string().max(1000);
+
+export const domainsRouter = router({
+  list: authedProcedure.input(z.object({ app: appRef })).query(({ ctx, input }) => ctx.engine.domains.list(ctx.actor, input.app)),
+  add: authedProcedure
+    .input(z.object({ app: appRef, domain }))
+    .mutation(({ ctx, input }) => ctx.engine.domains.add(ctx.actor, input.app, input.domain)),
+  remove: authedProcedure
+    .input(z.object({ app: appRef, domain }))
+    .mutation(({ ctx, input }) => ctx.engine.domains.remove(ctx.actor, input.app, input.domain)),
+});

@@ -1,0 +1,1 @@
+ALTER TABLE metrics_snapshots DROP COLUMN request_interval_ms;

@@ -1,0 +1,40 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { Database } from "../client.ts";
+import { domains } from "../schema/index.ts";
+
+export async function listDomains(db: Database, appId: string) {
+  return db.select().from(domains).where(eq(domains.appId, appId)).orderBy(asc(domains.hostname));
+}
+
+/** Which app holds a hostname, whatever its case (the unique index is on lower(hostname)). */
+export async function findDomainOwner(db: Database, hostname: string): Promise<string | null> {
+  const [row] = await db.select({ appId: domains.appId }).from(domains).where(sql`lower(${domains.hostname}) = lower(${hostname})`);
+  return row?.appId ?? null;
+}
+
+export async function insertDomain(db: Database, values: { appId: string; hostname: string; dnsTarget: string }) {
+  const [row] = await db.insert(domains).values(values).returning();
+  if (!row) throw new Error("insert into domains returned nothing");
+  return row;
+}
+
+export async function deleteDomain(db: Database, appId: string, hostname: string) {
+  const rows = await db
+    .delete(domains)
+    .where(and(eq(domains.appId, appId), sql`lower(${domains.hostname}) = lower(${hostname})`))
+    .returning({ id: domains.id });
+  return rows.length > 0;
+}
+
+/** After a rename the app's platform hostname changes, and with it what each CNAME should point at. */
+export async function updateDomainTargets(db: Database, appId: string, dnsTarget: string) {
+  await db.update(domains).set({ dnsTarget }).where(eq(domains.appId, appId));
+}
+
+/** Every app's custom hostnames, for the router: app id → hostnames. */
+export async function domainHostnamesByApp(db: Database): Promise<Map<string, string[]>> {
+  const rows = await db.select({ appId: domains.appId, hostname: domains.hostname }).from(domains).orderBy(asc(domains.hostname));
+  const byApp = new Map<string, string[]>();
+  for (const r of rows) byApp.set(r.appId, [...(byApp.get(r.appId) ?? []), r.hostname]);
+  return byApp;
+}
