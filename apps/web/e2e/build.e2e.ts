@@ -24,7 +24,9 @@ test("upload an archive, watch it build live, and find it succeeded on the list"
   await test.step("the Deployments tab has no builds, and takes an archive", async () => {
     await openTab(page, "Deployments");
     await expect(page.getByTestId("builds-empty")).toBeVisible();
-    await expect(page.getByTestId("deploy-explainer")).toContainText("A build does not change the running app");
+    await expect(page.getByTestId("deploy-explainer")).toContainText("The running app changes only when a succeeded build is deployed");
+    // This test is about the build alone: it is not deployed when it succeeds.
+    await page.getByRole("checkbox", { name: /Deploy when the build succeeds/ }).uncheck();
     // The radio itself is visually hidden behind its label, which is what a person clicks.
     await page.locator("label").filter({ hasText: "Upload archive" }).click();
     await expect(page.getByRole("radio", { name: "Upload archive" })).toBeChecked();
@@ -100,6 +102,7 @@ test("upload an archive, watch it build live, and find it succeeded on the list"
     await expect(row.getByTestId("build-status")).toHaveAttribute("data-status", "succeeded");
     await expect(row.getByTestId("build-row-cache")).toHaveText("cache miss");
     await expect(row.getByTestId("build-row-source")).toContainText("node-npm-express.tar.gz");
+    await expect(page.getByTestId("deployments-empty")).toContainText("Nothing has been deployed yet");
     await expectNoSeriousA11yViolations(page);
     await page.setViewportSize({ width: 375, height: 800 });
     await expectNoHorizontalScroll(page);

@@ -58,17 +58,6 @@ export async function openTab(page: Page, tab: string) {
   await page.getByRole("navigation", { name: "App sections" }).getByRole("link", { name: tab, exact: true }).click();
 }
 
-/** Uploads an archive from the Deployments tab and waits, on the build's page, until the build succeeds. */
-export async function buildArchive(page: Page, archive: string) {
-  await openTab(page, "Deployments");
-  // The radio itself is visually hidden behind its label, which is what a person clicks.
-  await page.locator("label").filter({ hasText: "Upload archive" }).click();
-  await page.getByLabel("Choose an archive").setInputFiles(archive);
-  await page.getByRole("button", { name: "Start build" }).click();
-  await expect(page).toHaveURL(/\/builds\/[0-9a-f-]{36}$/);
-  await expect(page.getByTestId("build-status")).toHaveAttribute("data-status", "succeeded", { timeout: 180_000 });
-}
-
 /** Deletes an app through the REST face with the page's session (its CSRF token from the cookie). */
 export async function deleteApp(page: Page, name: string) {
   const csrf = (await page.context().cookies()).find((c) => c.name === "skypanel_csrf")?.value;

@@ -60,9 +60,10 @@ test("set up, log in, create an app, keep a config var across a reload, delete t
   await test.step("set a config var in Settings; after a reload it is still there, masked until revealed", async () => {
     await page.getByRole("navigation", { name: "App sections" }).getByRole("link", { name: "Settings" }).click();
     await expect(page).toHaveURL(new RegExp(`/paas/apps/${appName}/settings$`));
-    await page.getByLabel("Name", { exact: true }).fill("GREETING");
-    await page.getByLabel("Value", { exact: true }).fill("hello from the journey");
-    await page.getByRole("button", { name: "Add" }).click();
+    const vars = page.getByTestId("settings-config-vars");
+    await vars.getByLabel("Name", { exact: true }).fill("GREETING");
+    await vars.getByLabel("Value", { exact: true }).fill("hello from the journey");
+    await vars.getByRole("button", { name: "Add" }).click();
     await expect(page.getByTestId("env-var-GREETING")).toBeVisible();
 
     await page.reload();

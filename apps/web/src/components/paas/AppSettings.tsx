@@ -36,7 +36,11 @@ export function AppSettings({ app }: { app: AppDetail }) {
   const navigate = useNavigate();
   return (
     <div className="space-y-6">
-      <Section title="Config vars" intro="Environment variables the app's processes receive. Values are stored encrypted.">
+      <Section
+        title="Config vars"
+        testId="settings-config-vars"
+        intro="Environment variables the app's processes receive. Values are stored encrypted."
+      >
         <EnvVarEditor app={app.id} />
       </Section>
       <Section title="Domains" testId="settings-domains" intro="Your own hostnames for this app, routed by the platform.">

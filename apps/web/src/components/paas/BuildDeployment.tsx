@@ -1,5 +1,5 @@
 import { Link } from "react-router";
-import { useDeployments } from "../../hooks/useDeployments.ts";
+import { isActiveDeployment, useDeployments } from "../../hooks/useDeployments.ts";
 import type { Build } from "./builds.ts";
 import { deploymentOfBuild } from "./deployments.ts";
 import { RuntimeBadge } from "./RuntimeBadge.tsx";
@@ -17,7 +17,9 @@ export function BuildDeployment({ app, build, deploymentsPath }: { app: string; 
         className="mt-3 flex flex-wrap items-center gap-2 rounded-md border border-slate-200 bg-white p-3 text-sm text-slate-700"
         data-testid="build-deployment"
       >
-        {build.status === "succeeded" || waiting.status !== "queued" ? "This build's deployment:" : "Deploys when the build succeeds:"}
+        {build.status !== "succeeded" && isActiveDeployment(waiting.status)
+          ? "Deploys when the build succeeds:"
+          : "This build's deployment:"}
         <RuntimeBadge kind="deployment" value={waiting.status} />
         <Link to={deploymentsPath} className="text-indigo-800 underline">
           follow it on the Deployments tab
