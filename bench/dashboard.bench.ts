@@ -4,9 +4,9 @@
 // behaves. Peers in the same run: the API call under the list, and the same log at 1,000 lines.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
 import { chromium, type Page } from "@playwright/test";
 import { freePort } from "@skypanel/engine/router-testing";
+import { scriptsLoaded } from "../apps/web/e2e/scripts-loaded.ts";
 import { seedApps } from "./app-list.bench.ts";
 import { logBenchmark } from "./dashboard-logs.ts";
 import { login, ROOT, startPlatform } from "./harness.ts";
@@ -28,19 +28,6 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 function buildDashboard() {
   progress("building the dashboard (vite build)");
   execFileSync("npx", ["vite", "build"], { cwd: join(ROOT, "apps/web"), stdio: "ignore" });
-}
-
-/** Gzipped bytes of every script the page downloaded while `load` ran (the server sends them uncompressed). */
-export async function scriptBytes(page: Page, load: () => Promise<void>) {
-  const bodies: Promise<Buffer>[] = [];
-  const onResponse = (r: import("@playwright/test").Response) => {
-    if (r.request().resourceType() === "script") bodies.push(r.body());
-  };
-  page.on("response", onResponse);
-  await load();
-  page.off("response", onResponse);
-  const all = await Promise.all(bodies);
-  return { files: all.length, gzipped: all.reduce((sum, b) => sum + gzipSync(b, { level: 9 }).length, 0) };
 }
 
 export async function logIn(page: Page, url: string) {
@@ -76,12 +63,12 @@ export async function dashboardBenchmark(): Promise<DashboardRow[]> {
       const context = await browser.newContext({ storageState: await page.context().storageState() });
       const cold = await context.newPage();
       const started = performance.now();
-      const bytes = await scriptBytes(cold, async () => {
+      const bytes = await scriptsLoaded(cold, async () => {
         await cold.goto(`${platform.url}/paas/apps`);
         await cold.getByTestId("app-card").first().waitFor();
       });
       shown.push(performance.now() - started);
-      bundle.push(bytes.gzipped / 1024);
+      bundle.push(bytes.gzippedBytes / 1024);
 
       const t0 = performance.now();
       const res = await fetch(`${platform.url}/api/apps`, { headers: { authorization: `Bearer ${token}` } });
