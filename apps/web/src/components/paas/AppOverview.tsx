@@ -81,11 +81,14 @@ export function AppOverview({ app }: { app: AppDetail }) {
             <ul>
               {app.domains.map((d) => (
                 <li key={d.id} className="break-all">
-                  {d.hostname} · TLS {d.tlsStatus}
+                  {d.hostname} · {d.tlsStatus === "none" ? "HTTP only, no certificate yet" : `TLS ${d.tlsStatus}`}
                 </li>
               ))}
             </ul>
           )}
+          <Link to={`${base}/settings`} className="mt-2 inline-block text-sm text-indigo-800 hover:underline">
+            Add or remove domains in Settings
+          </Link>
         </Card>
       </div>
       <ActivityList app={app} />

@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { useBuilds } from "../../hooks/useBuilds.ts";
 import { type Deployment, useCreateDeployment, useRuntimeOverview } from "../../hooks/useDeployments.ts";
 import { formatRelative } from "../../lib/format.ts";
@@ -6,7 +6,7 @@ import { errorMessage } from "../../lib/trpc.ts";
 import { Button } from "../ui/Button.tsx";
 import { SelectField } from "../ui/Field.tsx";
 import { describeSource } from "./builds.ts";
-import { STRATEGIES } from "./deployments.ts";
+import { StrategySelect } from "./StrategySelect.tsx";
 import type { AppDetail } from "./types.ts";
 
 /** Deploys a succeeded build with a strategy; the new deployment then shows, live, in the list below. */
@@ -17,8 +17,6 @@ export function DeployBuildForm({ app, onDeployed }: { app: AppDetail; onDeploye
   const [buildId, setBuildId] = useState("");
   const [strategy, setStrategy] = useState<Deployment["strategy"]>("rolling");
   const [error, setError] = useState<string | null>(null);
-  const hintId = useId();
-  const about = STRATEGIES.find((s) => s.value === strategy);
   const succeeded = builds.builds.filter((b) => b.status === "succeeded");
   // Until the user picks one, the newest succeeded build is the one to deploy.
   const chosen = succeeded.find((b) => b.id === buildId) ?? succeeded[0];
@@ -64,23 +62,8 @@ export function DeployBuildForm({ app, onDeployed }: { app: AppDetail; onDeploye
                 </option>
               ))}
             </SelectField>
-            <SelectField
-              label="Strategy"
-              value={strategy}
-              onChange={(e) => setStrategy(e.target.value as Deployment["strategy"])}
-              disabled={deploy.isPending}
-              aria-describedby={hintId}
-            >
-              {STRATEGIES.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
-            </SelectField>
+            <StrategySelect value={strategy} onChange={setStrategy} disabled={deploy.isPending} />
           </div>
-          <p id={hintId} className="mt-1 text-xs text-slate-600">
-            {about?.label}: {about?.hint}.
-          </p>
           {error && (
             <p
               role="alert"

@@ -53,11 +53,14 @@ describe("DeployForm (stub tRPC server behind fetch)", () => {
     await userEvent.clear(screen.getByRole("textbox", { name: "Repository URL" }));
     await userEvent.type(screen.getByRole("textbox", { name: "Repository URL" }), "https://git.example.com/shop.git");
     await userEvent.type(screen.getByRole("textbox", { name: "Branch, tag or commit (optional)" }), "v1.2");
+    await userEvent.selectOptions(await screen.findByRole("combobox", { name: "Strategy" }), "blue_green");
     await userEvent.click(screen.getByRole("button", { name: "Start build" }));
     await waitFor(() => expect(location()).toBe(`/paas/apps/web-shop/builds/${backend.state.builds[0]?.id}`));
     expect(backend.state.builds[0]?.source).toEqual({ type: "git", url: "https://git.example.com/shop.git", ref: "v1.2" });
     // "Deploy when the build succeeds" is ticked by default: the deployment is queued and waits for the build.
-    expect(backend.state.runtime.deployments).toMatchObject([{ status: "queued", options: { buildId: backend.state.builds[0]?.id } }]);
+    expect(backend.state.runtime.deployments).toMatchObject([
+      { status: "queued", strategy: "blue_green", options: { buildId: backend.state.builds[0]?.id } },
+    ]);
   });
 
   it("queues no deployment when the box is unticked", async () => {

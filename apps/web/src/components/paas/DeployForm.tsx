@@ -10,6 +10,7 @@ import { errorMessage, useTRPC } from "../../lib/trpc.ts";
 import { archiveProblem, type UploadArchive, uploadArchive } from "../../lib/uploadArchive.ts";
 import { Button } from "../ui/Button.tsx";
 import { Field } from "../ui/Field.tsx";
+import { type Strategy, StrategySelect } from "./StrategySelect.tsx";
 import type { AppDetail } from "./types.ts";
 
 type SourceKind = "git" | "archive";
@@ -34,6 +35,7 @@ export function DeployForm({ app, upload = uploadArchive }: { app: AppDetail; up
   // On a platform that runs apps, a build deploys itself when it succeeds unless the user says not to.
   const canDeploy = Boolean(runtime.data?.runtimeMode);
   const [deployWhenBuilt, setDeployWhenBuilt] = useState(true);
+  const [strategy, setStrategy] = useState<Strategy>("rolling");
   const [kind, setKind] = useState<SourceKind>("git");
   const [url, setUrl] = useState("");
   const [ref, setRef] = useState("");
@@ -51,7 +53,7 @@ export function DeployForm({ app, upload = uploadArchive }: { app: AppDetail; up
   const openBuild = async (id: string) => {
     if (canDeploy && deployWhenBuilt) {
       await deploy
-        .mutateAsync({ app: app.name, buildId: id })
+        .mutateAsync({ app: app.name, buildId: id, strategy })
         .catch((error) => toast.error(`The build started, but its deployment was not queued: ${errorMessage(error)}`));
     }
     await navigate(`/paas/apps/${encodeURIComponent(app.name)}/builds/${id}`);
@@ -165,16 +167,19 @@ export function DeployForm({ app, upload = uploadArchive }: { app: AppDetail; up
       )}
 
       {canDeploy && (
-        <label className="mt-4 flex items-center gap-2 text-sm text-slate-800">
-          <input
-            type="checkbox"
-            checked={deployWhenBuilt}
-            onChange={(e) => setDeployWhenBuilt(e.target.checked)}
-            disabled={busy}
-            className="size-4 accent-indigo-700"
-          />
-          Deploy when the build succeeds (rolling, no downtime)
-        </label>
+        <div className="mt-4 flex flex-wrap items-end gap-x-6 gap-y-3">
+          <label className="flex items-center gap-2 py-2 text-sm text-slate-800">
+            <input
+              type="checkbox"
+              checked={deployWhenBuilt}
+              onChange={(e) => setDeployWhenBuilt(e.target.checked)}
+              disabled={busy}
+              className="size-4 accent-indigo-700"
+            />
+            Deploy when the build succeeds
+          </label>
+          {deployWhenBuilt && <StrategySelect value={strategy} onChange={setStrategy} disabled={busy} className="w-full sm:w-64" />}
+        </div>
       )}
 
       {progress && (

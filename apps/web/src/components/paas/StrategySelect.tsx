@@ -1,0 +1,42 @@
+import { useId } from "react";
+import type { Deployment } from "../../hooks/useDeployments.ts";
+import { SelectField } from "../ui/Field.tsx";
+import { STRATEGIES } from "./deployments.ts";
+
+export type Strategy = Deployment["strategy"];
+
+/** How a deployment replaces the running instances, with a line saying what the chosen way does. */
+export function StrategySelect({
+  value,
+  onChange,
+  disabled,
+  className,
+}: {
+  value: Strategy;
+  onChange: (strategy: Strategy) => void;
+  disabled?: boolean;
+  className?: string;
+}) {
+  const hintId = useId();
+  const about = STRATEGIES.find((s) => s.value === value);
+  return (
+    <div className={className}>
+      <SelectField
+        label="Strategy"
+        value={value}
+        onChange={(e) => onChange(e.target.value as Strategy)}
+        disabled={disabled}
+        aria-describedby={hintId}
+      >
+        {STRATEGIES.map((s) => (
+          <option key={s.value} value={s.value}>
+            {s.label}
+          </option>
+        ))}
+      </SelectField>
+      <p id={hintId} className="mt-1 text-xs text-slate-600">
+        {about?.label}: {about?.hint}.
+      </p>
+    </div>
+  );
+}
