@@ -52,7 +52,9 @@ async function api(url: string, token: string, method: string, path: string, bod
 }
 
 /** Frame intervals (ms) over `frames` animation frames; with `scroll`, the log list moves a step each frame. */
-function frameTimes(page: Page, frames: number, scroll: boolean) {
+async function frameTimes(page: Page, frames: number, scroll: boolean) {
+  // tsx names the functions it compiles with a helper (__name) the page does not have.
+  await page.evaluate("globalThis.__name ??= (f) => f");
   return page.evaluate(
     ({ frames, scroll }) =>
       new Promise<number[]>((resolve) => {

@@ -14,12 +14,10 @@ test("the app list loads at most 250 KB of gzipped JavaScript, and none of the c
     await expect(list.getByRole("heading", { name: /^Apps/ })).toBeVisible();
     await list.waitForLoadState("networkidle");
   });
-  test
-    .info()
-    .annotations.push({
-      type: "app list JavaScript",
-      description: `${(loaded.gzippedBytes / 1024).toFixed(1)} KB gzipped in ${loaded.files.length} files`,
-    });
+  test.info().annotations.push({
+    type: "app list JavaScript",
+    description: `${(loaded.gzippedBytes / 1024).toFixed(1)} KB gzipped in ${loaded.files.length} files`,
+  });
   expect(loaded.gzippedBytes, `scripts: ${loaded.files.join(", ")}`).toBeLessThanOrEqual(BUDGET_BYTES);
   expect(loaded.gzippedBytes).toBeGreaterThan(0);
   // The heavy tabs are their own chunks, fetched only when opened.

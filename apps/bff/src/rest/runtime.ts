@@ -100,8 +100,9 @@ export function runtimeRoutes(contextFor: ContextFor) {
       const lastEventId = c.req.header("last-event-id") ?? null;
       const iterable = await caller.logs.follow({ ...query, lastEventId });
       return streamSSE(c, async (stream) => {
-        for await (const [id, entry] of iterable as AsyncIterable<[string, unknown]>) {
-          await stream.writeSSE({ id, data: JSON.stringify(entry) });
+        // tRPC sends batches; the REST stream keeps one event per line, its id the line's.
+        for await (const [, batch] of iterable as AsyncIterable<[string, { id: number }[]]>) {
+          for (const entry of batch) await stream.writeSSE({ id: String(entry.id), data: JSON.stringify(entry) });
         }
       });
     } catch (err) {

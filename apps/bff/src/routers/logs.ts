@@ -19,15 +19,19 @@ export const logQuery = z.object({
 
 export const logsRouter = router({
   query: authedProcedure.input(logQuery).query(({ ctx, input }) => ctx.engine.logs.query(ctx.actor, input.app, input)),
-  /** New lines as they come; the event id is the line id, so a reconnect resumes after it. */
+  /**
+   * Lines as they come, in batches (a burst is one message, not hundreds); the event id is the
+   * batch's last line id, so a reconnect resumes after it.
+   */
   follow: authedProcedure.input(logQuery.extend({ lastEventId: z.string().max(20).nullish() })).subscription(async function* ({
     ctx,
     input,
     signal,
   }) {
     const afterId = input.lastEventId ? Number.parseInt(input.lastEventId, 10) || undefined : undefined;
-    for await (const entry of ctx.engine.logs.follow(ctx.actor, input.app, { ...input, afterId }, signal)) {
-      yield tracked(String(entry.id), entry);
+    for await (const batch of ctx.engine.logs.followBatches(ctx.actor, input.app, { ...input, afterId }, signal)) {
+      const last = batch[batch.length - 1];
+      if (last) yield tracked(String(last.id), batch);
     }
   }),
 });

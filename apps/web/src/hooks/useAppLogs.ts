@@ -39,10 +39,12 @@ export function useAppLogs(app: { id: string; name: string }, filters: LogFilter
       {
         onStarted: connection.onStarted,
         onConnectionStateChange: connection.onConnectionStateChange,
-        onData({ data: entry }) {
-          if (entry.id <= at.lastId) return;
-          at.lastId = entry.id;
-          push(entry);
+        onData({ data: batch }) {
+          for (const entry of batch) {
+            if (entry.id <= at.lastId) continue;
+            at.lastId = entry.id;
+            push(entry);
+          }
         },
         onError(error) {
           if (!connection.end("disconnected")) return;

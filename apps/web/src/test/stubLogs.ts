@@ -56,18 +56,19 @@ export function logsRouter(proc: StubProcedure, logs: StubLogEntry[], apps: { fi
     query: proc.input(input<LogQuery>()).query(({ input }) => stored(apps.find(input.app).id, input, 0).map(toEntry)),
     follow: proc.input(input<LogQuery & { lastEventId?: string | null }>()).subscription(async function* ({ input, signal }) {
       const app = apps.find(input.app);
-      // Listening before reading the stored lines, so none written in between is missed.
+      // Listening before reading the stored lines, so none written in between is missed. The real
+      // server sends bursts as one batch; the stub sends batches of one line, each its own event id.
       const live = listener(listeners, signal);
       try {
         let last = Number(input.lastEventId ?? 0) || 0;
         for (const e of stored(app.id, input, last)) {
           last = e.id;
-          yield tracked(String(e.id), toEntry(e));
+          yield tracked(String(e.id), [toEntry(e)]);
         }
         for (let e = await live.next(); e !== null; e = await live.next()) {
           if (e.appId !== app.id || e.id <= last || !matches(e, input)) continue;
           last = e.id;
-          yield tracked(String(e.id), toEntry(e));
+          yield tracked(String(e.id), [toEntry(e)]);
         }
       } finally {
         live.close();

@@ -88,10 +88,11 @@ export function memoryEventBus(options: { capacity?: number } = {}): EventBus {
 }
 
 /**
- * What `attach` puts in the queue, yielded in order until `signal` aborts. `attach` subscribes,
- * fills the queue (calling `wake` after each push from a listener) and returns how to unsubscribe.
+ * What `attach` puts in the queue, in order, until `signal` aborts: each batch is everything that
+ * arrived since the reader last asked. `attach` subscribes, fills the queue (calling `wake` after
+ * each push from a listener) and returns how to unsubscribe.
  */
-async function* queued<T>(attach: (queue: T[], wake: () => void) => () => void, signal?: AbortSignal): AsyncGenerator<T> {
+async function* queuedBatches<T>(attach: (queue: T[], wake: () => void) => () => void, signal?: AbortSignal): AsyncGenerator<T[]> {
   const queue: T[] = [];
   let waiting: (() => void) | null = null;
   const wake = () => waiting?.();
@@ -101,7 +102,7 @@ async function* queued<T>(attach: (queue: T[], wake: () => void) => () => void, 
     while (!signal?.aborted) {
       if (queue.length === 0) await new Promise<void>((resolve) => (waiting = resolve));
       waiting = null;
-      for (const item of queue.splice(0)) yield item;
+      if (queue.length > 0) yield queue.splice(0);
     }
   } finally {
     detach();
@@ -109,14 +110,22 @@ async function* queued<T>(attach: (queue: T[], wake: () => void) => () => void, 
   }
 }
 
-/** The bus's events about one app, of the given types, until `signal` aborts. */
-export function eventsForApp<T extends PlatformEvent["type"]>(
+/** The same, one item at a time. */
+async function* queued<T>(attach: (queue: T[], wake: () => void) => () => void, signal?: AbortSignal): AsyncGenerator<T> {
+  for await (const batch of queuedBatches(attach, signal)) yield* batch;
+}
+
+/**
+ * The bus's events about one app, of the given types, in batches: whatever arrived while the
+ * reader was busy comes as one batch (a log burst is hundreds of lines, sent as one message).
+ */
+export function eventBatchesForApp<T extends PlatformEvent["type"]>(
   bus: EventBus,
   appId: string,
   types: T[],
   signal?: AbortSignal,
-): AsyncGenerator<Extract<PlatformEvent, { type: T }>> {
-  return queued<Extract<PlatformEvent, { type: T }>>(
+): AsyncGenerator<Extract<PlatformEvent, { type: T }>[]> {
+  return queuedBatches<Extract<PlatformEvent, { type: T }>>(
     (queue, wake) =>
       bus.subscribe((e) => {
         if (e.appId !== appId || !(types as string[]).includes(e.type)) return;
@@ -125,6 +134,16 @@ export function eventsForApp<T extends PlatformEvent["type"]>(
       }),
     signal,
   );
+}
+
+/** The bus's events about one app, of the given types, one at a time, until `signal` aborts. */
+export async function* eventsForApp<T extends PlatformEvent["type"]>(
+  bus: EventBus,
+  appId: string,
+  types: T[],
+  signal?: AbortSignal,
+): AsyncGenerator<Extract<PlatformEvent, { type: T }>> {
+  for await (const batch of eventBatchesForApp(bus, appId, types, signal)) yield* batch;
 }
 
 // A reader this far behind is not keeping up; it is told to resync rather than queued for ever.

@@ -1,10 +1,20 @@
 import type { Actor } from "../actor.ts";
 import type { Apps } from "../apps/index.ts";
 import { ValidationError } from "../errors.ts";
-import { type AppLogEntry, type EventBus, eventsForApp } from "../events/bus.ts";
+import { type AppLogEntry, type EventBus, eventBatchesForApp } from "../events/bus.ts";
 import type { LogQuery, LogStore } from "./store.ts";
 
 const LEVELS = ["debug", "info", "warn", "error"] as const;
+/**
+ * Lines go out in batches of at most this many: a 10,000-line tail, or a burst a slow reader fell
+ * behind on, is several messages a browser handles in a few milliseconds each, not one that
+ * blocks its page for a second.
+ */
+const MAX_BATCH = 1000;
+
+function* chunks<T>(items: T[]) {
+  for (let i = 0; i < items.length; i += MAX_BATCH) yield items.slice(i, i + MAX_BATCH);
+}
 
 function checkQuery(q: LogQuery) {
   if (q.tail !== undefined && (!Number.isInteger(q.tail) || q.tail < 1 || q.tail > 10_000)) {
@@ -29,6 +39,38 @@ function matches(e: AppLogEntry, q: LogQuery) {
 
 /** Reading an app's logs, for users: permission checks, then the store. */
 export function createLogs(apps: Apps, store: LogStore, bus: EventBus) {
+  /**
+   * The newest `tail` lines, then new ones as they arrive, in batches (whatever arrived while the
+   * reader was busy), with ids to resume after a drop (`afterId`): the stored lines after it
+   * first, then live ones, none twice. A batch's last line's id is where to resume after it.
+   */
+  async function* followBatches(actor: Actor, idOrName: string, q: LogQuery = {}, signal?: AbortSignal): AsyncGenerator<AppLogEntry[]> {
+    checkQuery(q);
+    const { app } = await apps.resolve(actor, idOrName, "read", "reading logs");
+    const live = eventBatchesForApp(bus, app.id, ["app.log"], signal);
+    // Subscribed before reading the store, so nothing written in between is missed.
+    const first = live.next();
+    let last = q.afterId ?? 0;
+    for (const batch of chunks(await store.query(app.id, q))) {
+      last = batch[batch.length - 1]?.id ?? last;
+      yield batch;
+    }
+    let next = first;
+    while (!signal?.aborted) {
+      const r = await next;
+      if (r.done) return;
+      const fresh: AppLogEntry[] = [];
+      for (const { entry } of r.value) {
+        if (entry.id > last && matches(entry, q)) {
+          last = entry.id;
+          fresh.push(entry);
+        }
+      }
+      yield* chunks(fresh);
+      next = live.next();
+    }
+  }
+
   return {
     async query(actor: Actor, idOrName: string, q: LogQuery = {}) {
       checkQuery(q);
@@ -36,32 +78,11 @@ export function createLogs(apps: Apps, store: LogStore, bus: EventBus) {
       return store.query(app.id, q);
     },
 
-    /**
-     * The newest `tail` lines, then new ones as they arrive, with ids to resume after a drop
-     * (`afterId`): the stored lines after it first, then live ones, none twice.
-     */
+    followBatches,
+
+    /** The same lines as followBatches, one at a time. */
     async *follow(actor: Actor, idOrName: string, q: LogQuery = {}, signal?: AbortSignal): AsyncGenerator<AppLogEntry> {
-      checkQuery(q);
-      const { app } = await apps.resolve(actor, idOrName, "read", "reading logs");
-      const live = eventsForApp(bus, app.id, ["app.log"], signal);
-      // Subscribed before reading the store, so nothing written in between is missed.
-      const first = live.next();
-      let last = q.afterId ?? 0;
-      for (const e of await store.query(app.id, q)) {
-        last = e.id;
-        yield e;
-      }
-      let next = first;
-      while (!signal?.aborted) {
-        const r = await next;
-        if (r.done) return;
-        const e = r.value.entry;
-        if (e.id > last && matches(e, q)) {
-          last = e.id;
-          yield e;
-        }
-        next = live.next();
-      }
+      for await (const batch of followBatches(actor, idOrName, q, signal)) yield* batch;
     },
   };
 }
