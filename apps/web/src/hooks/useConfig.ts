@@ -39,8 +39,29 @@ export function useSetConfigVars(idOrName: string) {
   );
 }
 
+/**
+ * Removing is shown at once (optimistically): nothing else depends on the row, and if the server
+ * refuses, the row comes back with the server's reason.
+ */
 export function useUnsetConfigVars(idOrName: string) {
   const trpc = useTRPC();
-  const change = useConfigChange(idOrName);
-  return useMutation(trpc.config.unset.mutationOptions(change((input: { keys: string[] }) => `Removed ${input.keys.join(", ")}.`)));
+  const queryClient = useQueryClient();
+  const change = useConfigChange(idOrName)((input: { keys: string[] }) => `Removed ${input.keys.join(", ")}.`);
+  const key = trpc.config.get.queryKey({ app: idOrName });
+  return useMutation(
+    trpc.config.unset.mutationOptions({
+      ...change,
+      async onMutate(input) {
+        // A refetch in flight would answer with the row still there.
+        await queryClient.cancelQueries({ queryKey: key });
+        const before = queryClient.getQueryData(key);
+        queryClient.setQueryData(key, (config) => config && { ...config, vars: config.vars.filter((v) => !input.keys.includes(v.key)) });
+        return { before };
+      },
+      onError(error, _input, context) {
+        if (context?.before) queryClient.setQueryData(key, context.before);
+        change.onError(error);
+      },
+    }),
+  );
 }

@@ -82,6 +82,41 @@ describe("EnvVarEditor (stub tRPC server behind fetch)", () => {
     expect(screen.getByTestId("env-var-PORT")).toBeTruthy();
   });
 
+  it("removes the row at once, before the server has answered", async () => {
+    const backend = createStubBackend({ apps: [stubApp("web-shop")], vars: { "web-shop": { DATABASE_URL: SECRET, PORT: "5000" } } });
+    let answer: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const fetch: typeof globalThis.fetch = async (url, init) => {
+      if (String(url).includes("config.unset")) await held;
+      return backend.fetch(url, init);
+    };
+    renderWithBackend(<EnvVarEditor app="web-shop" />, { fetch });
+    const db = await row("DATABASE_URL");
+    await userEvent.click(db.getByRole("button", { name: "Remove DATABASE_URL" }));
+    await userEvent.click(within(screen.getByRole("dialog", { name: "Remove DATABASE_URL?" })).getByRole("button", { name: "Remove" }));
+    expect(screen.queryByTestId("env-var-DATABASE_URL")).toBeNull();
+    expect(backend.state.vars.get("id-web-shop")?.has("DATABASE_URL")).toBe(true);
+    answer();
+    await waitFor(() => expect(backend.state.vars.get("id-web-shop")?.has("DATABASE_URL")).toBe(false));
+    expect(screen.queryByTestId("env-var-DATABASE_URL")).toBeNull();
+    expect(screen.getByTestId("env-var-PORT")).toBeTruthy();
+  });
+
+  it("puts the row back, with the server's reason, when the removal is refused", async () => {
+    const backend = createStubBackend({ apps: [stubApp("web-shop")], vars: { "web-shop": { DATABASE_URL: SECRET } } });
+    const { store } = renderWithBackend(<EnvVarEditor app="web-shop" />, { fetch: backend.fetch });
+    const db = await row("DATABASE_URL");
+    // The user's role changed since the page loaded: the server now refuses the change.
+    backend.state.role = "viewer";
+    await userEvent.click(db.getByRole("button", { name: "Remove DATABASE_URL" }));
+    await userEvent.click(within(screen.getByRole("dialog", { name: "Remove DATABASE_URL?" })).getByRole("button", { name: "Remove" }));
+    expect(await screen.findByTestId("env-var-DATABASE_URL")).toBeTruthy();
+    await waitFor(() => expect(store.getState().paas.toasts.map((t) => t.message)).toContain("Your role in this team is viewer."));
+    expect(backend.state.vars.get("id-web-shop")?.has("DATABASE_URL")).toBe(true);
+  });
+
   it("gives a viewer the names but no values and no edit controls", async () => {
     setup("viewer");
     const db = await row("DATABASE_URL");

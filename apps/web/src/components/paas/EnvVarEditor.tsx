@@ -53,7 +53,11 @@ export function EnvVarEditor({ app }: { app: string }) {
             <Button
               variant="danger"
               disabled={unset.isPending}
-              onClick={() => unset.mutate({ app, keys: [removing] }, { onSuccess: () => setRemoving(null) })}
+              onClick={() => {
+                // The row goes at once; it comes back, with the reason, if the server refuses.
+                unset.mutate({ app, keys: [removing] });
+                setRemoving(null);
+              }}
             >
               {unset.isPending ? "Removing…" : "Remove"}
             </Button>
