@@ -1,19 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { renderWithBackend } from "../../../test/render.tsx";
-import { createStubBackend, stubApp, stubFormation } from "../../../test/stubBackend.ts";
-import { AppDashboard } from "../AppDashboard.tsx";
-
-function openSettings(role: "owner" | "viewer" = "owner") {
-  const backend = createStubBackend({
-    role,
-    apps: [stubApp("web-shop")],
-    runtime: { formation: [stubFormation("web-shop", "web", 2), stubFormation("web-shop", "worker", 1)] },
-  });
-  renderWithBackend(<AppDashboard />, { fetch: backend.fetch, path: "/paas/apps/:id/*", url: "/paas/apps/web-shop/settings" });
-  return backend;
-}
+import { openSettings } from "../../../test/openSettings.tsx";
 
 const row = async (type: string) => within(await screen.findByRole("form", { name: `Limits of ${type}` }));
 
