@@ -16,6 +16,8 @@ step "system packages"
 command -v psql >/dev/null || apt_install postgresql postgresql-client
 require_build_tools
 require_runtime_tools
+# The custom-domain tests run Debian's pebble: a mock DNS server (pebble-challtestsrv) and an ACME CA.
+command -v pebble-challtestsrv >/dev/null || apt_install pebble
 # The Nix tests copy a closure over ssh:// to a store behind an sshd they start on loopback.
 [ -x /usr/sbin/sshd ] || apt_install_quiet_services openssh-server
 

@@ -1,4 +1,5 @@
 // The one place the BFF reads process.env. Every setting is documented in README.md.
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -7,6 +8,19 @@ const flag = z
   .enum(["1", "0", "true", "false", "yes", "no", ""])
   .optional()
   .transform((v) => v === "1" || v === "true" || v === "yes");
+
+/** A comma-separated list (spaces allowed), each item checked. */
+const list = (check: (item: string) => boolean, message: string) =>
+  z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .refine((items) => items.every(check), message);
 
 const schema = z.object({
   SKYPANEL_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -39,6 +53,19 @@ const schema = z.object({
     .string()
     .regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, "SKYPANEL_BASE_DOMAIN must be a DNS name like localhost or apps.example.com")
     .default("localhost"),
+  SKYPANEL_DNS_SERVERS: list(
+    (s) => isIP(s.replace(/^\[(.*)\](:\d+)?$/, "$1").replace(/^([\d.]+):\d+$/, "$1")) !== 0,
+    "SKYPANEL_DNS_SERVERS must be IP addresses (with an optional :port), separated by commas",
+  ),
+  SKYPANEL_PUBLIC_IPS: list((s) => isIP(s) !== 0, "SKYPANEL_PUBLIC_IPS must be IP addresses separated by commas"),
+  SKYPANEL_ACME_DIRECTORY: z
+    .string()
+    .regex(/^https:\/\/\S+$/, "SKYPANEL_ACME_DIRECTORY must be an https:// URL of an ACME directory")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  SKYPANEL_ACME_CA_ROOTS: list((s) => s.startsWith("/"), "SKYPANEL_ACME_CA_ROOTS must be absolute paths of PEM files, separated by commas"),
+  SKYPANEL_ACME_EMAIL: z.string().optional(),
+  SKYPANEL_HTTPS_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
 });
 
 export interface BffConfig {
@@ -62,6 +89,15 @@ export interface BffConfig {
   /** Apps answer at http://<app>.<baseDomain>:<httpPort>/ through Caddy. */
   httpPort: number;
   baseDomain: string;
+  /** DNS servers the custom-domain checks ask (empty: the system's). */
+  dnsServers: string[];
+  /** The platform's public addresses: a custom domain's A/AAAA records may point at them instead of a CNAME. */
+  publicIps: string[];
+  /**
+   * HTTPS for custom domains whose DNS is ok: certificates from this ACME directory, served on
+   * httpsPort. Null (no SKYPANEL_ACME_DIRECTORY): apps are served over HTTP only.
+   */
+  tls: { httpsPort: number; acmeDirectory: string; acmeTrustedRoots: string[]; acmeEmail?: string } | null;
   /** On SIGTERM/SIGINT also stop every app instance and Caddy (tests); normally they keep serving. */
   stopAppsOnExit: boolean;
   /** Which toolchain set from nix/toolchains the buildpacks get. */
@@ -88,6 +124,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
   if (s3.some(Boolean) && !s3.every(Boolean)) {
     throw new ConfigError("The S3 build cache needs SKYPANEL_CACHE_S3_ENDPOINT, _BUCKET, _ACCESS_KEY_ID and _SECRET_ACCESS_KEY together.");
   }
+  if (e.SKYPANEL_ACME_DIRECTORY && e.SKYPANEL_HTTPS_PORT === e.SKYPANEL_HTTP_PORT) {
+    throw new ConfigError("SKYPANEL_HTTPS_PORT and SKYPANEL_HTTP_PORT must differ.");
+  }
   if (Boolean(e.SKYPANEL_ADMIN_EMAIL) !== Boolean(e.SKYPANEL_ADMIN_PASSWORD)) {
     throw new ConfigError("Set both SKYPANEL_ADMIN_EMAIL and SKYPANEL_ADMIN_PASSWORD, or neither.");
   }
@@ -110,6 +149,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
     httpPort: e.SKYPANEL_HTTP_PORT,
     baseDomain: e.SKYPANEL_BASE_DOMAIN,
     stopAppsOnExit: e.SKYPANEL_STOP_APPS_ON_EXIT,
+    dnsServers: e.SKYPANEL_DNS_SERVERS,
+    publicIps: e.SKYPANEL_PUBLIC_IPS,
+    tls: e.SKYPANEL_ACME_DIRECTORY
+      ? {
+          httpsPort: e.SKYPANEL_HTTPS_PORT,
+          acmeDirectory: e.SKYPANEL_ACME_DIRECTORY,
+          acmeTrustedRoots: e.SKYPANEL_ACME_CA_ROOTS,
+          ...(e.SKYPANEL_ACME_EMAIL ? { acmeEmail: e.SKYPANEL_ACME_EMAIL } : {}),
+        }
+      : null,
     remoteCache:
       e.SKYPANEL_CACHE_S3_ENDPOINT &&
       e.SKYPANEL_CACHE_S3_BUCKET &&

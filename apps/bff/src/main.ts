@@ -14,6 +14,7 @@ async function main() {
     sql: conn.sql,
     home: config.home,
     baseDomain: config.baseDomain,
+    domains: { dnsServers: config.dnsServers, publicIps: config.publicIps },
     builds: {
       concurrency: config.buildConcurrency,
       timeoutMs: config.buildTimeoutMs,
@@ -21,7 +22,12 @@ async function main() {
       toolchains: config.toolchains,
     },
     runtime:
-      config.runtime === "off" ? undefined : { mode: config.runtime, router: { httpPort: config.httpPort, baseDomain: config.baseDomain } },
+      config.runtime === "off"
+        ? undefined
+        : {
+            mode: config.runtime,
+            router: { httpPort: config.httpPort, baseDomain: config.baseDomain, ...(config.tls ? { tls: config.tls } : {}) },
+          },
   });
   await engine.start();
 
@@ -37,6 +43,8 @@ async function main() {
     console.log(`[skypanel] dashboard and API on http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${info.port}/`);
     if (config.runtime !== "off") {
       console.log(`[skypanel] apps run in ${config.runtime} mode at http://<app>.${config.baseDomain}:${config.httpPort}/`);
+      if (config.tls)
+        console.log(`[skypanel] custom domains get certificates from ${config.tls.acmeDirectory}, HTTPS on :${config.tls.httpsPort}`);
       if (config.runtime === "process") console.warn("[skypanel] process mode isolates nothing: use it for development only");
     }
   });

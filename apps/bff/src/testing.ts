@@ -30,6 +30,9 @@ export const testConfig = (home: string): BffConfig => ({
   httpPort: 8080,
   baseDomain: "localhost",
   stopAppsOnExit: false,
+  dnsServers: [],
+  publicIps: [],
+  tls: null,
 });
 
 const createCaller = createCallerFactory(appRouter);
@@ -55,7 +58,7 @@ export interface TestBff extends TestEngine {
   }>;
 }
 
-export async function createTestBff(driver: Driver, options: Pick<EngineOptions, "builds" | "runtime"> = {}): Promise<TestBff> {
+export async function createTestBff(driver: Driver, options: Pick<EngineOptions, "builds" | "runtime" | "domains"> = {}): Promise<TestBff> {
   const t = await createTestEngine(driver, options);
   const config = testConfig(t.home);
   const app = createApp(t.engine, config);

@@ -9,10 +9,10 @@ import { createAutoscale } from "./autoscale/index.ts";
 import { type BuildJobPayload, createBuilds, type PipelineDeps, runBuild } from "./builds/index.ts";
 import { createBuildMaintenance } from "./builds/maintenance.ts";
 import { type S3CacheConfig, s3LayerCache } from "./builds/remote-cache.ts";
-import { createConfigVars } from "./config-vars/index.ts";
+import { createConfigVars, createKeyRotation } from "./config-vars/index.ts";
 import { createDeployments, createRunningApps, type RunningApps, type RunningOptions } from "./deploy/index.ts";
 import type { EngineDeps } from "./deps.ts";
-import { createDomains } from "./domains/index.ts";
+import { createDomains, type DomainOptions } from "./domains/index.ts";
 import { createAppEvents, type EventBus, eventsForApp, memoryEventBus } from "./events/index.ts";
 import { createFormation } from "./formation/index.ts";
 import { createJobQueue } from "./jobs/index.ts";
@@ -51,6 +51,8 @@ export interface EngineOptions {
   runtime?: RunningOptions;
   /** Apps answer at `<app>.<baseDomain>` (default: the router's, else `localhost`). */
   baseDomain?: string;
+  /** Custom domains' DNS checks: DNS servers asked, the platform's public addresses, how often. */
+  domains?: DomainOptions;
 }
 
 /** Migrates the database, opens the keyring, and assembles every engine area. */
@@ -140,7 +142,13 @@ export async function createEngine(options: EngineOptions) {
   const deployments = createDeployments(deps, apps, builds, releases, { queue, bus, runtimeEnabled: Boolean(running) });
   if (running) formationListeners.add((appId) => void running.reconcile(appId).catch((err) => console.error("[reconcile]", err)));
   // A domain added or removed changes only Caddy's routes; no instance starts or stops.
-  const domains = createDomains(deps, apps, () => void running?.manager.syncRoutes());
+  const domains = createDomains(
+    deps,
+    apps,
+    () => void running?.manager.syncRoutes(),
+    options.domains,
+    () => (running?.router?.tlsEnabled ? running.router : null),
+  );
   return {
     deps,
     bus,
@@ -161,10 +169,12 @@ export async function createEngine(options: EngineOptions) {
       logJanitor.unref();
       await queue.start();
       await running?.start();
+      domains.startChecks();
     },
     /** Stops background work; running builds are interrupted and run again at the next start. */
     async stop() {
       if (logJanitor) clearInterval(logJanitor);
+      await domains.stopChecks();
       await running?.stop();
       await queue.stop({ interrupt: true });
       await logStore.flush();
@@ -180,7 +190,9 @@ export async function createEngine(options: EngineOptions) {
     users: createUsers(deps),
     teams: createTeams(deps),
     apps,
-    config: createConfigVars(deps, apps),
+    config: createConfigVars(deps, apps, { releases, deployments }),
+    /** Master key rotation (platform admins). */
+    keys: createKeyRotation(deps),
     releases,
     formation,
     autoscale: createAutoscale(deps, apps, formation),

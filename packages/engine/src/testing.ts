@@ -22,11 +22,14 @@ export interface TestEngine {
 
 export async function createTestEngine(
   driver: Driver,
-  options: Pick<EngineOptions, "builds" | "runtime" | "baseDomain"> = {},
+  options: Pick<EngineOptions, "builds" | "runtime" | "baseDomain" | "domains"> = {},
 ): Promise<TestEngine> {
   const database = await createTestDatabase(driver);
   const home = mkdtempSync(join(tmpdir(), "skypanel-test-"));
-  const engine = await createEngine({ db: database.db, sql: database.sql, home, ...options });
+  // Tests send DNS only to loopback: unless a test starts its own DNS server, domain checks
+  // ask a closed loopback port and find nothing.
+  const domains = options.domains ?? { dnsServers: ["127.0.0.1:9"], timeoutMs: 200 };
+  const engine = await createEngine({ db: database.db, sql: database.sql, home, ...options, domains });
   const root: Actor = { userId: "00000000-0000-0000-0000-000000000000", isAdmin: true };
   return {
     engine,

@@ -1,5 +1,6 @@
 import { copyFixture, uploadDir, waitForBuild } from "@skypanel/engine/build-testing";
 import { freePort, httpGet } from "@skypanel/engine/router-testing";
+import autocannon from "autocannon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestBff, type TestBff } from "../testing.ts";
 
@@ -34,7 +35,7 @@ describe("deployments over REST (process runtime, Caddy, real Nix; PGlite)", { t
     strangerToken = await t.login("eve@example.com");
     await t.rest("POST", "/api/apps", { token, body: { name: "rest-run" } });
     const actor = { userId: (await t.engine.auth.authenticate(token))?.user.id ?? "", isAdmin: true };
-    const created = await t.engine.builds.create(actor, "rest-run", uploadDir(t.home, copyFixture("node-npm-express")));
+    const created = await t.engine.builds.create(actor, "rest-run", uploadDir(t.home, copyFixture("node-greeting")));
     const build = await waitForBuild(t.engine, actor, "rest-run", created.id);
     expect(build.status, build.error ?? "").toBe("succeeded");
     buildId = build.id;
@@ -76,7 +77,7 @@ describe("deployments over REST (process runtime, Caddy, real Nix; PGlite)", { t
 
     const page = await httpGet({ port: httpPort, host: "rest-run.localhost", path: "/" });
     expect(page.status).toBe(200);
-    expect(page.body).toContain("hello from node-npm-express");
+    expect(page.body.trim()).toBe("hello from node-greeting");
   });
 
   it("scales over PUT /scale and the instances follow", async () => {
@@ -134,5 +135,49 @@ describe("deployments over REST (process runtime, Caddy, real Nix; PGlite)", { t
     const list = (await t.rest("GET", "/api/apps/rest-run/deployments", { token })).body.deployments;
     // deploy, restart, blue-green deploy, rollback
     expect(list.map((d: { strategy: string }) => d.strategy)).toEqual(["rolling", "blue_green", "rolling", "rolling"]);
+  });
+
+  it("a config change over REST makes a config release and rolls it out under load through Caddy: no request fails, and the app says the new value", async () => {
+    const bodies = new Set<string>();
+    let finish: (result: autocannon.Result) => void = () => {};
+    let fail: (err: Error) => void = () => {};
+    const done = new Promise<autocannon.Result>((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+    });
+    // Bounded: 8 connections until the deployment is over (the duration is only a backstop).
+    const load = autocannon(
+      {
+        url: `http://127.0.0.1:${httpPort}/`,
+        headers: { host: `rest-run.localhost:${httpPort}` },
+        requests: [{ method: "GET", path: "/", onResponse: (_status, body) => void bodies.add(body.trim()) }],
+        connections: 8,
+        duration: 120,
+        timeout: 10,
+      },
+      (err, summary) => (err ? fail(err) : finish(summary)),
+    );
+    let change: { status: number; body: { vars: Record<string, string>; release?: { version: number }; deploymentId?: string } };
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      change = await t.rest("POST", "/api/apps/rest-run/config/vars", { token, body: { vars: { GREETING: "hej" } } });
+      expect(change.status).toBe(200);
+      const dep = await finished(change.body.deploymentId ?? "");
+      expect(dep.status, dep.error ?? "").toBe("succeeded");
+      await new Promise((r) => setTimeout(r, 1000));
+    } finally {
+      load.stop();
+    }
+    const summary = await done;
+    expect({ errors: summary.errors, timeouts: summary.timeouts, non2xx: summary.non2xx }).toEqual({ errors: 0, timeouts: 0, non2xx: 0 });
+    expect(summary["2xx"]).toBeGreaterThan(100);
+    expect(bodies).toContain("hello from node-greeting: hej");
+    expect([...bodies].every((b) => b.startsWith("hello from node-greeting"))).toBe(true);
+
+    expect(change.body).toMatchObject({ vars: { GREETING: "hej" }, secrets: [], release: { version: 4 } });
+    const releases = (await t.rest("GET", "/api/apps/rest-run/releases", { token })).body.releases;
+    expect(releases[0]).toMatchObject({ version: 4, kind: "config", description: "Set GREETING" });
+    const page = await httpGet({ port: httpPort, host: "rest-run.localhost", path: "/" });
+    expect(page.body.trim()).toBe("hello from node-greeting: hej");
   });
 });

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withActor } from "@skypanel/db/queries";
+import { type MockDns, startMockDns } from "@skypanel/engine/domains-testing";
 import { freePort, httpGet, waitFor } from "@skypanel/engine/router-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestBff, TEST_DRIVERS, type TestBff } from "../testing.ts";
@@ -65,6 +66,35 @@ describe.each(TEST_DRIVERS)("custom domains over REST on %s", (driver) => {
     expect((await t.rest("DELETE", "/api/apps/dom-app/domains/nope.example.com", { token })).status).toBe(404);
     expect(await list()).toEqual(["www.dom-example.com"]);
     expect((await t.rest("GET", "/api/apps/dom-other/domains", { token })).body.domains).toEqual([]);
+  });
+});
+
+describe("checking a custom domain's DNS over REST (mock DNS server on loopback; PGlite)", () => {
+  let dns: MockDns;
+  let t: TestBff;
+  let token: string;
+  beforeAll(async () => {
+    dns = await startMockDns();
+    t = await createTestBff("pglite", { domains: { dnsServers: [dns.server], timeoutMs: 500 } });
+    await t.engine.users.createFirstAdmin({ email: "ops@example.com", password: "correct horse battery" });
+    token = await t.login("ops@example.com");
+    await t.rest("POST", "/api/apps", { token, body: { name: "dns-app" } });
+    await t.rest("POST", "/api/apps/dns-app/domains", { token, body: { domain: "www.dns-example.com" } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await dns?.stop();
+  });
+
+  it("POST …/domains/:domain/check answers the domain with its DNS status and what to fix", async () => {
+    const check = () => t.rest("POST", "/api/apps/dns-app/domains/www.dns-example.com/check", { token });
+    const pending = await check();
+    expect(pending.status).toBe(200);
+    expect(pending.body).toMatchObject({ hostname: "www.dns-example.com", dnsStatus: "pending" });
+    expect(pending.body.error).toMatch(/add a CNAME to dns-app\.localhost/);
+    await dns.setCname("www.dns-example.com", "dns-app.localhost");
+    expect((await check()).body).toMatchObject({ dnsStatus: "ok", error: null });
+    expect((await t.rest("POST", "/api/apps/dns-app/domains/nope.example.com/check", { token })).status).toBe(404);
   });
 });
 

@@ -1,4 +1,4 @@
-// REST for an app's custom domains: list, add (`{"domain": "www.example.com"}`), remove.
+// REST for an app's custom domains: list, add (`{"domain": "www.example.com"}`), check DNS and certificate, remove.
 import type { Context as HonoContext } from "hono";
 import { Hono } from "hono";
 import { readJsonObject } from "./respond.ts";
@@ -17,6 +17,10 @@ export function domainRoutes(contextFor: ContextFor) {
     "/",
     route(201, async (caller, c) => caller.domains.add({ app: app(c), domain: (await readJsonObject(c)).domain as never })),
   );
+  // Both check the DNS and, once it leads here (with HTTPS configured), ask for the certificate.
+  const check = route(200, (caller, c) => caller.domains.check({ app: app(c), domain: c.req.param("domain") ?? "" }));
+  api.post("/:domain/check", check);
+  api.post("/:domain/ssl", check);
   api.delete(
     "/:domain",
     route(200, (caller, c) => caller.domains.remove({ app: app(c), domain: c.req.param("domain") ?? "" })),

@@ -112,9 +112,12 @@ describe.each(TEST_DRIVERS)("REST face on %s", (driver) => {
     expect((await t.rest("POST", "/api/apps/config-app/config/vars", { token: alice, body: { notvars: {} } })).status).toBe(400);
     expect((await t.rest("GET", "/api/apps/config-app/config", { token: alice })).body).toEqual({
       vars: { DATABASE_URL: "postgres://x", PORT_X: "1" },
+      secrets: [],
     });
+    // Never deployed: the change is stored, and no release or deployment is named.
     expect((await t.rest("DELETE", "/api/apps/config-app/config/vars/PORT_X", { token: alice })).body).toEqual({
       vars: { DATABASE_URL: "postgres://x" },
+      secrets: [],
     });
     expect((await t.rest("DELETE", "/api/apps/config-app/config/vars/NOPE", { token: alice })).status).toBe(404);
   });
@@ -136,7 +139,48 @@ describe.each(TEST_DRIVERS)("REST face on %s", (driver) => {
       expect(res.body.error.code).toBe("NOT_FOUND");
     }
     expect((await t.rest("GET", "/api/apps/alices-app", { token: alice })).body.description).toBe("orig");
-    expect((await t.rest("GET", "/api/apps/alices-app/config", { token: alice })).body).toEqual({ vars: { KEY: "v" } });
+    expect((await t.rest("GET", "/api/apps/alices-app/config", { token: alice })).body).toEqual({ vars: { KEY: "v" }, secrets: [] });
+  });
+
+  it("replaces the whole config with PUT and keeps secrets' values back unless revealed; viewers never get a value", async () => {
+    const admin_ = await t.caller(admin);
+    const team = await admin_.teams.create({ name: "cfg-team" });
+    await admin_.teams.addMember({ teamId: team.id, email: "alice@example.com", role: "member" });
+    await admin_.teams.addMember({ teamId: team.id, email: "bob@example.com", role: "viewer" });
+    await t.rest("POST", "/api/apps", { token: admin, body: { name: "cfg-put", teamId: team.id } });
+    const path = "/api/apps/cfg-put/config";
+    await t.rest("POST", `${path}/vars`, { token: alice, body: { vars: { OLD: "1", KEEP: "a" } } });
+    const secret = await t.rest("POST", `${path}/secrets`, { token: alice, body: { secrets: { API_KEY: "s3cret" } } });
+    expect(secret).toMatchObject({ status: 200, body: { vars: { OLD: "1", KEEP: "a", API_KEY: null }, secrets: ["API_KEY"] } });
+    expect(JSON.stringify(secret.body)).not.toContain("s3cret");
+
+    for (const body of [{ vars: { "1BAD": "x" } }, { vars: { A: "1" }, secrets: { A: "2" } }, { vars: { A: 1 } }]) {
+      expect((await t.rest("PUT", path, { token: alice, body })).status, JSON.stringify(body)).toBe(400);
+    }
+    expect((await t.rest("PUT", path, { token: bob, body: { vars: {} } })).status).toBe(403);
+    const put = await t.rest("PUT", path, { token: alice, body: { vars: { KEEP: "b", NEW: "n" }, secrets: { API_KEY: "s3cret2" } } });
+    expect(put).toMatchObject({ status: 200, body: { vars: { API_KEY: null, KEEP: "b", NEW: "n" }, secrets: ["API_KEY"] } });
+    expect(Object.keys(put.body.vars)).toEqual(["API_KEY", "KEEP", "NEW"]);
+    expect((await t.rest("GET", `${path}?reveal=secrets`, { token: alice })).body.vars).toEqual({
+      API_KEY: "s3cret2",
+      KEEP: "b",
+      NEW: "n",
+    });
+    expect((await t.rest("GET", `${path}?reveal=secrets`, { token: bob })).body).toEqual({
+      vars: { API_KEY: null, KEEP: null, NEW: null },
+      secrets: ["API_KEY"],
+    });
+  });
+
+  it("rotates the master key for a platform admin only; values still read", async () => {
+    await t.rest("POST", "/api/apps", { token: alice, body: { name: "rotated" } });
+    await t.rest("POST", "/api/apps/rotated/config/vars", { token: alice, body: { vars: { K: "v" } } });
+    expect((await t.rest("POST", "/api/admin/keys/rotate", { token: alice })).status).toBe(403);
+    const res = await t.rest("POST", "/api/admin/keys/rotate", { token: admin });
+    expect(res.status).toBe(200);
+    expect(res.body.keyId).toBe(t.engine.deps.keyring.currentId);
+    expect(res.body.retired).toHaveLength(1);
+    expect((await t.rest("GET", "/api/apps/rotated/config", { token: alice })).body.vars).toEqual({ K: "v" });
   });
 
   it("requires authentication, and answers unknown routes and huge bodies with JSON errors", async () => {

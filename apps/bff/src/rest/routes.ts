@@ -12,8 +12,16 @@ export function restRoutes(contextFor: ContextFor) {
   const api = new Hono();
   const route = routeWith(contextFor);
 
-  const configBody = (config: { vars: { key: string; value: string | null }[] }) => ({
+  // Secrets not revealed (and every value, for viewers) are null; `secrets` names the secret ones.
+  const configBody = (config: {
+    vars: { key: string; value: string | null; isSecret: boolean }[];
+    release?: { id: string; version: number };
+    deploymentId?: string;
+  }) => ({
     vars: Object.fromEntries(config.vars.map((v) => [v.key, v.value])),
+    secrets: config.vars.filter((v) => v.isSecret).map((v) => v.key),
+    ...(config.release ? { release: config.release } : {}),
+    ...(config.deploymentId ? { deploymentId: config.deploymentId } : {}),
   });
 
   api.post(
@@ -98,13 +106,33 @@ export function restRoutes(contextFor: ContextFor) {
 
   api.get(
     "/apps/:app/config",
-    route(200, async (caller, c) => configBody(await caller.config.get({ app: c.req.param("app") ?? "" }))),
+    route(200, async (caller, c) =>
+      configBody(await caller.config.get({ app: c.req.param("app") ?? "", revealSecrets: c.req.query("reveal") === "secrets" })),
+    ),
+  );
+  api.put(
+    "/apps/:app/config",
+    route(200, async (caller, c) => {
+      const body = await readJsonObject(c);
+      return configBody(
+        await caller.config.replace({ app: c.req.param("app") ?? "", vars: body.vars as never, secrets: body.secrets as never }),
+      );
+    }),
   );
   api.post(
     "/apps/:app/config/vars",
     route(200, async (caller, c) => {
       const body = await readJsonObject(c);
       return configBody(await caller.config.set({ app: c.req.param("app") ?? "", vars: body.vars as never }));
+    }),
+  );
+  api.post(
+    "/apps/:app/config/secrets",
+    route(200, async (caller, c) => {
+      const body = await readJsonObject(c);
+      return configBody(
+        await caller.config.set({ app: c.req.param("app") ?? "", vars: (body.secrets ?? body.vars) as never, secret: true }),
+      );
     }),
   );
   api.delete(
@@ -125,7 +153,7 @@ export function restRoutes(contextFor: ContextFor) {
   api.route("/apps/:app/domains", domainRoutes(contextFor));
   api.route("/apps/:app", runtimeRoutes(contextFor));
 
-  // Platform admin: build cache and Nix store upkeep.
+  // Platform admin: build cache and Nix store upkeep, encryption key rotation.
   api.get(
     "/admin/build-cache",
     route(200, (caller) => caller.admin.buildCache()),
@@ -141,6 +169,10 @@ export function restRoutes(contextFor: ContextFor) {
   api.post(
     "/admin/nix/optimise",
     route(200, (caller) => caller.admin.nixOptimise()),
+  );
+  api.post(
+    "/admin/keys/rotate",
+    route(200, (caller) => caller.admin.rotateKeys()),
   );
 
   api.all("*", (c) => c.json(errorBody("NOT_FOUND", `No API route ${c.req.method} ${c.req.path}.`), 404));

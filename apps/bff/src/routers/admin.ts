@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { authedProcedure, router } from "../trpc.ts";
 
-/** Platform-admin levers over build storage (the engine checks the admin role). */
+/** Platform-admin levers over build storage and the encryption key (the engine checks the admin role). */
 export const adminRouter = router({
   buildCache: authedProcedure.query(({ ctx }) => ctx.engine.maintenance.cache(ctx.actor)),
   pruneBuildCache: authedProcedure
@@ -11,4 +11,5 @@ export const adminRouter = router({
     .input(z.object({ dryRun: z.boolean().optional(), olderThanDays: z.number().optional(), maxFreedBytes: z.number().optional() }))
     .mutation(({ ctx, input }) => ctx.engine.maintenance.gc(ctx.actor, input)),
   nixOptimise: authedProcedure.mutation(({ ctx }) => ctx.engine.maintenance.optimise(ctx.actor)),
+  rotateKeys: authedProcedure.mutation(({ ctx }) => ctx.engine.keys.rotate(ctx.actor)),
 });

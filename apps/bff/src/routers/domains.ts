@@ -10,6 +10,10 @@ export const domainsRouter = router({
   add: authedProcedure
     .input(z.object({ app: appRef, domain }))
     .mutation(({ ctx, input }) => ctx.engine.domains.add(ctx.actor, input.app, input.domain)),
+  /** Checks the domain's DNS now; the answer carries dnsStatus and, unless ok, what to fix. */
+  check: authedProcedure
+    .input(z.object({ app: appRef, domain }))
+    .mutation(({ ctx, input }) => ctx.engine.domains.check(ctx.actor, input.app, input.domain)),
   remove: authedProcedure
     .input(z.object({ app: appRef, domain }))
     .mutation(({ ctx, input }) => ctx.engine.domains.remove(ctx.actor, input.app, input.domain)),

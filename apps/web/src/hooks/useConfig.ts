@@ -16,8 +16,14 @@ function useConfigChange(idOrName: string) {
   const queryClient = useQueryClient();
   const toast = useToast();
   return <Input>(describe: (input: Input) => string) => ({
-    async onSuccess(config: AppConfig, input: Input) {
-      toast.success(describe(input));
+    async onSuccess(config: AppConfig & { release?: { version: number }; deploymentId?: string }, input: Input) {
+      // A running app gets the change through a new release, rolled out like a deploy.
+      const rollout = config.release
+        ? config.deploymentId
+          ? ` Rolling out v${config.release.version}.`
+          : ` Made v${config.release.version}; it runs at the next deploy.`
+        : "";
+      toast.success(`${describe(input)}${rollout}`);
       queryClient.setQueryData(trpc.config.get.queryKey({ app: idOrName }), config);
       // The overview shows the var count, and the activity list shows the change.
       await Promise.all([

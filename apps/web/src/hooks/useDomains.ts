@@ -50,3 +50,18 @@ export function useRemoveDomain(app: string) {
     }),
   );
 }
+
+/** Checks the domain's DNS (and reads its certificate back) now; the list shows what was found. */
+export function useCheckDomain(app: string) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const refresh = useRefreshDomains(app);
+  return useMutation(
+    trpc.domains.check.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+      },
+      onError: (error) => toast.error(errorMessage(error)),
+    }),
+  );
+}

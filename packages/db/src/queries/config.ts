@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { encryptionKeys, envVars } from "../schema/index.ts";
 
@@ -43,4 +43,31 @@ export async function ensureEncryptionKey(db: Database, id: string) {
 export async function activeEncryptionKeyIds(db: Database) {
   const rows = await db.select({ id: encryptionKeys.id }).from(encryptionKeys).where(isNull(encryptionKeys.retiredAt));
   return rows.map((r) => r.id);
+}
+
+/** Every sealed value on the platform, for re-encrypting under a new key. */
+export async function listAllEnvVars(db: Database) {
+  return db.select().from(envVars).orderBy(asc(envVars.appId), asc(envVars.key));
+}
+
+export async function resealEnvVar(db: Database, appId: string, key: string, sealed: SealedValue) {
+  await db
+    .update(envVars)
+    .set({ ciphertext: sealed.ciphertext, nonce: sealed.nonce, keyId: sealed.keyId })
+    .where(and(eq(envVars.appId, appId), eq(envVars.key, key)));
+}
+
+/** Marks every key but `currentId` retired: nothing in the database is sealed with them any more. */
+export async function retireEncryptionKeys(db: Database, currentId: string) {
+  const rows = await db
+    .update(encryptionKeys)
+    .set({ retiredAt: new Date() })
+    .where(and(ne(encryptionKeys.id, currentId), isNull(encryptionKeys.retiredAt)))
+    .returning({ id: encryptionKeys.id });
+  return rows.map((r) => r.id);
+}
+
+/** Holds off other writers of sealed values (config changes, new releases) until the transaction ends. */
+export async function lockSealedValues(db: Database) {
+  await db.execute(sql`LOCK TABLE env_vars, releases IN SHARE ROW EXCLUSIVE MODE`);
 }

@@ -31,10 +31,36 @@ export async function updateDomainTargets(db: Database, appId: string, dnsTarget
   await db.update(domains).set({ dnsTarget }).where(eq(domains.appId, appId));
 }
 
-/** Every app's custom hostnames, for the router: app id → hostnames. */
-export async function domainHostnamesByApp(db: Database): Promise<Map<string, string[]>> {
-  const rows = await db.select({ appId: domains.appId, hostname: domains.hostname }).from(domains).orderBy(asc(domains.hostname));
-  const byApp = new Map<string, string[]>();
-  for (const r of rows) byApp.set(r.appId, [...(byApp.get(r.appId) ?? []), r.hostname]);
+/** Every app's custom hostnames, for the router: app id → hostnames, and whether each one's DNS leads here. */
+export async function domainHostnamesByApp(db: Database): Promise<Map<string, { hostname: string; dnsOk: boolean }[]>> {
+  const rows = await db
+    .select({ appId: domains.appId, hostname: domains.hostname, dnsStatus: domains.dnsStatus })
+    .from(domains)
+    .orderBy(asc(domains.hostname));
+  const byApp = new Map<string, { hostname: string; dnsOk: boolean }[]>();
+  for (const r of rows) byApp.set(r.appId, [...(byApp.get(r.appId) ?? []), { hostname: r.hostname, dnsOk: r.dnsStatus === "ok" }]);
   return byApp;
+}
+
+export async function findDomain(db: Database, appId: string, hostname: string) {
+  const [row] = await db
+    .select()
+    .from(domains)
+    .where(and(eq(domains.appId, appId), sql`lower(${domains.hostname}) = lower(${hostname})`));
+  return row ?? null;
+}
+
+/** Every app's domains, for the periodic DNS and certificate checks. */
+export async function listAllDomains(db: Database) {
+  return db.select().from(domains).orderBy(asc(domains.hostname));
+}
+
+/** What a DNS or certificate check found. */
+export async function updateDomainStatus(
+  db: Database,
+  id: string,
+  values: Partial<Pick<typeof domains.$inferInsert, "dnsStatus" | "tlsStatus" | "certExpiresAt" | "error">>,
+) {
+  const [row] = await db.update(domains).set(values).where(eq(domains.id, id)).returning();
+  return row ?? null;
 }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../client.ts";
-import { formations, type Release, releases } from "../schema/index.ts";
+import { applications, formations, type Release, releases } from "../schema/index.ts";
 
 /** A new release numbered after the app's last (v1, v2, …); the app row lock keeps numbers unique. */
 export async function insertRelease(
@@ -50,4 +50,23 @@ export async function upsertFormation(
     .insert(formations)
     .values(values)
     .onConflictDoUpdate({ target: [formations.appId, formations.processType], set: { ...rest, updatedAt: new Date() } });
+}
+
+/** Every release's sealed config, for re-encrypting under a new key. */
+export async function listReleaseSnapshots(db: Database) {
+  return db.select({ id: releases.id, appId: releases.appId, configSnapshot: releases.configSnapshot }).from(releases);
+}
+
+export async function updateReleaseSnapshot(db: Database, id: string, configSnapshot: unknown) {
+  await db.update(releases).set({ configSnapshot }).where(eq(releases.id, id));
+}
+
+/** The release an app runs now; null before its first deploy. */
+export async function findCurrentRelease(db: Database, appId: string): Promise<Release | null> {
+  const [row] = await db
+    .select({ release: releases })
+    .from(applications)
+    .innerJoin(releases, eq(releases.id, applications.currentReleaseId))
+    .where(eq(applications.id, appId));
+  return row?.release ?? null;
 }

@@ -10,7 +10,7 @@ import { createRequestCollector } from "../metrics/index.ts";
 import { addGeneration, type NixEnv } from "../nix/index.ts";
 import type { Releases } from "../releases/index.ts";
 import { DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT } from "../router/caddy-config.ts";
-import { caddyPaths, createRouter, type Router } from "../router/index.ts";
+import { caddyPaths, createRouter, type Router, type RouterTls } from "../router/index.ts";
 import { createServiceBalancer } from "../router/service-balancer.ts";
 import { createRuntime, type RuntimeMode } from "../runtime/index.ts";
 import { createSupervisor } from "../supervisor/supervisor.ts";
@@ -24,7 +24,7 @@ export type { DeployStep } from "./steps.ts";
 
 export interface RunningOptions {
   mode: RuntimeMode;
-  router: false | { httpPort?: number; baseDomain?: string };
+  router: false | { httpPort?: number; baseDomain?: string; tls?: RouterTls };
   cgroupParent?: string;
   reconcileIntervalMs?: number;
   deploy?: DeployOptions;

@@ -73,7 +73,11 @@ export function createRuntimeManager(o: ManagerOptions) {
     const services: Parameters<ServiceBalancer["apply"]>[0] = [];
     const domains = await domainHostnamesByApp(o.db);
     // One bad hostname would fail the whole config, so one that now clashes with the platform's is left out.
-    const hostnamesOf = (appId: string) => (domains.get(appId) ?? []).filter((h) => !o.baseDomain || !underBaseDomain(h, o.baseDomain));
+    const domainsOf = (appId: string) =>
+      (domains.get(appId) ?? []).filter((d) => !o.baseDomain || !underBaseDomain(d.hostname, o.baseDomain));
+    const hostnamesOf = (appId: string) => domainsOf(appId).map((d) => d.hostname);
+    // Only a domain whose DNS leads here can pass the ACME CA's HTTP-01 check: the others would only fail.
+    const tlsHostnamesOf = (appId: string) => domainsOf(appId).flatMap((d) => (d.dnsOk ? [d.hostname] : []));
     for (const app of await listAppsWithReleases(o.db)) {
       const release = app.currentReleaseId ? await findReleaseById(o.db, app.currentReleaseId) : null;
       const rotation = o.supervisor.rotation(app.id).filter((m) => m.address);
@@ -89,6 +93,7 @@ export function createRuntimeManager(o: ManagerOptions) {
         caddy.push({
           appName: app.name,
           hostnames: hostnamesOf(app.id),
+          tlsHostnames: tlsHostnamesOf(app.id),
           upstreams: rotation.length > 0 ? [{ dial: `${o.balancer.addressFor(app.id)}:${INSTANCE_PORT}` }] : [],
           policy: "round_robin",
           // One address in front of many instances: a failed request says nothing about it.
@@ -98,6 +103,7 @@ export function createRuntimeManager(o: ManagerOptions) {
         caddy.push({
           appName: app.name,
           hostnames: hostnamesOf(app.id),
+          tlsHostnames: tlsHostnamesOf(app.id),
           upstreams: rotation.map((m) => ({ dial: `${m.address}:${m.port}`, weight: weightOf(m) })),
           policy: w ? "weighted_round_robin" : "round_robin",
         });

@@ -1,4 +1,4 @@
-import type { Deployment } from "@skypanel/db";
+import type { Database, Deployment } from "@skypanel/db";
 import {
   findDeployment,
   findDeploymentById,
@@ -52,18 +52,37 @@ export function createDeployments(
     if (!rt.runtimeEnabled) throw new EngineError("PRECONDITION_FAILED", "This platform runs no apps: it was started without a runtime.");
   };
 
-  async function enqueue(actor: Actor, appId: string, strategy: Strategy, options: Record<string, unknown>): Promise<Deployment> {
-    const dep = await withActor(db, actor, async (tx) => {
-      const d = await insertDeployment(tx, { appId, releaseId: null, strategy, status: "queued", options, createdBy: actor.userId });
-      await rt.queue.enqueue("deploy", { deploymentId: d.id }, { db: tx, maxAttempts: 1 });
-      return d;
-    });
+  async function insertQueued(tx: Database, actor: Actor, appId: string, strategy: Strategy, options: Record<string, unknown>) {
+    const d = await insertDeployment(tx, { appId, releaseId: null, strategy, status: "queued", options, createdBy: actor.userId });
+    await rt.queue.enqueue("deploy", { deploymentId: d.id }, { db: tx, maxAttempts: 1 });
+    return d;
+  }
+
+  /** Wakes the queue and tells live dashboards, once the deployment's transaction has committed. */
+  function announce(dep: Deployment) {
     rt.queue.kick();
-    rt.bus.publish({ type: "deployment.updated", appId, deploymentId: dep.id, status: "queued" });
+    rt.bus.publish({ type: "deployment.updated", appId: dep.appId, deploymentId: dep.id, status: "queued" });
+  }
+
+  async function enqueue(actor: Actor, appId: string, strategy: Strategy, options: Record<string, unknown>): Promise<Deployment> {
+    const dep = await withActor(db, actor, (tx) => insertQueued(tx, actor, appId, strategy, options));
+    announce(dep);
     return dep;
   }
 
   return {
+    /** Whether this platform runs apps; without a runtime nothing is deployed. */
+    runtimeEnabled: rt.runtimeEnabled,
+
+    /**
+     * Queues a rolling deployment of a release inside the caller's transaction (a config change
+     * and its rollout commit together); call `announce` after the commit.
+     */
+    queueRelease(tx: Database, actor: Actor, appId: string, releaseId: string, options: Record<string, unknown> = {}) {
+      return insertQueued(tx, actor, appId, "rolling", { ...options, releaseId });
+    },
+    announce,
+
     /** Deploys a build (or builds a source and then deploys it); returns at once, queued. */
     async create(actor: Actor, idOrName: string, input: NewDeployment): Promise<Deployment> {
       requireRuntime();

@@ -1,22 +1,100 @@
-// Custom domains: hostnames of the user's own that Caddy also routes to an app. DNS checks and
-// certificates come later; until then dnsStatus stays "unchecked" and tlsStatus "none".
+// Custom domains: hostnames of the user's own that Caddy also routes to an app. Their DNS is
+// checked on add, on request and every few minutes (dnsStatus "ok" / "pending" / "wrong"); once
+// it is ok and the router has an ACME CA, Caddy gets the certificate, read back into tlsStatus.
 import type { Domain } from "@skypanel/db";
-import { deleteDomain, findDomainOwner, insertDomain, listDomains, withActor } from "@skypanel/db/queries";
+import {
+  deleteDomain,
+  findDomain,
+  findDomainOwner,
+  insertDomain,
+  listAllDomains,
+  listDomains,
+  updateDomainStatus,
+  withActor,
+} from "@skypanel/db/queries";
 import type { Actor } from "../actor.ts";
 import type { Apps } from "../apps/index.ts";
 import type { EngineDeps } from "../deps.ts";
 import { DomainNotFoundError, DomainTakenError, InvalidDomainError } from "../errors.ts";
+import { createDnsChecker, type DnsCheckOptions } from "./dns-check.ts";
 import { checkDomainName, underBaseDomain } from "./hostname.ts";
 
+export { createDnsChecker, type DnsChecker, type DnsCheckOptions, type DnsCheckResult, type DnsStatus } from "./dns-check.ts";
 export { checkDomainName, DOMAIN_RULE, underBaseDomain } from "./hostname.ts";
+
+export interface DomainOptions extends DnsCheckOptions {
+  /** How often every domain's DNS is checked again once started (default 5 minutes). */
+  checkIntervalMs?: number;
+}
+
+/** Where certificates are read back from: the router, when it serves HTTPS; else null. */
+export type CertificateSource = () => { certificate(hostname: string): { expiresAt: Date } | null } | null;
+
+/** tlsStatus: "none" (no HTTPS, or DNS not ready), "pending" (asked for), "issued", "error" (expired). */
+function tlsState(source: ReturnType<CertificateSource>, hostname: string, dnsOk: boolean, now: Date) {
+  const cert = source?.certificate(hostname) ?? null;
+  if (!source || (!cert && !dnsOk)) return { tlsStatus: "none", certExpiresAt: null, error: null };
+  if (!cert) return { tlsStatus: "pending", certExpiresAt: null, error: null };
+  if (cert.expiresAt <= now)
+    return {
+      tlsStatus: "error",
+      certExpiresAt: cert.expiresAt,
+      error: `The certificate of ${hostname} expired on ${cert.expiresAt.toISOString()}.`,
+    };
+  return { tlsStatus: "issued", certExpiresAt: cert.expiresAt, error: null };
+}
 
 /** Where an app answers on the platform, and so what a custom domain's CNAME points at. */
 export function platformHostname(appName: string, baseDomain: string) {
   return `${appName}.${baseDomain}`;
 }
 
-export function createDomains(deps: EngineDeps, apps: Apps, onChange: (appId: string) => void) {
+export function createDomains(
+  deps: EngineDeps,
+  apps: Apps,
+  onChange: (appId: string) => void,
+  options: DomainOptions = {},
+  certificates: CertificateSource = () => null,
+) {
   const { db, baseDomain } = deps;
+  const dns = createDnsChecker(options);
+  let timer: NodeJS.Timeout | null = null;
+  // Checks in flight; stopChecks waits for them, so none writes after the engine stopped.
+  const inFlight = new Set<Promise<unknown>>();
+
+  async function checkOne(domain: Domain): Promise<Domain> {
+    const target = domain.dnsTarget ?? "";
+    const result = await dns.check(domain.hostname, target);
+    const dnsStatus = result.status ?? domain.dnsStatus;
+    const tls = tlsState(certificates(), domain.hostname, dnsStatus === "ok", deps.now());
+    const updated = await updateDomainStatus(db, domain.id, {
+      dnsStatus,
+      tlsStatus: tls.tlsStatus,
+      certExpiresAt: tls.certExpiresAt,
+      error: result.error ?? tls.error,
+    });
+    if (updated && updated.dnsStatus !== domain.dnsStatus) onChange(domain.appId);
+    return updated ?? domain;
+  }
+
+  function inBackground(work: () => Promise<unknown>) {
+    const running = work()
+      .catch((err) => console.error("[domains] check failed:", (err as Error).message))
+      .finally(() => inFlight.delete(running));
+    inFlight.add(running);
+  }
+
+  let sweeping = false;
+  async function checkAll() {
+    // A slow DNS server must not pile sweeps on top of each other.
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      for (const domain of await listAllDomains(db)) if (timer) await checkOne(domain);
+    } finally {
+      sweeping = false;
+    }
+  }
 
   return {
     async list(actor: Actor, idOrName: string): Promise<Domain[]> {
@@ -43,24 +121,51 @@ export function createDomains(deps: EngineDeps, apps: Apps, onChange: (appId: st
         throw err;
       });
       onChange(app.id);
+      if (timer) inBackground(() => checkOne(domain));
       return domain;
+    },
+
+    /** Checks the domain's DNS now and returns it with what was found. */
+    async check(actor: Actor, idOrName: string, input: string): Promise<Domain> {
+      const { app } = await apps.resolve(actor, idOrName, "write", "checking domains");
+      const hostname = nameOrNotFound(input);
+      const domain = await findDomain(db, app.id, hostname);
+      if (!domain) throw new DomainNotFoundError(hostname);
+      return checkOne(domain);
+    },
+
+    /** Every domain's DNS, now and then every `checkIntervalMs`; new domains are checked as they are added. */
+    startChecks() {
+      if (timer) return;
+      timer = setInterval(() => inBackground(checkAll), options.checkIntervalMs ?? 5 * 60_000);
+      timer.unref();
+      inBackground(checkAll);
+    },
+
+    async stopChecks() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await Promise.allSettled([...inFlight]);
     },
 
     async remove(actor: Actor, idOrName: string, input: string) {
       const { app } = await apps.resolve(actor, idOrName, "write", "removing domains");
-      // Removing takes the name as it was shown or typed: unicode or punycode, any case.
-      let hostname: string;
-      try {
-        hostname = checkDomainName(input);
-      } catch {
-        throw new DomainNotFoundError(input.slice(0, 100));
-      }
+      const hostname = nameOrNotFound(input);
       const removed = await withActor(db, actor, (tx) => deleteDomain(tx, app.id, hostname));
       if (!removed) throw new DomainNotFoundError(hostname);
       onChange(app.id);
       return { hostname };
     },
   };
+}
+
+/** A domain as it was shown or typed (unicode or punycode, any case); not a name at all: not found. */
+function nameOrNotFound(input: string): string {
+  try {
+    return checkDomainName(input);
+  } catch {
+    throw new DomainNotFoundError(input.slice(0, 100));
+  }
 }
 
 export type Domains = ReturnType<typeof createDomains>;

@@ -1,5 +1,14 @@
 import type { Database, Release } from "@skypanel/db";
-import { findBuild, findRelease, findReleaseById, insertRelease, isUuid, listEnvVars, listReleases } from "@skypanel/db/queries";
+import {
+  findBuild,
+  findCurrentRelease,
+  findRelease,
+  findReleaseById,
+  insertRelease,
+  isUuid,
+  listEnvVars,
+  listReleases,
+} from "@skypanel/db/queries";
 import type { Actor } from "../actor.ts";
 import type { Apps } from "../apps/index.ts";
 import { sealContext } from "../config-vars/index.ts";
@@ -53,6 +62,26 @@ export function createReleases(deps: EngineDeps, apps: Apps) {
         configSnapshot: await snapshotConfig(tx, appId),
         kind: "build",
         description: description ?? `Deploy build #${build.number}`,
+        createdBy: actor.userId,
+      });
+    },
+
+    /**
+     * A release of the running build with the app's config as it is now, after a config change;
+     * null when the app has no release yet (the next deploy picks the config up).
+     */
+    async fromConfig(tx: Database, actor: Actor, appId: string, description: string): Promise<Release | null> {
+      const current = await findCurrentRelease(tx, appId);
+      if (!current) return null;
+      return insertRelease(tx, {
+        appId,
+        buildId: current.buildId,
+        storePath: current.storePath,
+        processes: current.processes,
+        releaseCommand: current.releaseCommand,
+        configSnapshot: await snapshotConfig(tx, appId),
+        kind: "config",
+        description,
         createdBy: actor.userId,
       });
     },

@@ -205,4 +205,54 @@ describe("generateCaddyConfig", () => {
   it("refuses a bad port", () => {
     expect(() => config([], { httpPort: 70000 })).toThrow(InvalidRouteError);
   });
+
+  describe("with HTTPS for custom domains (tls)", () => {
+    const tls = { httpsPort: 8443, acmeDirectory: "https://127.0.0.1:14000/dir", acmeTrustedRoots: ["/etc/pebble/ca.pem"] };
+    const routes = [
+      web("shop", { hostnames: ["www.shop.example.com", "old.shop.example.com"], tlsHostnames: ["WWW.shop.example.com"] }),
+      web("blog", { hostnames: ["blog.example.org"] }),
+    ];
+
+    it("serves only the custom domains whose DNS is ready on an HTTPS server, TLS 1.2 and 1.3 only", () => {
+      const c = config(routes, { httpPort: 8080, tls });
+      const https = c.apps.http.servers["skypanel-https"];
+      expect(https.listen).toEqual([":8443"]);
+      expect(https.automatic_https).toEqual({ disable: true });
+      expect(https.tls_connection_policies).toEqual([{ protocol_min: "tls1.2", protocol_max: "tls1.3" }]);
+      expect(https.routes.map((r: Json) => r["@id"])).toEqual([`${appRouteId("shop")}-https`, "skypanel-unknown-host-https"]);
+      expect(https.routes[0].match).toEqual([{ host: ["www.shop.example.com"] }]);
+      // The HTTP server still serves every hostname, the platform's own and the not-yet-ready ones.
+      expect(appRoute(c, "shop").match).toEqual([{ host: ["old.shop.example.com", "shop.localhost", "www.shop.example.com"] }]);
+      expect(c.apps.http).toMatchObject({ http_port: 8080, https_port: 8443 });
+    });
+
+    it("asks the ACME CA for exactly those certificates, answering HTTP-01 on the apps' HTTP port", () => {
+      const c = config(routes, { httpPort: 8080, tls });
+      expect(c.apps.tls.certificates).toEqual({ automate: ["www.shop.example.com"] });
+      expect(c.apps.tls.automation.policies).toEqual([
+        {
+          subjects: ["www.shop.example.com"],
+          issuers: [
+            {
+              module: "acme",
+              ca: "https://127.0.0.1:14000/dir",
+              trusted_roots_pem_files: ["/etc/pebble/ca.pem"],
+              challenges: { http: { alternate_port: 8080 }, "tls-alpn": { disabled: true } },
+            },
+          ],
+        },
+      ]);
+    });
+
+    it("without tls: no HTTPS server, no tls app, and tlsHostnames are ignored", () => {
+      const c = config(routes);
+      expect(Object.keys(c.apps)).toEqual(["http"]);
+      expect(Object.keys(c.apps.http.servers)).toEqual(["skypanel"]);
+    });
+
+    it("refuses a certificate for a hostname the app is not served at, and an ACME directory that is not https", () => {
+      expect(() => config([web("shop", { tlsHostnames: ["x.example.com"] })], { tls })).toThrow(/not one of its hostnames/);
+      expect(() => config(routes, { tls: { ...tls, acmeDirectory: "http://ca.example/dir" } })).toThrow(/must be an https:\/\/ URL/);
+    });
+  });
 });

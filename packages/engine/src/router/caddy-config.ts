@@ -3,6 +3,7 @@
 
 import { InvalidRouteError } from "./errors.ts";
 import { friendlyResponse, noInstancePage, proxyFailedPage, unknownHostPage } from "./pages.ts";
+import { HTTPS_SERVER, tlsApp, tlsConnectionPolicies } from "./tls-config.ts";
 import { type AdminAddress, type AppRoute, DEFAULT_PROXY_TUNING, type ProxyTuning, type RouterSettings } from "./types.ts";
 import { normaliseRoutes } from "./validate.ts";
 import { expandWeights } from "./weights.ts";
@@ -81,7 +82,8 @@ const requestIdRoutes: Json[] = [
   { handle: [{ handler: "headers", response: { set: { "X-Request-Id": ["{http.request.header.X-Request-Id}"] } } }] },
 ];
 
-function appRoute(route: AppRoute, tuning: ProxyTuning): Json {
+/** The app's route on one server: its hostnames there, and an `@id` unique across servers. */
+function appRoute(route: AppRoute, tuning: ProxyTuning, hosts = route.hostnames, id = appRouteId(route.appName)): Json {
   const serve: Json =
     route.upstreams.length === 0
       ? { handler: "subroute", routes: [...requestIdRoutes, { handle: [friendlyResponse(noInstancePage(route.appName))] }] }
@@ -90,7 +92,7 @@ function appRoute(route: AppRoute, tuning: ProxyTuning): Json {
           routes: [...requestIdRoutes, { handle: [reverseProxy(route, tuning)] }],
           errors: { routes: [{ handle: [friendlyResponse(proxyFailedPage(route.appName))] }] },
         };
-  return { "@id": appRouteId(route.appName), match: [{ host: route.hostnames }], handle: [serve], terminal: true };
+  return { "@id": id, match: [{ host: hosts }], handle: [serve], terminal: true };
 }
 
 /**
@@ -130,21 +132,40 @@ function checkPort(port: number): number {
 export function generateCaddyConfig(routes: AppRoute[], settings: RouterSettings, placement: CaddyPlacement): Json {
   const baseDomain = settings.baseDomain ?? DEFAULT_BASE_DOMAIN;
   const tuning: ProxyTuning = { ...DEFAULT_PROXY_TUNING, ...settings.proxy };
-  const listen = `${settings.httpHost ?? ""}:${checkPort(settings.httpPort ?? DEFAULT_HTTP_PORT)}`;
+  const httpPort = checkPort(settings.httpPort ?? DEFAULT_HTTP_PORT);
+  const listen = `${settings.httpHost ?? ""}:${httpPort}`;
+  const normalised = normaliseRoutes(routes, baseDomain);
+  const unknownHost = (id: string) => ({ "@id": id, handle: [friendlyResponse(unknownHostPage())], terminal: true });
+  const common = {
+    // Never automatic HTTPS: it would ask for a certificate for every hostname (the platform's
+    // own included); the tls app below names exactly the custom domains that get one.
+    automatic_https: { disable: true },
+    // Caddy 2.6 records its caddy_http_* request metrics only for servers that ask.
+    metrics: {},
+    ...(settings.accessLogFile ? { logs: { default_logger_name: ACCESS_LOG } } : {}),
+  };
   const servers: Json = {
     [APP_SERVER]: {
       listen: [listen],
-      // Plain HTTP for now: without this Caddy would try to get certificates for every hostname.
-      automatic_https: { disable: true },
-      // Caddy 2.6 records its caddy_http_* request metrics only for servers that ask.
-      metrics: {},
-      ...(settings.accessLogFile ? { logs: { default_logger_name: ACCESS_LOG } } : {}),
-      routes: [
-        ...normaliseRoutes(routes, baseDomain).map((r) => appRoute(r, tuning)),
-        { "@id": "skypanel-unknown-host", handle: [friendlyResponse(unknownHostPage())], terminal: true },
-      ],
+      ...common,
+      routes: [...normalised.map((r) => appRoute(r, tuning)), unknownHost("skypanel-unknown-host")],
     },
   };
+  const tls = settings.tls;
+  const tlsHostnames = tls ? normalised.flatMap((r) => r.tlsHostnames ?? []).sort() : [];
+  if (tls) {
+    servers[HTTPS_SERVER] = {
+      listen: [`${settings.httpHost ?? ""}:${checkPort(tls.httpsPort)}`],
+      ...common,
+      tls_connection_policies: tlsConnectionPolicies,
+      routes: [
+        ...normalised
+          .filter((r) => r.tlsHostnames && r.tlsHostnames.length > 0)
+          .map((r) => appRoute(r, tuning, r.tlsHostnames, `${appRouteId(r.appName)}-https`)),
+        unknownHost("skypanel-unknown-host-https"),
+      ],
+    };
+  }
   if (settings.metricsListen) {
     servers[METRICS_SERVER] = {
       listen: [checkMetricsListen(settings.metricsListen)],
@@ -168,6 +189,11 @@ export function generateCaddyConfig(routes: AppRoute[], settings: RouterSettings
     },
     // No grace_period: Caddy 2.6 cancels the old servers' shutdown as soon as a load returns
     // (logging an error each time), and requests in flight finish either way (router.test.ts).
-    apps: { http: { servers } },
+    apps: tls
+      ? {
+          http: { http_port: httpPort, https_port: tls.httpsPort, servers },
+          tls: tlsApp(tlsHostnames, tls, httpPort),
+        }
+      : { http: { servers } },
   };
 }

@@ -3,6 +3,7 @@
 export { type CaddyAdminClient, caddyAdminClient, type UpstreamStatus } from "./admin-client.ts";
 export { APP_SERVER, appRouteId, DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT, generateCaddyConfig, METRICS_SERVER } from "./caddy-config.ts";
 export { type CaddyHandle, type CaddyProcessOptions, caddyPaths, defaultAdminAddress, startOrAdoptCaddy } from "./caddy-process.ts";
+export { readCertificate, type StoredCertificate } from "./certificates.ts";
 export { configHash } from "./config-hash.ts";
 export { CaddyAdminError, CaddyStartError, CaddyUnavailableError, InvalidRouteError } from "./errors.ts";
 export { createRouter, type ReconcileResult, type Router, type RouterEvent, type RouterOptions } from "./router.ts";
@@ -15,5 +16,6 @@ export {
   type ProxyTuning,
   type RouteHealthCheck,
   type RouterSettings,
+  type RouterTls,
   type RouteUpstream,
 } from "./types.ts";

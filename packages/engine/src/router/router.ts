@@ -4,6 +4,7 @@
 import { type CaddyAdminClient, caddyAdminClient } from "./admin-client.ts";
 import { DEFAULT_BASE_DOMAIN, generateCaddyConfig } from "./caddy-config.ts";
 import { type CaddyHandle, caddyPaths, defaultAdminAddress, startOrAdoptCaddy } from "./caddy-process.ts";
+import { readCertificate, type StoredCertificate } from "./certificates.ts";
 import { configHash } from "./config-hash.ts";
 import { CaddyUnavailableError } from "./errors.ts";
 import type { AdminAddress, AppRoute, RouterSettings } from "./types.ts";
@@ -52,6 +53,10 @@ export interface Router {
   stop(options?: { adopted?: boolean }): Promise<void>;
   /** Ends the loop but leaves Caddy serving, for a control-plane stop: the next start adopts it. */
   detach(): void;
+  /** Whether custom domains get certificates and HTTPS (`settings.tls`). */
+  readonly tlsEnabled: boolean;
+  /** The certificate Caddy holds for `hostname`, from its storage; null while it has none. */
+  certificate(hostname: string): StoredCertificate | null;
   /** Hostname → app name of the routes last applied: whose request a Host header names. */
   routedHosts(): ReadonlyMap<string, string>;
   readonly client: CaddyAdminClient;
@@ -133,6 +138,8 @@ export function createRouter(options: RouterOptions): Router {
       });
     },
     reconcile: () => serial(() => converge("drifted")),
+    tlsEnabled: Boolean(settings.tls),
+    certificate: (hostname) => readCertificate(placement.storageRoot, hostname),
     routedHosts: () => routedHosts,
     start() {
       if (looping) return;

@@ -35,6 +35,11 @@ export interface AppRoute {
   appName: string;
   /** Extra hostnames (custom domains); `<appName>.<baseDomain>` is always served. */
   hostnames: string[];
+  /**
+   * Custom hostnames that also get a certificate and are served over HTTPS (those whose DNS
+   * leads here); each must be one of `hostnames`. Ignored unless the router has `tls`.
+   */
+  tlsHostnames?: string[];
   /** The app's web instances; none means the app answers 503 with a clear body. */
   upstreams: RouteUpstream[];
   policy: LoadBalancingPolicy;
@@ -88,6 +93,20 @@ export interface RouterSettings {
    */
   accessLogFile?: string;
   proxy?: Partial<ProxyTuning>;
+  /** HTTPS for custom domains, with certificates from an ACME CA. Absent: apps are served over HTTP only. */
+  tls?: RouterTls;
+}
+
+/** Where custom domains' certificates come from, and where HTTPS is served. */
+export interface RouterTls {
+  /** Port of the HTTPS server (TLS 1.2 and 1.3 only). */
+  httpsPort: number;
+  /** The ACME CA's directory URL (Let's Encrypt's, or pebble's `https://127.0.0.1:14000/dir` in tests). */
+  acmeDirectory: string;
+  /** PEM files of the roots the ACME CA's own HTTPS is trusted with (a private CA); absent: the system's. */
+  acmeTrustedRoots?: string[];
+  /** The ACME account's contact address. */
+  acmeEmail?: string;
 }
 
 /** Where Caddy's admin API is: a unix socket path, or `host:port` on loopback. */

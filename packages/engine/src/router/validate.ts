@@ -54,6 +54,11 @@ function checkRoute(route: AppRoute, baseDomain: string): AppRoute {
     return checked;
   });
   const out: AppRoute = { appName, hostnames, upstreams, policy: route.policy };
+  if (route.tlsHostnames && route.tlsHostnames.length > 0) {
+    out.tlsHostnames = [...new Set(route.tlsHostnames.map((h) => checkHostname(h)))].sort();
+    const stray = out.tlsHostnames.find((h) => !hostnames.includes(h));
+    if (stray) throw new InvalidRouteError(`App "${appName}": ${stray} would get a certificate but is not one of its hostnames.`);
+  }
   if (route.passiveHealth === false) out.passiveHealth = false;
   const hc = route.healthCheck;
   if (hc) {

@@ -15,6 +15,8 @@ export interface Keyring {
   readonly currentId: string;
   key(id: string): Buffer;
   ids(): string[];
+  /** Seals new values with `id` from now on, in this process; `writeCurrent` makes it last. */
+  useKey(id: string): void;
 }
 
 export class KeyMissingError extends Error {
@@ -27,11 +29,13 @@ export function openKeyring(home: string): Keyring {
   chmodSync(dir, 0o700);
   const currentFile = join(dir, "current");
   if (!existsSync(currentFile)) writeCurrent(dir, createKey(dir));
-  const currentId = readFileSync(currentFile, "utf8").trim();
+  let currentId = readFileSync(currentFile, "utf8").trim();
   const cache = new Map<string, Buffer>();
   const keyring: Keyring = {
     dir,
-    currentId,
+    get currentId() {
+      return currentId;
+    },
     key(id) {
       let k = cache.get(id);
       if (!k) {
@@ -49,6 +53,10 @@ export function openKeyring(home: string): Keyring {
       return readdirSync(dir)
         .map((f) => KEY_FILE.exec(f)?.[1])
         .filter((id): id is string => Boolean(id));
+    },
+    useKey(id) {
+      keyring.key(id);
+      currentId = id;
     },
   };
   keyring.key(currentId);

@@ -9,30 +9,54 @@ function openSettings(role: "owner" | "viewer" = "owner") {
   const backend = createStubBackend({
     role,
     apps: [stubApp("web-shop"), stubApp("other-app")],
-    settings: { domains: [stubDomain("web-shop", "www.shop.example"), stubDomain("other-app", "taken.example", 2)] },
+    settings: {
+      domains: [
+        stubDomain("web-shop", "www.shop.example"),
+        stubDomain("other-app", "taken.example", 2),
+        {
+          ...stubDomain("web-shop", "old.shop.example", 3),
+          dnsStatus: "wrong",
+          error: "old.shop.example has a CNAME to shop.herokudns.example; expected a CNAME to web-shop.localhost.",
+        },
+      ],
+    },
   });
   renderWithBackend(<AppDashboard />, { fetch: backend.fetch, path: "/paas/apps/:id/*", url: "/paas/apps/web-shop/settings" });
   return backend;
 }
 
 describe("Settings: custom domains (stub tRPC server behind fetch)", () => {
-  it("lists each domain with its CNAME and the plain truth about HTTPS, adds one and removes one", async () => {
+  it("lists each domain with its CNAME, DNS status and certificate state, adds one and removes one", async () => {
     const backend = openSettings();
     const section = within(await screen.findByTestId("settings-domains"));
-    const first = within(await section.findByTestId("domain-row"));
-    expect(first.getByText("CNAME www.shop.example → web-shop.localhost")).toBeTruthy();
-    expect(first.getByText("HTTPS certificate: not issued — automatic certificates are not available yet")).toBeTruthy();
+    const [first, old] = (await section.findAllByTestId("domain-row")).map((row) => within(row));
+    expect(first?.getByText("CNAME www.shop.example → web-shop.localhost")).toBeTruthy();
+    expect(first?.getByText("DNS status: not checked yet")).toBeTruthy();
+    expect(first?.getByText("HTTPS certificate: requested once the DNS points here")).toBeTruthy();
+    expect(old?.getByText("DNS status: points elsewhere")).toBeTruthy();
+    expect(old?.getByText(/has a CNAME to shop\.herokudns\.example; expected a CNAME to web-shop\.localhost/)).toBeTruthy();
     expect(section.queryByText("taken.example")).toBeNull();
 
     await userEvent.type(section.getByRole("textbox", { name: "Domain" }), "API.Shop.example");
     await userEvent.click(section.getByRole("button", { name: "Add domain" }));
-    await waitFor(() => expect(section.getAllByTestId("domain-row")).toHaveLength(2));
+    await waitFor(() => expect(section.getAllByTestId("domain-row")).toHaveLength(3));
     expect(section.getByText("CNAME api.shop.example → web-shop.localhost")).toBeTruthy();
     expect((section.getByRole("textbox", { name: "Domain" }) as HTMLInputElement).value).toBe("");
 
     await userEvent.click(section.getByRole("button", { name: "Remove www.shop.example" }));
-    await waitFor(() => expect(section.getAllByTestId("domain-row")).toHaveLength(1));
-    expect(backend.state.settings.domains.map((d) => d.hostname).sort()).toEqual(["api.shop.example", "taken.example"]);
+    await waitFor(() => expect(section.getAllByTestId("domain-row")).toHaveLength(2));
+    expect(backend.state.settings.domains.map((d) => d.hostname).sort()).toEqual(["api.shop.example", "old.shop.example", "taken.example"]);
+  });
+
+  it("checks a domain now and shows its DNS ok and the certificate's expiry", async () => {
+    openSettings();
+    const section = within(await screen.findByTestId("settings-domains"));
+    await section.findAllByTestId("domain-row");
+    await userEvent.click(section.getByRole("button", { name: "Check DNS of old.shop.example" }));
+    const old = within(await section.findByText("old.shop.example").then((el) => el.closest("li") as HTMLElement));
+    await waitFor(() => expect(old.getByText("DNS status: ok — it points here")).toBeTruthy());
+    expect(old.getByText("HTTPS certificate: issued, expires 2026-03-01")).toBeTruthy();
+    expect(old.queryByText(/herokudns/)).toBeNull();
   });
 
   it("shows the engine's message under the field for a wildcard or a domain another app has, adding nothing", async () => {
@@ -47,14 +71,14 @@ describe("Settings: custom domains (stub tRPC server behind fetch)", () => {
     await userEvent.type(field, "taken.example");
     await userEvent.click(section.getByRole("button", { name: "Add domain" }));
     expect((await section.findByRole("alert")).textContent).toMatch(/already used by another app/);
-    expect(backend.state.settings.domains).toHaveLength(2);
+    expect(backend.state.settings.domains).toHaveLength(3);
   });
 
   it("shows a viewer the domains, with no way to add or remove one", async () => {
     openSettings("viewer");
     const section = within(await screen.findByTestId("settings-domains"));
-    await section.findByTestId("domain-row");
+    await section.findAllByTestId("domain-row");
     expect(section.queryByRole("textbox", { name: "Domain" })).toBeNull();
-    expect(section.queryByRole("button", { name: /Remove/ })).toBeNull();
+    expect(section.queryByRole("button", { name: /Remove|Check/ })).toBeNull();
   });
 });

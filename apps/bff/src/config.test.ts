@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./config.ts";
+
+describe("custom-domain settings in the BFF config", () => {
+  it("reads SKYPANEL_DNS_SERVERS and SKYPANEL_PUBLIC_IPS as comma lists; empty means the system's resolver", () => {
+    const config = loadConfig({
+      SKYPANEL_DNS_SERVERS: "127.0.0.1:8053, 9.9.9.9,[::1]:53",
+      SKYPANEL_PUBLIC_IPS: "203.0.113.1, 2001:db8::1",
+    });
+    expect(config.dnsServers).toEqual(["127.0.0.1:8053", "9.9.9.9", "[::1]:53"]);
+    expect(config.publicIps).toEqual(["203.0.113.1", "2001:db8::1"]);
+    expect(loadConfig({})).toMatchObject({ dnsServers: [], publicIps: [] });
+  });
+
+  it("refuses names where addresses are needed, saying which setting", () => {
+    expect(() => loadConfig({ SKYPANEL_DNS_SERVERS: "dns.example.com" })).toThrow(/SKYPANEL_DNS_SERVERS must be IP addresses/);
+    expect(() => loadConfig({ SKYPANEL_PUBLIC_IPS: "203.0.113.1,paas.example.com" })).toThrow(/SKYPANEL_PUBLIC_IPS must be IP addresses/);
+  });
+
+  it("turns HTTPS for custom domains on with SKYPANEL_ACME_DIRECTORY; off (HTTP only) without it", () => {
+    expect(loadConfig({}).tls).toBeNull();
+    const config = loadConfig({
+      SKYPANEL_ACME_DIRECTORY: "https://127.0.0.1:14000/dir",
+      SKYPANEL_ACME_CA_ROOTS: "/etc/pebble/ca.pem",
+      SKYPANEL_HTTPS_PORT: "9443",
+    });
+    expect(config.tls).toEqual({ httpsPort: 9443, acmeDirectory: "https://127.0.0.1:14000/dir", acmeTrustedRoots: ["/etc/pebble/ca.pem"] });
+    expect(() => loadConfig({ SKYPANEL_ACME_DIRECTORY: "http://ca.example/dir" })).toThrow(/must be an https:\/\/ URL/);
+    expect(() => loadConfig({ SKYPANEL_ACME_DIRECTORY: "https://ca.example/dir", SKYPANEL_HTTPS_PORT: "8080" })).toThrow(/must differ/);
+  });
+});

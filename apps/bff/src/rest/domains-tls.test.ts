@@ -1,0 +1,161 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { SecureVersion } from "node:tls";
+import { withActor } from "@skypanel/db/queries";
+import { type MockDns, startAcmeCa, startMockDns, type TestAcmeCa } from "@skypanel/engine/domains-testing";
+import { freePort, httpGet, waitFor } from "@skypanel/engine/router-testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestBff, type TestBff } from "../testing.ts";
+
+/** GET https://<hostname>:<port>/ on 127.0.0.1, with SNI, trusting only `ca`. */
+function httpsGet(o: { port: number; hostname: string; ca: string; maxVersion?: SecureVersion; minVersion?: SecureVersion }) {
+  return new Promise<{ status: number; body: string; protocol: string | null }>((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: o.port,
+        path: "/",
+        servername: o.hostname,
+        headers: { host: o.hostname },
+        ca: o.ca,
+        agent: false,
+        ...(o.maxVersion ? { maxVersion: o.maxVersion } : {}),
+        // TLS 1.1 needs the lowest security level to be offered at all by this client.
+        ...(o.minVersion ? { minVersion: o.minVersion, ciphers: "DEFAULT@SECLEVEL=0" } : {}),
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          body += chunk;
+        });
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, body, protocol: (res.socket as import("node:tls").TLSSocket).getProtocol?.() ?? null }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+// Real Caddy, real ACME: Debian's pebble issues the certificate after validating HTTP-01 on
+// Caddy's HTTP port, finding the domain's address through pebble-challtestsrv. All on loopback.
+describe("a custom domain gets a certificate from an ACME CA (pebble) and is served over HTTPS (process runtime; PGlite)", {
+  timeout: 180_000,
+}, () => {
+  let dns: MockDns;
+  let ca: TestAcmeCa;
+  let t: TestBff;
+  let token: string;
+  let httpPort: number;
+  let httpsPort: number;
+  let storePath = "";
+
+  beforeAll(async () => {
+    [httpPort, httpsPort] = [await freePort(), await freePort()];
+    dns = await startMockDns();
+    ca = await startAcmeCa({ dnsServer: dns.server, httpPort });
+    t = await createTestBff("pglite", {
+      runtime: {
+        mode: "process",
+        router: {
+          httpPort,
+          baseDomain: "localhost",
+          tls: { httpsPort, acmeDirectory: ca.directory, acmeTrustedRoots: [ca.listenerCertFile] },
+        },
+        reconcileIntervalMs: 500,
+      },
+      domains: { dnsServers: [dns.server], publicIps: ["127.0.0.1"], timeoutMs: 500 },
+    });
+    await t.engine.start();
+    await t.engine.users.createFirstAdmin({ email: "ops@example.com", password: "correct horse battery" });
+    token = await t.login("ops@example.com");
+    const appId = (await t.rest("POST", "/api/apps", { token, body: { name: "secure" } })).body.id;
+    // A tiny web app in the Nix store, released as a finished build would be: no Nix build needed.
+    const work = mkdtempSync(join(tmpdir(), "skypanel-tls-app-"));
+    const out = join(work, `skypanel-tls-app-${process.pid}-${Date.now()}`);
+    mkdirSync(join(out, "app"), { recursive: true });
+    writeFileSync(
+      join(out, "app", "server.js"),
+      `require("node:http").createServer((req, res) => res.end("secure app saw " + req.headers.host)).listen(Number(process.env.PORT));`,
+    );
+    const added = spawnSync("nix-store", ["--add", out], { encoding: "utf8" });
+    rmSync(work, { recursive: true, force: true });
+    expect(added.status, added.stderr).toBe(0);
+    storePath = added.stdout.trim();
+    const [build] = await t.database.sql.query<{ id: string }>(
+      `INSERT INTO builds (app_id, number, status, source_type, store_path, plan)
+       VALUES ($1, 1, 'succeeded', 'archive', $2, $3) RETURNING id`,
+      [appId, storePath, JSON.stringify({ processes: { web: "node server.js" } })],
+    );
+    const actor = { userId: (await t.engine.auth.authenticate(token))?.user.id ?? "", isAdmin: true };
+    const release = await withActor(t.database.db, actor, (tx) => t.engine.releases.fromBuild(tx, actor, appId, build?.id ?? ""));
+    await t.database.sql.query("UPDATE applications SET current_release_id = $1 WHERE id = $2", [release.id, appId]);
+  });
+  afterAll(async () => {
+    await t?.engine.running?.shutdown();
+    await t?.close();
+    await ca?.stop();
+    await dns?.stop();
+    if (storePath) spawnSync("nix-store", ["--delete", storePath], { encoding: "utf8" });
+  });
+
+  it("checks DNS, obtains the certificate, reports its expiry, and serves the app over TLS 1.2/1.3 with it", async () => {
+    await waitFor(
+      "the app behind Caddy",
+      async () => ((await httpGet({ port: httpPort, host: "secure.localhost" })).status === 200 ? true : undefined),
+      60_000,
+    );
+    await dns.addA("www.tls-example.com", ["127.0.0.1"]);
+    expect((await t.rest("POST", "/api/apps/secure/domains", { token, body: { domain: "www.tls-example.com" } })).status).toBe(201);
+
+    const issued = await waitFor(
+      "the certificate",
+      async () => {
+        const res = await t.rest("POST", "/api/apps/secure/domains/www.tls-example.com/ssl", { token });
+        expect(res.status).toBe(200);
+        return res.body.tlsStatus === "issued" ? res.body : undefined;
+      },
+      90_000,
+    );
+    expect(issued).toMatchObject({ hostname: "www.tls-example.com", dnsStatus: "ok", tlsStatus: "issued", error: null });
+    expect(new Date(issued.certExpiresAt).getTime()).toBeGreaterThan(Date.now() + 24 * 3600_000);
+
+    const root = await ca.issuingRoot();
+    const page = await httpsGet({ port: httpsPort, hostname: "www.tls-example.com", ca: root });
+    expect(page).toMatchObject({ status: 200, body: "secure app saw www.tls-example.com" });
+    expect(["TLSv1.2", "TLSv1.3"]).toContain(page.protocol);
+    expect((await httpsGet({ port: httpsPort, hostname: "www.tls-example.com", ca: root, maxVersion: "TLSv1.2" })).protocol).toBe(
+      "TLSv1.2",
+    );
+    // Caddy itself refuses TLS 1.1 (a protocol_version alert from the server, not a client-side refusal).
+    const old = await httpsGet({
+      port: httpsPort,
+      hostname: "www.tls-example.com",
+      ca: root,
+      minVersion: "TLSv1",
+      maxVersion: "TLSv1.1",
+    }).catch((e: NodeJS.ErrnoException) => e);
+    expect((old as Error).message).toMatch(/ssl3_read_bytes:tlsv1 alert protocol version/);
+  });
+
+  it("asks for no certificate while a domain's DNS points elsewhere, and serves it over HTTP only", async () => {
+    await dns.setCname("old.tls-example.com", "shop.herokudns.example");
+    const added = await t.rest("POST", "/api/apps/secure/domains", { token, body: { domain: "old.tls-example.com" } });
+    expect(added.status).toBe(201);
+    const checked = await t.rest("POST", "/api/apps/secure/domains/old.tls-example.com/check", { token });
+    expect(checked.body).toMatchObject({ dnsStatus: "wrong", tlsStatus: "none", certExpiresAt: null });
+    expect(checked.body.error).toMatch(/CNAME to shop\.herokudns\.example; expected a CNAME to secure\.localhost/);
+    await waitFor(
+      "the HTTP route",
+      async () => ((await httpGet({ port: httpPort, host: "old.tls-example.com" })).status === 200 ? true : undefined),
+      10_000,
+    );
+    const root = await ca.issuingRoot();
+    await expect(httpsGet({ port: httpsPort, hostname: "old.tls-example.com", ca: root })).rejects.toThrow();
+  });
+});

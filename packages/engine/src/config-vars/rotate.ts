@@ -1,0 +1,85 @@
+import {
+  ensureEncryptionKey,
+  listAllEnvVars,
+  listReleaseSnapshots,
+  lockSealedValues,
+  resealEnvVar,
+  retireEncryptionKeys,
+  updateReleaseSnapshot,
+  withActor,
+} from "@skypanel/db/queries";
+import type { Actor } from "../actor.ts";
+import type { EngineDeps } from "../deps.ts";
+import { ForbiddenError } from "../errors.ts";
+import type { ConfigSnapshot } from "../releases/index.ts";
+import { createKey, open, seal, writeCurrent } from "../secrets/index.ts";
+import { sealContext } from "./index.ts";
+
+export interface RotationResult {
+  /** The key every value is now sealed with. */
+  keyId: string;
+  /** Keys nothing in the database uses any more: their files may be removed (kept until an admin does). */
+  retired: string[];
+  vars: number;
+  releases: number;
+}
+
+/** Master key rotation: a new key, and every config value and release snapshot sealed again under it. */
+export function createKeyRotation(deps: EngineDeps) {
+  const { db, keyring } = deps;
+  return {
+    async rotate(actor: Actor): Promise<RotationResult> {
+      if (!actor.isAdmin) throw new ForbiddenError("Only a platform admin can rotate the encryption key.");
+      const previous = keyring.currentId;
+      const keyId = createKey(keyring.dir);
+      await ensureEncryptionKey(db, keyId);
+      // Values set from here on are sealed with the new key; old keys still open what is not yet re-sealed.
+      keyring.useKey(keyId);
+      try {
+        const result = await withActor(db, actor, async (tx) => {
+          await lockSealedValues(tx);
+          let vars = 0;
+          for (const row of await listAllEnvVars(tx)) {
+            if (row.keyId === keyId) continue;
+            const context = sealContext(row.appId, row.key);
+            await resealEnvVar(tx, row.appId, row.key, seal(keyring, open(keyring, row, context), context));
+            vars++;
+          }
+          let releases = 0;
+          for (const release of await listReleaseSnapshots(tx)) {
+            const snapshot = release.configSnapshot as ConfigSnapshot;
+            const entries = Object.entries(snapshot.vars ?? {});
+            if (entries.every(([, v]) => v.keyId === keyId)) continue;
+            const resealed = entries.map(([key, v]) => {
+              const context = sealContext(release.appId, key);
+              const value = open(
+                keyring,
+                { ciphertext: Buffer.from(v.ciphertext, "base64"), nonce: Buffer.from(v.nonce, "base64"), keyId: v.keyId },
+                context,
+              );
+              const s = seal(keyring, value, context);
+              return [
+                key,
+                {
+                  ciphertext: Buffer.from(s.ciphertext).toString("base64"),
+                  nonce: Buffer.from(s.nonce).toString("base64"),
+                  keyId: s.keyId,
+                },
+              ];
+            });
+            await updateReleaseSnapshot(tx, release.id, { ...snapshot, vars: Object.fromEntries(resealed) });
+            releases++;
+          }
+          return { keyId, retired: await retireEncryptionKeys(tx, keyId), vars, releases };
+        });
+        writeCurrent(keyring.dir, keyId);
+        return result;
+      } catch (err) {
+        keyring.useKey(previous);
+        throw err;
+      }
+    },
+  };
+}
+
+export type KeyRotation = ReturnType<typeof createKeyRotation>;
