@@ -20,6 +20,8 @@ require_runtime_tools
 command -v pebble-challtestsrv >/dev/null || apt_install pebble
 # The Nix tests copy a closure over ssh:// to a store behind an sshd they start on loopback.
 [ -x /usr/sbin/sshd ] || apt_install_quiet_services openssh-server
+# The Redis add-on tests make ACL users on a Redis 6+ server (SKYPANEL_TEST_REDIS_URL, default loopback).
+command -v redis-cli >/dev/null || apt_install redis-server redis-tools
 
 step "PostgreSQL for the db tests"
 # The tests create and drop their own databases through this URL.
@@ -40,6 +42,18 @@ if [ -z "${SKYPANEL_TEST_PG_URL:-}" ]; then
 fi
 psql "$SKYPANEL_TEST_PG_URL" -Atqc 'select 1' >/dev/null || die "cannot connect to $SKYPANEL_TEST_PG_URL"
 say "PostgreSQL: ${SKYPANEL_TEST_PG_URL%%@*}@…"
+
+step "Redis for the add-on tests"
+if [ -z "${SKYPANEL_TEST_REDIS_URL:-}" ]; then
+  if ! redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then
+    is_root || die "no Redis at 127.0.0.1:6379; set SKYPANEL_TEST_REDIS_URL to a Redis 6+ server whose user may run ACL SETUSER"
+    # Debian's service, or a server of the run's own when there is no systemd (a container).
+    systemctl start redis-server 2>/dev/null || redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save "" >/dev/null
+    for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG && break; sleep 1; done
+  fi
+  export SKYPANEL_TEST_REDIS_URL="redis://127.0.0.1:6379"
+fi
+redis-cli -u "$SKYPANEL_TEST_REDIS_URL" ping 2>/dev/null | grep -q PONG || die "cannot reach Redis at $SKYPANEL_TEST_REDIS_URL"
 
 step "npm ci"
 install_node_modules

@@ -28,4 +28,17 @@ describe("custom-domain settings in the BFF config", () => {
     expect(() => loadConfig({ SKYPANEL_ACME_DIRECTORY: "http://ca.example/dir" })).toThrow(/must be an https:\/\/ URL/);
     expect(() => loadConfig({ SKYPANEL_ACME_DIRECTORY: "https://ca.example/dir", SKYPANEL_HTTPS_PORT: "8080" })).toThrow(/must differ/);
   });
+
+  it("registers add-on servers from SKYPANEL_ADDON_POSTGRES_URL and SKYPANEL_ADDON_REDIS_URL; none by default", () => {
+    expect(loadConfig({}).addons).toEqual({});
+    expect(
+      loadConfig({
+        SKYPANEL_ADDON_POSTGRES_URL: "postgres://admin@db:5432/postgres",
+        SKYPANEL_ADDON_REDIS_URL: "redis://ops:pw@cache:6379",
+      }).addons,
+    ).toEqual({ postgresUrl: "postgres://admin@db:5432/postgres", redisUrl: "redis://ops:pw@cache:6379" });
+    expect(() => loadConfig({ SKYPANEL_ADDON_REDIS_URL: "rediss://cache:6380" })).toThrow(
+      /SKYPANEL_ADDON_REDIS_URL must be a redis:\/\/ URL/,
+    );
+  });
 });

@@ -66,6 +66,16 @@ const schema = z.object({
   SKYPANEL_ACME_CA_ROOTS: list((s) => s.startsWith("/"), "SKYPANEL_ACME_CA_ROOTS must be absolute paths of PEM files, separated by commas"),
   SKYPANEL_ACME_EMAIL: z.string().optional(),
   SKYPANEL_HTTPS_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
+  SKYPANEL_ADDON_POSTGRES_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "SKYPANEL_ADDON_POSTGRES_URL must be a postgres:// or postgresql:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  SKYPANEL_ADDON_REDIS_URL: z
+    .string()
+    .regex(/^redis:\/\//, "SKYPANEL_ADDON_REDIS_URL must be a redis:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 export interface BffConfig {
@@ -102,6 +112,8 @@ export interface BffConfig {
   stopAppsOnExit: boolean;
   /** Which toolchain set from nix/toolchains the buildpacks get. */
   toolchains: "host" | "nixpkgs";
+  /** Admin URLs of the servers managed add-ons are made on; an unset one refuses that type of add-on. */
+  addons: { postgresUrl?: string; redisUrl?: string };
   /** The S3 tier of the dependency cache, when configured. */
   remoteCache: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; prefix: string } | null;
 }
@@ -159,6 +171,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
           ...(e.SKYPANEL_ACME_EMAIL ? { acmeEmail: e.SKYPANEL_ACME_EMAIL } : {}),
         }
       : null,
+    addons: {
+      ...(e.SKYPANEL_ADDON_POSTGRES_URL ? { postgresUrl: e.SKYPANEL_ADDON_POSTGRES_URL } : {}),
+      ...(e.SKYPANEL_ADDON_REDIS_URL ? { redisUrl: e.SKYPANEL_ADDON_REDIS_URL } : {}),
+    },
     remoteCache:
       e.SKYPANEL_CACHE_S3_ENDPOINT &&
       e.SKYPANEL_CACHE_S3_BUCKET &&

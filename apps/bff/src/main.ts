@@ -15,6 +15,7 @@ async function main() {
     home: config.home,
     baseDomain: config.baseDomain,
     domains: { dnsServers: config.dnsServers, publicIps: config.publicIps },
+    addons: config.addons,
     builds: {
       concurrency: config.buildConcurrency,
       timeoutMs: config.buildTimeoutMs,

@@ -33,6 +33,7 @@ export const testConfig = (home: string): BffConfig => ({
   dnsServers: [],
   publicIps: [],
   tls: null,
+  addons: {},
 });
 
 const createCaller = createCallerFactory(appRouter);
@@ -58,7 +59,10 @@ export interface TestBff extends TestEngine {
   }>;
 }
 
-export async function createTestBff(driver: Driver, options: Pick<EngineOptions, "builds" | "runtime" | "domains"> = {}): Promise<TestBff> {
+export async function createTestBff(
+  driver: Driver,
+  options: Pick<EngineOptions, "builds" | "runtime" | "domains" | "addons"> = {},
+): Promise<TestBff> {
   const t = await createTestEngine(driver, options);
   const config = testConfig(t.home);
   const app = createApp(t.engine, config);

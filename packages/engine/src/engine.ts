@@ -2,6 +2,7 @@ import { cpus, hostname } from "node:os";
 import { join } from "node:path";
 import { type Database, type Job, migrateUp, type SqlRunner } from "@skypanel/db";
 import { ensureEncryptionKey, updateBuild } from "@skypanel/db/queries";
+import { type AddonServers, createAddons } from "./addons/index.ts";
 import { createApps } from "./apps/index.ts";
 import { createAudit } from "./audit/index.ts";
 import { createAuth, memoryRateLimiter, type RateLimiter } from "./auth/index.ts";
@@ -53,6 +54,8 @@ export interface EngineOptions {
   baseDomain?: string;
   /** Custom domains' DNS checks: DNS servers asked, the platform's public addresses, how often. */
   domains?: DomainOptions;
+  /** Servers managed add-ons are made on; without one, creating that type of add-on is refused. */
+  addons?: AddonServers;
 }
 
 /** Migrates the database, opens the keyring, and assembles every engine area. */
@@ -149,6 +152,7 @@ export async function createEngine(options: EngineOptions) {
     options.domains,
     () => (running?.router?.tlsEnabled ? running.router : null),
   );
+  const config = createConfigVars(deps, apps, { releases, deployments });
   return {
     deps,
     bus,
@@ -190,7 +194,8 @@ export async function createEngine(options: EngineOptions) {
     users: createUsers(deps),
     teams: createTeams(deps),
     apps,
-    config: createConfigVars(deps, apps, { releases, deployments }),
+    config,
+    addons: createAddons(deps, apps, config, options.addons),
     /** Master key rotation (platform admins). */
     keys: createKeyRotation(deps),
     releases,

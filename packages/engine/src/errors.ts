@@ -109,3 +109,21 @@ export class SetupDoneError extends EngineError {
     super("PRECONDITION_FAILED", "This platform already has users; log in instead.");
   }
 }
+
+export class AddonNotFoundError extends EngineError {
+  constructor(id: string) {
+    super("NOT_FOUND", `This app has no add-on "${id}".`);
+  }
+}
+
+export class AddonServerMissingError extends EngineError {
+  constructor(type: string, setting: string) {
+    super("PRECONDITION_FAILED", `No ${type} server is registered for add-ons: the operator sets ${setting} first.`, { setting });
+  }
+}
+
+export class ConfigVarTakenError extends EngineError {
+  constructor(key: string, appName: string) {
+    super("CONFLICT", `${appName} already has a config var ${key}; attach the add-on under another name with "as".`, { key });
+  }
+}

@@ -2,6 +2,7 @@
 // dashboard uses, so rules and errors are identical. Shapes here are a public contract.
 // Bodies are passed on `as never`: the procedure validates them with its zod schema.
 import { Hono } from "hono";
+import { addonRoutes } from "./addons.ts";
 import { buildRoutes } from "./builds.ts";
 import { domainRoutes } from "./domains.ts";
 import { errorBody, intParam, readJsonObject } from "./respond.ts";
@@ -151,6 +152,7 @@ export function restRoutes(contextFor: ContextFor) {
 
   api.route("/apps/:app/builds", buildRoutes(contextFor));
   api.route("/apps/:app/domains", domainRoutes(contextFor));
+  api.route("/apps/:app/addons", addonRoutes(contextFor));
   api.route("/apps/:app", runtimeRoutes(contextFor));
 
   // Platform admin: build cache and Nix store upkeep, encryption key rotation.

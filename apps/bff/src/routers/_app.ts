@@ -1,4 +1,5 @@
 import { router } from "../trpc.ts";
+import { addonsRouter } from "./addons.ts";
 import { adminRouter } from "./admin.ts";
 import { appsRouter } from "./apps.ts";
 import { auditRouter } from "./audit.ts";
@@ -30,6 +31,7 @@ export const appRouter = router({
   formation: formationRouter,
   autoscale: autoscaleRouter,
   domains: domainsRouter,
+  addons: addonsRouter,
   logs: logsRouter,
   metrics: metricsRouter,
   deployments: deploymentsRouter,

@@ -1,4 +1,5 @@
 export * from "./actor.ts";
+export * from "./addons.ts";
 export * from "./apps.ts";
 export * from "./audit.ts";
 export * from "./auth.ts";

@@ -4,7 +4,7 @@ import type { Actor } from "../actor.ts";
 import type { Apps } from "../apps/index.ts";
 import type { Deployments } from "../deploy/index.ts";
 import type { EngineDeps } from "../deps.ts";
-import { EngineError, ValidationError } from "../errors.ts";
+import { ConfigVarTakenError, EngineError, ValidationError } from "../errors.ts";
 import type { Releases } from "../releases/index.ts";
 import { open, seal } from "../secrets/index.ts";
 import { roleAllows } from "../teams/index.ts";
@@ -112,14 +112,24 @@ export function createConfigVars(deps: EngineDeps, apps: Apps, rollout: ConfigRo
 
     /**
      * Sets (adds or replaces) each var; `secret` marks them secret (their values are shown only
-     * when asked for). All names and values are checked before anything is written.
+     * when asked for); `onlyNew` refuses (and changes nothing) when one is already set. All names
+     * and values are checked before anything is written.
      */
-    async set(actor: Actor, idOrName: string, vars: Record<string, unknown>, options: { secret?: boolean } = {}): Promise<ConfigChange> {
+    async set(
+      actor: Actor,
+      idOrName: string,
+      vars: Record<string, unknown>,
+      options: { secret?: boolean; onlyNew?: boolean } = {},
+    ): Promise<ConfigChange> {
       const checked = checkVars(vars, "Set");
       if (checked.length === 0) throw new ValidationError("Give at least one config var to set.");
       const { app } = await apps.resolve(actor, idOrName, "write", "setting config vars");
       const sealed = sealAll(app.id, checked, options.secret ?? false);
       return change(actor, app.id, async (tx) => {
+        if (options.onlyNew) {
+          const taken = (await listEnvVars(tx, app.id)).find((r) => sealed.some((v) => v.key === r.key));
+          if (taken) throw new ConfigVarTakenError(taken.key, app.name);
+        }
         await upsertEnvVars(tx, app.id, sealed);
         return { set: sealed.map((v) => v.key), removed: [] };
       });

@@ -124,6 +124,24 @@ describe("zero-downtime under load through Caddy (nspawn, real Nix; PGlite)", { 
     expect([...load.bodies].sort()).toEqual(["steady v1", "steady v2"]);
   });
 
+  it("a config change rolls out as a release and loses no request; the app then answers with the new value", async () => {
+    // This release's page says its GREETING (the body closes the fixture's string to read the variable).
+    const b = await build('steady greeting " + (process.env.GREETING || "unset") + "');
+    expect((await finished((await engine.deployments.create(alice, "steady", { buildId: b.id })).id)).status).toBe("succeeded");
+    let version = 0;
+    const load = await underLoad(async () => {
+      const change = await engine.config.set(alice, "steady", { GREETING: "hej" });
+      version = change.release?.version ?? 0;
+      const d = await finished(change.deploymentId ?? "");
+      expect(d.status, d.error ?? "").toBe("succeeded");
+    });
+    expect(load.ok).toBeGreaterThan(100);
+    expect({ errors: load.errors, timeouts: load.timeouts, non2xx: load.non2xx }).toEqual({ errors: 0, timeouts: 0, non2xx: 0 });
+    expect([...load.bodies].sort()).toEqual(["steady greeting hej", "steady greeting unset"]);
+    const release = (await engine.releases.list(alice, "steady"))[0];
+    expect(release).toMatchObject({ version, kind: "config", description: "Set GREETING" });
+  });
+
   it("a blue-green redeploy loses no request", async () => {
     const b = await build("steady v3");
     const load = await underLoad(async () => {
