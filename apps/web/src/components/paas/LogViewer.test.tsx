@@ -65,7 +65,7 @@ describe("LogViewer (stub tRPC server behind fetch, logs.follow over SSE)", () =
     expect(screen.getByText("job 7 failed").className).toContain("text-red-400");
     expect(within(worker as HTMLElement).getByTestId("log-text").textContent).toBe("job 7 failed: timeout");
     expect(within(platform as HTMLElement).getByTestId("log-process").textContent).toBe("platform");
-    expect(within(platform as HTMLElement).getByTestId("log-level").className).toContain("text-slate-500");
+    expect(within(platform as HTMLElement).getByTestId("log-level").className).toContain("text-slate-400");
 
     backend.appendAppLog([stubLogEntry("web-shop", 4, { level: "warn", line: "slow request: 2.3 s" })]);
     await waitFor(() => expect(texts()).toContain("slow request: 2.3 s"));
