@@ -1,5 +1,10 @@
 // A real BFF over a real engine and a fresh test database, for router and REST tests.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { serve } from "@hono/node-server";
+import { withActor } from "@skypanel/db/queries";
 import type { Driver } from "@skypanel/db/testing";
 
 export { TEST_DRIVERS } from "@skypanel/db/testing";
@@ -110,4 +115,32 @@ export async function createTestBff(
     },
   };
   return bff;
+}
+
+/**
+ * Gives `appId` a current release of a tiny Node web app, added to the Nix store as a finished
+ * build would leave it (no Nix build needed); it answers "<answer> saw <Host header>". Returns
+ * the store path, for the test to delete afterwards.
+ */
+export async function releaseTinyApp(t: TestBff, token: string, appId: string, answer: string): Promise<string> {
+  const work = mkdtempSync(join(tmpdir(), "skypanel-tiny-app-"));
+  const out = join(work, `skypanel-tiny-app-${process.pid}-${Date.now()}`);
+  mkdirSync(join(out, "app"), { recursive: true });
+  writeFileSync(
+    join(out, "app", "server.js"),
+    `require("node:http").createServer((req, res) => res.end(${JSON.stringify(`${answer} saw `)} + req.headers.host)).listen(Number(process.env.PORT));`,
+  );
+  const added = spawnSync("nix-store", ["--add", out], { encoding: "utf8" });
+  rmSync(work, { recursive: true, force: true });
+  if (added.status !== 0) throw new Error(`nix-store --add failed: ${added.stderr}`);
+  const storePath = added.stdout.trim();
+  const [build] = await t.database.sql.query<{ id: string }>(
+    `INSERT INTO builds (app_id, number, status, source_type, store_path, plan)
+     VALUES ($1, 1, 'succeeded', 'archive', $2, $3) RETURNING id`,
+    [appId, storePath, JSON.stringify({ processes: { web: "node server.js" } })],
+  );
+  const actor = { userId: (await t.engine.auth.authenticate(token))?.user.id ?? "", isAdmin: true };
+  const release = await withActor(t.database.db, actor, (tx) => t.engine.releases.fromBuild(tx, actor, appId, build?.id ?? ""));
+  await t.database.sql.query("UPDATE applications SET current_release_id = $1 WHERE id = $2", [release.id, appId]);
+  return storePath;
 }

@@ -1,14 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { SecureVersion } from "node:tls";
-import { withActor } from "@skypanel/db/queries";
 import { type MockDns, startAcmeCa, startMockDns, type TestAcmeCa } from "@skypanel/engine/domains-testing";
 import { freePort, httpGet, waitFor } from "@skypanel/engine/router-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestBff, type TestBff } from "../testing.ts";
+import { createTestBff, releaseTinyApp, type TestBff } from "../testing.ts";
 
 /** GET https://<hostname>:<port>/ on 127.0.0.1, with SNI, trusting only `ca`. */
 function httpsGet(o: { port: number; hostname: string; ca: string; maxVersion?: SecureVersion; minVersion?: SecureVersion }) {
@@ -75,26 +71,7 @@ describe("a custom domain gets a certificate from an ACME CA (pebble) and is ser
     await t.engine.users.createFirstAdmin({ email: "ops@example.com", password: "correct horse battery" });
     token = await t.login("ops@example.com");
     const appId = (await t.rest("POST", "/api/apps", { token, body: { name: "secure" } })).body.id;
-    // A tiny web app in the Nix store, released as a finished build would be: no Nix build needed.
-    const work = mkdtempSync(join(tmpdir(), "skypanel-tls-app-"));
-    const out = join(work, `skypanel-tls-app-${process.pid}-${Date.now()}`);
-    mkdirSync(join(out, "app"), { recursive: true });
-    writeFileSync(
-      join(out, "app", "server.js"),
-      `require("node:http").createServer((req, res) => res.end("secure app saw " + req.headers.host)).listen(Number(process.env.PORT));`,
-    );
-    const added = spawnSync("nix-store", ["--add", out], { encoding: "utf8" });
-    rmSync(work, { recursive: true, force: true });
-    expect(added.status, added.stderr).toBe(0);
-    storePath = added.stdout.trim();
-    const [build] = await t.database.sql.query<{ id: string }>(
-      `INSERT INTO builds (app_id, number, status, source_type, store_path, plan)
-       VALUES ($1, 1, 'succeeded', 'archive', $2, $3) RETURNING id`,
-      [appId, storePath, JSON.stringify({ processes: { web: "node server.js" } })],
-    );
-    const actor = { userId: (await t.engine.auth.authenticate(token))?.user.id ?? "", isAdmin: true };
-    const release = await withActor(t.database.db, actor, (tx) => t.engine.releases.fromBuild(tx, actor, appId, build?.id ?? ""));
-    await t.database.sql.query("UPDATE applications SET current_release_id = $1 WHERE id = $2", [release.id, appId]);
+    storePath = await releaseTinyApp(t, token, appId, "secure app");
   });
   afterAll(async () => {
     await t?.engine.running?.shutdown();

@@ -1,12 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { withActor } from "@skypanel/db/queries";
 import { type MockDns, startMockDns } from "@skypanel/engine/domains-testing";
 import { freePort, httpGet, waitFor } from "@skypanel/engine/router-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestBff, TEST_DRIVERS, type TestBff } from "../testing.ts";
+import { createTestBff, releaseTinyApp, TEST_DRIVERS, type TestBff } from "../testing.ts";
 
 describe.each(TEST_DRIVERS)("custom domains over REST on %s", (driver) => {
   let t: TestBff;
@@ -113,26 +109,7 @@ describe("a custom domain routes through Caddy (process runtime; PGlite)", { tim
     await t.engine.users.createFirstAdmin({ email: "ops@example.com", password: "correct horse battery" });
     token = await t.login("ops@example.com");
     const appId = (await t.rest("POST", "/api/apps", { token, body: { name: "routed" } })).body.id;
-    // A tiny web app in the Nix store, released as a finished build would be: no Nix build needed.
-    const work = mkdtempSync(join(tmpdir(), "skypanel-domain-app-"));
-    const out = join(work, `skypanel-domain-app-${process.pid}-${Date.now()}`);
-    mkdirSync(join(out, "app"), { recursive: true });
-    writeFileSync(
-      join(out, "app", "server.js"),
-      `require("node:http").createServer((req, res) => res.end("routed app saw " + req.headers.host)).listen(Number(process.env.PORT));`,
-    );
-    const added = spawnSync("nix-store", ["--add", out], { encoding: "utf8" });
-    rmSync(work, { recursive: true, force: true });
-    expect(added.status, added.stderr).toBe(0);
-    storePath = added.stdout.trim();
-    const [build] = await t.database.sql.query<{ id: string }>(
-      `INSERT INTO builds (app_id, number, status, source_type, store_path, plan)
-       VALUES ($1, 1, 'succeeded', 'archive', $2, $3) RETURNING id`,
-      [appId, storePath, JSON.stringify({ processes: { web: "node server.js" } })],
-    );
-    const actor = { userId: (await t.engine.auth.authenticate(token))?.user.id ?? "", isAdmin: true };
-    const release = await withActor(t.database.db, actor, (tx) => t.engine.releases.fromBuild(tx, actor, appId, build?.id ?? ""));
-    await t.database.sql.query("UPDATE applications SET current_release_id = $1 WHERE id = $2", [release.id, appId]);
+    storePath = await releaseTinyApp(t, token, appId, "routed app");
   });
   afterAll(async () => {
     await t.engine.running?.shutdown();
