@@ -153,6 +153,7 @@ export async function createEngine(options: EngineOptions) {
     () => (running?.router?.tlsEnabled ? running.router : null),
   );
   const config = createConfigVars(deps, apps, { releases, deployments });
+  const addons = createAddons(deps, apps, config, options.addons, { home: options.home });
   return {
     deps,
     bus,
@@ -174,11 +175,13 @@ export async function createEngine(options: EngineOptions) {
       await queue.start();
       await running?.start();
       domains.startChecks();
+      await addons.backups.startSchedule();
     },
     /** Stops background work; running builds are interrupted and run again at the next start. */
     async stop() {
       if (logJanitor) clearInterval(logJanitor);
       await domains.stopChecks();
+      await addons.backups.stopSchedule();
       await running?.stop();
       await queue.stop({ interrupt: true });
       await logStore.flush();
@@ -195,7 +198,7 @@ export async function createEngine(options: EngineOptions) {
     teams: createTeams(deps),
     apps,
     config,
-    addons: createAddons(deps, apps, config, options.addons),
+    addons,
     /** Master key rotation (platform admins). */
     keys: createKeyRotation(deps),
     releases,

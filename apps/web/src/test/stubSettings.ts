@@ -27,6 +27,7 @@ export function stubDomain(appName: string, hostname: string, n = 1): StubDomain
     tlsStatus: "none",
     certExpiresAt: null,
     error: null,
+    hsts: false,
     createdAt: AT,
   };
 }

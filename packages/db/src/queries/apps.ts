@@ -125,3 +125,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(text: string) {
   return UUID.test(text);
 }
+
+/** The app by id, whoever may see it: for callers that already checked access another way. */
+export async function findAppById(db: Database, id: string) {
+  const [row] = await db.select().from(applications).where(eq(applications.id, id));
+  return row ?? null;
+}

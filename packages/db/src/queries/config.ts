@@ -67,7 +67,7 @@ export async function retireEncryptionKeys(db: Database, currentId: string) {
   return rows.map((r) => r.id);
 }
 
-/** Holds off other writers of sealed values (config changes, new releases) until the transaction ends. */
+/** Holds off other writers of sealed values (config changes, new releases, new add-ons) until the transaction ends. */
 export async function lockSealedValues(db: Database) {
-  await db.execute(sql`LOCK TABLE env_vars, releases IN SHARE ROW EXCLUSIVE MODE`);
+  await db.execute(sql`LOCK TABLE env_vars, releases, addons IN SHARE ROW EXCLUSIVE MODE`);
 }

@@ -1,10 +1,6 @@
-import { boolean, customType, pgTable, text, uuid } from "drizzle-orm/pg-core";
-import { at, createdAt, id, updatedAt } from "./_columns.ts";
+import { boolean, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { at, bytea, createdAt, id, updatedAt } from "./_columns.ts";
 import { applications } from "./applications.ts";
-
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
-  dataType: () => "bytea",
-});
 
 // Data-encryption keys are files in $SKYPANEL_HOME; this table only records their ids
 // so a value always names the key that sealed it, and rotation can find old ones.

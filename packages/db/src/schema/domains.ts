@@ -1,4 +1,4 @@
-import { pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { boolean, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { at, createdAt, id } from "./_columns.ts";
 import { applications } from "./applications.ts";
 
@@ -13,6 +13,8 @@ export const domains = pgTable("domains", {
   dnsStatus: text("dns_status").notNull().default("unchecked"),
   tlsStatus: text("tls_status").notNull().default("none"),
   certExpiresAt: at("cert_expires_at"),
+  // Strict-Transport-Security on the domain's HTTPS answers; off until the user turns it on.
+  hsts: boolean("hsts").notNull().default(false),
   error: text("error"),
   createdAt: createdAt(),
 });

@@ -1,9 +1,13 @@
 // Against the real PostgreSQL and Redis on this machine: an unreachable server fails these tests.
+
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { TEST_PG_ADMIN_URL } from "@skypanel/db/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../actor.ts";
 import { createTestEngine, TEST_DRIVERS, type TestEngine } from "../testing.ts";
+import { backupDue, lastBackupSlot } from "./backups.ts";
 import { dropPostgresAddon } from "./postgres.ts";
 import { dropRedisAddon } from "./redis.ts";
 import { openRedis } from "./resp.ts";
@@ -30,6 +34,7 @@ describe.each(TEST_DRIVERS)("managed add-ons on %s", (driver) => {
   let t: TestEngine;
   let alice: Actor;
   let viewer: Actor;
+  let root: Actor;
   const made: { type: string; resource: string }[] = [];
   const secret = async (app: string, key: string) =>
     (await t.engine.config.get(alice, app, { revealSecrets: true })).vars.find((v) => v.key === key)?.value ?? "";
@@ -38,6 +43,7 @@ describe.each(TEST_DRIVERS)("managed add-ons on %s", (driver) => {
     t = await createTestEngine(driver, { addons: { postgresUrl: TEST_PG_ADMIN_URL, redisUrl: REDIS_ADMIN_URL } });
     alice = await t.user("alice@example.com");
     viewer = await t.user("vera@example.com");
+    root = await t.user("root@example.com", { isAdmin: true });
     const team = await t.engine.teams.create(alice, { name: "Data" });
     await t.engine.teams.addMember(alice, { teamId: team.id, email: "vera@example.com", role: "viewer" });
     await t.engine.apps.create(alice, { name: "shop", teamId: team.id });
@@ -99,7 +105,8 @@ describe.each(TEST_DRIVERS)("managed add-ons on %s", (driver) => {
     const audit = await t.database.sql.query<{ action: string }>("SELECT action FROM audit_log WHERE target_id = $1 ORDER BY id", [
       shopDb.id,
     ]);
-    expect(audit.map((a) => a.action)).toEqual(["addons.insert", "addons.update", "addons.delete"]);
+    // Made, credentials sealed (names of the changed columns only), available, deleted.
+    expect(audit.map((a) => a.action)).toEqual(["addons.insert", "addons.update", "addons.update", "addons.delete"]);
   });
 
   it("refuses a name the app already uses and leaves no database or role behind", async () => {
@@ -165,5 +172,189 @@ describe.each(TEST_DRIVERS)("managed add-ons on %s", (driver) => {
     } finally {
       admin.close();
     }
+  });
+
+  it("attaches one add-on to a second app under another name; a name already set there is refused and changes nothing", async () => {
+    const db = await t.engine.addons.create(alice, "shop", { type: "postgresql" });
+    made.push({ type: "postgresql", resource: db.resource });
+    const url = await secret("shop", "DATABASE_URL");
+    // A released app: each config change there is a new release.
+    await t.release(alice, (await t.engine.apps.get(alice, "blog")).id, { web: "node server.js" });
+    await t.engine.config.set(alice, "blog", { DATABASE_URL: "postgres://blog-own/db" });
+    const blogVersion = async () => (await t.engine.releases.list(alice, "blog")).length;
+    const releasesBefore = await blogVersion();
+
+    await expect(t.engine.addons.attach(alice, "shop", db.id, { app: "blog" })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining("DATABASE_URL"),
+    });
+    await expect(t.engine.addons.attach(alice, "shop", db.id, { app: "blog", as: "not a name" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(t.engine.addons.attach(viewer, "shop", db.id, { app: "blog", as: "SHOP_DATABASE_URL" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    expect(await secret("blog", "DATABASE_URL")).toBe("postgres://blog-own/db");
+    expect(await blogVersion()).toBe(releasesBefore);
+    expect((await t.engine.addons.get(alice, "shop", db.id)).attachments.map((a) => [a.app, a.as])).toEqual([["shop", "DATABASE_URL"]]);
+
+    const attached = await t.engine.addons.attach(alice, "shop", db.id, { app: "blog", as: "SHOP_DATABASE_URL" });
+    expect(attached.attachments.map((a) => [a.app, a.as])).toEqual([
+      ["shop", "DATABASE_URL"],
+      ["blog", "SHOP_DATABASE_URL"],
+    ]);
+    expect(await secret("blog", "SHOP_DATABASE_URL")).toBe(url);
+    expect(await blogVersion()).toBe(releasesBefore + 1);
+    const fromBlog = await t.engine.addons.list(alice, "blog");
+    expect(fromBlog.find((a) => a.id === db.id)).toMatchObject({ owner: { name: "shop" }, attachedAs: "SHOP_DATABASE_URL" });
+    expect(fromBlog.find((a) => a.id === db.id)?.attachments).toHaveLength(1);
+    // The same name twice on the same app is a conflict too.
+    await expect(t.engine.addons.attach(alice, "shop", db.id, { app: "blog", as: "SHOP_DATABASE_URL" })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+
+    // Only the owner backs it up or destroys it.
+    await expect(t.engine.addons.backups.create(alice, "blog", db.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(t.engine.addons.destroy(alice, "blog", db.id, { confirm: "blog" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+
+    // Detaching from blog removes blog's var only; the owner detaches and attaches again, after a key rotation.
+    await t.engine.addons.detach(alice, "blog", db.id);
+    expect((await t.engine.config.get(alice, "blog")).vars.map((v) => v.key)).not.toContain("SHOP_DATABASE_URL");
+    expect(await secret("shop", "DATABASE_URL")).toBe(url);
+    expect((await t.engine.addons.detach(alice, "shop", db.id)).attachedAs).toBeNull();
+    expect((await t.engine.config.get(alice, "shop")).vars.map((v) => v.key)).not.toContain("DATABASE_URL");
+    expect((await t.engine.keys.rotate(root)).addons).toBeGreaterThan(0);
+    expect((await t.engine.addons.attach(alice, "shop", db.id, {})).attachedAs).toBe("DATABASE_URL");
+    expect(await secret("shop", "DATABASE_URL")).toBe(url);
+    expect(await withClient(url, (sql) => sql`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
+
+    // Unsetting the var by hand drops the attachment with it; destroy detaches from every app.
+    await t.engine.addons.attach(alice, "shop", db.id, { app: "blog", as: "SHOP_DATABASE_URL" });
+    await t.engine.config.unset(alice, "blog", ["SHOP_DATABASE_URL"]);
+    expect((await t.engine.addons.get(alice, "shop", db.id)).attachments.map((a) => a.app)).toEqual(["shop"]);
+    await t.engine.addons.attach(alice, "shop", db.id, { app: "blog", as: "SHOP_DATABASE_URL" });
+    await t.engine.addons.destroy(alice, "shop", db.id, { confirm: "shop" });
+    const keys = async (app: string) => (await t.engine.config.get(alice, app)).vars.map((v) => v.key);
+    expect(await keys("blog")).not.toContain("SHOP_DATABASE_URL");
+    expect(await keys("shop")).not.toContain("DATABASE_URL");
+    expect((await t.engine.addons.list(alice, "blog")).map((a) => a.id)).not.toContain(db.id);
+    await t.engine.config.unset(alice, "blog", ["DATABASE_URL"]);
+  });
+
+  it("backs up a PostgreSQL add-on with pg_dump and restores it into the same add-on and into a new one", async () => {
+    const db = await t.engine.addons.create(alice, "shop", { type: "postgresql" });
+    made.push({ type: "postgresql", resource: db.resource });
+    const url = await secret("shop", "DATABASE_URL");
+    await withClient(url, async (sql) => {
+      await sql`CREATE TABLE notes (id serial PRIMARY KEY, body text)`;
+      await sql`INSERT INTO notes (body) VALUES ('keep me')`;
+    });
+
+    const started = await t.engine.addons.backups.create(alice, "shop", db.id);
+    expect(started).toMatchObject({ status: "running", trigger: "manual" });
+    await t.engine.addons.backups.waitFor(db.id);
+    const backup = await t.engine.addons.backups.get(alice, "shop", db.id, started.id);
+    expect(backup).toMatchObject({ status: "succeeded", error: null });
+    expect(backup.sizeBytes).toBeGreaterThan(0);
+    const file = join(t.home, "artifacts", "backups", db.id, `${backup.id}.dump`);
+    expect(existsSync(file)).toBe(true);
+    expect(await t.engine.addons.backups.list(viewer, "shop", db.id)).toHaveLength(1);
+    await expect(t.engine.addons.backups.create(viewer, "shop", db.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
+
+    await withClient(url, (sql) => sql`DELETE FROM notes`);
+    // Restoring over live data needs the app's name; a refused restore touches nothing.
+    await expect(t.engine.addons.backups.restore(alice, "shop", db.id, backup.id, {})).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(t.engine.addons.backups.restore(alice, "shop", db.id, "not-a-backup", { confirm: "shop" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect(await withClient(url, (sql) => sql`SELECT body FROM notes`)).toEqual([]);
+
+    const restoring = await t.engine.addons.backups.restore(alice, "shop", db.id, backup.id, { confirm: "shop" });
+    expect(restoring).toMatchObject({ restoreStatus: "running", restoredInto: db.id });
+    await t.engine.addons.backups.waitFor(db.id);
+    expect(await t.engine.addons.backups.get(alice, "shop", db.id, backup.id)).toMatchObject({
+      restoreStatus: "succeeded",
+      restoreError: null,
+    });
+    expect(await withClient(url, (sql) => sql`SELECT body FROM notes`)).toEqual([{ body: "keep me" }]);
+    // The restored table is the add-on role's, so the app can keep writing to it.
+    await withClient(url, (sql) => sql`INSERT INTO notes (body) VALUES ('after restore')`);
+
+    const intoNew = await t.engine.addons.backups.restore(alice, "shop", db.id, backup.id, { into: "new", as: "COPY_DATABASE_URL" });
+    const copy = intoNew.restoredInto ?? "";
+    made.push({ type: "postgresql", resource: (await t.engine.addons.get(alice, "shop", copy)).resource });
+    await t.engine.addons.backups.waitFor(copy);
+    expect(await t.engine.addons.backups.get(alice, "shop", db.id, backup.id)).toMatchObject({
+      restoreStatus: "succeeded",
+      restoredInto: copy,
+    });
+    expect(await withClient(await secret("shop", "COPY_DATABASE_URL"), (sql) => sql`SELECT body FROM notes`)).toEqual([
+      { body: "keep me" },
+    ]);
+
+    // A damaged file is refused before anything is dropped.
+    writeFileSync(file, "not a dump");
+    await expect(t.engine.addons.backups.restore(alice, "shop", db.id, backup.id, { confirm: "shop" })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining("damaged"),
+    });
+    expect(await withClient(url, (sql) => sql`SELECT count(*)::int AS n FROM notes`)).toEqual([{ n: 2 }]);
+
+    await t.engine.addons.destroy(alice, "shop", copy, { confirm: "shop" });
+    await t.engine.addons.destroy(alice, "shop", db.id, { confirm: "shop" });
+    expect(existsSync(join(t.home, "artifacts", "backups", db.id))).toBe(false);
+  });
+
+  it("takes the daily backup once its hour has passed and keeps the newest seven", async () => {
+    const db = await t.engine.addons.create(alice, "blog", { type: "postgresql", as: "NIGHTLY_DATABASE_URL" });
+    made.push({ type: "postgresql", resource: db.resource });
+    expect(db.backupHour).toBe(2);
+    await expect(t.engine.addons.backups.setSchedule(alice, "blog", db.id, { hour: 24 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    // Made just now: the last slot is before it, so nothing is due yet.
+    await t.engine.addons.backups.runDue();
+    expect(await t.engine.addons.backups.list(alice, "blog", db.id)).toEqual([]);
+
+    await t.database.sql.query("UPDATE addons SET created_at = now() - interval '3 days' WHERE id = $1", [db.id]);
+    for (let i = 0; i < 7; i++) {
+      await t.database.sql.query(
+        `INSERT INTO addon_backups (addon_id, trigger, status, created_at) VALUES ($1, 'schedule', 'succeeded', now() - interval '1 day' * (2 + $2))`,
+        [db.id, i],
+      );
+    }
+    await t.engine.addons.backups.runDue();
+    await t.engine.addons.backups.runDue();
+    const list = await t.engine.addons.backups.list(alice, "blog", db.id);
+    expect(list).toHaveLength(7);
+    expect(list[0]).toMatchObject({ trigger: "schedule", status: "succeeded" });
+    expect(list[0]?.createdAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+
+    await t.engine.addons.backups.setSchedule(alice, "blog", db.id, { hour: null });
+    expect((await t.engine.addons.get(alice, "blog", db.id)).backupHour).toBeNull();
+    await t.engine.addons.destroy(alice, "blog", db.id, { confirm: "blog" });
+  });
+
+  it("refuses backups of a Redis add-on", async () => {
+    const cache = await t.engine.addons.create(alice, "shop", { type: "redis" });
+    made.push({ type: "redis", resource: cache.resource });
+    await expect(t.engine.addons.backups.create(alice, "shop", cache.id)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await t.engine.addons.destroy(alice, "shop", cache.id, { confirm: "shop" });
+  });
+});
+
+describe("the daily backup slot", () => {
+  const at = (iso: string) => new Date(iso);
+  it("is the latest passed hour:00 UTC", () => {
+    expect(lastBackupSlot(at("2026-11-28T05:30:00Z"), 2)).toEqual(at("2026-11-28T02:00:00Z"));
+    expect(lastBackupSlot(at("2026-11-28T01:59:00Z"), 2)).toEqual(at("2026-11-27T02:00:00Z"));
+    expect(lastBackupSlot(at("2026-12-01T00:10:00Z"), 23)).toEqual(at("2026-11-30T23:00:00Z"));
+  });
+  it("is due once per slot, never for an add-on made after it, never when off", () => {
+    const now = at("2026-11-28T05:00:00Z");
+    const old = at("2026-11-01T00:00:00Z");
+    expect(backupDue(old, 2, null, now)).toBe(true);
+    expect(backupDue(old, 2, at("2026-11-27T02:01:00Z"), now)).toBe(true);
+    expect(backupDue(old, 2, at("2026-11-28T02:01:00Z"), now)).toBe(false);
+    expect(backupDue(at("2026-11-28T03:00:00Z"), 2, null, now)).toBe(false);
+    expect(backupDue(old, null, null, now)).toBe(false);
   });
 });

@@ -1,13 +1,29 @@
 // Managed add-ons: a PostgreSQL database or a Redis user on a server the operator registers,
-// attached to an app as a config var (DATABASE_URL, REDIS_URL) whose value is the credentials.
+// attached to apps as config vars (DATABASE_URL, REDIS_URL) whose value is the credentials.
+// The app that creates an add-on owns it; it can be attached to other apps under other names.
 import { randomUUID } from "node:crypto";
 import type { Addon } from "@skypanel/db";
-import { deleteAddon, findAddon, insertAddon, listAddons, listEnvVars, updateAddon, withActor } from "@skypanel/db/queries";
+import {
+  deleteAddon,
+  deleteAttachment,
+  findAddon,
+  findAppById,
+  insertAddon,
+  insertAttachment,
+  listAddons,
+  listAttachmentsOfAddon,
+  listAttachmentsOfApp,
+  sealAddonCredentials,
+  updateAddon,
+  withActor,
+} from "@skypanel/db/queries";
 import type { Actor } from "../actor.ts";
 import type { Apps } from "../apps/index.ts";
 import { type ConfigVars, checkConfigKey } from "../config-vars/index.ts";
 import type { EngineDeps } from "../deps.ts";
-import { AddonNotFoundError, AddonServerMissingError, ConfigVarTakenError, ValidationError } from "../errors.ts";
+import { AddonNotFoundError, AddonServerMissingError, EngineError, ValidationError } from "../errors.ts";
+import { type BackupOptions, createAddonBackups, type NamedApp } from "./backups.ts";
+import { openAddonUrl, sealAddonUrl } from "./credentials.ts";
 import { createPostgresAddon, dropPostgresAddon, POSTGRES_PLANS } from "./postgres.ts";
 import { createRedisAddon, dropRedisAddon, REDIS_PLANS } from "./redis.ts";
 
@@ -23,15 +39,22 @@ export const ADDON_TYPES = {
 } as const;
 export type AddonType = keyof typeof ADDON_TYPES;
 
-/** What the row keeps besides type and plan; never a password (that lives only in the sealed config var). */
-interface AddonDetails {
+/** What the row keeps besides type and plan; never a password (that is in the sealed credentials). */
+export interface AddonDetails {
   /** Database, role or ACL user name on the server. */
   resource: string;
   /** host:port of the server. */
   server: string;
-  /** The config var the add-on is attached as; null once detached. */
-  attachedAs: string | null;
   connectionLimit?: number;
+  /** PostgreSQL: the hour (UTC) of the daily backup; null turns scheduled backups off. */
+  backupHour?: number | null;
+}
+
+export interface AttachmentView {
+  id: string;
+  appId: string;
+  app: string;
+  as: string;
 }
 
 export interface AddonView {
@@ -40,33 +63,31 @@ export interface AddonView {
   type: string;
   plan: string;
   status: string;
+  /** The app that owns the add-on (its backups, restores and destroy go through it). */
+  owner: { id: string; name: string };
+  /** The config var the add-on is set as on the app asked about; null when not attached there. */
   attachedAs: string | null;
+  /** Every attachment (the owner's view) or only this app's (another app's view). */
+  attachments: AttachmentView[];
   resource: string;
   server: string;
   connectionLimit: number | null;
+  backupHour: number | null;
   createdAt: Date;
 }
 
-function view(row: Addon): AddonView {
-  const d = row.details as AddonDetails;
-  return {
-    id: row.id,
-    name: row.name,
-    type: row.type,
-    plan: row.plan,
-    status: row.status,
-    attachedAs: d.attachedAs,
-    resource: d.resource,
-    server: d.server,
-    connectionLimit: d.connectionLimit ?? null,
-    createdAt: row.createdAt,
-  };
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Daily backups of a new PostgreSQL add-on run at this hour (UTC) unless changed. */
+export const DEFAULT_BACKUP_HOUR = 2;
 
-export function createAddons(deps: EngineDeps, apps: Apps, config: ConfigVars, servers: AddonServers = {}) {
-  const { db } = deps;
+export function createAddons(
+  deps: EngineDeps,
+  apps: Apps,
+  config: ConfigVars,
+  servers: AddonServers = {},
+  backupOptions: BackupOptions = { home: "" },
+) {
+  const { db, keyring } = deps;
 
   function serverFor(type: AddonType) {
     const url = type === "postgresql" ? servers.postgresUrl : servers.redisUrl;
@@ -74,9 +95,46 @@ export function createAddons(deps: EngineDeps, apps: Apps, config: ConfigVars, s
     return url;
   }
 
-  async function find(actor: Actor, idOrName: string, addonId: string, permission: "read" | "write", what: string) {
+  async function ownerOf(row: Addon) {
+    const owner = await findAppById(db, row.appId);
+    if (!owner) throw new AddonNotFoundError(row.id);
+    return owner;
+  }
+
+  async function view(row: Addon, app: NamedApp): Promise<AddonView> {
+    const d = row.details as AddonDetails;
+    const all = await listAttachmentsOfAddon(db, row.id);
+    const owner = row.appId === app.id ? app : await ownerOf(row);
+    const shown = row.appId === app.id ? all : all.filter((a) => a.appId === app.id);
+    return {
+      id: row.id,
+      name: row.name,
+      type: row.type,
+      plan: row.plan,
+      status: row.status,
+      owner: { id: owner.id, name: owner.name },
+      attachedAs: all.find((a) => a.appId === app.id)?.name ?? null,
+      attachments: shown.map((a) => ({ id: a.id, appId: a.appId, app: a.appName, as: a.name })),
+      resource: d.resource,
+      server: d.server,
+      connectionLimit: d.connectionLimit ?? null,
+      backupHour: row.type === "postgresql" ? (d.backupHour ?? null) : null,
+      createdAt: row.createdAt,
+    };
+  }
+
+  /** The add-on, seen from `idOrName`: owned by it or attached to it (`owned` demands the first). */
+  async function find(actor: Actor, idOrName: string, addonId: string, permission: "read" | "write", what: string, owned = false) {
     const { app } = await apps.resolve(actor, idOrName, permission, what);
-    const row = UUID.test(addonId) ? await findAddon(db, app.id, addonId) : null;
+    let row = UUID.test(addonId) ? await findAddon(db, addonId) : null;
+    if (row && row.appId !== app.id) {
+      const attachedHere = (await listAttachmentsOfApp(db, app.id)).some((a) => a.addon.id === row?.id);
+      if (!attachedHere) row = null;
+      else if (owned) {
+        const owner = await ownerOf(row);
+        throw new EngineError("FORBIDDEN", `${row.name} belongs to ${owner.name}: ${what} goes through that app.`);
+      }
+    }
     if (!row) throw new AddonNotFoundError(addonId);
     return { app, row };
   }
@@ -86,80 +144,142 @@ export function createAddons(deps: EngineDeps, apps: Apps, config: ConfigVars, s
   const deprovision = (type: AddonType, url: string, resource: string) =>
     type === "postgresql" ? dropPostgresAddon(url, resource) : dropRedisAddon(url, resource);
 
+  /** Sets the add-on's URL on the app as `as` (a config release) with its attachment row, or changes nothing. */
+  async function attachTo(actor: Actor, row: Addon, appId: string, as: string) {
+    const url = openAddonUrl(keyring, row);
+    await config.set(
+      actor,
+      appId,
+      { [as]: url },
+      { secret: true, onlyNew: true, also: async (tx) => void (await insertAttachment(tx, { addonId: row.id, appId, name: as })) },
+    );
+  }
+
+  /** Unsets the attachment's var (a config release on that app) and drops the row with it. */
+  async function detachOne(actor: Actor, attachment: { id: string; appId: string; name: string }) {
+    await config.unset(actor, attachment.appId, [attachment.name], { also: (tx) => deleteAttachment(tx, attachment.id) });
+  }
+
+  /**
+   * Makes a new add-on owned by `app` on the registered server and attaches it as `as`. Shared by
+   * create and "restore into a new add-on". On any failure the server objects are dropped again.
+   */
+  async function provisionFor(actor: Actor, app: NamedApp, type: AddonType, plan: string, as: string): Promise<Addon> {
+    const serverUrl = serverFor(type);
+    const id = randomUUID();
+    const resource = `addon_${id.replaceAll("-", "")}`;
+    const details: AddonDetails = {
+      resource,
+      server: new URL(serverUrl).host,
+      ...(type === "postgresql"
+        ? { connectionLimit: POSTGRES_PLANS[plan as keyof typeof POSTGRES_PLANS].connectionLimit, backupHour: DEFAULT_BACKUP_HOUR }
+        : {}),
+    };
+    const row = await withActor(db, actor, (tx) =>
+      insertAddon(tx, { id, appId: app.id, name: `${type}-${id.slice(0, 8)}`, type, plan, details: { ...details } }),
+    );
+    try {
+      const url = await provision(type, serverUrl, resource, plan);
+      await withActor(db, actor, (tx) => sealAddonCredentials(tx, row.id, sealAddonUrl(keyring, row.id, url)));
+      const sealed = await findAddon(db, row.id);
+      if (!sealed) throw new Error(`add-on ${row.id} vanished while it was made`);
+      await attachTo(actor, sealed, app.id, as);
+      return await withActor(db, actor, (tx) => updateAddon(tx, row.id, { status: "available" }));
+    } catch (err) {
+      await deprovision(type, serverUrl, resource).catch((e) => console.error(`[addons] could not drop ${resource}:`, e));
+      await withActor(db, actor, (tx) => deleteAddon(tx, row.id));
+      throw err;
+    }
+  }
+
+  function checkPlan(typeName: string, planName: string | undefined): { type: AddonType; plan: string } {
+    if (!Object.hasOwn(ADDON_TYPES, typeName))
+      throw new ValidationError(`Add-on type must be one of ${Object.keys(ADDON_TYPES).join(", ")}.`);
+    const type = typeName as AddonType;
+    const plan = planName ?? "hobby";
+    if (!Object.hasOwn(ADDON_TYPES[type].plans, plan))
+      throw new ValidationError(`A ${type} add-on's plan is one of ${Object.keys(ADDON_TYPES[type].plans).join(", ")}.`);
+    return { type, plan };
+  }
+
+  const backups = createAddonBackups(deps, backupOptions, {
+    find,
+    openUrl: (row) => openAddonUrl(keyring, row),
+    provisionFor: (actor, app, row, as) => provisionFor(actor, app, "postgresql", row.plan, checkConfigKey(as)),
+  });
+
   return {
     async list(actor: Actor, idOrName: string): Promise<AddonView[]> {
       const { app } = await apps.resolve(actor, idOrName, "read", "viewing add-ons");
-      return (await listAddons(db, app.id)).map(view);
+      const owned = await listAddons(db, app.id);
+      const attached = (await listAttachmentsOfApp(db, app.id)).map((a) => a.addon).filter((a) => a.appId !== app.id);
+      const unique = [...owned, ...attached.filter((a, i) => attached.findIndex((b) => b.id === a.id) === i)];
+      return Promise.all(unique.map((row) => view(row, app)));
     },
 
     async get(actor: Actor, idOrName: string, addonId: string): Promise<AddonView> {
-      return view((await find(actor, idOrName, addonId, "read", "viewing add-ons")).row);
+      const { app, row } = await find(actor, idOrName, addonId, "read", "viewing add-ons");
+      return view(row, app);
+    },
+
+    /** Makes the add-on and attaches it to the app as a secret config var (a config release); a name already set is a conflict. */
+    async create(actor: Actor, idOrName: string, input: { type: string; plan?: string; as?: string }): Promise<AddonView> {
+      const { type, plan } = checkPlan(input.type, input.plan);
+      const as = checkConfigKey(input.as ?? ADDON_TYPES[type].defaultAs);
+      const { app } = await apps.resolve(actor, idOrName, "write", "creating add-ons");
+      serverFor(type);
+      return view(await provisionFor(actor, app, type, plan, as), app);
     },
 
     /**
-     * Makes the add-on on the registered server and attaches it as a secret config var (a config
-     * release). A name already set is a conflict; on any failure the server objects are dropped again.
+     * Attaches the add-on (owned by `idOrName`) to `input.app`, which may be the owner again after
+     * a detach, as `input.as` (default DATABASE_URL / REDIS_URL). Needs write access to both apps;
+     * a name already set on the target is a conflict and changes nothing.
      */
-    async create(actor: Actor, idOrName: string, input: { type: string; plan?: string; as?: string }): Promise<AddonView> {
-      if (!Object.hasOwn(ADDON_TYPES, input.type))
-        throw new ValidationError(`Add-on type must be one of ${Object.keys(ADDON_TYPES).join(", ")}.`);
-      const type = input.type as AddonType;
-      const spec = ADDON_TYPES[type];
-      const plan = input.plan ?? "hobby";
-      if (!Object.hasOwn(spec.plans, plan))
-        throw new ValidationError(`A ${type} add-on's plan is one of ${Object.keys(spec.plans).join(", ")}.`);
-      const as = checkConfigKey(input.as ?? spec.defaultAs);
-      const { app } = await apps.resolve(actor, idOrName, "write", "creating add-ons");
-      const serverUrl = serverFor(type);
-      if ((await listEnvVars(db, app.id)).some((v) => v.key === as)) throw new ConfigVarTakenError(as, app.name);
-
-      const id = randomUUID();
-      const resource = `addon_${id.replaceAll("-", "")}`;
-      const details: AddonDetails = {
-        resource,
-        server: new URL(serverUrl).host,
-        attachedAs: as,
-        ...(type === "postgresql" ? { connectionLimit: POSTGRES_PLANS[plan as keyof typeof POSTGRES_PLANS].connectionLimit } : {}),
-      };
-      const row = await withActor(db, actor, (tx) =>
-        insertAddon(tx, { id, appId: app.id, name: `${type}-${id.slice(0, 8)}`, type, plan, details: { ...details } }),
-      );
-      try {
-        const url = await provision(type, serverUrl, resource, plan);
-        await config.set(actor, app.id, { [as]: url }, { secret: true, onlyNew: true });
-        return view(await withActor(db, actor, (tx) => updateAddon(tx, row.id, { status: "available" })));
-      } catch (err) {
-        await deprovision(type, serverUrl, resource).catch((e) => console.error(`[addons] could not drop ${resource}:`, e));
-        await withActor(db, actor, (tx) => deleteAddon(tx, row.id));
-        throw err;
+    async attach(actor: Actor, idOrName: string, addonId: string, input: { app?: string; as?: string }): Promise<AddonView> {
+      const { app: owner, row } = await find(actor, idOrName, addonId, "write", "attaching add-ons", true);
+      const type = row.type as AddonType;
+      const as = checkConfigKey(input.as ?? ADDON_TYPES[type].defaultAs);
+      const { app: target } = await apps.resolve(actor, input.app ?? owner.id, "write", "attaching add-ons");
+      if ((await listAttachmentsOfAddon(db, row.id)).some((a) => a.appId === target.id && a.name === as)) {
+        throw new EngineError("CONFLICT", `${row.name} is already attached to ${target.name} as ${as}.`, { key: as });
       }
+      await attachTo(actor, row, target.id, as);
+      return view(row, owner);
     },
 
-    /** Removes the add-on's config var from the app (a config release); the data stays. */
-    async detach(actor: Actor, idOrName: string, addonId: string): Promise<AddonView> {
+    /**
+     * Removes the add-on from the app in the path (a config release there); the data stays. On the
+     * owner, `attachmentId` picks one attachment (any app's); without it, the owner's own ones go.
+     */
+    async detach(actor: Actor, idOrName: string, addonId: string, input: { attachmentId?: string } = {}): Promise<AddonView> {
       const { app, row } = await find(actor, idOrName, addonId, "write", "detaching add-ons");
-      const details = row.details as AddonDetails;
-      if (details.attachedAs && (await listEnvVars(db, app.id)).some((v) => v.key === details.attachedAs)) {
-        await config.unset(actor, app.id, [details.attachedAs]);
-      }
-      return view(await withActor(db, actor, (tx) => updateAddon(tx, row.id, { details: { ...details, attachedAs: null } })));
+      const all = await listAttachmentsOfAddon(db, row.id);
+      const mine = app.id === row.appId ? all : all.filter((a) => a.appId === app.id);
+      const chosen = input.attachmentId ? mine.filter((a) => a.id === input.attachmentId) : mine.filter((a) => a.appId === app.id);
+      if (input.attachmentId && chosen.length === 0)
+        throw new EngineError("NOT_FOUND", `${row.name} has no attachment ${input.attachmentId} here.`);
+      for (const attachment of chosen) await detachOne(actor, attachment);
+      return view(row, app);
     },
 
-    /** Detaches, drops the database and role (or the Redis user and its keys), and deletes the add-on. */
+    /** Detaches from every app, drops the database and role (or Redis user and keys) and the backups, and deletes the add-on. */
     async destroy(actor: Actor, idOrName: string, addonId: string, input: { confirm?: string }): Promise<{ id: string; name: string }> {
-      const { app, row } = await find(actor, idOrName, addonId, "write", "destroying add-ons");
+      const { app, row } = await find(actor, idOrName, addonId, "write", "destroying add-ons", true);
       if (input.confirm !== app.name) {
         throw new ValidationError(`Destroying an add-on deletes its data: confirm with the app's name, "${app.name}".`);
       }
       const type = row.type as AddonType;
-      const details = row.details as AddonDetails;
-      if (details.attachedAs && (await listEnvVars(db, app.id)).some((v) => v.key === details.attachedAs)) {
-        await config.unset(actor, app.id, [details.attachedAs]);
-      }
-      await deprovision(type, serverFor(type), details.resource);
+      const serverUrl = serverFor(type);
+      await backups.waitFor(row.id);
+      for (const attachment of await listAttachmentsOfAddon(db, row.id)) await detachOne(actor, attachment);
+      await deprovision(type, serverUrl, (row.details as AddonDetails).resource);
       await withActor(db, actor, (tx) => deleteAddon(tx, row.id));
+      backups.removeFiles(row.id);
       return { id: row.id, name: row.name };
     },
+
+    backups,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Database, Deployment, Release } from "@skypanel/db";
-import { deleteEnvVars, listEnvVars, upsertEnvVars, withActor } from "@skypanel/db/queries";
+import { deleteAttachmentsNamed, deleteEnvVars, listEnvVars, upsertEnvVars, withActor } from "@skypanel/db/queries";
 import type { Actor } from "../actor.ts";
 import type { Apps } from "../apps/index.ts";
 import type { Deployments } from "../deploy/index.ts";
@@ -88,9 +88,14 @@ export function createConfigVars(deps: EngineDeps, apps: Apps, rollout: ConfigRo
     actor: Actor,
     appId: string,
     write: (tx: Database) => Promise<{ set: string[]; removed: string[] }>,
+    also?: (tx: Database) => Promise<void>,
   ): Promise<ConfigChange> {
     const { release, deployment } = await withActor(db, actor, async (tx): Promise<{ release?: Release; deployment?: Deployment }> => {
       const { set, removed } = await write(tx);
+      // A var written or removed here no longer holds an add-on's URL: its attachment goes too.
+      // `also` (from the add-ons) then writes the attachment that belongs with the change.
+      await deleteAttachmentsNamed(tx, appId, [...set, ...removed]);
+      await also?.(tx);
       if (set.length === 0 && removed.length === 0) return {};
       const release = await rollout.releases.fromConfig(tx, actor, appId, describeChange(set, removed));
       const deployment =
@@ -119,35 +124,53 @@ export function createConfigVars(deps: EngineDeps, apps: Apps, rollout: ConfigRo
       actor: Actor,
       idOrName: string,
       vars: Record<string, unknown>,
-      options: { secret?: boolean; onlyNew?: boolean } = {},
+      options: { secret?: boolean; onlyNew?: boolean; also?: (tx: Database) => Promise<void> } = {},
     ): Promise<ConfigChange> {
       const checked = checkVars(vars, "Set");
       if (checked.length === 0) throw new ValidationError("Give at least one config var to set.");
       const { app } = await apps.resolve(actor, idOrName, "write", "setting config vars");
       const sealed = sealAll(app.id, checked, options.secret ?? false);
-      return change(actor, app.id, async (tx) => {
-        if (options.onlyNew) {
-          const taken = (await listEnvVars(tx, app.id)).find((r) => sealed.some((v) => v.key === r.key));
-          if (taken) throw new ConfigVarTakenError(taken.key, app.name);
-        }
-        await upsertEnvVars(tx, app.id, sealed);
-        return { set: sealed.map((v) => v.key), removed: [] };
-      });
+      return change(
+        actor,
+        app.id,
+        async (tx) => {
+          if (options.onlyNew) {
+            const taken = (await listEnvVars(tx, app.id)).find((r) => sealed.some((v) => v.key === r.key));
+            if (taken) throw new ConfigVarTakenError(taken.key, app.name);
+          }
+          await upsertEnvVars(tx, app.id, sealed);
+          return { set: sealed.map((v) => v.key), removed: [] };
+        },
+        options.also,
+      );
     },
 
-    /** Removes the named vars; naming one that is not set is an error and removes nothing. */
-    async unset(actor: Actor, idOrName: string, keys: string[]): Promise<ConfigChange> {
+    /**
+     * Removes the named vars; naming one that is not set is an error and removes nothing. `also`
+     * runs in the same transaction (an add-on's attachment row goes with its var).
+     */
+    async unset(
+      actor: Actor,
+      idOrName: string,
+      keys: string[],
+      options: { also?: (tx: Database) => Promise<void> } = {},
+    ): Promise<ConfigChange> {
       if (keys.length === 0) throw new ValidationError("Name at least one config var to unset.");
       if (keys.length > MAX_VARS_PER_CHANGE) throw new ValidationError(`Unset at most ${MAX_VARS_PER_CHANGE} config vars at once.`);
       for (const k of keys) checkConfigKey(k);
       const { app } = await apps.resolve(actor, idOrName, "write", "unsetting config vars");
-      return change(actor, app.id, async (tx) => {
-        const removed = await deleteEnvVars(tx, app.id, keys);
-        const missing = keys.filter((k) => !removed.includes(k));
-        // Throwing rolls the transaction back, so a partly wrong request changes nothing.
-        if (missing.length) throw new EngineError("NOT_FOUND", `No config var named ${missing.join(", ")} on ${app.name}.`);
-        return { set: [], removed };
-      });
+      return change(
+        actor,
+        app.id,
+        async (tx) => {
+          const removed = await deleteEnvVars(tx, app.id, keys);
+          const missing = keys.filter((k) => !removed.includes(k));
+          // Throwing rolls the transaction back, so a partly wrong request changes nothing.
+          if (missing.length) throw new EngineError("NOT_FOUND", `No config var named ${missing.join(", ")} on ${app.name}.`);
+          return { set: [], removed };
+        },
+        options.also,
+      );
     },
 
     /** Makes the app's config exactly these vars and secrets: anything not named is removed, in one change. */

@@ -1,14 +1,17 @@
 import {
   ensureEncryptionKey,
+  listAllAddonCredentials,
   listAllEnvVars,
   listReleaseSnapshots,
   lockSealedValues,
   resealEnvVar,
   retireEncryptionKeys,
+  sealAddonCredentials,
   updateReleaseSnapshot,
   withActor,
 } from "@skypanel/db/queries";
 import type { Actor } from "../actor.ts";
+import { openAddonUrl, sealAddonUrl } from "../addons/credentials.ts";
 import type { EngineDeps } from "../deps.ts";
 import { ForbiddenError } from "../errors.ts";
 import type { ConfigSnapshot } from "../releases/index.ts";
@@ -22,9 +25,10 @@ export interface RotationResult {
   retired: string[];
   vars: number;
   releases: number;
+  addons: number;
 }
 
-/** Master key rotation: a new key, and every config value and release snapshot sealed again under it. */
+/** Master key rotation: a new key, and every config value, release snapshot and add-on's credentials sealed again under it. */
 export function createKeyRotation(deps: EngineDeps) {
   const { db, keyring } = deps;
   return {
@@ -70,7 +74,13 @@ export function createKeyRotation(deps: EngineDeps) {
             await updateReleaseSnapshot(tx, release.id, { ...snapshot, vars: Object.fromEntries(resealed) });
             releases++;
           }
-          return { keyId, retired: await retireEncryptionKeys(tx, keyId), vars, releases };
+          let addons = 0;
+          for (const row of await listAllAddonCredentials(tx)) {
+            if (row.credentialsKeyId === keyId) continue;
+            await sealAddonCredentials(tx, row.id, sealAddonUrl(keyring, row.id, openAddonUrl(keyring, row)));
+            addons++;
+          }
+          return { keyId, retired: await retireEncryptionKeys(tx, keyId), vars, releases, addons };
         });
         writeCurrent(keyring.dir, keyId);
         return result;
