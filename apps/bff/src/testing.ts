@@ -123,13 +123,20 @@ export async function createTestBff(
  * the store path, for the test to delete afterwards.
  */
 export async function releaseTinyApp(t: TestBff, token: string, appId: string, answer: string): Promise<string> {
+  return releaseNodeApp(
+    t,
+    token,
+    appId,
+    `require("node:http").createServer((req, res) => res.end(${JSON.stringify(`${answer} saw `)} + req.headers.host)).listen(Number(process.env.PORT));`,
+  );
+}
+
+/** Like releaseTinyApp, with `server.js` given: the release runs `node server.js` as its web process. */
+export async function releaseNodeApp(t: TestBff, token: string, appId: string, serverJs: string): Promise<string> {
   const work = mkdtempSync(join(tmpdir(), "skypanel-tiny-app-"));
   const out = join(work, `skypanel-tiny-app-${process.pid}-${Date.now()}`);
   mkdirSync(join(out, "app"), { recursive: true });
-  writeFileSync(
-    join(out, "app", "server.js"),
-    `require("node:http").createServer((req, res) => res.end(${JSON.stringify(`${answer} saw `)} + req.headers.host)).listen(Number(process.env.PORT));`,
-  );
+  writeFileSync(join(out, "app", "server.js"), serverJs);
   const added = spawnSync("nix-store", ["--add", out], { encoding: "utf8" });
   rmSync(work, { recursive: true, force: true });
   if (added.status !== 0) throw new Error(`nix-store --add failed: ${added.stderr}`);

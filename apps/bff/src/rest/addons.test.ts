@@ -16,6 +16,7 @@ describe("managed add-ons over REST", () => {
     await t.rest("POST", "/api/users", { token, body: { email: "eve@example.com", password: "correct horse battery" } });
     strangerToken = await t.login("eve@example.com");
     await t.rest("POST", "/api/apps", { token, body: { name: "addon-app" } });
+    await t.rest("POST", "/api/apps", { token, body: { name: "addon-reader" } });
   });
   afterAll(async () => {
     for (const resource of made) await dropPostgresAddon(TEST_PG_ADMIN_URL, resource);
@@ -49,5 +50,41 @@ describe("managed add-ons over REST", () => {
     const missing = await t.rest("POST", "/api/apps/addon-app/addons", { token, body: { type: "redis" } });
     expect(missing.status).toBe(412);
     expect(missing.body.error.message).toContain("SKYPANEL_ADDON_REDIS_URL");
+  });
+
+  it("attaches to a second app (201); a clashing name there is a 409 that changes nothing; only the owner backs up", async () => {
+    const created = await t.rest("POST", "/api/apps/addon-app/addons", { token, body: { type: "postgresql" } });
+    made.push(created.body.resource);
+    const path = `/api/apps/addon-app/addons/${created.body.id}`;
+    await t.rest("POST", "/api/apps/addon-reader/config/vars", { token, body: { vars: { DATABASE_URL: "postgres://own/db" } } });
+
+    const clash = await t.rest("POST", `${path}/attachments`, { token, body: { app: "addon-reader" } });
+    expect(clash.status).toBe(409);
+    expect(clash.body.error.message).toContain("DATABASE_URL");
+    const reader = await t.rest("GET", "/api/apps/addon-reader/config?reveal=secrets", { token });
+    expect(reader.body.vars).toEqual({ DATABASE_URL: "postgres://own/db" });
+    expect((await t.rest("POST", `${path}/attachments`, { token: strangerToken, body: { app: "addon-reader", as: "X_URL" } })).status).toBe(
+      404,
+    );
+
+    const attached = await t.rest("POST", `${path}/attachments`, { token, body: { app: "addon-reader", as: "SHARED_DATABASE_URL" } });
+    expect(attached.status).toBe(201);
+    expect(attached.body.attachments.map((a: { app: string; as: string }) => `${a.app}:${a.as}`)).toEqual([
+      "addon-app:DATABASE_URL",
+      "addon-reader:SHARED_DATABASE_URL",
+    ]);
+    const seenFromReader = (await t.rest("GET", "/api/apps/addon-reader/addons", { token })).body.addons;
+    expect(seenFromReader).toEqual([
+      expect.objectContaining({ id: created.body.id, owner: expect.objectContaining({ name: "addon-app" }) }),
+    ]);
+    // Backups and destroy go through the owner.
+    expect((await t.rest("POST", `/api/apps/addon-reader/addons/${created.body.id}/backups`, { token })).status).toBe(403);
+    expect((await t.rest("POST", `/api/apps/addon-reader/addons/${created.body.id}/detach`, { token })).status).toBe(200);
+    const after = await t.rest("GET", "/api/apps/addon-reader/config", { token });
+    expect(Object.keys(after.body.vars)).toEqual(["DATABASE_URL"]);
+
+    expect((await t.rest("PUT", `${path}/backups/schedule`, { token, body: { hour: 25 } })).status).toBe(400);
+    expect((await t.rest("PUT", `${path}/backups/schedule`, { token, body: { hour: 4 } })).body).toEqual({ backupHour: 4 });
+    expect((await t.rest("DELETE", `${path}?confirm=addon-app`, { token })).status).toBe(200);
   });
 });

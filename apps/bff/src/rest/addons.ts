@@ -1,5 +1,7 @@
 // REST for an app's managed add-ons: list, create (`{"type":"postgresql","plan"?,"as"?}`), read,
-// detach (drop its config var, keep the data) and destroy (`confirm` = the app's name, body or query).
+// attach to another app (`{"app","as"?}`), detach (drop its config var, keep the data), destroy
+// (`confirm` = the app's name, body or query), and PostgreSQL backups: list, take (→ `{id}`),
+// read, restore (`{"confirm"}` into the same add-on, or `{"into":"new","as"?}`) and the daily hour.
 import type { Context as HonoContext } from "hono";
 import { Hono } from "hono";
 import { readJsonObject } from "./respond.ts";
@@ -9,6 +11,7 @@ export function addonRoutes(contextFor: ContextFor) {
   const api = new Hono();
   const route = routeWith(contextFor);
   const ref = (c: HonoContext) => ({ app: c.req.param("app") ?? "", addonId: c.req.param("addonId") ?? "" });
+  const backupRef = (c: HonoContext) => ({ ...ref(c), backupId: c.req.param("backupId") ?? "" });
 
   api.get(
     "/",
@@ -23,8 +26,41 @@ export function addonRoutes(contextFor: ContextFor) {
     route(200, (caller, c) => caller.addons.get(ref(c))),
   );
   api.post(
+    "/:addonId/attachments",
+    route(201, async (caller, c) => {
+      const body = await readJsonObject(c, { emptyIs: {} });
+      return caller.addons.attach({ ...ref(c), target: body.app as never, as: body.as as never });
+    }),
+  );
+  api.post(
     "/:addonId/detach",
-    route(200, (caller, c) => caller.addons.detach(ref(c))),
+    route(200, async (caller, c) => {
+      const body = await readJsonObject(c, { emptyIs: {} });
+      return caller.addons.detach({ ...ref(c), attachmentId: body.attachmentId as never });
+    }),
+  );
+  api.get(
+    "/:addonId/backups",
+    route(200, async (caller, c) => ({ backups: await caller.addons.backups(ref(c)) })),
+  );
+  api.post(
+    "/:addonId/backups",
+    route(202, (caller, c) => caller.addons.createBackup(ref(c))),
+  );
+  api.put(
+    "/:addonId/backups/schedule",
+    route(200, async (caller, c) => caller.addons.setBackupSchedule({ ...ref(c), hour: (await readJsonObject(c)).hour as never })),
+  );
+  api.get(
+    "/:addonId/backups/:backupId",
+    route(200, (caller, c) => caller.addons.backup(backupRef(c))),
+  );
+  api.post(
+    "/:addonId/backups/:backupId/restore",
+    route(202, async (caller, c) => {
+      const body = await readJsonObject(c, { emptyIs: {} });
+      return caller.addons.restore({ ...backupRef(c), into: body.into as never, as: body.as as never, confirm: body.confirm as never });
+    }),
   );
   api.delete(
     "/:addonId",
