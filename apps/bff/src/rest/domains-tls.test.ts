@@ -8,7 +8,7 @@ import { createTestBff, releaseTinyApp, type TestBff } from "../testing.ts";
 
 /** GET https://<hostname>:<port>/ on 127.0.0.1, with SNI, trusting only `ca`. */
 function httpsGet(o: { port: number; hostname: string; ca: string; maxVersion?: SecureVersion; minVersion?: SecureVersion }) {
-  return new Promise<{ status: number; body: string; protocol: string | null }>((resolve, reject) => {
+  return new Promise<{ status: number; body: string; protocol: string | null; hsts: string | undefined }>((resolve, reject) => {
     const req = request(
       {
         host: "127.0.0.1",
@@ -29,7 +29,12 @@ function httpsGet(o: { port: number; hostname: string; ca: string; maxVersion?: 
           body += chunk;
         });
         res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, body, protocol: (res.socket as import("node:tls").TLSSocket).getProtocol?.() ?? null }),
+          resolve({
+            status: res.statusCode ?? 0,
+            body,
+            protocol: (res.socket as import("node:tls").TLSSocket).getProtocol?.() ?? null,
+            hsts: res.headers["strict-transport-security"],
+          }),
         );
       },
     );
@@ -118,6 +123,22 @@ describe("a custom domain gets a certificate from an ACME CA (pebble) and is ser
       maxVersion: "TLSv1.1",
     }).catch((e: NodeJS.ErrnoException) => e);
     expect((old as Error).message).toMatch(/ssl3_read_bytes:tlsv1 alert protocol version/);
+
+    // HSTS is the user's choice: off until turned on, then on the HTTPS answers only.
+    expect(page.hsts).toBeUndefined();
+    const path = "/api/apps/secure/domains/www.tls-example.com";
+    expect((await t.rest("PATCH", path, { token, body: { hsts: "yes" } })).status).toBe(400);
+    expect((await t.rest("PATCH", path, { token, body: { hsts: true } })).body).toMatchObject({ hsts: true });
+    const strict = await waitFor(
+      "the HSTS header",
+      async () => {
+        const res = await httpsGet({ port: httpsPort, hostname: "www.tls-example.com", ca: root });
+        return res.hsts ? res : undefined;
+      },
+      10_000,
+    );
+    expect(strict).toMatchObject({ status: 200, hsts: "max-age=31536000" });
+    expect((await httpGet({ port: httpPort, host: "www.tls-example.com" })).headers["strict-transport-security"]).toBeUndefined();
   });
 
   it("asks for no certificate while a domain's DNS points elsewhere, and serves it over HTTP only", async () => {

@@ -1,4 +1,5 @@
-// REST for an app's custom domains: list, add (`{"domain": "www.example.com"}`), check DNS and certificate, remove.
+// REST for an app's custom domains: list, add (`{"domain": "www.example.com"}`), check DNS and certificate,
+// turn HSTS on or off (`PATCH {"hsts": true}`), remove.
 import type { Context as HonoContext } from "hono";
 import { Hono } from "hono";
 import { readJsonObject } from "./respond.ts";
@@ -21,6 +22,12 @@ export function domainRoutes(contextFor: ContextFor) {
   const check = route(200, (caller, c) => caller.domains.check({ app: app(c), domain: c.req.param("domain") ?? "" }));
   api.post("/:domain/check", check);
   api.post("/:domain/ssl", check);
+  api.patch(
+    "/:domain",
+    route(200, async (caller, c) =>
+      caller.domains.setHsts({ app: app(c), domain: c.req.param("domain") ?? "", hsts: (await readJsonObject(c)).hsts as never }),
+    ),
+  );
   api.delete(
     "/:domain",
     route(200, (caller, c) => caller.domains.remove({ app: app(c), domain: c.req.param("domain") ?? "" })),

@@ -14,6 +14,10 @@ export const domainsRouter = router({
   check: authedProcedure
     .input(z.object({ app: appRef, domain }))
     .mutation(({ ctx, input }) => ctx.engine.domains.check(ctx.actor, input.app, input.domain)),
+  /** HSTS on the domain's HTTPS answers (Strict-Transport-Security: max-age one year); off by default. */
+  setHsts: authedProcedure
+    .input(z.object({ app: appRef, domain, hsts: z.boolean() }))
+    .mutation(({ ctx, input }) => ctx.engine.domains.setHsts(ctx.actor, input.app, input.domain, input.hsts)),
   remove: authedProcedure
     .input(z.object({ app: appRef, domain }))
     .mutation(({ ctx, input }) => ctx.engine.domains.remove(ctx.actor, input.app, input.domain)),

@@ -32,13 +32,14 @@ export async function updateDomainTargets(db: Database, appId: string, dnsTarget
 }
 
 /** Every app's custom hostnames, for the router: app id → hostnames, and whether each one's DNS leads here. */
-export async function domainHostnamesByApp(db: Database): Promise<Map<string, { hostname: string; dnsOk: boolean }[]>> {
+export async function domainHostnamesByApp(db: Database): Promise<Map<string, { hostname: string; dnsOk: boolean; hsts: boolean }[]>> {
   const rows = await db
-    .select({ appId: domains.appId, hostname: domains.hostname, dnsStatus: domains.dnsStatus })
+    .select({ appId: domains.appId, hostname: domains.hostname, dnsStatus: domains.dnsStatus, hsts: domains.hsts })
     .from(domains)
     .orderBy(asc(domains.hostname));
-  const byApp = new Map<string, { hostname: string; dnsOk: boolean }[]>();
-  for (const r of rows) byApp.set(r.appId, [...(byApp.get(r.appId) ?? []), { hostname: r.hostname, dnsOk: r.dnsStatus === "ok" }]);
+  const byApp = new Map<string, { hostname: string; dnsOk: boolean; hsts: boolean }[]>();
+  for (const r of rows)
+    byApp.set(r.appId, [...(byApp.get(r.appId) ?? []), { hostname: r.hostname, dnsOk: r.dnsStatus === "ok", hsts: r.hsts }]);
   return byApp;
 }
 
@@ -59,7 +60,7 @@ export async function listAllDomains(db: Database) {
 export async function updateDomainStatus(
   db: Database,
   id: string,
-  values: Partial<Pick<typeof domains.$inferInsert, "dnsStatus" | "tlsStatus" | "certExpiresAt" | "error">>,
+  values: Partial<Pick<typeof domains.$inferInsert, "dnsStatus" | "tlsStatus" | "certExpiresAt" | "error" | "hsts">>,
 ) {
   const [row] = await db.update(domains).set(values).where(eq(domains.id, id)).returning();
   return row ?? null;

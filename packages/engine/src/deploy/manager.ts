@@ -78,6 +78,7 @@ export function createRuntimeManager(o: ManagerOptions) {
     const hostnamesOf = (appId: string) => domainsOf(appId).map((d) => d.hostname);
     // Only a domain whose DNS leads here can pass the ACME CA's HTTP-01 check: the others would only fail.
     const tlsHostnamesOf = (appId: string) => domainsOf(appId).flatMap((d) => (d.dnsOk ? [d.hostname] : []));
+    const hstsHostnamesOf = (appId: string) => domainsOf(appId).flatMap((d) => (d.dnsOk && d.hsts ? [d.hostname] : []));
     for (const app of await listAppsWithReleases(o.db)) {
       const release = app.currentReleaseId ? await findReleaseById(o.db, app.currentReleaseId) : null;
       const rotation = o.supervisor.rotation(app.id).filter((m) => m.address);
@@ -94,6 +95,7 @@ export function createRuntimeManager(o: ManagerOptions) {
           appName: app.name,
           hostnames: hostnamesOf(app.id),
           tlsHostnames: tlsHostnamesOf(app.id),
+          hstsHostnames: hstsHostnamesOf(app.id),
           upstreams: rotation.length > 0 ? [{ dial: `${o.balancer.addressFor(app.id)}:${INSTANCE_PORT}` }] : [],
           policy: "round_robin",
           // One address in front of many instances: a failed request says nothing about it.
@@ -104,6 +106,7 @@ export function createRuntimeManager(o: ManagerOptions) {
           appName: app.name,
           hostnames: hostnamesOf(app.id),
           tlsHostnames: tlsHostnamesOf(app.id),
+          hstsHostnames: hstsHostnamesOf(app.id),
           upstreams: rotation.map((m) => ({ dial: `${m.address}:${m.port}`, weight: weightOf(m) })),
           policy: w ? "weighted_round_robin" : "round_robin",
         });

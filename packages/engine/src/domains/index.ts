@@ -15,7 +15,7 @@ import {
 import type { Actor } from "../actor.ts";
 import type { Apps } from "../apps/index.ts";
 import type { EngineDeps } from "../deps.ts";
-import { DomainNotFoundError, DomainTakenError, InvalidDomainError } from "../errors.ts";
+import { DomainNotFoundError, DomainTakenError, InvalidDomainError, ValidationError } from "../errors.ts";
 import { createDnsChecker, type DnsCheckOptions } from "./dns-check.ts";
 import { checkDomainName, underBaseDomain } from "./hostname.ts";
 
@@ -146,6 +146,21 @@ export function createDomains(
       if (timer) clearInterval(timer);
       timer = null;
       await Promise.allSettled([...inFlight]);
+    },
+    /**
+     * Turns Strict-Transport-Security on or off for the domain's HTTPS answers. Browsers that saw
+     * it refuse plain HTTP to the domain for a year, so it is the user's choice, off by default.
+     */
+    async setHsts(actor: Actor, idOrName: string, input: string, hsts: boolean): Promise<Domain> {
+      if (typeof hsts !== "boolean") throw new ValidationError("hsts is true or false.");
+      const { app } = await apps.resolve(actor, idOrName, "write", "changing domains");
+      const hostname = nameOrNotFound(input);
+      const domain = await findDomain(db, app.id, hostname);
+      if (!domain) throw new DomainNotFoundError(hostname);
+      const updated = await withActor(db, actor, (tx) => updateDomainStatus(tx, domain.id, { hsts }));
+      if (!updated) throw new DomainNotFoundError(hostname);
+      onChange(app.id);
+      return updated;
     },
 
     async remove(actor: Actor, idOrName: string, input: string) {

@@ -250,6 +250,25 @@ describe("generateCaddyConfig", () => {
       expect(Object.keys(c.apps.http.servers)).toEqual(["skypanel"]);
     });
 
+    it("sends Strict-Transport-Security on the HTTPS answers of the hostnames that asked, never over HTTP", () => {
+      const strict = [
+        web("shop", {
+          hostnames: ["www.shop.example.com"],
+          tlsHostnames: ["www.shop.example.com"],
+          hstsHostnames: ["www.shop.example.com"],
+        }),
+      ];
+      const c = config(strict, { tls });
+      const header = { handler: "headers", response: { set: { "Strict-Transport-Security": ["max-age=31536000"] } } };
+      const httpsRoutes = c.apps.http.servers["skypanel-https"].routes[0].handle[0].routes;
+      expect(httpsRoutes[0]).toEqual({ match: [{ host: ["www.shop.example.com"] }], handle: [header] });
+      expect(JSON.stringify(c.apps.http.servers.skypanel)).not.toContain("Strict-Transport-Security");
+      expect(JSON.stringify(config(routes, { tls }))).not.toContain("Strict-Transport-Security");
+      expect(() => config([web("shop", { hostnames: ["a.example.com"], hstsHostnames: ["a.example.com"] })], { tls })).toThrow(
+        /not served over HTTPS/,
+      );
+    });
+
     it("refuses a certificate for a hostname the app is not served at, and an ACME directory that is not https", () => {
       expect(() => config([web("shop", { tlsHostnames: ["x.example.com"] })], { tls })).toThrow(/not one of its hostnames/);
       expect(() => config(routes, { tls: { ...tls, acmeDirectory: "http://ca.example/dir" } })).toThrow(/must be an https:\/\/ URL/);

@@ -83,13 +83,25 @@ const requestIdRoutes: Json[] = [
 ];
 
 /** The app's route on one server: its hostnames there, and an `@id` unique across servers. */
-function appRoute(route: AppRoute, tuning: ProxyTuning, hosts = route.hostnames, id = appRouteId(route.appName)): Json {
+/** One year, the value browsers' preload lists ask for; no includeSubDomains (the user's other hosts are not ours). */
+export const HSTS_HEADER = "max-age=31536000";
+
+/** On the HTTPS server only: Strict-Transport-Security for the hostnames that asked for it. */
+function hstsRoutes(hosts: string[] | undefined): Json[] {
+  if (!hosts || hosts.length === 0) return [];
+  return [
+    { match: [{ host: hosts }], handle: [{ handler: "headers", response: { set: { "Strict-Transport-Security": [HSTS_HEADER] } } }] },
+  ];
+}
+
+function appRoute(route: AppRoute, tuning: ProxyTuning, hosts = route.hostnames, id = appRouteId(route.appName), hsts?: string[]): Json {
+  const first = [...hstsRoutes(hsts), ...requestIdRoutes];
   const serve: Json =
     route.upstreams.length === 0
-      ? { handler: "subroute", routes: [...requestIdRoutes, { handle: [friendlyResponse(noInstancePage(route.appName))] }] }
+      ? { handler: "subroute", routes: [...first, { handle: [friendlyResponse(noInstancePage(route.appName))] }] }
       : {
           handler: "subroute",
-          routes: [...requestIdRoutes, { handle: [reverseProxy(route, tuning)] }],
+          routes: [...first, { handle: [reverseProxy(route, tuning)] }],
           errors: { routes: [{ handle: [friendlyResponse(proxyFailedPage(route.appName))] }] },
         };
   return { "@id": id, match: [{ host: hosts }], handle: [serve], terminal: true };
@@ -161,7 +173,7 @@ export function generateCaddyConfig(routes: AppRoute[], settings: RouterSettings
       routes: [
         ...normalised
           .filter((r) => r.tlsHostnames && r.tlsHostnames.length > 0)
-          .map((r) => appRoute(r, tuning, r.tlsHostnames, `${appRouteId(r.appName)}-https`)),
+          .map((r) => appRoute(r, tuning, r.tlsHostnames, `${appRouteId(r.appName)}-https`, r.hstsHostnames)),
         unknownHost("skypanel-unknown-host-https"),
       ],
     };

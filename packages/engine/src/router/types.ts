@@ -40,6 +40,8 @@ export interface AppRoute {
    * leads here); each must be one of `hostnames`. Ignored unless the router has `tls`.
    */
   tlsHostnames?: string[];
+  /** Of `tlsHostnames`, those whose HTTPS answers carry Strict-Transport-Security (the user turned HSTS on). */
+  hstsHostnames?: string[];
   /** The app's web instances; none means the app answers 503 with a clear body. */
   upstreams: RouteUpstream[];
   policy: LoadBalancingPolicy;

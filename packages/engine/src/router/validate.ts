@@ -59,6 +59,11 @@ function checkRoute(route: AppRoute, baseDomain: string): AppRoute {
     const stray = out.tlsHostnames.find((h) => !hostnames.includes(h));
     if (stray) throw new InvalidRouteError(`App "${appName}": ${stray} would get a certificate but is not one of its hostnames.`);
   }
+  if (route.hstsHostnames && route.hstsHostnames.length > 0) {
+    out.hstsHostnames = [...new Set(route.hstsHostnames.map((h) => checkHostname(h)))].sort();
+    const stray = out.hstsHostnames.find((h) => !out.tlsHostnames?.includes(h));
+    if (stray) throw new InvalidRouteError(`App "${appName}": ${stray} would send HSTS but is not served over HTTPS.`);
+  }
   if (route.passiveHealth === false) out.passiveHealth = false;
   const hc = route.healthCheck;
   if (hc) {
