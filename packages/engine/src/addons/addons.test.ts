@@ -333,6 +333,22 @@ describe.each(TEST_DRIVERS)("managed add-ons on %s", (driver) => {
     await t.engine.addons.destroy(alice, "blog", db.id, { confirm: "blog" });
   });
 
+  it("deleting the app destroys the add-ons it owns, on the server too, and detaches them from other apps", async () => {
+    await t.engine.apps.create(alice, { name: "temp", teamId: (await t.engine.apps.get(alice, "shop")).teamId });
+    const db = await t.engine.addons.create(alice, "temp", { type: "postgresql" });
+    made.push({ type: "postgresql", resource: db.resource });
+    await t.engine.addons.attach(alice, "temp", db.id, { app: "blog", as: "TEMP_DATABASE_URL" });
+    await t.engine.addons.backups.create(alice, "temp", db.id);
+    await t.engine.addons.backups.waitFor(db.id);
+    expect(await addonObjects()).toContain(`db:${db.resource}`);
+
+    await t.engine.apps.delete(alice, "temp");
+    expect(await addonObjects()).not.toContain(`db:${db.resource}`);
+    expect(await addonObjects()).not.toContain(`role:${db.resource}`);
+    expect((await t.engine.config.get(alice, "blog")).vars.map((v) => v.key)).not.toContain("TEMP_DATABASE_URL");
+    expect(existsSync(join(t.home, "artifacts", "backups", db.id))).toBe(false);
+  });
+
   it("refuses backups of a Redis add-on", async () => {
     const cache = await t.engine.addons.create(alice, "shop", { type: "redis" });
     made.push({ type: "redis", resource: cache.resource });

@@ -202,6 +202,28 @@ export function createAddons(
     return { type, plan };
   }
 
+  /** `goingApp`: an app being deleted, whose own vars go with it (no config release for it). */
+  async function destroyRow(actor: Actor, row: Addon, goingApp?: string) {
+    const type = row.type as AddonType;
+    const serverUrl = serverFor(type);
+    await backups.waitFor(row.id);
+    for (const attachment of await listAttachmentsOfAddon(db, row.id)) {
+      if (attachment.appId !== goingApp) await detachOne(actor, attachment);
+    }
+    await deprovision(type, serverUrl, (row.details as AddonDetails).resource);
+    await withActor(db, actor, (tx) => deleteAddon(tx, row.id));
+    backups.removeFiles(row.id);
+  }
+
+  // Deleting an app destroys the add-ons it owns (as Heroku does), on their servers too.
+  apps.beforeDelete(async (actor, app) => {
+    for (const row of await listAddons(db, app.id)) {
+      await destroyRow(actor, row, app.id).catch((err: Error) => {
+        throw new EngineError("CONFLICT", `Could not destroy ${app.name}'s add-on ${row.name} (${err.message}); the app was not deleted.`);
+      });
+    }
+  });
+
   const backups = createAddonBackups(deps, backupOptions, {
     find,
     openUrl: (row) => openAddonUrl(keyring, row),
@@ -269,13 +291,7 @@ export function createAddons(
       if (input.confirm !== app.name) {
         throw new ValidationError(`Destroying an add-on deletes its data: confirm with the app's name, "${app.name}".`);
       }
-      const type = row.type as AddonType;
-      const serverUrl = serverFor(type);
-      await backups.waitFor(row.id);
-      for (const attachment of await listAttachmentsOfAddon(db, row.id)) await detachOne(actor, attachment);
-      await deprovision(type, serverUrl, (row.details as AddonDetails).resource);
-      await withActor(db, actor, (tx) => deleteAddon(tx, row.id));
-      backups.removeFiles(row.id);
+      await destroyRow(actor, row);
       return { id: row.id, name: row.name };
     },
 

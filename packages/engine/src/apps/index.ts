@@ -58,6 +58,8 @@ export function createApps(deps: EngineDeps) {
     return personal.id;
   }
 
+  const deleteHooks = new Set<(actor: Actor, app: { id: string; name: string }) => Promise<void>>();
+
   return {
     resolve,
 
@@ -133,8 +135,16 @@ export function createApps(deps: EngineDeps) {
 
     async delete(actor: Actor, idOrName: string) {
       const { app } = await resolve(actor, idOrName, "manage", "deleting the app");
+      // What lives outside the platform database (add-ons' databases) goes first; a hook that
+      // fails stops the delete with its reason, and the app stays to be deleted again.
+      for (const hook of deleteHooks) await hook(actor, app);
       await withActor(db, actor, (tx) => deleteApp(tx, app.id));
       return { id: app.id, name: app.name };
+    },
+
+    /** Runs `hook` before an app is deleted (engine areas register their clean-up). */
+    beforeDelete(hook: (actor: Actor, app: { id: string; name: string }) => Promise<void>) {
+      deleteHooks.add(hook);
     },
   };
 }
