@@ -76,6 +76,14 @@ const schema = z.object({
     .regex(/^redis:\/\//, "SKYPANEL_ADDON_REDIS_URL must be a redis:// URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  SKYPANEL_VAULT_ADDR: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, "SKYPANEL_VAULT_ADDR must be Vault's http(s):// address")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  SKYPANEL_VAULT_TOKEN: z.string().optional(),
+  SKYPANEL_VAULT_TRANSIT_MOUNT: z.string().default("transit"),
+  SKYPANEL_VAULT_TRANSIT_KEY: z.string().default("skypanel"),
 });
 
 export interface BffConfig {
@@ -114,6 +122,8 @@ export interface BffConfig {
   toolchains: "host" | "nixpkgs";
   /** Admin URLs of the servers managed add-ons are made on; an unset one refuses that type of add-on. */
   addons: { postgresUrl?: string; redisUrl?: string };
+  /** Vault's transit engine wrapping the data-encryption keys, when SKYPANEL_VAULT_ADDR is set. */
+  vault: { address: string; token: string; mount: string; keyName: string } | null;
   /** The S3 tier of the dependency cache, when configured. */
   remoteCache: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; prefix: string } | null;
 }
@@ -141,6 +151,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
   }
   if (Boolean(e.SKYPANEL_ADMIN_EMAIL) !== Boolean(e.SKYPANEL_ADMIN_PASSWORD)) {
     throw new ConfigError("Set both SKYPANEL_ADMIN_EMAIL and SKYPANEL_ADMIN_PASSWORD, or neither.");
+  }
+  if (e.SKYPANEL_VAULT_ADDR && !e.SKYPANEL_VAULT_TOKEN) {
+    throw new ConfigError("SKYPANEL_VAULT_TOKEN must be set with SKYPANEL_VAULT_ADDR.");
   }
   return {
     port: e.SKYPANEL_PORT,
@@ -175,6 +188,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
       ...(e.SKYPANEL_ADDON_POSTGRES_URL ? { postgresUrl: e.SKYPANEL_ADDON_POSTGRES_URL } : {}),
       ...(e.SKYPANEL_ADDON_REDIS_URL ? { redisUrl: e.SKYPANEL_ADDON_REDIS_URL } : {}),
     },
+    vault: e.SKYPANEL_VAULT_ADDR
+      ? {
+          address: e.SKYPANEL_VAULT_ADDR,
+          token: e.SKYPANEL_VAULT_TOKEN ?? "",
+          mount: e.SKYPANEL_VAULT_TRANSIT_MOUNT,
+          keyName: e.SKYPANEL_VAULT_TRANSIT_KEY,
+        }
+      : null,
     remoteCache:
       e.SKYPANEL_CACHE_S3_ENDPOINT &&
       e.SKYPANEL_CACHE_S3_BUCKET &&

@@ -16,6 +16,7 @@ async function main() {
     baseDomain: config.baseDomain,
     domains: { dnsServers: config.dnsServers, publicIps: config.publicIps },
     addons: config.addons,
+    ...(config.vault ? { vault: config.vault } : {}),
     builds: {
       concurrency: config.buildConcurrency,
       timeoutMs: config.buildTimeoutMs,

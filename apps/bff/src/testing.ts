@@ -39,6 +39,7 @@ export const testConfig = (home: string): BffConfig => ({
   publicIps: [],
   tls: null,
   addons: {},
+  vault: null,
 });
 
 const createCaller = createCallerFactory(appRouter);

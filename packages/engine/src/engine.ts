@@ -22,7 +22,7 @@ import { createMetrics } from "./metrics/index.ts";
 import { type NixEnv, prepareNix } from "./nix/index.ts";
 import { createReleases } from "./releases/index.ts";
 import { DEFAULT_BASE_DOMAIN } from "./router/index.ts";
-import { openKeyring } from "./secrets/index.ts";
+import { loadKeyring, type VaultSettings, vaultTransit } from "./secrets/index.ts";
 import { createTeams } from "./teams/index.ts";
 import { createUsers } from "./users/index.ts";
 
@@ -56,12 +56,14 @@ export interface EngineOptions {
   domains?: DomainOptions;
   /** Servers managed add-ons are made on; without one, creating that type of add-on is refused. */
   addons?: AddonServers;
+  /** HashiCorp Vault's transit engine wraps the data-encryption keys; unset, they are plain files. */
+  vault?: VaultSettings;
 }
 
 /** Migrates the database, opens the keyring, and assembles every engine area. */
 export async function createEngine(options: EngineOptions) {
   await migrateUp(options.sql);
-  const keyring = openKeyring(options.home);
+  const keyring = await loadKeyring(options.home, options.vault ? vaultTransit(options.vault) : undefined);
   await ensureEncryptionKey(options.db, keyring.currentId);
   const deps: EngineDeps = {
     db: options.db,

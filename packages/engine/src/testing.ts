@@ -22,7 +22,7 @@ export interface TestEngine {
 
 export async function createTestEngine(
   driver: Driver,
-  options: Pick<EngineOptions, "builds" | "runtime" | "baseDomain" | "domains" | "addons"> = {},
+  options: Pick<EngineOptions, "builds" | "runtime" | "baseDomain" | "domains" | "addons" | "vault"> = {},
 ): Promise<TestEngine> {
   const database = await createTestDatabase(driver);
   const home = mkdtempSync(join(tmpdir(), "skypanel-test-"));

@@ -15,7 +15,7 @@ import { openAddonUrl, sealAddonUrl } from "../addons/credentials.ts";
 import type { EngineDeps } from "../deps.ts";
 import { ForbiddenError } from "../errors.ts";
 import type { ConfigSnapshot } from "../releases/index.ts";
-import { createKey, open, seal, writeCurrent } from "../secrets/index.ts";
+import { open, seal, writeCurrent } from "../secrets/index.ts";
 import { sealContext } from "./index.ts";
 
 export interface RotationResult {
@@ -35,7 +35,7 @@ export function createKeyRotation(deps: EngineDeps) {
     async rotate(actor: Actor): Promise<RotationResult> {
       if (!actor.isAdmin) throw new ForbiddenError("Only a platform admin can rotate the encryption key.");
       const previous = keyring.currentId;
-      const keyId = createKey(keyring.dir);
+      const keyId = await keyring.create();
       await ensureEncryptionKey(db, keyId);
       // Values set from here on are sealed with the new key; old keys still open what is not yet re-sealed.
       keyring.useKey(keyId);
