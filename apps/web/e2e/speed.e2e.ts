@@ -21,6 +21,6 @@ test("the app list loads at most 250 KB of gzipped JavaScript, and none of the c
   expect(loaded.gzippedBytes, `scripts: ${loaded.files.join(", ")}`).toBeLessThanOrEqual(BUDGET_BYTES);
   expect(loaded.gzippedBytes).toBeGreaterThan(0);
   // The heavy tabs are their own chunks, fetched only when opened.
-  expect(loaded.files.filter((f) => /^(MetricsDashboard|LogViewer|AppSettings|BuildPage)-/.test(f))).toEqual([]);
+  expect(loaded.files.filter((f) => /^(MetricsDashboard|LogViewer|AppSettings|BuildPage|AddonsTab)-/.test(f))).toEqual([]);
   await cold.close();
 });

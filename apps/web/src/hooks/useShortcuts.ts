@@ -10,11 +10,12 @@ export const SHORTCUTS: { keys: string[]; does: string; where?: string }[] = [
   { keys: ["g", "d"], does: "Go to the app's deployments", where: "on an app" },
   { keys: ["g", "l"], does: "Go to the app's logs", where: "on an app" },
   { keys: ["g", "m"], does: "Go to the app's metrics", where: "on an app" },
+  { keys: ["g", "n"], does: "Go to the app's add-ons", where: "on an app" },
   { keys: ["g", "s"], does: "Go to the app's settings", where: "on an app" },
   { keys: ["Esc"], does: "Close a dialog or this list" },
 ];
 
-const APP_TABS: Record<string, string> = { o: "", d: "deployments", l: "logs", m: "metrics", s: "settings" };
+const APP_TABS: Record<string, string> = { o: "", d: "deployments", l: "logs", m: "metrics", n: "addons", s: "settings" };
 // After "g", the second key must follow within this time, as in GitHub's and Gmail's shortcuts.
 const SEQUENCE_MS = 1200;
 

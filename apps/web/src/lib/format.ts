@@ -44,3 +44,8 @@ export function formatBytes(bytes: number): string {
   }
   return `${value.toFixed(1)} ${units[unit]}`;
 }
+
+/** "02:00 UTC": an hour of the day as the platform's schedules use it. */
+export function formatUtcHour(hour: number): string {
+  return `${String(hour).padStart(2, "0")}:00 UTC`;
+}

@@ -4,6 +4,7 @@
 // Component tests use it; nothing above `fetch` is mocked.
 import { TRPCError, tracked } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { addonsRouters, type StubAddons } from "./stubAddons.ts";
 import { stubAppEvents } from "./stubAppEvents.ts";
 import { FINISHED_BUILD, listener, type StubBuild, type StubEvent, stubBuild } from "./stubBuilds.ts";
 import { logsRouter, type StubLogEntry } from "./stubLogs.ts";
@@ -12,6 +13,7 @@ import { runtimeRouters, type StubRuntime } from "./stubRuntime.ts";
 import { type StubSettings, settingsRouters } from "./stubSettings.ts";
 import { input, stubProcedure, TEST_CSRF, t } from "./stubTrpc.ts";
 
+export { type StubAddon, stubAddon, stubBackup } from "./stubAddons.ts";
 export { type StubBuild, stubBuild, stubStages } from "./stubBuilds.ts";
 export { type StubLogEntry, stubLogEntry } from "./stubLogs.ts";
 export { stubDeployment, stubFormation, stubInstance, stubMetricsPoint, stubRelease } from "./stubRuntime.ts";
@@ -42,7 +44,8 @@ export interface StubState {
   loggedIn: boolean;
   role: Role;
   apps: StubApp[];
-  vars: Map<string, Map<string, { value: string; updatedAt: Date }>>;
+  /** Config vars by app id; a secret one (an add-on's URL) has its value shown only when asked to reveal secrets. */
+  vars: Map<string, Map<string, { value: string; updatedAt: Date; secret?: boolean }>>;
   tokens: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null }[];
   builds: StubBuild[];
   /** Log lines by build id. */
@@ -53,6 +56,8 @@ export interface StubState {
   runtime: StubRuntime;
   /** Domains and autoscale policies (the Settings tab). */
   settings: StubSettings;
+  /** Add-ons and their backups (the Add-ons tab). */
+  addons: StubAddons;
   /** Teams besides the user's own ("team-1"), with the user's role in each. */
   otherTeams: { id: string; name: string; role: Role }[];
 }
@@ -85,6 +90,7 @@ export function createStubBackend(
     buildLogs?: Record<string, string[]>;
     runtime?: Partial<StubRuntime>;
     settings?: Partial<StubSettings>;
+    addons?: Partial<StubAddons>;
     otherTeams?: { id: string; name: string; role: Role }[];
   } = {},
 ) {
@@ -108,6 +114,11 @@ export function createStubBackend(
       logs: [...(init.runtime?.logs ?? [])],
     },
     settings: { domains: [...(init.settings?.domains ?? [])], policies: { ...init.settings?.policies } },
+    addons: {
+      addons: [...(init.addons?.addons ?? [])],
+      backups: [...(init.addons?.backups ?? [])],
+      servers: { postgresql: true, redis: true, ...init.addons?.servers },
+    },
     otherTeams: [...(init.otherTeams ?? [])],
   };
   const listeners = new Set<(e: StubEvent) => void>();
@@ -130,12 +141,22 @@ export function createStubBackend(
   const writable = () => {
     if (state.role === "viewer") throw new TRPCError({ code: "FORBIDDEN", message: "Your role in this team is viewer." });
   };
-  const config = (appId: string) => {
+  const config = (appId: string, revealSecrets = false) => {
     const canReveal = state.role !== "viewer";
     const vars = [...(state.vars.get(appId) ?? new Map()).entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([key, v]) => ({ key, value: canReveal ? v.value : null, isSecret: true, updatedAt: v.updatedAt }));
+      .map(([key, v]) => ({
+        key,
+        value: canReveal && (revealSecrets || !v.secret) ? v.value : null,
+        isSecret: v.secret === true,
+        updatedAt: v.updatedAt,
+      }));
     return { vars, canReveal };
+  };
+  const varsOf = (appId: string) => {
+    const vars = state.vars.get(appId) ?? new Map();
+    state.vars.set(appId, vars);
+    return vars;
   };
 
   const findBuild = (appRef: string, id: string) => {
@@ -158,6 +179,18 @@ export function createStubBackend(
   };
 
   const appLogs = logsRouter(proc, state.runtime.logs, { find });
+  const addons = addonsRouters(proc, state.addons, {
+    find,
+    writable: (what) => {
+      if (state.role === "viewer")
+        throw new TRPCError({ code: "FORBIDDEN", message: `Your role in this team is viewer; ${what} needs member or above.` });
+    },
+    vars: {
+      has: (appId, key) => varsOf(appId).has(key),
+      setSecret: (appId, key, value) => void varsOf(appId).set(key, { value, updatedAt: new Date(), secret: true }),
+      unset: (appId, key) => void varsOf(appId).delete(key),
+    },
+  });
   const appEvents = stubAppEvents(proc, find);
   /** A build changed: its own followers and the app's event stream hear of it, as from the engine. */
   const buildChanged = (build: StubBuild) => {
@@ -249,7 +282,9 @@ export function createStubBackend(
       }),
     }),
     config: t.router({
-      get: proc.input(input<{ app: string }>()).query(({ input }) => config(find(input.app).id)),
+      get: proc
+        .input(input<{ app: string; revealSecrets?: boolean }>())
+        .query(({ input }) => config(find(input.app).id, input.revealSecrets)),
       set: proc.input(input<{ app: string; vars: Record<string, string> }>()).mutation(({ input }) => {
         writable();
         const app = find(input.app);
@@ -371,6 +406,7 @@ export function createStubBackend(
       writable,
       processTypes: (appId) => state.runtime.formation.filter((f) => f.appId === appId).map((f) => f.processType),
     }),
+    addons: addons.router,
     logs: appLogs.router,
     events: appEvents.router,
   });
@@ -405,5 +441,15 @@ export function createStubBackend(
     appLogs.append(entries);
   }
 
-  return { state, fetch, network, updateBuild: update, appendLog, appendAppLog, publishAppEvent: appEvents.publish };
+  return {
+    state,
+    fetch,
+    network,
+    updateBuild: update,
+    appendLog,
+    appendAppLog,
+    publishAppEvent: appEvents.publish,
+    finishBackup: addons.finishBackup,
+    finishRestore: addons.finishRestore,
+  };
 }

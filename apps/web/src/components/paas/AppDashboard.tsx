@@ -10,6 +10,7 @@ import { ErrorNotice } from "../ui/ErrorNotice.tsx";
 import { LoadingBlock, Skeleton } from "../ui/Skeleton.tsx";
 import { AppHeader } from "./AppHeader.tsx";
 
+const AddonsTab = lazy(() => import("./addons/AddonsTab.tsx"));
 const AppOverview = lazy(() => import("./AppOverview.tsx"));
 const AppSettings = lazy(() => import("./AppSettings.tsx"));
 const BuildPage = lazy(() => import("./BuildPage.tsx"));
@@ -23,6 +24,7 @@ const TABS: { to: string; label: string; also?: string }[] = [
   { to: "deployments", label: "Deployments", also: "builds" },
   { to: "logs", label: "Logs" },
   { to: "metrics", label: "Metrics" },
+  { to: "addons", label: "Add-ons" },
   { to: "settings", label: "Settings" },
 ];
 
@@ -101,6 +103,7 @@ export function AppDashboard() {
             <Route path="builds/:buildId" element={<BuildPage app={app.data} />} />
             <Route path="logs" element={<LogViewer app={app.data} />} />
             <Route path="metrics" element={<MetricsDashboard app={app.data} />} />
+            <Route path="addons" element={<AddonsTab app={app.data} />} />
             <Route path="settings" element={<AppSettings app={app.data} />} />
             <Route path="*" element={<EmptyState title="This app has no such tab." />} />
           </Routes>

@@ -18,12 +18,14 @@ describe("keyboard shortcuts (the whole App, stub tRPC server behind fetch)", ()
     await waitFor(() => expect(screen.queryByRole("dialog", { name: "Keyboard shortcuts" })).toBeNull());
   });
 
-  it("g then l goes to the app's logs, g then a back to the list; / focuses the search box", async () => {
+  it("g then l goes to the app's logs, g then n to its add-ons, g then a back to the list; / focuses the search box", async () => {
     const backend = createStubBackend({ apps: [stubApp("web-shop")] });
     renderWithBackend(<App />, { fetch: backend.fetch, url: "/paas/apps/web-shop" });
     await screen.findByTestId("app-name");
     await userEvent.keyboard("gl");
     await waitFor(() => expect(screen.getByTestId("location").textContent).toBe("/paas/apps/web-shop/logs"));
+    await userEvent.keyboard("gn");
+    await waitFor(() => expect(screen.getByTestId("location").textContent).toBe("/paas/apps/web-shop/addons"));
     await userEvent.keyboard("gs");
     await waitFor(() => expect(screen.getByTestId("location").textContent).toBe("/paas/apps/web-shop/settings"));
     await userEvent.keyboard("ga");
