@@ -90,7 +90,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
     }
     const full = before[all.length];
     expect(full?.columns.length).toBeGreaterThan(150);
-    expect(full?.triggers.length).toBe(11);
+    expect(full?.triggers.length).toBe(12);
     expect(full?.constraints.length).toBeGreaterThan(50);
     for (let n = all.length - 1; n >= 0; n--) {
       expect(await migrateDown(t.sql, n, all)).toEqual([n + 1]);
