@@ -170,18 +170,3 @@ export function useSetBackupSchedule() {
     }),
   );
 }
-
-/**
- * The value of one of the app's config vars with secrets revealed, asked for only once `enabled`
- * (the Reveal button) and dropped from the cache as soon as nothing shows it. Null when the
- * user's role may not see values, or the var is gone.
- */
-export function useRevealedVar(app: string, key: string, enabled: boolean) {
-  const trpc = useTRPC();
-  return useQuery({
-    ...trpc.config.get.queryOptions({ app, revealSecrets: true }),
-    enabled,
-    gcTime: 0,
-    select: (config) => ({ canReveal: config.canReveal, value: config.vars.find((v) => v.key === key)?.value ?? null }),
-  });
-}

@@ -10,6 +10,21 @@ export function useConfig(idOrName: string) {
   return useQuery(trpc.config.get.queryOptions({ app: idOrName }));
 }
 
+/**
+ * The value of one of the app's config vars with secrets revealed, asked for only once `enabled`
+ * (the Reveal button) and dropped from the cache as soon as nothing shows it. Null when the
+ * user's role may not see values, or the var is gone.
+ */
+export function useRevealedVar(app: string, key: string, enabled: boolean) {
+  const trpc = useTRPC();
+  return useQuery({
+    ...trpc.config.get.queryOptions({ app, revealSecrets: true }),
+    enabled,
+    gcTime: 0,
+    select: (config) => ({ canReveal: config.canReveal, value: config.vars.find((v) => v.key === key)?.value ?? null }),
+  });
+}
+
 /** set and unset answer with the whole new config, which replaces the cached one at once. */
 function useConfigChange(idOrName: string) {
   const trpc = useTRPC();
@@ -27,6 +42,7 @@ function useConfigChange(idOrName: string) {
       queryClient.setQueryData(trpc.config.get.queryKey({ app: idOrName }), config);
       // The overview shows the var count, and the activity list shows the change.
       await Promise.all([
+        queryClient.invalidateQueries({ queryKey: trpc.config.get.queryKey({ app: idOrName, revealSecrets: true }) }),
         queryClient.invalidateQueries({ queryKey: trpc.apps.get.queryKey() }),
         queryClient.invalidateQueries({ queryKey: trpc.audit.pathKey() }),
       ]);
@@ -41,7 +57,12 @@ export function useSetConfigVars(idOrName: string) {
   const trpc = useTRPC();
   const change = useConfigChange(idOrName);
   return useMutation(
-    trpc.config.set.mutationOptions(change((input: { vars: Record<string, string> }) => `Saved ${Object.keys(input.vars).join(", ")}.`)),
+    trpc.config.set.mutationOptions(
+      change(
+        (input: { vars: Record<string, string>; secret?: boolean }) =>
+          `Saved ${Object.keys(input.vars).join(", ")}${input.secret ? " as a secret" : ""}.`,
+      ),
+    ),
   );
 }
 

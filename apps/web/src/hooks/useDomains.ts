@@ -65,3 +65,19 @@ export function useCheckDomain(app: string) {
     }),
   );
 }
+
+/** Turns Strict-Transport-Security on or off for the domain's HTTPS answers. */
+export function useSetDomainHsts(app: string) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const refresh = useRefreshDomains(app);
+  return useMutation(
+    trpc.domains.setHsts.mutationOptions({
+      onSuccess: async (domain) => {
+        toast.success(`HSTS is ${domain.hsts ? "on" : "off"} for ${domain.hostname}.`);
+        await refresh();
+      },
+      onError: (error) => toast.error(errorMessage(error)),
+    }),
+  );
+}

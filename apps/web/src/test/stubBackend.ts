@@ -86,6 +86,8 @@ export function createStubBackend(
     role?: Role;
     apps?: StubApp[];
     vars?: Record<string, Record<string, string>>;
+    /** Secret config vars by app name, as `config.set` with `secret: true` makes them. */
+    secrets?: Record<string, Record<string, string>>;
     builds?: StubBuild[];
     buildLogs?: Record<string, string[]>;
     runtime?: Partial<StubRuntime>;
@@ -125,10 +127,17 @@ export function createStubBackend(
   const publish = (e: StubEvent) => {
     for (const listen of listeners) listen(e);
   };
-  for (const [appName, vars] of Object.entries(init.vars ?? {})) {
-    const app = state.apps.find((a) => a.name === appName);
-    if (!app) throw new Error(`stub: no app ${appName}`);
-    state.vars.set(app.id, new Map(Object.entries(vars).map(([k, v]) => [k, { value: v, updatedAt: new Date() }])));
+  for (const [secret, byApp] of [
+    [false, init.vars],
+    [true, init.secrets],
+  ] as const) {
+    for (const [appName, vars] of Object.entries(byApp ?? {})) {
+      const app = state.apps.find((a) => a.name === appName);
+      if (!app) throw new Error(`stub: no app ${appName}`);
+      const held = state.vars.get(app.id) ?? new Map();
+      for (const [key, value] of Object.entries(vars)) held.set(key, { value, updatedAt: new Date(), secret });
+      state.vars.set(app.id, held);
+    }
   }
 
   const proc = stubProcedure(state);
@@ -285,7 +294,8 @@ export function createStubBackend(
       get: proc
         .input(input<{ app: string; revealSecrets?: boolean }>())
         .query(({ input }) => config(find(input.app).id, input.revealSecrets)),
-      set: proc.input(input<{ app: string; vars: Record<string, string> }>()).mutation(({ input }) => {
+      // As the engine: a var set without `secret` is a plain one, even if it was secret before.
+      set: proc.input(input<{ app: string; vars: Record<string, string>; secret?: boolean }>()).mutation(({ input }) => {
         writable();
         const app = find(input.app);
         for (const key of Object.keys(input.vars)) {
@@ -294,7 +304,8 @@ export function createStubBackend(
           }
         }
         const vars = state.vars.get(app.id) ?? new Map();
-        for (const [key, value] of Object.entries(input.vars)) vars.set(key, { value, updatedAt: new Date() });
+        for (const [key, value] of Object.entries(input.vars))
+          vars.set(key, { value, updatedAt: new Date(), secret: input.secret === true });
         state.vars.set(app.id, vars);
         return config(app.id);
       }),

@@ -77,6 +77,12 @@ export function settingsRouters(proc: StubProcedure, s: StubSettings, apps: AppA
         },
     );
   };
+  const domainOf = (input: { app: string; domain: string }) => {
+    const app = apps.find(input.app);
+    const domain = s.domains.find((d) => d.appId === app.id && d.hostname === input.domain.toLowerCase());
+    if (!domain) throw new TRPCError({ code: "NOT_FOUND", message: `This app has no domain "${input.domain}".` });
+    return domain;
+  };
   const settingsOf = (appId: string) => ({ policies: policiesOf(appId), maxInstances: 100, cooldownSeconds: COOLDOWN });
 
   return {
@@ -105,17 +111,20 @@ export function settingsRouters(proc: StubProcedure, s: StubSettings, apps: AppA
       // The stub's DNS always points here by the time a user checks, and the certificate is issued.
       check: proc.input(input<{ app: string; domain: string }>()).mutation(({ input }) => {
         apps.writable();
-        const app = apps.find(input.app);
-        const domain = s.domains.find((d) => d.appId === app.id && d.hostname === input.domain.toLowerCase());
-        if (!domain) throw new TRPCError({ code: "NOT_FOUND", message: `This app has no domain "${input.domain}".` });
+        const domain = domainOf(input);
         Object.assign(domain, { dnsStatus: "ok", error: null, tlsStatus: "issued", certExpiresAt: new Date("2026-03-01T00:00:00Z") });
+        return domain;
+      }),
+      // As the engine, HSTS can be set whatever the state of the certificate.
+      setHsts: proc.input(input<{ app: string; domain: string; hsts: boolean }>()).mutation(({ input }) => {
+        apps.writable();
+        const domain = domainOf(input);
+        domain.hsts = input.hsts;
         return domain;
       }),
       remove: proc.input(input<{ app: string; domain: string }>()).mutation(({ input }) => {
         apps.writable();
-        const app = apps.find(input.app);
-        const domain = s.domains.find((d) => d.appId === app.id && d.hostname === input.domain.toLowerCase());
-        if (!domain) throw new TRPCError({ code: "NOT_FOUND", message: `This app has no domain "${input.domain}".` });
+        const domain = domainOf(input);
         s.domains = s.domains.filter((d) => d !== domain);
         return { hostname: domain.hostname };
       }),

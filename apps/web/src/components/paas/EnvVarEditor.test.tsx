@@ -7,13 +7,21 @@ import { EnvVarEditor } from "./EnvVarEditor.tsx";
 
 const SECRET = "postgres://user:hunter2@db/shop";
 
-function setup(role: "owner" | "viewer" = "owner") {
-  const backend = createStubBackend({ role, apps: [stubApp("web-shop")], vars: { "web-shop": { DATABASE_URL: SECRET, PORT: "5000" } } });
+function setup(role: "owner" | "viewer" = "owner", secrets: Record<string, string> = {}) {
+  const backend = createStubBackend({
+    role,
+    apps: [stubApp("web-shop")],
+    vars: { "web-shop": { DATABASE_URL: SECRET, PORT: "5000" } },
+    secrets: { "web-shop": secrets },
+  });
   renderWithBackend(<EnvVarEditor app="web-shop" />, { fetch: backend.fetch });
   return backend;
 }
 
 const row = async (key: string) => within(await screen.findByTestId(`env-var-${key}`));
+const held = (backend: ReturnType<typeof createStubBackend>, key: string) => backend.state.vars.get("id-web-shop")?.get(key);
+const revealCalls = (backend: ReturnType<typeof createStubBackend>) =>
+  backend.state.calls.filter((c) => c.path === "config.get" && (c.input as { revealSecrets?: boolean }).revealSecrets);
 
 describe("EnvVarEditor (stub tRPC server behind fetch)", () => {
   it("masks every value until Reveal is pressed for that value alone", async () => {
@@ -115,6 +123,85 @@ describe("EnvVarEditor (stub tRPC server behind fetch)", () => {
     expect(await screen.findByTestId("env-var-DATABASE_URL")).toBeTruthy();
     await waitFor(() => expect(store.getState().paas.toasts.map((t) => t.message)).toContain("Your role in this team is viewer."));
     expect(backend.state.vars.get("id-web-shop")?.has("DATABASE_URL")).toBe(true);
+  });
+
+  it("adds a secret var, which the list shows as hidden until Reveal asks the server for it", async () => {
+    const backend = setup();
+    await row("PORT");
+    await userEvent.type(screen.getByRole("textbox", { name: "Name" }), "STRIPE_KEY");
+    await userEvent.type(screen.getByRole("textbox", { name: "Value" }), "sk_live_123");
+    await userEvent.click(screen.getByRole("checkbox", { name: "Secret" }));
+    await userEvent.click(screen.getByRole("button", { name: "Add" }));
+
+    const added = await row("STRIPE_KEY");
+    expect(backend.state.calls.filter((c) => c.path === "config.set").map((c) => c.input)).toEqual([
+      { app: "web-shop", vars: { STRIPE_KEY: "sk_live_123" }, secret: true },
+    ]);
+    expect(held(backend, "STRIPE_KEY")).toMatchObject({ value: "sk_live_123", secret: true });
+    expect(added.getByTestId("env-var-value").textContent).toBe("hidden");
+    expect((screen.getByRole("checkbox", { name: "Secret" }) as HTMLInputElement).checked).toBe(false);
+    expect(revealCalls(backend)).toEqual([]);
+
+    await userEvent.click(added.getByRole("button", { name: "Reveal STRIPE_KEY" }));
+    await waitFor(() => expect(added.getByTestId("env-var-value").textContent).toBe("sk_live_123"));
+    expect(revealCalls(backend)).toHaveLength(1);
+    await userEvent.click(added.getByRole("button", { name: "Hide STRIPE_KEY" }));
+    expect(screen.queryByText("sk_live_123")).toBeNull();
+  });
+
+  it("keeps a secret secret when its value is edited, and makes it plain only when Secret is unticked", async () => {
+    const backend = setup("owner", { API_TOKEN: "tok-1" });
+    const token = await row("API_TOKEN");
+    await userEvent.click(token.getByRole("button", { name: "Edit API_TOKEN" }));
+    const form = within(token.getByRole("form", { name: "Edit API_TOKEN" }));
+    expect((form.getByRole("checkbox", { name: "Secret" }) as HTMLInputElement).checked).toBe(true);
+    expect((form.getByRole("button", { name: "Save" }) as HTMLButtonElement).disabled).toBe(true);
+    await userEvent.type(form.getByRole("textbox", { name: "New value of API_TOKEN" }), "tok-2");
+    await userEvent.click(form.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(held(backend, "API_TOKEN")).toMatchObject({ value: "tok-2", secret: true }));
+    await waitFor(() => expect(token.getByTestId("env-var-value").textContent).toBe("hidden"));
+
+    // Revealed first, the value is in the field, so only the box changes.
+    await userEvent.click(token.getByRole("button", { name: "Reveal API_TOKEN" }));
+    await waitFor(() => expect(token.getByTestId("env-var-value").textContent).toBe("tok-2"));
+    await userEvent.click(token.getByRole("button", { name: "Edit API_TOKEN" }));
+    expect((token.getByRole("textbox", { name: "New value of API_TOKEN" }) as HTMLInputElement).value).toBe("tok-2");
+    await userEvent.click(token.getByRole("checkbox", { name: "Secret" }));
+    await userEvent.click(token.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(held(backend, "API_TOKEN")).toMatchObject({ value: "tok-2", secret: false }));
+    expect(backend.state.calls.filter((c) => c.path === "config.set").map((c) => c.input)).toEqual([
+      { app: "web-shop", vars: { API_TOKEN: "tok-2" }, secret: true },
+      { app: "web-shop", vars: { API_TOKEN: "tok-2" } },
+    ]);
+  });
+
+  it("replacing a secret from the add form keeps it secret", async () => {
+    const backend = setup("owner", { API_TOKEN: "tok-1" });
+    await row("API_TOKEN");
+    await userEvent.type(screen.getByRole("textbox", { name: "Name" }), "API_TOKEN");
+    expect((screen.getByRole("checkbox", { name: "Secret" }) as HTMLInputElement).checked).toBe(true);
+    await userEvent.type(screen.getByRole("textbox", { name: "Value" }), "tok-2");
+    await userEvent.click(screen.getByRole("button", { name: "Replace" }));
+    await waitFor(() => expect(held(backend, "API_TOKEN")).toMatchObject({ value: "tok-2", secret: true }));
+  });
+
+  it("tells a member whose role was lowered to viewer, on Reveal, that secret values are for writers", async () => {
+    const backend = setup("owner", { API_TOKEN: "tok-1" });
+    const token = await row("API_TOKEN");
+    backend.state.role = "viewer";
+    await userEvent.click(token.getByRole("button", { name: "Reveal API_TOKEN" }));
+    expect(await token.findByText("Only members who can write see secret values.")).toBeTruthy();
+    expect(screen.queryByText("tok-1")).toBeNull();
+  });
+
+  it("gives a viewer no Reveal for a secret, and never asks the server for its value", async () => {
+    const backend = setup("viewer", { API_TOKEN: "tok-1" });
+    const token = await row("API_TOKEN");
+    expect(token.getByTestId("env-var-value").textContent).toBe("hidden");
+    expect(token.getByText("secret")).toBeTruthy();
+    expect(token.queryByRole("button")).toBeNull();
+    expect(screen.queryByText("tok-1")).toBeNull();
+    expect(revealCalls(backend)).toEqual([]);
   });
 
   it("gives a viewer the names but no values and no edit controls", async () => {

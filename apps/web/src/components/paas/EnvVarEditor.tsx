@@ -1,6 +1,5 @@
 import { type FormEvent, useRef, useState } from "react";
 import { type ConfigVar, useConfig, useSetConfigVars, useUnsetConfigVars } from "../../hooks/useConfig.ts";
-import { formatDateTime } from "../../lib/format.ts";
 import { errorMessage } from "../../lib/trpc.ts";
 import { Button } from "../ui/Button.tsx";
 import { Dialog } from "../ui/Dialog.tsx";
@@ -8,11 +7,11 @@ import { EmptyState } from "../ui/EmptyState.tsx";
 import { ErrorNotice } from "../ui/ErrorNotice.tsx";
 import { inputClass } from "../ui/Field.tsx";
 import { LoadingBlock } from "../ui/Skeleton.tsx";
-
-const MASK = "••••••••";
+import { EnvVarRow } from "./EnvVarRow.tsx";
 
 /**
- * An app's config vars. Values stay masked until "Reveal" is pressed for that one value.
+ * An app's config vars. Values stay masked until "Reveal" is pressed for that one value; a secret's
+ * value is not even fetched until then.
  * Whoever may not change config (viewers) gets no values from the server and no edit controls here.
  */
 export function EnvVarEditor({ app }: { app: string }) {
@@ -42,7 +41,7 @@ export function EnvVarEditor({ app }: { app: string }) {
           ))}
         </ul>
       )}
-      {canEdit && <AddEnvVarForm app={app} existing={vars.map((v) => v.key)} />}
+      {canEdit && <AddEnvVarForm app={app} existing={vars} />}
       {removing && (
         <Dialog title={`Remove ${removing}?`} onClose={() => setRemoving(null)} testId="confirm-remove-var">
           <p className="text-sm text-slate-700">
@@ -68,88 +67,25 @@ export function EnvVarEditor({ app }: { app: string }) {
   );
 }
 
-function EnvVarRow({ app, item, canEdit, onRemove }: { app: string; item: ConfigVar; canEdit: boolean; onRemove: () => void }) {
-  const [revealed, setRevealed] = useState(false);
-  const [draft, setDraft] = useState<string | null>(null);
-  const set = useSetConfigVars(app);
-
-  function save(event: FormEvent) {
-    event.preventDefault();
-    if (draft === null) return;
-    set.mutate({ app, vars: { [item.key]: draft } }, { onSuccess: () => setDraft(null) });
-  }
-
-  return (
-    <li data-testid={`env-var-${item.key}`} className="flex flex-col gap-2 px-4 py-3 sm:flex-row sm:items-center">
-      <div className="min-w-0 sm:w-1/3">
-        <p className="break-all font-mono text-sm font-medium">{item.key}</p>
-        <p className="text-xs text-slate-600">Updated {formatDateTime(item.updatedAt)}</p>
-      </div>
-      {draft !== null ? (
-        <form onSubmit={save} className="flex flex-1 flex-col gap-2 sm:flex-row">
-          <label htmlFor={`edit-${item.key}`} className="sr-only">
-            New value of {item.key}
-          </label>
-          <input id={`edit-${item.key}`} className={`${inputClass} font-mono`} value={draft} onChange={(e) => setDraft(e.target.value)} />
-          <div className="flex gap-2">
-            <Button type="submit" variant="primary" disabled={set.isPending}>
-              Save
-            </Button>
-            <Button onClick={() => setDraft(null)}>Cancel</Button>
-          </div>
-        </form>
-      ) : (
-        <>
-          <p className="min-w-0 flex-1 break-all font-mono text-sm" data-testid="env-var-value">
-            {item.value === null ? (
-              <span className="font-sans text-slate-600">hidden</span>
-            ) : revealed ? (
-              item.value || <span className="font-sans text-slate-600">(empty)</span>
-            ) : (
-              <>
-                <span aria-hidden="true">{MASK}</span>
-                <span className="sr-only">Value hidden; press Reveal to see it.</span>
-              </>
-            )}
-          </p>
-          <div className="flex flex-wrap gap-1">
-            {item.value !== null && (
-              <Button variant="ghost" aria-label={`${revealed ? "Hide" : "Reveal"} ${item.key}`} onClick={() => setRevealed(!revealed)}>
-                {revealed ? "Hide" : "Reveal"}
-              </Button>
-            )}
-            {canEdit && (
-              <>
-                <Button variant="ghost" aria-label={`Edit ${item.key}`} onClick={() => setDraft(item.value ?? "")}>
-                  Edit
-                </Button>
-                <Button variant="dangerGhost" aria-label={`Remove ${item.key}`} onClick={onRemove}>
-                  Remove
-                </Button>
-              </>
-            )}
-          </div>
-        </>
-      )}
-    </li>
-  );
-}
-
-function AddEnvVarForm({ app, existing }: { app: string; existing: string[] }) {
+function AddEnvVarForm({ app, existing }: { app: string; existing: ConfigVar[] }) {
   const [key, setKey] = useState("");
   const [value, setValue] = useState("");
+  // Untouched, the box follows the var being replaced, so replacing a secret keeps it secret.
+  const [secretChoice, setSecretChoice] = useState<boolean | null>(null);
   const keyInput = useRef<HTMLInputElement>(null);
   const set = useSetConfigVars(app);
-  const replaces = existing.includes(key.trim());
+  const replaces = existing.find((v) => v.key === key.trim());
+  const secret = secretChoice ?? replaces?.isSecret ?? false;
 
   function submit(event: FormEvent) {
     event.preventDefault();
     set.mutate(
-      { app, vars: { [key.trim()]: value } },
+      { app, vars: { [key.trim()]: value }, ...(secret ? { secret: true } : {}) },
       {
         onSuccess: () => {
           setKey("");
           setValue("");
+          setSecretChoice(null);
           keyInput.current?.focus();
         },
       },
@@ -190,6 +126,20 @@ function AddEnvVarForm({ app, existing }: { app: string; existing: string[] }) {
         <Button type="submit" variant="primary" disabled={set.isPending || !key.trim()}>
           {replaces ? "Replace" : "Add"}
         </Button>
+      </div>
+      <div className="mt-3 flex flex-wrap items-center gap-x-2 text-sm">
+        <label className="flex items-center gap-2 text-slate-800">
+          <input
+            type="checkbox"
+            aria-describedby="new-var-secret-hint"
+            checked={secret}
+            onChange={(e) => setSecretChoice(e.target.checked)}
+          />
+          Secret
+        </label>
+        <span id="new-var-secret-hint" className="text-slate-600">
+          Its value reaches the browser only when someone presses Reveal.
+        </span>
       </div>
       {replaces && <p className="mt-2 text-xs text-slate-600">{key.trim()} exists; saving replaces its value.</p>}
       {set.isError && (

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { useRevealedVar } from "../../../hooks/useAddons.ts";
+import { useRevealedVar } from "../../../hooks/useConfig.ts";
 import { errorMessage } from "../../../lib/trpc.ts";
 import { Button } from "../../ui/Button.tsx";
 

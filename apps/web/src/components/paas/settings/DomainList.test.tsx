@@ -3,15 +3,21 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { renderWithBackend } from "../../../test/render.tsx";
 import { createStubBackend, stubApp, stubDomain } from "../../../test/stubBackend.ts";
+import type { StubDomain } from "../../../test/stubSettings.ts";
 import { AppDashboard } from "../AppDashboard.tsx";
 
-function openSettings(role: "owner" | "viewer" = "owner") {
+const HSTS = (hostname: string) => `HSTS (Strict-Transport-Security for a year) on ${hostname}`;
+const hstsCalls = (backend: ReturnType<typeof createStubBackend>) =>
+  backend.state.calls.filter((c) => c.path === "domains.setHsts").map((c) => c.input);
+
+/** `www` is the first domain; `first` changes it (to give it a certificate or HSTS). */
+function openSettings(role: "owner" | "viewer" = "owner", first: Partial<StubDomain> = {}) {
   const backend = createStubBackend({
     role,
     apps: [stubApp("web-shop"), stubApp("other-app")],
     settings: {
       domains: [
-        stubDomain("web-shop", "www.shop.example"),
+        { ...stubDomain("web-shop", "www.shop.example"), ...first },
         stubDomain("other-app", "taken.example", 2),
         {
           ...stubDomain("web-shop", "old.shop.example", 3),
@@ -74,10 +80,52 @@ describe("Settings: custom domains (stub tRPC server behind fetch)", () => {
     expect(backend.state.settings.domains).toHaveLength(3);
   });
 
-  it("shows a viewer the domains, with no way to add or remove one", async () => {
-    openSettings("viewer");
+  it("offers HSTS only once the certificate is issued, and turns it on only after a confirmation", async () => {
+    const backend = openSettings();
     const section = within(await screen.findByTestId("settings-domains"));
-    await section.findAllByTestId("domain-row");
+    const row = within(await section.findByText("old.shop.example").then((el) => el.closest("li") as HTMLElement));
+    const hsts = () => row.getByRole("checkbox", { name: HSTS("old.shop.example") }) as HTMLInputElement;
+    expect(hsts().disabled).toBe(true);
+    expect(row.getByText("HSTS applies once the domain is served over HTTPS.")).toBeTruthy();
+
+    await userEvent.click(row.getByRole("button", { name: "Check DNS of old.shop.example" }));
+    await waitFor(() => expect(hsts().disabled).toBe(false));
+    expect(row.queryByText(/HSTS applies once/)).toBeNull();
+
+    await userEvent.click(hsts());
+    const dialog = within(await screen.findByRole("dialog", { name: "Turn on HSTS for old.shop.example?" }));
+    expect(dialog.getByText(/refuse plain HTTP to it for a year, even if HSTS is turned off again/)).toBeTruthy();
+    await userEvent.click(dialog.getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(hsts().checked).toBe(false);
+
+    await userEvent.click(hsts());
+    await userEvent.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Turn on HSTS" }));
+    await waitFor(() => expect(hsts().checked).toBe(true));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(hstsCalls(backend)).toEqual([{ app: "web-shop", domain: "old.shop.example", hsts: true }]);
+    expect(backend.state.settings.domains.find((d) => d.hostname === "old.shop.example")?.hsts).toBe(true);
+  });
+
+  it("turns HSTS off at once, with no confirmation", async () => {
+    const backend = openSettings("owner", { hsts: true, tlsStatus: "issued" });
+    const section = within(await screen.findByTestId("settings-domains"));
+    const hsts = (await section.findByRole("checkbox", { name: HSTS("www.shop.example") })) as HTMLInputElement;
+    expect(hsts.checked).toBe(true);
+    await userEvent.click(hsts);
+    await waitFor(() => expect(hsts.checked).toBe(false));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(hstsCalls(backend)).toEqual([{ app: "web-shop", domain: "www.shop.example", hsts: false }]);
+    expect(backend.state.settings.domains[0]?.hsts).toBe(false);
+  });
+
+  it("shows a viewer the domains and their HSTS state, with no way to add, remove or change one", async () => {
+    openSettings("viewer", { hsts: true, tlsStatus: "issued" });
+    const section = within(await screen.findByTestId("settings-domains"));
+    const [first, old] = (await section.findAllByTestId("domain-row")).map((row) => within(row));
+    expect(first?.getByText("HSTS: on")).toBeTruthy();
+    expect(old?.getByText("HSTS: off")).toBeTruthy();
+    expect(section.queryByRole("checkbox")).toBeNull();
     expect(section.queryByRole("textbox", { name: "Domain" })).toBeNull();
     expect(section.queryByRole("button", { name: /Remove|Check/ })).toBeNull();
   });

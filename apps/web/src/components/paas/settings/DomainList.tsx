@@ -6,6 +6,7 @@ import { ErrorNotice } from "../../ui/ErrorNotice.tsx";
 import { Field } from "../../ui/Field.tsx";
 import { LoadingBlock } from "../../ui/Skeleton.tsx";
 import { type AppDetail, can } from "../types.ts";
+import { DomainHsts } from "./DomainHsts.tsx";
 
 /** The app's custom domains: what to put in DNS for each, whether it is there, and the state of HTTPS. */
 export function DomainList({ app }: { app: AppDetail }) {
@@ -75,6 +76,7 @@ function DomainRow({ app, domain: d, editable }: { app: AppDetail; domain: AppDo
         </p>
         {d.error && <p className="break-words text-slate-600">{d.error}</p>}
         <p className="text-slate-700">HTTPS certificate: {certificateState(d)}</p>
+        <DomainHsts app={app.name} domain={d} editable={editable} />
       </div>
       {editable && (
         <div className="flex gap-2">
