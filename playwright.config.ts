@@ -66,7 +66,6 @@ export default defineConfig({
       SKYPANEL_HTTP_PORT: String(APPS_PORT),
       SKYPANEL_STOP_APPS_ON_EXIT: "1",
       // PostgreSQL add-ons are made on the machine's server, as scripts/test.sh finds it.
-      // biome-ignore lint/suspicious/noUndeclaredEnvVars: set by scripts/test.sh, not a build input.
       SKYPANEL_ADDON_POSTGRES_URL: process.env.SKYPANEL_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
     },
     // SIGTERM rather than Playwright's default SIGKILL, so the platform can stop its apps.
