@@ -1,5 +1,6 @@
 // Against the real PostgreSQL and Redis on this machine: an unreachable server fails these tests.
 
+import { createHash } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TEST_PG_ADMIN_URL } from "@skypanel/db/testing";
@@ -261,7 +262,10 @@ describe.each(TEST_DRIVERS)("managed add-ons on %s", (driver) => {
     expect(await t.engine.addons.backups.list(viewer, "shop", db.id)).toHaveLength(1);
     await expect(t.engine.addons.backups.create(viewer, "shop", db.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
 
-    await withClient(url, (sql) => sql`DELETE FROM notes`);
+    await withClient(url, async (sql) => {
+      await sql`DELETE FROM notes`;
+      await sql`CREATE TABLE made_after (id int)`;
+    });
     // Restoring over live data needs the app's name; a refused restore touches nothing.
     await expect(t.engine.addons.backups.restore(alice, "shop", db.id, backup.id, {})).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(t.engine.addons.backups.restore(alice, "shop", db.id, "not-a-backup", { confirm: "shop" })).rejects.toMatchObject({
@@ -277,6 +281,8 @@ describe.each(TEST_DRIVERS)("managed add-ons on %s", (driver) => {
       restoreError: null,
     });
     expect(await withClient(url, (sql) => sql`SELECT body FROM notes`)).toEqual([{ body: "keep me" }]);
+    // The database is the backup's again: what was made after it is gone.
+    expect(await withClient(url, (sql) => sql`SELECT to_regclass('made_after') AS t`)).toEqual([{ t: null }]);
     // The restored table is the add-on role's, so the app can keep writing to it.
     await withClient(url, (sql) => sql`INSERT INTO notes (body) VALUES ('after restore')`);
 
@@ -297,6 +303,17 @@ describe.each(TEST_DRIVERS)("managed add-ons on %s", (driver) => {
     await expect(t.engine.addons.backups.restore(alice, "shop", db.id, backup.id, { confirm: "shop" })).rejects.toMatchObject({
       code: "CONFLICT",
       message: expect.stringContaining("damaged"),
+    });
+    expect(await withClient(url, (sql) => sql`SELECT count(*)::int AS n FROM notes`)).toEqual([{ n: 2 }]);
+    // One that passes the checksum but pg_restore cannot read fails, and the transaction that
+    // dropped the role's objects is never committed: the data is still there.
+    const sha = createHash("sha256").update("not a dump").digest("hex");
+    await t.database.sql.query("UPDATE addon_backups SET sha256 = $1 WHERE id = $2", [sha, backup.id]);
+    await t.engine.addons.backups.restore(alice, "shop", db.id, backup.id, { confirm: "shop" });
+    await t.engine.addons.backups.waitFor(db.id);
+    expect(await t.engine.addons.backups.get(alice, "shop", db.id, backup.id)).toMatchObject({
+      restoreStatus: "failed",
+      restoreError: expect.stringContaining("pg_restore"),
     });
     expect(await withClient(url, (sql) => sql`SELECT count(*)::int AS n FROM notes`)).toEqual([{ n: 2 }]);
 

@@ -18,16 +18,17 @@ export function libpqEnv(url: string): Record<string, string> {
   return env;
 }
 
-function run(command: string, args: string[], url: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", ...libpqEnv(url) },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      if (stderr.length < 8_000) stderr += chunk.toString("utf8");
-    });
+/** Starts a libpq program; `done` settles with its exit (stderr's tail in the error). */
+function start(command: string, args: string[], url: string, stdio: { stdin: "ignore" | "pipe"; stdout: "ignore" | "pipe" }) {
+  const child = spawn(command, args, {
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", ...libpqEnv(url) },
+    stdio: [stdio.stdin, stdio.stdout, "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    if (stderr.length < 8_000) stderr += chunk.toString("utf8");
+  });
+  const done = new Promise<void>((resolve, reject) => {
     child.on("error", (err) =>
       reject(
         (err as NodeJS.ErrnoException).code === "ENOENT"
@@ -40,20 +41,39 @@ function run(command: string, args: string[], url: string): Promise<void> {
       else reject(new Error(`${command} ${signal ? `was killed by ${signal}` : `exited with ${code}`}: ${stderr.trim().slice(-2_000)}`));
     });
   });
+  return { child, done };
 }
 
 /** Dumps the add-on's database into `file` in pg_dump's custom format. */
 export function pgDump(url: string, file: string): Promise<void> {
-  return run("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", `--file=${file}`], url);
+  return start("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", `--file=${file}`], url, {
+    stdin: "ignore",
+    stdout: "ignore",
+  }).done;
 }
 
 /**
- * Restores `file` into the database: what the dump holds is dropped and made again from it, in
- * one transaction, so a failed restore leaves the database as it was.
+ * Makes the database what `file` holds, in one transaction: everything the add-on's role owns is
+ * dropped (tables made after the backup too), then the dump's SQL (from pg_restore) runs, and
+ * COMMIT is sent only once pg_restore has produced all of it. A failure anywhere leaves the
+ * transaction uncommitted, so the database stays as it was.
  */
-export function pgRestore(url: string, file: string): Promise<void> {
-  // Without --dbname pg_restore prints SQL instead; the name alone carries no secret.
-  const dbname = libpqEnv(url).PGDATABASE ?? "";
-  const args = ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error"];
-  return run("pg_restore", [...args, `--dbname=${dbname}`, file], url);
+export async function pgRestore(url: string, file: string): Promise<void> {
+  const psql = start("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "-"], url, { stdin: "pipe", stdout: "ignore" });
+  const restore = start("pg_restore", ["--no-owner", "--no-privileges", "--file=-", file], url, { stdin: "ignore", stdout: "pipe" });
+  const stdin = psql.child.stdin;
+  const stdout = restore.child.stdout;
+  if (!stdin || !stdout) throw new Error("pg_restore | psql: pipes were not opened");
+  // psql may stop reading early (an error); its exit says why, not this pipe.
+  stdin.on("error", () => {});
+  stdin.write("BEGIN;\nDROP OWNED BY CURRENT_USER;\n");
+  stdout.pipe(stdin, { end: false });
+  const restored = await restore.done.then(
+    () => null,
+    (err: Error) => err,
+  );
+  // Ending psql's input inside the open transaction rolls it back when psql disconnects.
+  stdin.end(restored ? "" : "COMMIT;\n");
+  await psql.done;
+  if (restored) throw restored;
 }
