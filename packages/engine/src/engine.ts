@@ -155,7 +155,7 @@ export async function createEngine(options: EngineOptions) {
     () => (running?.router?.tlsEnabled ? running.router : null),
   );
   const config = createConfigVars(deps, apps, { releases, deployments });
-  const addons = createAddons(deps, apps, config, options.addons, { home: options.home });
+  const addons = createAddons(deps, apps, config, options.addons, { home: options.home }, bus);
   return {
     deps,
     bus,

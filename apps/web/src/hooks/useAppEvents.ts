@@ -50,6 +50,14 @@ function affected(trpc: Trpc, type: AppEventType, app: string): QueryFilters[] {
     case "metrics.tick":
       // The supervisor writes each instance's CPU and memory along with the samples.
       return [trpc.metrics.series.queryFilter({ app }), trpc.deployments.instances.queryFilter({ app })];
+    case "addon.updated":
+      // Attaching and detaching change the app's config too.
+      return [
+        trpc.addons.list.queryFilter({ app }),
+        trpc.addons.get.queryFilter({ app }),
+        trpc.addons.backups.queryFilter({ app }),
+        trpc.config.get.queryFilter({ app }),
+      ];
     case "resync":
       return [{ predicate: aboutApp(app) }];
   }

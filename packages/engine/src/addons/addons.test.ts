@@ -199,7 +199,15 @@ describe.each(TEST_DRIVERS)("managed add-ons on %s", (driver) => {
     expect(await blogVersion()).toBe(releasesBefore);
     expect((await t.engine.addons.get(alice, "shop", db.id)).attachments.map((a) => [a.app, a.as])).toEqual([["shop", "DATABASE_URL"]]);
 
+    const heard: string[] = [];
+    const stop = t.engine.bus.subscribe((e) => {
+      if (e.type === "addon.updated" && e.addonId === db.id) heard.push(e.appId);
+    });
     const attached = await t.engine.addons.attach(alice, "shop", db.id, { app: "blog", as: "SHOP_DATABASE_URL" });
+    stop();
+    // Both apps' dashboards hear of it.
+    const ids = async (...names: string[]) => Promise.all(names.map(async (n) => (await t.engine.apps.get(alice, n)).id));
+    expect(heard.sort()).toEqual((await ids("shop", "blog")).sort());
     expect(attached.attachments.map((a) => [a.app, a.as])).toEqual([
       ["shop", "DATABASE_URL"],
       ["blog", "SHOP_DATABASE_URL"],

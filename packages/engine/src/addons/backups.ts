@@ -99,6 +99,8 @@ interface AddonAccess {
     owned?: boolean,
   ): Promise<{ app: NamedApp; row: Addon }>;
   openUrl(row: Addon): string;
+  /** Tells the add-on's apps it changed (a backup or restore started or ended). */
+  announce(addonId: string): Promise<void>;
   /** A new PostgreSQL add-on like `row` for `app`, attached as `as`. */
   provisionFor(actor: Actor, app: NamedApp, row: Addon, as: string): Promise<Addon>;
 }
@@ -150,7 +152,9 @@ export function createAddonBackups(deps: EngineDeps, options: BackupOptions, acc
         rmSync(partial, { force: true });
         await updateBackup(db, backup.id, { status: "failed", error: (err as Error).message, finishedAt: deps.now() });
       }
+      await access.announce(row.id);
     });
+    await access.announce(row.id);
     return backup;
   }
 
@@ -251,8 +255,11 @@ export function createAddonBackups(deps: EngineDeps, options: BackupOptions, acc
           await updateBackup(db, backup.id, { restoreStatus: "failed", restoreError: (err as Error).message, restoredAt: deps.now() });
         } finally {
           await withActor(db, actor, (tx) => updateAddon(tx, target.id, { status: "available" }));
+          await access.announce(row.id);
+          if (target.id !== row.id) await access.announce(target.id);
         }
       });
+      await access.announce(row.id);
       return view(started);
     },
 

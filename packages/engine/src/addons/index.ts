@@ -22,6 +22,7 @@ import type { Apps } from "../apps/index.ts";
 import { type ConfigVars, checkConfigKey } from "../config-vars/index.ts";
 import type { EngineDeps } from "../deps.ts";
 import { AddonNotFoundError, AddonServerMissingError, EngineError, ValidationError } from "../errors.ts";
+import type { EventBus } from "../events/bus.ts";
 import { type BackupOptions, createAddonBackups, type NamedApp } from "./backups.ts";
 import { openAddonUrl, sealAddonUrl } from "./credentials.ts";
 import { createPostgresAddon, dropPostgresAddon, POSTGRES_PLANS } from "./postgres.ts";
@@ -86,8 +87,21 @@ export function createAddons(
   config: ConfigVars,
   servers: AddonServers = {},
   backupOptions: BackupOptions = { home: "" },
+  bus?: EventBus,
 ) {
   const { db, keyring } = deps;
+
+  /** Tells the dashboards of every app that has the add-on (owner and attachments) to read it again. */
+  async function announce(addonId: string, alsoApps: string[] = []) {
+    if (!bus) return;
+    const row = await findAddon(db, addonId);
+    const appIds = new Set(alsoApps);
+    if (row) {
+      appIds.add(row.appId);
+      for (const a of await listAttachmentsOfAddon(db, addonId)) appIds.add(a.appId);
+    }
+    for (const appId of appIds) bus.publish({ type: "addon.updated", appId, addonId });
+  }
 
   function serverFor(type: AddonType) {
     const url = type === "postgresql" ? servers.postgresUrl : servers.redisUrl;
@@ -226,6 +240,7 @@ export function createAddons(
 
   const backups = createAddonBackups(deps, backupOptions, {
     find,
+    announce: (addonId) => announce(addonId),
     openUrl: (row) => openAddonUrl(keyring, row),
     provisionFor: (actor, app, row, as) => provisionFor(actor, app, "postgresql", row.plan, checkConfigKey(as)),
   });
@@ -250,7 +265,9 @@ export function createAddons(
       const as = checkConfigKey(input.as ?? ADDON_TYPES[type].defaultAs);
       const { app } = await apps.resolve(actor, idOrName, "write", "creating add-ons");
       serverFor(type);
-      return view(await provisionFor(actor, app, type, plan, as), app);
+      const row = await provisionFor(actor, app, type, plan, as);
+      await announce(row.id);
+      return view(row, app);
     },
 
     /**
@@ -267,6 +284,7 @@ export function createAddons(
         throw new EngineError("CONFLICT", `${row.name} is already attached to ${target.name} as ${as}.`, { key: as });
       }
       await attachTo(actor, row, target.id, as);
+      await announce(row.id);
       return view(row, owner);
     },
 
@@ -282,6 +300,10 @@ export function createAddons(
       if (input.attachmentId && chosen.length === 0)
         throw new EngineError("NOT_FOUND", `${row.name} has no attachment ${input.attachmentId} here.`);
       for (const attachment of chosen) await detachOne(actor, attachment);
+      await announce(
+        row.id,
+        chosen.map((a) => a.appId),
+      );
       return view(row, app);
     },
 
@@ -291,7 +313,9 @@ export function createAddons(
       if (input.confirm !== app.name) {
         throw new ValidationError(`Destroying an add-on deletes its data: confirm with the app's name, "${app.name}".`);
       }
+      const had = (await listAttachmentsOfAddon(db, row.id)).map((a) => a.appId);
       await destroyRow(actor, row);
+      await announce(row.id, [row.appId, ...had]);
       return { id: row.id, name: row.name };
     },
 

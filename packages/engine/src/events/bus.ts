@@ -9,7 +9,9 @@ export type PlatformEvent =
   | { type: "deployment.updated"; appId: string; deploymentId: string; status: string }
   | { type: "instance.updated"; appId: string; instanceId: string; status: string; health: string }
   | { type: "formation.updated"; appId: string; processes: { processType: string; quantity: number }[] }
-  | { type: "metrics.tick"; appId: string; sampledAt: Date };
+  | { type: "metrics.tick"; appId: string; sampledAt: Date }
+  /** An add-on of the app (owned or attached) changed: made, attached, detached, destroyed, a backup or restore moved on. */
+  | { type: "addon.updated"; appId: string; addonId: string };
 
 /** Told to a reader who may have missed events (it came back too late, or fell behind): refetch everything. */
 export interface ResyncEvent {

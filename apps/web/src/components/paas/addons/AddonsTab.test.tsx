@@ -272,4 +272,14 @@ describe("Add-ons tab (stub tRPC server behind fetch)", () => {
     await waitFor(() => expect(backend.state.addons.addons[0]?.backupHour).toBeNull());
     await waitFor(() => expect(schedule.value).toBe("off"));
   });
+
+  it("shows an add-on made elsewhere (the CLI, another tab) as soon as the app's event stream says so", async () => {
+    const backend = openAddons({ addons: [SHOP_DB] });
+    await card(SHOP_DB.name);
+    const listed = calls(backend, "addons.list").length;
+    backend.state.addons.addons.push(SHOP_CACHE);
+    backend.publishAppEvent({ type: "addon.updated", appId: "id-web-shop", addonId: SHOP_CACHE.id });
+    await card(SHOP_CACHE.name);
+    expect(calls(backend, "addons.list").length).toBe(listed + 1);
+  });
 });
