@@ -30,15 +30,24 @@ describe("custom-domain settings in the BFF config", () => {
   });
 
   it("registers add-on servers from SKYPANEL_ADDON_POSTGRES_URL and SKYPANEL_ADDON_REDIS_URL; none by default", () => {
-    expect(loadConfig({}).addons).toEqual({});
+    const gatewayPorts = { postgresql: 15432, redis: 15479 };
+    expect(loadConfig({}).addons).toEqual({ gatewayPorts });
     expect(
       loadConfig({
         SKYPANEL_ADDON_POSTGRES_URL: "postgres://admin@db:5432/postgres",
         SKYPANEL_ADDON_REDIS_URL: "redis://ops:pw@cache:6379",
+        SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT: "15401",
       }).addons,
-    ).toEqual({ postgresUrl: "postgres://admin@db:5432/postgres", redisUrl: "redis://ops:pw@cache:6379" });
+    ).toEqual({
+      postgresUrl: "postgres://admin@db:5432/postgres",
+      redisUrl: "redis://ops:pw@cache:6379",
+      gatewayPorts: { postgresql: 15401, redis: 15479 },
+    });
     expect(() => loadConfig({ SKYPANEL_ADDON_REDIS_URL: "rediss://cache:6380" })).toThrow(
       /SKYPANEL_ADDON_REDIS_URL must be a redis:\/\/ URL/,
     );
+    // Containers may open only 15400-15499 on the gateway address, and the two may not share one.
+    expect(() => loadConfig({ SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT: "5432" })).toThrow(/SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT/);
+    expect(() => loadConfig({ SKYPANEL_ADDON_REDIS_GATEWAY_PORT: "15432" })).toThrow(/must differ/);
   });
 });

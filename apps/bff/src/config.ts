@@ -76,6 +76,8 @@ const schema = z.object({
     .regex(/^redis:\/\//, "SKYPANEL_ADDON_REDIS_URL must be a redis:// URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT: z.coerce.number().int().min(15400).max(15499).default(15432),
+  SKYPANEL_ADDON_REDIS_GATEWAY_PORT: z.coerce.number().int().min(15400).max(15499).default(15479),
   SKYPANEL_VAULT_ADDR: z
     .string()
     .regex(/^https?:\/\/\S+$/, "SKYPANEL_VAULT_ADDR must be Vault's http(s):// address")
@@ -121,7 +123,7 @@ export interface BffConfig {
   /** Which toolchain set from nix/toolchains the buildpacks get. */
   toolchains: "host" | "nixpkgs";
   /** Admin URLs of the servers managed add-ons are made on; an unset one refuses that type of add-on. */
-  addons: { postgresUrl?: string; redisUrl?: string };
+  addons: { postgresUrl?: string; redisUrl?: string; gatewayPorts: { postgresql: number; redis: number } };
   /** Vault's transit engine wrapping the data-encryption keys, when SKYPANEL_VAULT_ADDR is set. */
   vault: { address: string; token: string; mount: string; keyName: string } | null;
   /** The S3 tier of the dependency cache, when configured. */
@@ -151,6 +153,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
   }
   if (Boolean(e.SKYPANEL_ADMIN_EMAIL) !== Boolean(e.SKYPANEL_ADMIN_PASSWORD)) {
     throw new ConfigError("Set both SKYPANEL_ADMIN_EMAIL and SKYPANEL_ADMIN_PASSWORD, or neither.");
+  }
+  if (e.SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT === e.SKYPANEL_ADDON_REDIS_GATEWAY_PORT) {
+    throw new ConfigError("SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT and SKYPANEL_ADDON_REDIS_GATEWAY_PORT must differ.");
   }
   if (e.SKYPANEL_VAULT_ADDR && !e.SKYPANEL_VAULT_TOKEN) {
     throw new ConfigError("SKYPANEL_VAULT_TOKEN must be set with SKYPANEL_VAULT_ADDR.");
@@ -187,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
     addons: {
       ...(e.SKYPANEL_ADDON_POSTGRES_URL ? { postgresUrl: e.SKYPANEL_ADDON_POSTGRES_URL } : {}),
       ...(e.SKYPANEL_ADDON_REDIS_URL ? { redisUrl: e.SKYPANEL_ADDON_REDIS_URL } : {}),
+      gatewayPorts: { postgresql: e.SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT, redis: e.SKYPANEL_ADDON_REDIS_GATEWAY_PORT },
     },
     vault: e.SKYPANEL_VAULT_ADDR
       ? {

@@ -38,7 +38,7 @@ export const testConfig = (home: string): BffConfig => ({
   dnsServers: [],
   publicIps: [],
   tls: null,
-  addons: {},
+  addons: { gatewayPorts: { postgresql: 15432, redis: 15479 } },
   vault: null,
 });
 

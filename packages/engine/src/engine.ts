@@ -2,7 +2,8 @@ import { cpus, hostname } from "node:os";
 import { join } from "node:path";
 import { type Database, type Job, migrateUp, type SqlRunner } from "@skypanel/db";
 import { ensureEncryptionKey, updateBuild } from "@skypanel/db/queries";
-import { type AddonServers, createAddons } from "./addons/index.ts";
+import { createAddonGateway } from "./addons/gateway.ts";
+import { type AddonServers, createAddons, gatewayRoutes } from "./addons/index.ts";
 import { createApps } from "./apps/index.ts";
 import { createAudit } from "./audit/index.ts";
 import { createAuth, memoryRateLimiter, type RateLimiter } from "./auth/index.ts";
@@ -155,7 +156,10 @@ export async function createEngine(options: EngineOptions) {
     () => (running?.router?.tlsEnabled ? running.router : null),
   );
   const config = createConfigVars(deps, apps, { releases, deployments });
-  const addons = createAddons(deps, apps, config, options.addons, { home: options.home }, bus);
+  // Apps in containers reach add-on servers through the gateway; process-mode apps share the host's network.
+  const inContainers = Boolean(options.runtime && options.runtime.mode !== "process");
+  const addons = createAddons(deps, apps, config, options.addons, { home: options.home }, bus, inContainers);
+  const addonGateway = inContainers ? createAddonGateway(gatewayRoutes(options.addons ?? {}).map((r) => r.route)) : null;
   return {
     deps,
     bus,
@@ -175,6 +179,7 @@ export async function createEngine(options: EngineOptions) {
       logJanitor = setInterval(() => void upkeep().catch((err) => console.error("[logs] upkeep failed:", err)), 3_600_000);
       logJanitor.unref();
       await queue.start();
+      await addonGateway?.start();
       await running?.start();
       domains.startChecks();
       await addons.backups.startSchedule();
@@ -185,6 +190,7 @@ export async function createEngine(options: EngineOptions) {
       await domains.stopChecks();
       await addons.backups.stopSchedule();
       await running?.stop();
+      await addonGateway?.stop();
       await queue.stop({ interrupt: true });
       await logStore.flush();
     },

@@ -1,8 +1,8 @@
-// The add-on's whole round trip with a running app: the app (process runtime, behind real Caddy)
-// writes a row through the DATABASE_URL the platform set, the add-on is backed up, the row is
-// deleted, the backup restored, and the app reads the row again. The app's PostgreSQL client is
-// Debian's psql (the process runtime runs on the host; containers cannot reach the host's loopback
-// server, see packages/engine/src/runtime/isolation.test.ts).
+// The add-on's whole round trip with a running app: the app (in a systemd-nspawn container,
+// behind real Caddy) writes a row through the DATABASE_URL the platform set, which leads through
+// the add-on gateway (packages/engine/src/addons/gateway.ts) to the machine's PostgreSQL; the
+// add-on is backed up, the row deleted, the backup restored, and the app reads the row again.
+// The app's PostgreSQL client is Debian's psql binary, from the host's /usr the container sees.
 import { spawnSync } from "node:child_process";
 import { TEST_PG_ADMIN_URL } from "@skypanel/db/testing";
 import { dropPostgresAddon } from "@skypanel/engine/addons-testing";
@@ -17,7 +17,7 @@ function psql(sql, done) {
   const url = new URL(process.env.DATABASE_URL);
   const env = { ...process.env, PGHOST: url.hostname, PGPORT: url.port || "5432", PGUSER: decodeURIComponent(url.username),
     PGPASSWORD: decodeURIComponent(url.password), PGDATABASE: url.pathname.slice(1) };
-  execFile("/usr/bin/psql", ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql], { env }, done);
+  execFile("/usr/lib/postgresql/15/bin/psql", ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql], { env }, done);
 }
 require("node:http").createServer((req, res) => {
   if (!process.env.DATABASE_URL) return res.writeHead(503).end("no DATABASE_URL yet");
@@ -31,7 +31,7 @@ require("node:http").createServer((req, res) => {
 }).listen(Number(process.env.PORT));
 `;
 
-describe("an app writes through its PostgreSQL add-on's DATABASE_URL; backup, delete, restore (process runtime; PGlite)", {
+describe("an app in a container writes through its PostgreSQL add-on's DATABASE_URL; backup, delete, restore (nspawn; PGlite)", {
   timeout: 180_000,
 }, () => {
   let t: TestBff;
@@ -43,8 +43,14 @@ describe("an app writes through its PostgreSQL add-on's DATABASE_URL; backup, de
   beforeAll(async () => {
     httpPort = await freePort();
     t = await createTestBff("pglite", {
-      runtime: { mode: "process", router: { httpPort, baseDomain: "localhost" }, reconcileIntervalMs: 500 },
-      addons: { postgresUrl: TEST_PG_ADMIN_URL },
+      runtime: {
+        mode: "nspawn",
+        router: { httpPort, baseDomain: "localhost" },
+        reconcileIntervalMs: 500,
+        cgroupParent: `sptest${process.pid}`,
+      },
+      // Not the default 15432, which a platform running on this machine may hold.
+      addons: { postgresUrl: TEST_PG_ADMIN_URL, gatewayPorts: { postgresql: 15433 } },
     });
     await t.engine.start();
     await t.engine.users.createFirstAdmin({ email: "ops@example.com", password: "correct horse battery" });
@@ -69,6 +75,9 @@ describe("an app writes through its PostgreSQL add-on's DATABASE_URL; backup, de
     expect(addon.status).toBe(201);
     made.push(addon.body.resource);
     const addonPath = `/api/apps/notes/addons/${addon.body.id}`;
+    // The URL names the gateway, not the server: the container reaches nothing else of the host.
+    const config = await t.rest("GET", "/api/apps/notes/config?reveal=secrets", { token });
+    expect(new URL(config.body.vars.DATABASE_URL).host).toBe("10.214.255.253:15433");
     // Attaching is a config release; the rolling deployment gives the app its DATABASE_URL.
     await until("the app restarted with DATABASE_URL", async () => ((await app("/notes")).status === 200 ? true : undefined));
     expect(await app("/notes/add?body=first%20order")).toMatchObject({ status: 200 });

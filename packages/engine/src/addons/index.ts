@@ -25,6 +25,7 @@ import { AddonNotFoundError, AddonServerMissingError, EngineError, ValidationErr
 import type { EventBus } from "../events/bus.ts";
 import { type BackupOptions, createAddonBackups, type NamedApp } from "./backups.ts";
 import { openAddonUrl, sealAddonUrl } from "./credentials.ts";
+import { checkGatewayPort, DEFAULT_GATEWAY_PORTS, type GatewayRoute, throughGateway } from "./gateway.ts";
 import { createPostgresAddon, dropPostgresAddon, POSTGRES_PLANS } from "./postgres.ts";
 import { createRedisAddon, dropRedisAddon, REDIS_PLANS } from "./redis.ts";
 
@@ -32,6 +33,23 @@ import { createRedisAddon, dropRedisAddon, REDIS_PLANS } from "./redis.ts";
 export interface AddonServers {
   postgresUrl?: string;
   redisUrl?: string;
+  /** Gateway ports (in GATEWAY_PORTS) apps in containers reach each server at; defaults 15432 and 15479. */
+  gatewayPorts?: { postgresql?: number; redis?: number };
+}
+
+/** Apps in containers reach add-on servers only through the gateway; in process mode directly. */
+export function gatewayRoutes(servers: AddonServers): { type: AddonType; route: GatewayRoute }[] {
+  const routes: { type: AddonType; route: GatewayRoute }[] = [];
+  for (const [type, url, defaultPort] of [
+    ["postgresql", servers.postgresUrl, 5432],
+    ["redis", servers.redisUrl, 6379],
+  ] as const) {
+    if (!url) continue;
+    const u = new URL(url);
+    const port = checkGatewayPort(servers.gatewayPorts?.[type] ?? DEFAULT_GATEWAY_PORTS[type]);
+    routes.push({ type, route: { port, target: { host: u.hostname.replace(/^\[|\]$/g, ""), port: Number(u.port || defaultPort) } } });
+  }
+  return routes;
 }
 
 export const ADDON_TYPES = {
@@ -88,7 +106,16 @@ export function createAddons(
   servers: AddonServers = {},
   backupOptions: BackupOptions = { home: "" },
   bus?: EventBus,
+  /** Apps run in containers: their URLs name the add-on gateway (gateway.ts), not the server. */
+  viaGateway = false,
 ) {
+  const gatewayPort = new Map(gatewayRoutes(servers).map((r) => [r.type, r.route.port]));
+  /** The URL an app gets: the server's, or the gateway's for apps in containers. */
+  const appUrl = (row: Addon) => {
+    const url = openAddonUrl(keyring, row);
+    const port = gatewayPort.get(row.type as AddonType);
+    return viaGateway && port ? throughGateway(url, port) : url;
+  };
   const { db, keyring } = deps;
 
   /** Tells the dashboards of every app that has the add-on (owner and attachments) to read it again. */
@@ -160,7 +187,7 @@ export function createAddons(
 
   /** Sets the add-on's URL on the app as `as` (a config release) with its attachment row, or changes nothing. */
   async function attachTo(actor: Actor, row: Addon, appId: string, as: string) {
-    const url = openAddonUrl(keyring, row);
+    const url = appUrl(row);
     await config.set(
       actor,
       appId,

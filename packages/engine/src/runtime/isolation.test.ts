@@ -2,7 +2,10 @@
 import { randomBytes } from "node:crypto";
 import { connect, createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADDON_GATEWAY, GATEWAY_PORTS } from "../addons/gateway-address.ts";
+import { runChecked } from "../process/run.ts";
 import type { Instance } from "./instance.ts";
+import { IP } from "./network.ts";
 import { addProbeApp, probe, testRuntime, testSpec } from "./testing.ts";
 
 interface Connect {
@@ -11,12 +14,16 @@ interface Connect {
 }
 
 function listen(host: string): Promise<Server> {
+  return listenOn(host, 0);
+}
+
+function listenOn(host: string, port: number): Promise<Server> {
   return new Promise((resolve) => {
     const server = createServer((socket) => {
       socket.on("error", () => {});
       socket.end("hello\n");
     });
-    server.listen(0, host, () => resolve(server));
+    server.listen(port, host, () => resolve(server));
   });
 }
 const portOf = (server: Server) => (server.address() as { port: number }).port;
@@ -95,5 +102,23 @@ describe("runtime: isolation between apps and from the host (real network namesp
     // But A still reaches itself on its own loopback and address.
     expect(await fromA("127.0.0.1", a.port)).toEqual({ ok: true });
     expect(await fromA(a.address, a.port)).toEqual({ ok: true });
+  });
+
+  it("A reaches the add-on gateway's address on the gateway ports only", async () => {
+    // Listeners on the gateway address, as the add-on gateway makes them: one inside its port
+    // range, one just outside it (what any host service bound to every address would look like).
+    await runChecked(IP, ["addr", "replace", `${ADDON_GATEWAY}/32`, "dev", "lo"]);
+    const inside = await listenOn(ADDON_GATEWAY, GATEWAY_PORTS.last);
+    const outside = await listenOn(ADDON_GATEWAY, GATEWAY_PORTS.last + 1);
+    try {
+      expect(await hostConnects(ADDON_GATEWAY, GATEWAY_PORTS.last + 1)).toBe(true);
+      expect(await fromA(ADDON_GATEWAY, GATEWAY_PORTS.last)).toEqual({ ok: true });
+      expect(await fromA(ADDON_GATEWAY, GATEWAY_PORTS.last + 1)).toMatchObject({ ok: false, error: "EHOSTUNREACH" });
+      // The route to the gateway leads nowhere else: the host's loopback stays out of reach.
+      expect(await fromA("127.0.0.1", 5432)).toMatchObject({ ok: false, error: "ECONNREFUSED" });
+    } finally {
+      inside.close();
+      outside.close();
+    }
   });
 });

@@ -4,10 +4,12 @@
 // reach each other at layer 2 without the host's IP stack seeing it (filtering that needs
 // br_netfilter). With a point-to-point /30 the only peer an instance has is its host end, every
 // packet crosses the host's routing and nftables, and the netns gets no default route at all:
-// other instances' and the host's other addresses are unroutable from inside.
+// other instances' and the host's other addresses are unroutable from inside (only the add-on
+// gateway's address is routed, to the host end, where the firewall lets its ports through).
 import { randomInt } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { ADDON_GATEWAY } from "../addons/gateway-address.ts";
 import { run, runChecked } from "../process/run.ts";
 import { addInstanceRules, removeInstanceRules } from "./firewall.ts";
 
@@ -102,7 +104,14 @@ export async function setupNetwork(
       ].join("\n"),
     });
     await runChecked(IP, ["-n", net.netns, "-batch", "-"], {
-      input: ["link set lo up", `addr add ${net.address}/30 dev eth0`, "link set eth0 up", ""].join("\n"),
+      // One route besides the /30: to the add-on gateway, through the host end.
+      input: [
+        "link set lo up",
+        `addr add ${net.address}/30 dev eth0`,
+        "link set eth0 up",
+        `route add ${ADDON_GATEWAY}/32 via ${net.hostAddress} dev eth0`,
+        "",
+      ].join("\n"),
     });
     await addInstanceRules(net.hostInterface);
     return net;
