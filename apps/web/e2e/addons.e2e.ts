@@ -41,4 +41,11 @@ test("a PostgreSQL add-on is made, backed up, restored and destroyed from the Ad
   await destroy.getByLabel("Type ledger to confirm").fill("ledger");
   await destroy.getByRole("button", { name: "Destroy add-on" }).click();
   await expect(page.getByText("No add-ons yet")).toBeVisible();
+
+  // Leave the platform as the other browser tests expect it: no apps.
+  await openTab(page, "Settings");
+  const zone = page.getByTestId("danger-zone");
+  await zone.getByLabel("Type ledger to confirm").fill("ledger");
+  await zone.getByRole("button", { name: "Delete app" }).click();
+  await expect(page).toHaveURL(/\/paas\/apps$/);
 });
