@@ -3,6 +3,9 @@ import { defineConfig } from "vitest/config";
 // One run covers every workspace; each project keeps its own environment.
 export default defineConfig({
   test: {
+    // Both cores: most files wait on PostgreSQL, Nix, Caddy or containers much of the time, and the
+    // default (one worker on a 2-core machine) left the run near its 20-minute budget.
+    maxWorkers: 2,
     projects: [
       {
         test: {
