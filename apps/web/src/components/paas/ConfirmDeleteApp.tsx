@@ -2,7 +2,7 @@ import { type FormEvent, useState } from "react";
 import { useDeleteApp } from "../../hooks/useApps.ts";
 import { errorMessage } from "../../lib/trpc.ts";
 import { Button } from "../ui/Button.tsx";
-import { Field } from "../ui/Field.tsx";
+import { TypeToConfirm } from "../ui/TypeToConfirm.tsx";
 
 /** Deleting is irreversible, so the user types the app's name before the button wakes up. */
 export function ConfirmDeleteApp({
@@ -28,17 +28,7 @@ export function ConfirmDeleteApp({
       <p className="text-sm text-slate-700">
         This deletes <strong>{app.name}</strong> with its config vars, releases and domains. It cannot be undone.
       </p>
-      <Field
-        label={
-          <>
-            Type <span className="font-mono">{app.name}</span> to confirm
-          </>
-        }
-        autoComplete="off"
-        spellCheck={false}
-        value={typed}
-        onChange={(e) => setTyped(e.target.value)}
-      />
+      <TypeToConfirm name={app.name} value={typed} onChange={setTyped} />
       {remove.isError && (
         <p role="alert" className="text-sm text-red-700">
           {errorMessage(remove.error)}

@@ -3,7 +3,7 @@ import { type Addon, useDestroyAddon } from "../../../hooks/useAddons.ts";
 import { errorMessage } from "../../../lib/trpc.ts";
 import { Button } from "../../ui/Button.tsx";
 import { Dialog } from "../../ui/Dialog.tsx";
-import { Field } from "../../ui/Field.tsx";
+import { TypeToConfirm } from "../../ui/TypeToConfirm.tsx";
 import type { AppDetail } from "../types.ts";
 import { typeLabel } from "./addonTypes.ts";
 
@@ -28,17 +28,7 @@ export function DestroyAddonDialog({ app, addon, onClose }: { app: AppDetail; ad
           This deletes {what}. It cannot be undone.
           {attachedTo && ` Its config var is removed from every app it is attached to: ${attachedTo}.`}
         </p>
-        <Field
-          label={
-            <>
-              Type <span className="font-mono">{app.name}</span> to confirm
-            </>
-          }
-          autoComplete="off"
-          spellCheck={false}
-          value={typed}
-          onChange={(e) => setTyped(e.target.value)}
-        />
+        <TypeToConfirm name={app.name} value={typed} onChange={setTyped} />
         {destroy.isError && (
           <p role="alert" className="text-sm text-red-700">
             {errorMessage(destroy.error)}

@@ -5,6 +5,7 @@ import { errorMessage } from "../../../lib/trpc.ts";
 import { Button } from "../../ui/Button.tsx";
 import { Dialog } from "../../ui/Dialog.tsx";
 import { Field } from "../../ui/Field.tsx";
+import { TypeToConfirm } from "../../ui/TypeToConfirm.tsx";
 import type { AppDetail } from "../types.ts";
 import { DEFAULT_RESTORED_AS } from "./addonTypes.ts";
 
@@ -51,17 +52,7 @@ export function RestoreDialog({ app, addon, backup, onClose }: { app: AppDetail;
               The current data of <strong>{addon.name}</strong> is replaced by the backup's: whatever was written since{" "}
               {formatDateTime(backup.createdAt)} is lost. The app may fail its queries while the restore runs.
             </p>
-            <Field
-              label={
-                <>
-                  Type <span className="font-mono">{app.name}</span> to confirm
-                </>
-              }
-              autoComplete="off"
-              spellCheck={false}
-              value={typed}
-              onChange={(e) => setTyped(e.target.value)}
-            />
+            <TypeToConfirm name={app.name} value={typed} onChange={setTyped} />
           </>
         ) : (
           <Field

@@ -2,7 +2,8 @@ import { type FormEvent, useState } from "react";
 import { useTeams, useTransferApp } from "../../../hooks/useApps.ts";
 import { errorMessage } from "../../../lib/trpc.ts";
 import { Button } from "../../ui/Button.tsx";
-import { Field, SelectField } from "../../ui/Field.tsx";
+import { SelectField } from "../../ui/Field.tsx";
+import { TypeToConfirm } from "../../ui/TypeToConfirm.tsx";
 import type { AppDetail } from "../types.ts";
 
 /**
@@ -46,17 +47,7 @@ export function TransferApp({ app }: { app: AppDetail }) {
           </option>
         ))}
       </SelectField>
-      <Field
-        label={
-          <>
-            To transfer, type <span className="font-mono">{app.name}</span>
-          </>
-        }
-        autoComplete="off"
-        spellCheck={false}
-        value={typed}
-        onChange={(e) => setTyped(e.target.value)}
-      />
+      <TypeToConfirm name={app.name} value={typed} onChange={setTyped} lead="To transfer, type" tail={null} />
       {transfer.isError && (
         <p role="alert" className="text-sm text-red-700">
           {errorMessage(transfer.error)}
