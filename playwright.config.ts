@@ -11,6 +11,7 @@ if (!process.env.TEST_WORKER_INDEX) rmSync(home, { recursive: true, force: true 
 const PORT = 3310;
 /** Where the platform's Caddy serves the apps the tests deploy. */
 const APPS_PORT = 3311;
+const APPS_HTTPS_PORT = 3312;
 
 export default defineConfig({
   testDir: "apps/web/e2e",
@@ -65,6 +66,8 @@ export default defineConfig({
       // Apps of the run answer on their own port, and go with the platform when the run ends.
       SKYPANEL_HTTP_PORT: String(APPS_PORT),
       SKYPANEL_STOP_APPS_ON_EXIT: "1",
+      // The apps' .localhost names are served over HTTPS (local CA) too, on a port of the run's own.
+      SKYPANEL_HTTPS_PORT: String(APPS_HTTPS_PORT),
       // PostgreSQL add-ons are made on the machine's server, as scripts/test.sh finds it.
       SKYPANEL_ADDON_POSTGRES_URL: process.env.SKYPANEL_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
     },

@@ -29,6 +29,15 @@ describe("custom-domain settings in the BFF config", () => {
     expect(() => loadConfig({ SKYPANEL_ACME_DIRECTORY: "https://ca.example/dir", SKYPANEL_HTTPS_PORT: "8080" })).toThrow(/must differ/);
   });
 
+  it("serves the apps' .localhost names over HTTPS with Caddy's local CA by default (auto), or as SKYPANEL_LOCAL_TLS says", () => {
+    expect(loadConfig({}).localTls).toEqual({ httpsPort: 8443 });
+    expect(loadConfig({ SKYPANEL_BASE_DOMAIN: "apps.example.com" }).localTls).toBeNull();
+    expect(loadConfig({ SKYPANEL_BASE_DOMAIN: "apps.example.com", SKYPANEL_LOCAL_TLS: "on" }).localTls).toEqual({ httpsPort: 8443 });
+    expect(loadConfig({ SKYPANEL_LOCAL_TLS: "off" }).localTls).toBeNull();
+    expect(() => loadConfig({ SKYPANEL_LOCAL_TLS: "yes" })).toThrow(/SKYPANEL_LOCAL_TLS is auto, on or off/);
+    expect(() => loadConfig({ SKYPANEL_HTTPS_PORT: "8080" })).toThrow(/must differ/);
+  });
+
   it("registers add-on servers from SKYPANEL_ADDON_POSTGRES_URL and SKYPANEL_ADDON_REDIS_URL; none by default", () => {
     const gatewayPorts = { postgresql: 15432, redis: 15479 };
     expect(loadConfig({}).addons).toEqual({ gatewayPorts });

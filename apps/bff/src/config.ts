@@ -66,6 +66,7 @@ const schema = z.object({
   SKYPANEL_ACME_CA_ROOTS: list((s) => s.startsWith("/"), "SKYPANEL_ACME_CA_ROOTS must be absolute paths of PEM files, separated by commas"),
   SKYPANEL_ACME_EMAIL: z.string().optional(),
   SKYPANEL_HTTPS_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
+  SKYPANEL_LOCAL_TLS: z.enum(["auto", "on", "off"], { message: "SKYPANEL_LOCAL_TLS is auto, on or off" }).default("auto"),
   SKYPANEL_ADDON_POSTGRES_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "SKYPANEL_ADDON_POSTGRES_URL must be a postgres:// or postgresql:// URL")
@@ -118,6 +119,8 @@ export interface BffConfig {
    * httpsPort. Null (no SKYPANEL_ACME_DIRECTORY): apps are served over HTTP only.
    */
   tls: { httpsPort: number; acmeDirectory: string; acmeTrustedRoots: string[]; acmeEmail?: string } | null;
+  /** The apps' `<app>.<base domain>` names over HTTPS with certificates from Caddy's local CA; null: HTTP only. */
+  localTls: { httpsPort: number } | null;
   /** On SIGTERM/SIGINT also stop every app instance and Caddy (tests); normally they keep serving. */
   stopAppsOnExit: boolean;
   /** Which toolchain set from nix/toolchains the buildpacks get. */
@@ -148,7 +151,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
   if (s3.some(Boolean) && !s3.every(Boolean)) {
     throw new ConfigError("The S3 build cache needs SKYPANEL_CACHE_S3_ENDPOINT, _BUCKET, _ACCESS_KEY_ID and _SECRET_ACCESS_KEY together.");
   }
-  if (e.SKYPANEL_ACME_DIRECTORY && e.SKYPANEL_HTTPS_PORT === e.SKYPANEL_HTTP_PORT) {
+  // auto: on for a .localhost base domain, which no public CA would certify anyway.
+  const localTls =
+    e.SKYPANEL_LOCAL_TLS === "on" ||
+    (e.SKYPANEL_LOCAL_TLS === "auto" && (e.SKYPANEL_BASE_DOMAIN === "localhost" || e.SKYPANEL_BASE_DOMAIN.endsWith(".localhost")));
+  if ((e.SKYPANEL_ACME_DIRECTORY || localTls) && e.SKYPANEL_HTTPS_PORT === e.SKYPANEL_HTTP_PORT) {
     throw new ConfigError("SKYPANEL_HTTPS_PORT and SKYPANEL_HTTP_PORT must differ.");
   }
   if (Boolean(e.SKYPANEL_ADMIN_EMAIL) !== Boolean(e.SKYPANEL_ADMIN_PASSWORD)) {
@@ -189,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
           ...(e.SKYPANEL_ACME_EMAIL ? { acmeEmail: e.SKYPANEL_ACME_EMAIL } : {}),
         }
       : null,
+    localTls: localTls ? { httpsPort: e.SKYPANEL_HTTPS_PORT } : null,
     addons: {
       ...(e.SKYPANEL_ADDON_POSTGRES_URL ? { postgresUrl: e.SKYPANEL_ADDON_POSTGRES_URL } : {}),
       ...(e.SKYPANEL_ADDON_REDIS_URL ? { redisUrl: e.SKYPANEL_ADDON_REDIS_URL } : {}),

@@ -28,7 +28,12 @@ async function main() {
         ? undefined
         : {
             mode: config.runtime,
-            router: { httpPort: config.httpPort, baseDomain: config.baseDomain, ...(config.tls ? { tls: config.tls } : {}) },
+            router: {
+              httpPort: config.httpPort,
+              baseDomain: config.baseDomain,
+              ...(config.tls ? { tls: config.tls } : {}),
+              ...(config.localTls ? { localTls: config.localTls } : {}),
+            },
           },
   });
   await engine.start();
@@ -45,6 +50,10 @@ async function main() {
     console.log(`[skypanel] dashboard and API on http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${info.port}/`);
     if (config.runtime !== "off") {
       console.log(`[skypanel] apps run in ${config.runtime} mode at http://<app>.${config.baseDomain}:${config.httpPort}/`);
+      if (config.localTls)
+        console.log(
+          `[skypanel] and at https://<app>.${config.baseDomain}:${config.localTls.httpsPort}/ with Caddy's local CA (trust ${config.home}/caddy/data/pki/authorities/local/root.crt)`,
+        );
       if (config.tls)
         console.log(`[skypanel] custom domains get certificates from ${config.tls.acmeDirectory}, HTTPS on :${config.tls.httpsPort}`);
       if (config.runtime === "process") console.warn("[skypanel] process mode isolates nothing: use it for development only");

@@ -38,6 +38,7 @@ export const testConfig = (home: string): BffConfig => ({
   dnsServers: [],
   publicIps: [],
   tls: null,
+  localTls: null,
   addons: { gatewayPorts: { postgresql: 15432, redis: 15479 } },
   vault: null,
 });

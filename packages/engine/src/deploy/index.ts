@@ -24,7 +24,7 @@ export type { DeployStep } from "./steps.ts";
 
 export interface RunningOptions {
   mode: RuntimeMode;
-  router: false | { httpPort?: number; baseDomain?: string; tls?: RouterTls };
+  router: false | { httpPort?: number; baseDomain?: string; tls?: RouterTls; localTls?: { httpsPort: number } };
   cgroupParent?: string;
   reconcileIntervalMs?: number;
   deploy?: DeployOptions;

@@ -3,7 +3,7 @@
 
 import { InvalidRouteError } from "./errors.ts";
 import { friendlyResponse, noInstancePage, proxyFailedPage, unknownHostPage } from "./pages.ts";
-import { HTTPS_SERVER, tlsApp, tlsConnectionPolicies } from "./tls-config.ts";
+import { HTTPS_SERVER, pkiApp, tlsApp, tlsConnectionPolicies } from "./tls-config.ts";
 import { type AdminAddress, type AppRoute, DEFAULT_PROXY_TUNING, type ProxyTuning, type RouterSettings } from "./types.ts";
 import { normaliseRoutes } from "./validate.ts";
 import { expandWeights } from "./weights.ts";
@@ -164,20 +164,26 @@ export function generateCaddyConfig(routes: AppRoute[], settings: RouterSettings
     },
   };
   const tls = settings.tls;
+  const local = settings.localTls;
   const tlsHostnames = tls ? normalised.flatMap((r) => r.tlsHostnames ?? []).sort() : [];
-  if (tls) {
+  // With the local CA, every app's platform hostname is served over HTTPS too.
+  const localOf = (r: AppRoute) => (local ? [`${r.appName}.${baseDomain}`] : []);
+  const httpsHostsOf = (r: AppRoute) => [...localOf(r), ...(tls ? (r.tlsHostnames ?? []) : [])].sort();
+  const httpsPort = tls?.httpsPort ?? local?.httpsPort;
+  if (httpsPort !== undefined) {
     servers[HTTPS_SERVER] = {
-      listen: [`${settings.httpHost ?? ""}:${checkPort(tls.httpsPort)}`],
+      listen: [`${settings.httpHost ?? ""}:${checkPort(httpsPort)}`],
       ...common,
       tls_connection_policies: tlsConnectionPolicies,
       routes: [
         ...normalised
-          .filter((r) => r.tlsHostnames && r.tlsHostnames.length > 0)
-          .map((r) => appRoute(r, tuning, r.tlsHostnames, `${appRouteId(r.appName)}-https`, r.hstsHostnames)),
+          .filter((r) => httpsHostsOf(r).length > 0)
+          .map((r) => appRoute(r, tuning, httpsHostsOf(r), `${appRouteId(r.appName)}-https`, r.hstsHostnames)),
         unknownHost("skypanel-unknown-host-https"),
       ],
     };
   }
+  const localHostnames = normalised.flatMap(localOf).sort();
   if (settings.metricsListen) {
     servers[METRICS_SERVER] = {
       listen: [checkMetricsListen(settings.metricsListen)],
@@ -201,11 +207,13 @@ export function generateCaddyConfig(routes: AppRoute[], settings: RouterSettings
     },
     // No grace_period: Caddy 2.6 cancels the old servers' shutdown as soon as a load returns
     // (logging an error each time), and requests in flight finish either way (router.test.ts).
-    apps: tls
-      ? {
-          http: { http_port: httpPort, https_port: tls.httpsPort, servers },
-          tls: tlsApp(tlsHostnames, tls, httpPort),
-        }
-      : { http: { servers } },
+    apps:
+      httpsPort !== undefined
+        ? {
+            http: { http_port: httpPort, https_port: httpsPort, servers },
+            tls: tlsApp(tlsHostnames, tls, httpPort, localHostnames),
+            ...(local ? { pki: pkiApp() } : {}),
+          }
+        : { http: { servers } },
   };
 }

@@ -1,5 +1,6 @@
 // HTTPS for custom domains: Caddy obtains each certificate from the configured ACME CA over
-// HTTP-01 (answered on the apps' HTTP port) and serves those hostnames on the HTTPS port.
+// HTTP-01 (answered on the apps' HTTP port) and serves those hostnames on the HTTPS port. The
+// apps' own `.localhost` names can be served there too, with certificates from Caddy's local CA.
 import { InvalidRouteError } from "./errors.ts";
 import type { RouterTls } from "./types.ts";
 
@@ -22,7 +23,26 @@ export const tlsConnectionPolicies: Json[] = [{ protocol_min: "tls1.2", protocol
  * Caddy's `tls` app: manage certificates for exactly these hostnames (none under automatic
  * HTTPS, which stays off), from the ACME CA, solving HTTP-01 on the apps' HTTP port.
  */
-export function tlsApp(hostnames: string[], tls: RouterTls, httpPort: number): Json {
+export function tlsApp(hostnames: string[], tls: RouterTls | undefined, httpPort: number, localHostnames: string[] = []): Json {
+  const policies: Json[] = [];
+  if (localHostnames.length > 0) policies.push({ subjects: localHostnames, issuers: [{ module: "internal", ca: LOCAL_CA }] });
+  if (tls) policies.push(acmePolicy(hostnames, tls, httpPort));
+  const automate = [...localHostnames, ...(tls ? hostnames : [])];
+  return {
+    ...(automate.length > 0 ? { certificates: { automate } } : {}),
+    automation: { policies },
+  };
+}
+
+/** Caddy's local CA (root and intermediate in its storage, `pki/authorities/local/`). */
+export const LOCAL_CA = "local";
+
+/** The pki app: the local CA, never installed into this machine's trust store (Caddy would try). */
+export function pkiApp(): Json {
+  return { certificate_authorities: { [LOCAL_CA]: { install_trust: false } } };
+}
+
+function acmePolicy(hostnames: string[], tls: RouterTls, httpPort: number): Json {
   const issuer: Json = {
     module: "acme",
     ca: checkAcmeDirectory(tls.acmeDirectory),
@@ -31,8 +51,5 @@ export function tlsApp(hostnames: string[], tls: RouterTls, httpPort: number): J
     // The HTTP server already listens there and answers the challenge; TLS-ALPN would need :443.
     challenges: { http: { alternate_port: httpPort }, "tls-alpn": { disabled: true } },
   };
-  return {
-    ...(hostnames.length > 0 ? { certificates: { automate: hostnames } } : {}),
-    automation: { policies: [{ ...(hostnames.length > 0 ? { subjects: hostnames } : {}), issuers: [issuer] }] },
-  };
+  return { ...(hostnames.length > 0 ? { subjects: hostnames } : {}), issuers: [issuer] };
 }

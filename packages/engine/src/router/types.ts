@@ -95,8 +95,14 @@ export interface RouterSettings {
    */
   accessLogFile?: string;
   proxy?: Partial<ProxyTuning>;
-  /** HTTPS for custom domains, with certificates from an ACME CA. Absent: apps are served over HTTP only. */
+  /** HTTPS for custom domains, with certificates from an ACME CA. Absent: custom domains are served over HTTP only. */
   tls?: RouterTls;
+  /**
+   * HTTPS for the apps' platform hostnames (`<app>.<baseDomain>`, a `.localhost` name) with
+   * certificates from Caddy's own local CA, which browsers trust once its root is installed.
+   * Shares the HTTPS server (and port) with `tls` when both are set.
+   */
+  localTls?: { httpsPort: number };
 }
 
 /** Where custom domains' certificates come from, and where HTTPS is served. */
