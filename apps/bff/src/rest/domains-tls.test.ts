@@ -157,3 +157,60 @@ describe("a custom domain gets a certificate from an ACME CA (pebble) and is ser
     await expect(httpsGet({ port: httpsPort, hostname: "old.tls-example.com", ca: root })).rejects.toThrow();
   });
 });
+
+describe("an ACME order that fails shows as a certificate error with the CA's reason (pebble; process runtime; PGlite)", {
+  timeout: 180_000,
+}, () => {
+  let dns: MockDns;
+  let ca: TestAcmeCa;
+  let t: TestBff;
+  let token: string;
+  let storePath = "";
+
+  beforeAll(async () => {
+    const [httpPort, httpsPort, closedPort] = [await freePort(), await freePort(), await freePort()];
+    dns = await startMockDns();
+    // The CA checks HTTP-01 on a loopback port nothing listens on: every validation is refused.
+    ca = await startAcmeCa({ dnsServer: dns.server, httpPort: closedPort });
+    t = await createTestBff("pglite", {
+      runtime: {
+        mode: "process",
+        router: {
+          httpPort,
+          baseDomain: "localhost",
+          tls: { httpsPort, acmeDirectory: ca.directory, acmeTrustedRoots: [ca.listenerCertFile] },
+        },
+        reconcileIntervalMs: 500,
+      },
+      domains: { dnsServers: [dns.server], publicIps: ["127.0.0.1"], timeoutMs: 500 },
+    });
+    await t.engine.start();
+    await t.engine.users.createFirstAdmin({ email: "ops@example.com", password: "correct horse battery" });
+    token = await t.login("ops@example.com");
+    const appId = (await t.rest("POST", "/api/apps", { token, body: { name: "unlucky" } })).body.id;
+    storePath = await releaseTinyApp(t, token, appId, "unlucky app");
+  });
+  afterAll(async () => {
+    await t?.engine.running?.shutdown();
+    await t?.close();
+    await ca?.stop();
+    await dns?.stop();
+    if (storePath) spawnSync("nix-store", ["--delete", storePath], { encoding: "utf8" });
+  });
+
+  it("reports tlsStatus error and why, instead of pending for ever", async () => {
+    await dns.addA("www.fail-example.com", ["127.0.0.1"]);
+    expect((await t.rest("POST", "/api/apps/unlucky/domains", { token, body: { domain: "www.fail-example.com" } })).status).toBe(201);
+    const failed = await waitFor(
+      "the failed order",
+      async () => {
+        const res = await t.rest("POST", "/api/apps/unlucky/domains/www.fail-example.com/check", { token });
+        return res.body.tlsStatus === "error" ? res.body : undefined;
+      },
+      90_000,
+    );
+    expect(failed).toMatchObject({ dnsStatus: "ok", tlsStatus: "error", certExpiresAt: null });
+    expect(failed.error).toMatch(/The ACME CA refused a certificate for www\.fail-example\.com/);
+    expect(failed.error).toMatch(/connection|refused/i);
+  });
+});

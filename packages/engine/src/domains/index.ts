@@ -28,13 +28,27 @@ export interface DomainOptions extends DnsCheckOptions {
 }
 
 /** Where certificates are read back from: the router, when it serves HTTPS; else null. */
-export type CertificateSource = () => { certificate(hostname: string): { expiresAt: Date } | null } | null;
+export type CertificateSource = () => {
+  certificate(hostname: string): { expiresAt: Date } | null;
+  /** Why the last attempt to get one failed, if it did (Caddy's log). */
+  obtainFailure?(hostname: string): { at: Date; error: string } | null;
+} | null;
 
 /** tlsStatus: "none" (no HTTPS, or DNS not ready), "pending" (asked for), "issued", "error" (expired). */
 function tlsState(source: ReturnType<CertificateSource>, hostname: string, dnsOk: boolean, now: Date) {
   const cert = source?.certificate(hostname) ?? null;
   if (!source || (!cert && !dnsOk)) return { tlsStatus: "none", certExpiresAt: null, error: null };
-  if (!cert) return { tlsStatus: "pending", certExpiresAt: null, error: null };
+  if (!cert) {
+    // Caddy keeps retrying with backoff; until one succeeds the last failure is the state.
+    const failed = source.obtainFailure?.(hostname) ?? null;
+    if (failed)
+      return {
+        tlsStatus: "error",
+        certExpiresAt: null,
+        error: `The ACME CA refused a certificate for ${hostname} (${failed.at.toISOString()}): ${failed.error}. Caddy tries again on its own; check the domain's DNS and that the CA can reach this server's HTTP port.`,
+      };
+    return { tlsStatus: "pending", certExpiresAt: null, error: null };
+  }
   if (cert.expiresAt <= now)
     return {
       tlsStatus: "error",

@@ -1,7 +1,7 @@
 // What certificate Caddy holds for a hostname, read from its storage: Caddy keeps each one at
 // `<storage>/certificates/<issuer>/<host>/<host>.crt` (the newest issuer's wins here).
 import { X509Certificate } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 export interface StoredCertificate {
@@ -32,4 +32,50 @@ export function readCertificate(storageRoot: string, hostname: string): StoredCe
     if (!best || expiresAt > best.expiresAt) best = { hostname, issuer: cert.issuer.replace(/\n/g, ", "), expiresAt };
   }
   return best;
+}
+
+export interface ObtainFailure {
+  at: Date;
+  error: string;
+}
+
+// Caddy 2.6 logs each failed attempt as `{"level":"error","logger":"tls.obtain","msg":"could not
+// get certificate from issuer","identifier":"<host>","error":"…"}` and retries with backoff.
+const FAILURE_MSG = "could not get certificate from issuer";
+const LOG_TAIL_BYTES = 512 * 1024;
+
+/**
+ * Why Caddy last failed to obtain `hostname`'s certificate, from the tail of its log; null when
+ * the log names no failure for it. Older failures than `since` (a certificate issued later) do not count.
+ */
+export function readObtainFailure(logFile: string, hostname: string, since?: Date): ObtainFailure | null {
+  let text: string;
+  try {
+    const size = statSync(logFile).size;
+    const fd = openSync(logFile, "r");
+    try {
+      const length = Math.min(size, LOG_TAIL_BYTES);
+      const buffer = Buffer.alloc(length);
+      readSync(fd, buffer, 0, length, size - length);
+      text = buffer.toString("utf8");
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+  let last: ObtainFailure | null = null;
+  for (const line of text.split("\n")) {
+    if (!line.includes(FAILURE_MSG) || !line.includes(hostname)) continue;
+    try {
+      const entry = JSON.parse(line) as { ts?: number; msg?: string; identifier?: string; error?: string };
+      if (entry.msg !== FAILURE_MSG || entry.identifier !== hostname) continue;
+      const at = new Date((entry.ts ?? 0) * 1000);
+      if (since && at <= since) continue;
+      last = { at, error: String(entry.error ?? "no reason given").slice(0, 1_000) };
+    } catch {
+      // A line cut by the tail's start, or not Caddy's JSON: not a failure record.
+    }
+  }
+  return last;
 }

@@ -4,7 +4,7 @@
 import { type CaddyAdminClient, caddyAdminClient } from "./admin-client.ts";
 import { DEFAULT_BASE_DOMAIN, generateCaddyConfig } from "./caddy-config.ts";
 import { type CaddyHandle, caddyPaths, defaultAdminAddress, startOrAdoptCaddy } from "./caddy-process.ts";
-import { readCertificate, type StoredCertificate } from "./certificates.ts";
+import { type ObtainFailure, readCertificate, readObtainFailure, type StoredCertificate } from "./certificates.ts";
 import { configHash } from "./config-hash.ts";
 import { CaddyUnavailableError } from "./errors.ts";
 import type { AdminAddress, AppRoute, RouterSettings } from "./types.ts";
@@ -57,6 +57,8 @@ export interface Router {
   readonly tlsEnabled: boolean;
   /** The certificate Caddy holds for `hostname`, from its storage; null while it has none. */
   certificate(hostname: string): StoredCertificate | null;
+  /** Why Caddy's last attempt to obtain `hostname`'s certificate failed (its log); null if none did. */
+  obtainFailure(hostname: string): ObtainFailure | null;
   /** Hostname → app name of the routes last applied: whose request a Host header names. */
   routedHosts(): ReadonlyMap<string, string>;
   readonly client: CaddyAdminClient;
@@ -140,6 +142,7 @@ export function createRouter(options: RouterOptions): Router {
     reconcile: () => serial(() => converge("drifted")),
     tlsEnabled: Boolean(settings.tls),
     certificate: (hostname) => readCertificate(placement.storageRoot, hostname),
+    obtainFailure: (hostname) => readObtainFailure(caddyPaths(options.home).log, hostname),
     routedHosts: () => routedHosts,
     start() {
       if (looping) return;
