@@ -5,12 +5,13 @@
 // The app's PostgreSQL client is Debian's psql binary, from the host's /usr the container sees.
 import { spawnSync } from "node:child_process";
 import { TEST_PG_ADMIN_URL } from "@skypanel/db/testing";
-import { dropPostgresAddon } from "@skypanel/engine/addons-testing";
+import { dropPostgresAddon, dropRedisAddon } from "@skypanel/engine/addons-testing";
 import { freePort, httpGet, waitFor } from "@skypanel/engine/router-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestBff, releaseNodeApp, type TestBff } from "../testing.ts";
 
 // GET /notes lists the rows, /notes/add?body=… inserts one, /notes/clear deletes them all; 503 until DATABASE_URL is set.
+// GET /hits counts in Redis (redis-cli from the host's /usr) under the add-on's own key prefix; 503 until REDIS_URL is set.
 const NOTES_APP = `
 const { execFile } = require("node:child_process");
 function psql(sql, done) {
@@ -20,8 +21,14 @@ function psql(sql, done) {
   execFile("/usr/lib/postgresql/15/bin/psql", ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql], { env }, done);
 }
 require("node:http").createServer((req, res) => {
-  if (!process.env.DATABASE_URL) return res.writeHead(503).end("no DATABASE_URL yet");
   const url = new URL(req.url, "http://app");
+  if (url.pathname === "/hits") {
+    if (!process.env.REDIS_URL) return res.writeHead(503).end("no REDIS_URL yet");
+    const key = decodeURIComponent(new URL(process.env.REDIS_URL).username) + ":hits";
+    return execFile("/usr/bin/redis-cli", ["--no-auth-warning", "-u", process.env.REDIS_URL, "INCR", key], (err, stdout, stderr) =>
+      err || /ERR|NOPERM/.test(stdout) ? res.writeHead(500).end(stderr + stdout) : res.end(stdout.trim()));
+  }
+  if (!process.env.DATABASE_URL) return res.writeHead(503).end("no DATABASE_URL yet");
   const body = (url.searchParams.get("body") || "").replace(/[^a-z ]/g, "");
   const sql = "CREATE TABLE IF NOT EXISTS notes (body text); " + (url.pathname === "/notes/add"
     ? "INSERT INTO notes VALUES ('" + body + "')"
@@ -31,6 +38,8 @@ require("node:http").createServer((req, res) => {
 }).listen(Number(process.env.PORT));
 `;
 
+const TEST_REDIS_ADMIN_URL = process.env.SKYPANEL_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
 describe("an app in a container writes through its PostgreSQL add-on's DATABASE_URL; backup, delete, restore (nspawn; PGlite)", {
   timeout: 180_000,
 }, () => {
@@ -39,6 +48,7 @@ describe("an app in a container writes through its PostgreSQL add-on's DATABASE_
   let httpPort: number;
   let storePath = "";
   const made: string[] = [];
+  const madeRedis: string[] = [];
 
   beforeAll(async () => {
     httpPort = await freePort();
@@ -50,7 +60,7 @@ describe("an app in a container writes through its PostgreSQL add-on's DATABASE_
         cgroupParent: `sptest${process.pid}`,
       },
       // Not the default 15432, which a platform running on this machine may hold.
-      addons: { postgresUrl: TEST_PG_ADMIN_URL, gatewayPorts: { postgresql: 15433 } },
+      addons: { postgresUrl: TEST_PG_ADMIN_URL, redisUrl: TEST_REDIS_ADMIN_URL, gatewayPorts: { postgresql: 15433, redis: 15434 } },
     });
     await t.engine.start();
     await t.engine.users.createFirstAdmin({ email: "ops@example.com", password: "correct horse battery" });
@@ -62,6 +72,7 @@ describe("an app in a container writes through its PostgreSQL add-on's DATABASE_
     await t.engine.running?.shutdown();
     await t.close();
     for (const resource of made) await dropPostgresAddon(TEST_PG_ADMIN_URL, resource);
+    for (const resource of madeRedis) await dropRedisAddon(TEST_REDIS_ADMIN_URL, resource);
     if (storePath) spawnSync("nix-store", ["--delete", storePath], { encoding: "utf8" });
   });
 
@@ -119,5 +130,16 @@ describe("an app in a container writes through its PostgreSQL add-on's DATABASE_
     // The app keeps writing to the restored table.
     expect((await app("/notes/add?body=second%20order")).status).toBe(200);
     expect((await app("/notes")).body).toBe("first order,second order");
+  });
+
+  it("counts in its Redis add-on through REDIS_URL, which also leads through the gateway", async () => {
+    const cache = await t.rest("POST", "/api/apps/notes/addons", { token, body: { type: "redis" } });
+    expect(cache.status).toBe(201);
+    madeRedis.push(cache.body.resource);
+    const config = await t.rest("GET", "/api/apps/notes/config?reveal=secrets", { token });
+    expect(new URL(config.body.vars.REDIS_URL).host).toBe("10.214.255.253:15434");
+    await until("the app restarted with REDIS_URL", async () => ((await app("/hits")).status === 200 ? true : undefined));
+    const first = Number((await app("/hits")).body);
+    expect((await app("/hits")).body).toBe(String(first + 1));
   });
 });
