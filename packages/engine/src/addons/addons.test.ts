@@ -24,6 +24,20 @@ async function withClient<T>(url: string, run: (sql: postgres.Sql) => Promise<T>
   }
 }
 
+/**
+ * Add-ons this engine made and then deleted (from its audit log) whose database or role is still
+ * on the server. Other test files make add-ons on the same server at the same time, so a plain
+ * before/after listing of the server would count theirs.
+ */
+async function leftovers(t: TestEngine) {
+  const gone = await t.database.sql.query<{ resource: string }>(
+    `SELECT a.details -> 'row' -> 'details' ->> 'resource' AS resource FROM audit_log a
+      WHERE a.action = 'addons.insert' AND NOT EXISTS (SELECT 1 FROM addons x WHERE x.id::text = a.target_id::text)`,
+  );
+  const objects = await addonObjects();
+  return gone.flatMap(({ resource }) => objects.filter((o) => o.endsWith(`:${resource}`)));
+}
+
 const addonObjects = () =>
   withClient(TEST_PG_ADMIN_URL, async (sql) => {
     const dbs = await sql<{ name: string }[]>`SELECT datname AS name FROM pg_database WHERE datname LIKE 'addon\\_%'`;
@@ -112,22 +126,24 @@ describe.each(TEST_DRIVERS)("managed add-ons on %s", (driver) => {
 
   it("refuses a name the app already uses and leaves no database or role behind", async () => {
     await t.engine.config.set(alice, "shop", { ANALYTICS_DATABASE_URL: "postgres://elsewhere/db" });
-    const before = await addonObjects();
+    const inserts = async () => (await t.database.sql.query("SELECT 1 FROM audit_log WHERE action = 'addons.insert'")).length;
+    const before = await inserts();
     await expect(t.engine.addons.create(alice, "shop", { type: "postgresql", as: "ANALYTICS_DATABASE_URL" })).rejects.toMatchObject({
       code: "CONFLICT",
     });
     await expect(t.engine.addons.create(alice, "shop", { type: "postgresql", as: "not a name" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
-    expect(await addonObjects()).toEqual(before);
+    // Refused before anything was made: no add-on row, so no database or role either.
+    expect(await inserts()).toBe(before);
+    expect(await leftovers(t)).toEqual([]);
     expect(await t.engine.addons.list(alice, "shop")).toEqual([]);
     expect(await secret("shop", "ANALYTICS_DATABASE_URL")).toBe("postgres://elsewhere/db");
   });
 
   it("lets a viewer list add-ons but not create one", async () => {
-    const before = await addonObjects();
     await expect(t.engine.addons.create(viewer, "shop", { type: "postgresql" })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    expect(await addonObjects()).toEqual(before);
+    expect(await leftovers(t)).toEqual([]);
     expect(await t.engine.addons.list(viewer, "shop")).toEqual([]);
   });
 
@@ -269,6 +285,19 @@ describe.each(TEST_DRIVERS)("managed add-ons on %s", (driver) => {
     expect(existsSync(file)).toBe(true);
     expect(await t.engine.addons.backups.list(viewer, "shop", db.id)).toHaveLength(1);
     await expect(t.engine.addons.backups.create(viewer, "shop", db.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    // One backup or restore at a time: a restore asked for while a backup runs is refused and
+    // leaves no trace. The test's lock on the table holds that backup's pg_dump until it commits.
+    await withClient(url, (sql) =>
+      sql.begin(async (tx) => {
+        await tx`LOCK TABLE notes IN ACCESS EXCLUSIVE MODE`;
+        await t.engine.addons.backups.create(alice, "shop", db.id);
+        await expect(t.engine.addons.backups.restore(alice, "shop", db.id, backup.id, { confirm: "shop" })).rejects.toMatchObject({
+          code: "CONFLICT",
+        });
+      }),
+    );
+    expect((await t.engine.addons.backups.get(alice, "shop", db.id, backup.id)).restoreStatus).toBeNull();
+    await t.engine.addons.backups.waitFor(db.id);
 
     await withClient(url, async (sql) => {
       await sql`DELETE FROM notes`;

@@ -240,6 +240,11 @@ export function createAddonBackups(deps: EngineDeps, options: BackupOptions, acc
         target = into === row.id ? row : (await access.find(actor, idOrName, into, "write", "restoring backups", true)).row;
         checkPostgres(target, "restores");
       }
+      // Refused before the backup row says "running", so a refusal leaves no stale state behind.
+      for (const id of [row.id, target.id]) {
+        if (busy.has(id))
+          throw new EngineError("CONFLICT", `A backup or restore of ${row.name} is already running; wait for it to finish.`);
+      }
       const started = await updateBackup(db, backup.id, {
         restoreStatus: "running",
         restoreError: null,

@@ -13,6 +13,7 @@ import {
   listAddons,
   listAttachmentsOfAddon,
   listAttachmentsOfApp,
+  listEnvVars,
   sealAddonCredentials,
   updateAddon,
   withActor,
@@ -21,7 +22,7 @@ import type { Actor } from "../actor.ts";
 import type { Apps } from "../apps/index.ts";
 import { type ConfigVars, checkConfigKey } from "../config-vars/index.ts";
 import type { EngineDeps } from "../deps.ts";
-import { AddonNotFoundError, AddonServerMissingError, EngineError, ValidationError } from "../errors.ts";
+import { AddonNotFoundError, AddonServerMissingError, ConfigVarTakenError, EngineError, ValidationError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import { type BackupOptions, createAddonBackups, type NamedApp } from "./backups.ts";
 import { openAddonUrl, sealAddonUrl } from "./credentials.ts";
@@ -292,6 +293,8 @@ export function createAddons(
       const as = checkConfigKey(input.as ?? ADDON_TYPES[type].defaultAs);
       const { app } = await apps.resolve(actor, idOrName, "write", "creating add-ons");
       serverFor(type);
+      // Checked again when the var is set (in its transaction); this spares making a database for nothing.
+      if ((await listEnvVars(db, app.id)).some((v) => v.key === as)) throw new ConfigVarTakenError(as, app.name);
       const row = await provisionFor(actor, app, type, plan, as);
       await announce(row.id);
       return view(row, app);
