@@ -158,8 +158,10 @@ export async function createEngine(options: EngineOptions) {
   const config = createConfigVars(deps, apps, { releases, deployments });
   // Apps in containers reach add-on servers through the gateway; process-mode apps share the host's network.
   const inContainers = Boolean(options.runtime && options.runtime.mode !== "process");
-  const addons = createAddons(deps, apps, config, options.addons, { home: options.home }, bus, inContainers);
-  const addonGateway = inContainers ? createAddonGateway(gatewayRoutes(options.addons ?? {}).map((r) => r.route)) : null;
+  const routes = gatewayRoutes(options.addons ?? {});
+  const gatewayPorts = inContainers ? new Map(routes.map((r) => [r.type, r.route.port])) : null;
+  const addons = createAddons(deps, apps, config, options.addons, { home: options.home }, bus, gatewayPorts);
+  const addonGateway = inContainers ? createAddonGateway(routes.map((r) => r.route)) : null;
   return {
     deps,
     bus,

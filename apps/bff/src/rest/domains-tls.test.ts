@@ -43,24 +43,23 @@ function httpsGet(o: { port: number; hostname: string; ca: string; maxVersion?: 
   });
 }
 
-// Real Caddy, real ACME: Debian's pebble issues the certificate after validating HTTP-01 on
-// Caddy's HTTP port, finding the domain's address through pebble-challtestsrv. All on loopback.
-describe("a custom domain gets a certificate from an ACME CA (pebble) and is served over HTTPS (process runtime; PGlite)", {
-  timeout: 180_000,
-}, () => {
-  let dns: MockDns;
-  let ca: TestAcmeCa;
-  let t: TestBff;
-  let token: string;
-  let httpPort: number;
-  let httpsPort: number;
-  let storePath = "";
-
-  beforeAll(async () => {
-    [httpPort, httpsPort] = [await freePort(), await freePort()];
-    dns = await startMockDns();
-    ca = await startAcmeCa({ dnsServer: dns.server, httpPort });
-    t = await createTestBff("pglite", {
+/**
+ * The platform (process runtime, Caddy with ACME on) beside a mock DNS and a pebble CA, with one
+ * released app. `caHttpPort` is where pebble checks HTTP-01 (default: Caddy's HTTP port).
+ */
+async function startTlsPlatform(appName: string, caHttpPort?: number) {
+  // Undone last-first by stop(), or at once when the set-up fails half-way.
+  const undo: (() => Promise<unknown> | unknown)[] = [];
+  const stop = async () => {
+    for (const step of undo.splice(0).reverse()) await step();
+  };
+  try {
+    const [httpPort, httpsPort] = [await freePort(), await freePort()];
+    const dns = await startMockDns();
+    undo.push(() => dns.stop());
+    const ca = await startAcmeCa({ dnsServer: dns.server, httpPort: caHttpPort ?? httpPort });
+    undo.push(() => ca.stop());
+    const t = await createTestBff("pglite", {
       runtime: {
         mode: "process",
         router: {
@@ -72,18 +71,42 @@ describe("a custom domain gets a certificate from an ACME CA (pebble) and is ser
       },
       domains: { dnsServers: [dns.server], publicIps: ["127.0.0.1"], timeoutMs: 500 },
     });
+    undo.push(
+      () => t.close(),
+      () => t.engine.running?.shutdown(),
+    );
     await t.engine.start();
     await t.engine.users.createFirstAdmin({ email: "ops@example.com", password: "correct horse battery" });
-    token = await t.login("ops@example.com");
-    const appId = (await t.rest("POST", "/api/apps", { token, body: { name: "secure" } })).body.id;
-    storePath = await releaseTinyApp(t, token, appId, "secure app");
+    const token = await t.login("ops@example.com");
+    const appId = (await t.rest("POST", "/api/apps", { token, body: { name: appName } })).body.id;
+    const storePath = await releaseTinyApp(t, token, appId, `${appName} app`);
+    undo.unshift(() => spawnSync("nix-store", ["--delete", storePath], { encoding: "utf8" }));
+    return { dns, ca, t, token, httpPort, httpsPort, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+// Real Caddy, real ACME: Debian's pebble issues the certificate after validating HTTP-01 on
+// Caddy's HTTP port, finding the domain's address through pebble-challtestsrv. All on loopback.
+describe("a custom domain gets a certificate from an ACME CA (pebble) and is served over HTTPS (process runtime; PGlite)", {
+  timeout: 180_000,
+}, () => {
+  let platform: Awaited<ReturnType<typeof startTlsPlatform>>;
+  let dns: MockDns;
+  let ca: TestAcmeCa;
+  let t: TestBff;
+  let token: string;
+  let httpPort: number;
+  let httpsPort: number;
+
+  beforeAll(async () => {
+    platform = await startTlsPlatform("secure");
+    ({ dns, ca, t, token, httpPort, httpsPort } = platform);
   });
   afterAll(async () => {
-    await t?.engine.running?.shutdown();
-    await t?.close();
-    await ca?.stop();
-    await dns?.stop();
-    if (storePath) spawnSync("nix-store", ["--delete", storePath], { encoding: "utf8" });
+    await platform?.stop();
   });
 
   it("checks DNS, obtains the certificate, reports its expiry, and serves the app over TLS 1.2/1.3 with it", async () => {
@@ -161,44 +184,18 @@ describe("a custom domain gets a certificate from an ACME CA (pebble) and is ser
 describe("an ACME order that fails shows as a certificate error with the CA's reason (pebble; process runtime; PGlite)", {
   timeout: 180_000,
 }, () => {
-  let dns: MockDns;
-  let ca: TestAcmeCa;
-  let t: TestBff;
-  let token: string;
-  let storePath = "";
+  let platform: Awaited<ReturnType<typeof startTlsPlatform>>;
 
   beforeAll(async () => {
-    const [httpPort, httpsPort, closedPort] = [await freePort(), await freePort(), await freePort()];
-    dns = await startMockDns();
     // The CA checks HTTP-01 on a loopback port nothing listens on: every validation is refused.
-    ca = await startAcmeCa({ dnsServer: dns.server, httpPort: closedPort });
-    t = await createTestBff("pglite", {
-      runtime: {
-        mode: "process",
-        router: {
-          httpPort,
-          baseDomain: "localhost",
-          tls: { httpsPort, acmeDirectory: ca.directory, acmeTrustedRoots: [ca.listenerCertFile] },
-        },
-        reconcileIntervalMs: 500,
-      },
-      domains: { dnsServers: [dns.server], publicIps: ["127.0.0.1"], timeoutMs: 500 },
-    });
-    await t.engine.start();
-    await t.engine.users.createFirstAdmin({ email: "ops@example.com", password: "correct horse battery" });
-    token = await t.login("ops@example.com");
-    const appId = (await t.rest("POST", "/api/apps", { token, body: { name: "unlucky" } })).body.id;
-    storePath = await releaseTinyApp(t, token, appId, "unlucky app");
+    platform = await startTlsPlatform("unlucky", await freePort());
   });
   afterAll(async () => {
-    await t?.engine.running?.shutdown();
-    await t?.close();
-    await ca?.stop();
-    await dns?.stop();
-    if (storePath) spawnSync("nix-store", ["--delete", storePath], { encoding: "utf8" });
+    await platform?.stop();
   });
 
   it("reports tlsStatus error and why, instead of pending for ever", async () => {
+    const { dns, t, token } = platform;
     await dns.addA("www.fail-example.com", ["127.0.0.1"]);
     expect((await t.rest("POST", "/api/apps/unlucky/domains", { token, body: { domain: "www.fail-example.com" } })).status).toBe(201);
     const failed = await waitFor(

@@ -113,10 +113,14 @@ export function createAddonBackups(deps: EngineDeps, options: BackupOptions, acc
   const busy = new Map<string, Promise<unknown>>();
   let timer: NodeJS.Timeout | null = null;
 
-  function exclusive(addonIds: string[], name: string, work: () => Promise<unknown>) {
+  function refuseWhileBusy(addonIds: string[], name: string) {
     for (const id of addonIds) {
       if (busy.has(id)) throw new EngineError("CONFLICT", `A backup or restore of ${name} is already running; wait for it to finish.`);
     }
+  }
+
+  function exclusive(addonIds: string[], name: string, work: () => Promise<unknown>) {
+    refuseWhileBusy(addonIds, name);
     const running = work()
       .catch((err) => console.error(`[addons] ${name}:`, (err as Error).message))
       .finally(() => {
@@ -132,8 +136,7 @@ export function createAddonBackups(deps: EngineDeps, options: BackupOptions, acc
 
   /** Takes the dump in the background; the row says how it went. */
   async function start(row: Addon, trigger: "manual" | "schedule"): Promise<AddonBackup> {
-    if (busy.has(row.id))
-      throw new EngineError("CONFLICT", `A backup or restore of ${row.name} is already running; wait for it to finish.`);
+    refuseWhileBusy([row.id], row.name);
     const backup = await insertBackup(db, { addonId: row.id, trigger });
     exclusive([row.id], row.name, async () => {
       const file = fileOf(row.id, backup.id);
@@ -230,8 +233,7 @@ export function createAddonBackups(deps: EngineDeps, options: BackupOptions, acc
       let target: Addon;
       if (into === "new") {
         checkPostgres(row, "restores");
-        if (busy.has(row.id))
-          throw new EngineError("CONFLICT", `A backup or restore of ${row.name} is already running; wait for it to finish.`);
+        refuseWhileBusy([row.id], row.name);
         target = await access.provisionFor(actor, app, row, input.as ?? "DATABASE_RESTORED_URL");
       } else {
         if (input.confirm !== app.name) {
@@ -241,10 +243,7 @@ export function createAddonBackups(deps: EngineDeps, options: BackupOptions, acc
         checkPostgres(target, "restores");
       }
       // Refused before the backup row says "running", so a refusal leaves no stale state behind.
-      for (const id of [row.id, target.id]) {
-        if (busy.has(id))
-          throw new EngineError("CONFLICT", `A backup or restore of ${row.name} is already running; wait for it to finish.`);
-      }
+      refuseWhileBusy([row.id, target.id], row.name);
       const started = await updateBackup(db, backup.id, {
         restoreStatus: "running",
         restoreError: null,

@@ -107,15 +107,14 @@ export function createAddons(
   servers: AddonServers = {},
   backupOptions: BackupOptions = { home: "" },
   bus?: EventBus,
-  /** Apps run in containers: their URLs name the add-on gateway (gateway.ts), not the server. */
-  viaGateway = false,
+  /** Apps run in containers: the gateway's port per type, which their URLs name (gateway.ts) instead of the server. */
+  gatewayPorts: ReadonlyMap<AddonType, number> | null = null,
 ) {
-  const gatewayPort = new Map(gatewayRoutes(servers).map((r) => [r.type, r.route.port]));
   /** The URL an app gets: the server's, or the gateway's for apps in containers. */
   const appUrl = (row: Addon) => {
     const url = openAddonUrl(keyring, row);
-    const port = gatewayPort.get(row.type as AddonType);
-    return viaGateway && port ? throughGateway(url, port) : url;
+    const port = gatewayPorts?.get(row.type as AddonType);
+    return port ? throughGateway(url, port) : url;
   };
   const { db, keyring } = deps;
 
