@@ -12,31 +12,30 @@ step() { say "── $* ($(($(date +%s) - started))s)"; }
 require_node
 
 step "system packages"
+require_npm11
 [ -x /usr/bin/chromium ] || apt_install chromium
-command -v psql >/dev/null || apt_install postgresql postgresql-client
 require_build_tools
 require_runtime_tools
 # The custom-domain tests run Debian's pebble: a mock DNS server (pebble-challtestsrv) and an ACME CA.
 command -v pebble-challtestsrv >/dev/null || apt_install pebble
 # The Nix tests copy a closure over ssh:// to a store behind an sshd they start on loopback.
 [ -x /usr/sbin/sshd ] || apt_install_quiet_services openssh-server
-# The Redis add-on tests make ACL users on a Redis 6+ server (SKYPANEL_TEST_REDIS_URL, default loopback).
-command -v redis-cli >/dev/null || apt_install redis-server redis-tools
 
-step "PostgreSQL for the db tests"
-# The tests create and drop their own databases through this URL.
+step "PostgreSQL for the db and add-on tests"
+# The tests create and drop their own databases, and add-on roles, through this URL.
 if [ -z "${SKYPANEL_TEST_PG_URL:-}" ]; then
+  require_postgres_server
   if psql "postgres://postgres@127.0.0.1:5432/postgres" -Atqc 'select 1' >/dev/null 2>&1; then
     export SKYPANEL_TEST_PG_URL="postgres://postgres@127.0.0.1:5432/postgres"
   else
-    is_root || die "no PostgreSQL reachable at 127.0.0.1:5432; set SKYPANEL_TEST_PG_URL to a server where the user may CREATE DATABASE"
-    # Start the machine's cluster if it is down, and give the tests a role of their own.
-    pg_lsclusters -h 2>/dev/null | grep -q online || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
-    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
-    runuser -u postgres -- psql -qc "DO \$\$ BEGIN
+    is_root || die "cannot log in to PostgreSQL at 127.0.0.1:5432; set SKYPANEL_TEST_PG_URL to a server where the user may CREATE DATABASE and CREATE ROLE"
+    # A role of the tests' own (the superuser is reached by peer authentication only).
+    (cd / && runuser -u postgres -- psql -qc "DO \$\$ BEGIN
       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'skypanel_test') THEN
-        CREATE ROLE skypanel_test LOGIN CREATEDB PASSWORD 'skypanel_test';
-      END IF; END \$\$;" >/dev/null
+        CREATE ROLE skypanel_test LOGIN CREATEDB CREATEROLE PASSWORD 'skypanel_test';
+      ELSE
+        ALTER ROLE skypanel_test LOGIN CREATEDB CREATEROLE PASSWORD 'skypanel_test';
+      END IF; END \$\$;" >/dev/null)
     export SKYPANEL_TEST_PG_URL="postgres://skypanel_test:skypanel_test@127.0.0.1:5432/postgres"
   fi
 fi
@@ -45,12 +44,7 @@ say "PostgreSQL: ${SKYPANEL_TEST_PG_URL%%@*}@…"
 
 step "Redis for the add-on tests"
 if [ -z "${SKYPANEL_TEST_REDIS_URL:-}" ]; then
-  if ! redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then
-    is_root || die "no Redis at 127.0.0.1:6379; set SKYPANEL_TEST_REDIS_URL to a Redis 6+ server whose user may run ACL SETUSER"
-    # Debian's service, or a server of the run's own when there is no systemd (a container).
-    systemctl start redis-server 2>/dev/null || redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save "" >/dev/null
-    for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG && break; sleep 1; done
-  fi
+  require_redis_server
   export SKYPANEL_TEST_REDIS_URL="redis://127.0.0.1:6379"
 fi
 redis-cli -u "$SKYPANEL_TEST_REDIS_URL" ping 2>/dev/null | grep -q PONG || die "cannot reach Redis at $SKYPANEL_TEST_REDIS_URL"

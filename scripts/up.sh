@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Brings SkyPanel up on its embedded defaults (PGlite in $SKYPANEL_HOME, default ./.skypanel):
-# installs what it needs, then runs `npm start` in the foreground. Ctrl-C stops it.
+# installs what it needs (Nix, Caddy, nspawn, and PostgreSQL and Redis for add-ons, from Debian;
+# npm 11), starts the add-on servers, then runs `npm start` in the foreground. Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/require.sh
 
 require_node
+require_npm11
 require_build_tools
 require_runtime_tools
+require_addon_servers
 install_node_modules
 exec npm start

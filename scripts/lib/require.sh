@@ -52,7 +52,8 @@ require_build_tools() {
   local missing=()
   command -v nix-build >/dev/null || missing+=(nix-bin)
   command -v git >/dev/null || missing+=(git)
-  command -v go >/dev/null || missing+=(golang-go)
+  # Builds see the host's /usr, not /usr/local: a Go in /usr/local/go does not count.
+  [ -x /usr/bin/go ] || missing+=(golang-go)
   [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
   /usr/bin/python3 -c 'import flask' 2>/dev/null || missing+=(python3-flask)
   command -v gunicorn >/dev/null || missing+=(gunicorn)
@@ -101,4 +102,59 @@ require_runtime_tools() {
   if [ ${#runtime_missing[@]} -gt 0 ]; then
     if is_root; then apt_install_quiet_services "${runtime_missing[@]}"; else say "running apps needs: ${runtime_missing[*]} (apt-get install them as root)"; fi
   fi
+}
+
+# npm 11 (the version package.json's packageManager names); a fresh machine may bring npm 10.
+require_npm11() {
+  local major
+  major=$(npm --version 2>/dev/null | cut -d. -f1)
+  [ "${major:-0}" -ge 11 ] && return 0
+  is_root || die "npm 11 is needed (this is $(npm --version)); run: npm install -g npm@11"
+  say "npm $(npm --version) is older than 11: installing npm 11 from the npm registry"
+  npm install -g --no-audit --no-fund npm@11 >/dev/null
+  hash -r
+  [ "$(npm --version | cut -d. -f1)" -ge 11 ] || die "npm 11 did not install; run: npm install -g npm@11"
+}
+
+# This machine's PostgreSQL server (Debian's), installed and started when absent: the platform
+# makes PostgreSQL add-ons on it with a role of its own, and the tests make their databases there.
+require_postgres_server() {
+  if ! command -v pg_lsclusters >/dev/null || [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
+    is_root || die "no PostgreSQL server here; install it with: apt-get install postgresql (as root)"
+    apt_install postgresql postgresql-client
+  fi
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    is_root || die "PostgreSQL is not running on 127.0.0.1:5432; start it with: pg_ctlcluster <version> main start (as root)"
+    local version
+    version=$(pg_lsclusters -h | awk '$2 == "main" { print $1; exit }')
+    [ -n "$version" ] || die "PostgreSQL is installed but has no 'main' cluster; make one with: pg_createcluster <version> main"
+    say "starting PostgreSQL $version"
+    # --skip-systemctl-redirect: there may be no systemd (a container); pg_ctlcluster starts it itself.
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start
+    local _
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+  pg_isready -q -h 127.0.0.1 -p 5432 || die "PostgreSQL did not start on 127.0.0.1:5432; see /var/log/postgresql/"
+}
+
+# This machine's Redis server (Debian's), installed and started when nothing answers on 6379.
+require_redis_server() {
+  command -v redis-server >/dev/null && command -v redis-cli >/dev/null || apt_install redis-server redis-tools
+  redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG && return 0
+  is_root || die "Redis is not running on 127.0.0.1:6379; start it with: redis-server --daemonize yes (as root)"
+  say "starting Redis"
+  # Debian's service where systemd runs; else a server of our own, on loopback only, no disk writes.
+  systemctl start redis-server 2>/dev/null || redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save "" >/dev/null
+  local _
+  for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG && break; sleep 1; done
+  redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG || die "Redis did not start on 127.0.0.1:6379"
+}
+
+# The add-on servers the platform uses by default (SKYPANEL_ADDON_LOCAL_SERVERS=auto), unless the
+# operator named servers of their own or opted out.
+require_addon_servers() {
+  [ "${SKYPANEL_ADDON_LOCAL_SERVERS:-auto}" = off ] && return 0
+  is_root || { say "not root: add-ons need SKYPANEL_ADDON_POSTGRES_URL / SKYPANEL_ADDON_REDIS_URL"; return 0; }
+  [ -n "${SKYPANEL_ADDON_POSTGRES_URL:-}" ] || require_postgres_server
+  [ -n "${SKYPANEL_ADDON_REDIS_URL:-}" ] || require_redis_server
 }

@@ -77,6 +77,12 @@ const schema = z.object({
     .regex(/^redis:\/\//, "SKYPANEL_ADDON_REDIS_URL must be a redis:// URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  SKYPANEL_ADDON_LOCAL_SERVERS: z.enum(["auto", "off"], { message: "SKYPANEL_ADDON_LOCAL_SERVERS is auto or off" }).default("auto"),
+  SKYPANEL_WORK_DIR: z
+    .string()
+    .regex(/^\//, "SKYPANEL_WORK_DIR must be an absolute path")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT: z.coerce.number().int().min(15400).max(15499).default(15432),
   SKYPANEL_ADDON_REDIS_GATEWAY_PORT: z.coerce.number().int().min(15400).max(15499).default(15479),
   SKYPANEL_VAULT_ADDR: z
@@ -126,7 +132,15 @@ export interface BffConfig {
   /** Which toolchain set from nix/toolchains the buildpacks get. */
   toolchains: "host" | "nixpkgs";
   /** Admin URLs of the servers managed add-ons are made on; an unset one refuses that type of add-on. */
-  addons: { postgresUrl?: string; redisUrl?: string; gatewayPorts: { postgresql: number; redis: number } };
+  addons: {
+    postgresUrl?: string;
+    redisUrl?: string;
+    gatewayPorts: { postgresql: number; redis: number };
+    /** Use this machine's PostgreSQL and Redis (a role and user of the platform's own) for types with no URL. */
+    localServers: boolean;
+  };
+  /** Where unprivileged build work happens; unset: chosen at start (engine/builds/work-root.ts). */
+  workDir: string | undefined;
   /** Vault's transit engine wrapping the data-encryption keys, when SKYPANEL_VAULT_ADDR is set. */
   vault: { address: string; token: string; mount: string; keyName: string } | null;
   /** The S3 tier of the dependency cache, when configured. */
@@ -201,7 +215,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
       ...(e.SKYPANEL_ADDON_POSTGRES_URL ? { postgresUrl: e.SKYPANEL_ADDON_POSTGRES_URL } : {}),
       ...(e.SKYPANEL_ADDON_REDIS_URL ? { redisUrl: e.SKYPANEL_ADDON_REDIS_URL } : {}),
       gatewayPorts: { postgresql: e.SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT, redis: e.SKYPANEL_ADDON_REDIS_GATEWAY_PORT },
+      localServers: e.SKYPANEL_ADDON_LOCAL_SERVERS === "auto",
     },
+    workDir: e.SKYPANEL_WORK_DIR,
     vault: e.SKYPANEL_VAULT_ADDR
       ? {
           address: e.SKYPANEL_VAULT_ADDR,

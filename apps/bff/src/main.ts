@@ -1,7 +1,7 @@
 // The platform as one process: migrate, set up the first admin if asked, serve.
 import { serve } from "@hono/node-server";
 import { DatabaseConnectError, dbOptionsFromEnv, MigrationError, openDatabase } from "@skypanel/db";
-import { createEngine } from "@skypanel/engine";
+import { createEngine, localAddonServers, WorkRootError } from "@skypanel/engine";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createApp } from "./server.ts";
 
@@ -9,19 +9,21 @@ async function main() {
   const config = loadConfig();
   const conn = await openDatabase(dbOptionsFromEnv({ DATABASE_URL: config.databaseUrl }, config.home));
   console.log(`[skypanel] database: ${conn.driver} at ${conn.location}`);
+  const addons = await addonServers(config);
   const engine = await createEngine({
     db: conn.db,
     sql: conn.sql,
     home: config.home,
     baseDomain: config.baseDomain,
     domains: { dnsServers: config.dnsServers, publicIps: config.publicIps },
-    addons: config.addons,
+    addons,
     ...(config.vault ? { vault: config.vault } : {}),
     builds: {
       concurrency: config.buildConcurrency,
       timeoutMs: config.buildTimeoutMs,
       remoteCache: config.remoteCache,
       toolchains: config.toolchains,
+      ...(config.workDir ? { workDir: config.workDir } : {}),
     },
     runtime:
       config.runtime === "off"
@@ -36,6 +38,8 @@ async function main() {
             },
           },
   });
+  if (engine.workRoot && engine.workRoot.reason !== "inside SKYPANEL_HOME")
+    console.log(`[skypanel] build work folder ${engine.workRoot.dir} (${engine.workRoot.reason})`);
   await engine.start();
 
   if (config.admin) {
@@ -81,9 +85,19 @@ async function main() {
   process.on("SIGINT", () => stop("SIGINT"));
 }
 
+/** The add-on servers: the operator's URLs, else (by default, as root) this machine's own. */
+async function addonServers(config: ReturnType<typeof loadConfig>) {
+  const { postgresUrl, redisUrl, gatewayPorts, localServers } = config.addons;
+  if (!localServers || process.getuid?.() !== 0) return { postgresUrl, redisUrl, gatewayPorts };
+  const local = await localAddonServers({ home: config.home, postgresql: !postgresUrl, redis: !redisUrl });
+  for (const note of local.notes) console.log(`[skypanel] ${note}`);
+  return { postgresUrl: postgresUrl ?? local.postgresUrl, redisUrl: redisUrl ?? local.redisUrl, gatewayPorts };
+}
+
 main().catch((err) => {
   // Problems the operator can fix get one clear line; anything else, the whole stack.
-  const known = err instanceof ConfigError || err instanceof DatabaseConnectError || err instanceof MigrationError;
+  const known =
+    err instanceof ConfigError || err instanceof DatabaseConnectError || err instanceof MigrationError || err instanceof WorkRootError;
   console.error(known ? `[skypanel] ${err.message}` : err);
   process.exit(1);
 });

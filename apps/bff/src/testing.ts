@@ -39,7 +39,8 @@ export const testConfig = (home: string): BffConfig => ({
   publicIps: [],
   tls: null,
   localTls: null,
-  addons: { gatewayPorts: { postgresql: 15432, redis: 15479 } },
+  addons: { gatewayPorts: { postgresql: 15432, redis: 15479 }, localServers: false },
+  workDir: undefined,
   vault: null,
 });
 

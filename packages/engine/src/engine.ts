@@ -8,7 +8,7 @@ import { createApps } from "./apps/index.ts";
 import { createAudit } from "./audit/index.ts";
 import { createAuth, memoryRateLimiter, type RateLimiter } from "./auth/index.ts";
 import { createAutoscale } from "./autoscale/index.ts";
-import { type BuildJobPayload, createBuilds, type PipelineDeps, runBuild } from "./builds/index.ts";
+import { type BuildJobPayload, createBuilds, type PipelineDeps, prepareWorkRoot, runBuild } from "./builds/index.ts";
 import { createBuildMaintenance } from "./builds/maintenance.ts";
 import { type S3CacheConfig, s3LayerCache } from "./builds/remote-cache.ts";
 import { createConfigVars, createKeyRotation } from "./config-vars/index.ts";
@@ -48,6 +48,8 @@ export interface EngineOptions {
     allowLocalGit?: boolean;
     /** An S3-compatible bucket shared as a second tier of the dependency cache. */
     remoteCache?: S3CacheConfig | null;
+    /** Where unprivileged dependency work happens (default: chosen by prepareWorkRoot). */
+    workDir?: string;
   };
   /** Running apps (containers, Caddy, deployments). Absent: the engine builds but runs nothing. */
   runtime?: RunningOptions;
@@ -82,6 +84,9 @@ export async function createEngine(options: EngineOptions) {
   let logJanitor: NodeJS.Timeout | null = null;
   const buildTimeoutMs = options.builds?.timeoutMs ?? 30 * 60_000;
   const remoteCache = options.builds?.remoteCache ? s3LayerCache(options.builds.remoteCache) : null;
+  // Checked now, so a work folder the build user cannot reach stops the start with the fix,
+  // rather than failing every build. Builds need root (Nix's store), so only then.
+  const workRoot = process.getuid?.() === 0 ? prepareWorkRoot(options.home, options.builds?.workDir) : null;
   // Nix is prepared when the queue starts, so an engine without Nix still serves everything else.
   let nix: Promise<NixEnv> | null = null;
   const nixEnv = () => {
@@ -93,6 +98,7 @@ export async function createEngine(options: EngineOptions) {
     nix: await nixEnv(),
     bus,
     home: options.home,
+    workRoot: workRoot?.dir ?? join(options.home, "work"),
     reposDir: join(options.home, "git"),
     stepTimeoutMs: buildTimeoutMs,
     allowLocalGit: options.builds?.allowLocalGit ?? false,
@@ -196,6 +202,8 @@ export async function createEngine(options: EngineOptions) {
       await queue.stop({ interrupt: true });
       await logStore.flush();
     },
+    /** Where unprivileged build work happens, and why there; null when not root (no builds). */
+    workRoot,
     /** Running apps; null when the engine was made without a runtime. */
     running,
     deployments,

@@ -1,5 +1,6 @@
 // The platform itself. No HTTP here: the BFF and the CLI call these functions.
 export type { Actor } from "./actor.ts";
+export { localAddonServers } from "./addons/index.ts";
 export { APP_NAME_RULE, type AppListQuery, checkAppName, MAX_PER_PAGE } from "./apps/index.ts";
 export {
   type Authenticated,
@@ -11,7 +12,7 @@ export {
   SESSION_TTL_MS,
   sameSecret,
 } from "./auth/index.ts";
-export { BuildNotFoundError, type LogLine, type NewBuildSource } from "./builds/index.ts";
+export { BuildNotFoundError, type LogLine, type NewBuildSource, WorkRootError } from "./builds/index.ts";
 export { type AppConfig, CONFIG_KEY_RULE, type ConfigVar } from "./config-vars/index.ts";
 export type { BuildPlan } from "./detect/plan.ts";
 export { createEngine, type Engine, type EngineOptions } from "./engine.ts";

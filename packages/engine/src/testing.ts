@@ -22,10 +22,13 @@ export interface TestEngine {
 
 export async function createTestEngine(
   driver: Driver,
-  options: Pick<EngineOptions, "builds" | "runtime" | "baseDomain" | "domains" | "addons" | "vault"> = {},
+  options: Pick<EngineOptions, "builds" | "runtime" | "baseDomain" | "domains" | "addons" | "vault"> & {
+    /** Default: a fresh folder under the system's temp folder (removed by close()). */
+    home?: string;
+  } = {},
 ): Promise<TestEngine> {
   const database = await createTestDatabase(driver);
-  const home = mkdtempSync(join(tmpdir(), "skypanel-test-"));
+  const home = options.home ?? mkdtempSync(join(tmpdir(), "skypanel-test-"));
   // Tests send DNS only to loopback: unless a test starts its own DNS server, domain checks
   // ask a closed loopback port and find nothing.
   const domains = options.domains ?? { dnsServers: ["127.0.0.1:9"], timeoutMs: 200 };

@@ -31,6 +31,8 @@ import { createPostgresAddon, dropPostgresAddon, POSTGRES_PLANS } from "./postgr
 import { createRedisAddon, dropRedisAddon, REDIS_PLANS } from "./redis.ts";
 
 /** The servers add-ons are made on: admin URLs the operator registers (SKYPANEL_ADDON_*_URL). */
+export { type LocalAddonServers, localAddonServers } from "./local-servers.ts";
+
 export interface AddonServers {
   postgresUrl?: string;
   redisUrl?: string;

@@ -32,6 +32,9 @@ export async function createPostgresAddon(adminUrl: string, name: string, plan: 
       await sql.unsafe(
         `CREATE ROLE ${ident(name)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION CONNECTION LIMIT ${connectionLimit} PASSWORD '${password}'`,
       );
+      // A CREATEROLE admin that is not a superuser (the platform's own role on this machine's
+      // server) may give a database to a role only once it is a member of that role.
+      await sql.unsafe(`GRANT ${ident(name)} TO CURRENT_USER`);
       await sql.unsafe(`CREATE DATABASE ${ident(name)} OWNER ${ident(name)} CONNECTION LIMIT ${connectionLimit}`);
       await sql.unsafe(`REVOKE ALL ON DATABASE ${ident(name)} FROM PUBLIC`);
     } catch (err) {

@@ -1,3 +1,4 @@
 export { type LogLine, MAX_LOG_LINES } from "./log.ts";
 export { type BuildJobPayload, type PipelineDeps, runBuild } from "./pipeline.ts";
 export { BuildNotFoundError, type Builds, createBuilds, type NewBuildSource } from "./service.ts";
+export { FALLBACK_WORK_BASE, prepareWorkRoot, type WorkRoot, WorkRootError } from "./work-root.ts";

@@ -26,6 +26,8 @@ export interface PipelineDeps {
   nix: NixEnv;
   bus: EventBus;
   home: string;
+  /** Where unprivileged dependency work happens (work-root.ts): reachable by `nobody`. */
+  workRoot: string;
   /** Bare repositories that `git push` writes to. */
   reposDir: string;
   stepTimeoutMs: number;
@@ -76,7 +78,7 @@ const ERROR_MARKER = /^@@skypanel error (.+)/;
 export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal: AbortSignal): Promise<{ storePath: string }> {
   const build = await findBuildById(p.db, payload.buildId);
   if (!build) throw new BuildFailedError(`build ${payload.buildId} no longer exists`);
-  const ws = buildWorkspace(p.home, build.id);
+  const ws = buildWorkspace(p.home, p.workRoot, build.id);
   const started = performance.now();
   const log = new BuildLog(ws.log, (line) =>
     p.bus.publish({ type: "build.log", appId: build.appId, buildId: build.id, line: line.n, text: line.text }),
@@ -112,7 +114,7 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
       if (!fetcher) return { detail: "nothing to fetch" };
       const key = fetcher.key(plan, ws.source, p.nix.toolchain.id);
       await updateBuild(p.db, build.id, { cacheKey: key });
-      const npmCache = join(p.home, "cache", "npm");
+      const npmCache = join(p.workRoot, "cache", "npm");
       unprivilegedDir(npmCache);
       const layer = await cachedLayer(p.db, p.nix, {
         key,

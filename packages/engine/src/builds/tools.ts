@@ -7,7 +7,7 @@ import { addToStore, type NixEnv } from "../nix/index.ts";
 const require = createRequire(import.meta.url);
 
 export interface PackageManagerTools {
-  /** Entry points for running yarn and pnpm with node on the host (dependency fetch). */
+  /** Entry points for running yarn and pnpm with node on the host (dependency fetch), in the store. */
   yarn: string;
   pnpm: string;
   /** A store path with bin/yarn and bin/pnpm, for use inside the sandbox. */
@@ -35,7 +35,9 @@ export function packageManagerTools(nix: NixEnv): Promise<PackageManagerTools> {
       writeFileSync(join(root, "bin", "yarn"), wrapper("yarn/bin/yarn.js"), { mode: 0o755 });
       writeFileSync(join(root, "bin", "pnpm"), wrapper("pnpm/bin/pnpm.cjs"), { mode: 0o755 });
       const storePath = await addToStore(nix, root, "pm-tools");
-      return { yarn: join(yarnDir, "bin", "yarn.js"), pnpm: join(pnpmDir, "bin", "pnpm.cjs"), storePath };
+      // The store copies, not the platform's node_modules: the unprivileged installer runs them,
+      // and the checkout may sit in a folder it cannot enter (root's 0700 home).
+      return { yarn: join(storePath, "lib", "yarn", "bin", "yarn.js"), pnpm: join(storePath, "lib", "pnpm", "bin", "pnpm.cjs"), storePath };
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

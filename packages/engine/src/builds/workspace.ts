@@ -14,22 +14,24 @@ export interface BuildWorkspace {
 }
 
 /**
- * `<home>/builds/<id>/`. $SKYPANEL_HOME is made traversable but not listable (0711) so the
- * unprivileged installer can reach its own directory and nothing else of the platform's.
+ * `<home>/builds/<id>/` holds the source and the log, read only by the platform; the
+ * unprivileged installer's part is `<work root>/builds/<id>/` (see work-root.ts), which it can
+ * reach whatever the modes of `$SKYPANEL_HOME`'s parents. Sources are handed to it as copies.
  */
-export function buildWorkspace(home: string, buildId: string): BuildWorkspace {
-  chmodSync(home, 0o711);
+export function buildWorkspace(home: string, workRoot: string, buildId: string): BuildWorkspace {
   const root = join(home, "builds", buildId);
-  mkdirSync(root, { recursive: true, mode: 0o711 });
-  chmodSync(join(home, "builds"), 0o711);
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  const work = join(workRoot, "builds", buildId);
+  mkdirSync(work, { recursive: true, mode: 0o711 });
+  chmodSync(join(workRoot, "builds"), 0o711);
   const ws: BuildWorkspace = {
     root,
     source: join(root, "source"),
-    deps: join(root, "deps"),
+    deps: join(work, "deps"),
     log: join(root, "build.log"),
     clean() {
       rmSync(ws.source, { recursive: true, force: true });
-      rmSync(ws.deps, { recursive: true, force: true });
+      rmSync(work, { recursive: true, force: true });
     },
   };
   return ws;
