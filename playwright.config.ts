@@ -68,8 +68,8 @@ export default defineConfig({
       SKYPANEL_STOP_APPS_ON_EXIT: "1",
       // The apps' .localhost names are served over HTTPS (local CA) too, on a port of the run's own.
       SKYPANEL_HTTPS_PORT: String(APPS_HTTPS_PORT),
-      // PostgreSQL add-ons are made on the machine's server, as scripts/test.sh finds it.
-      SKYPANEL_ADDON_POSTGRES_URL: process.env.SKYPANEL_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+      // No add-on settings: PostgreSQL add-ons go to this machine's server through the platform's
+      // own role, as after the README's two commands (scripts/test.sh starts the server as up.sh does).
     },
     // SIGTERM rather than Playwright's default SIGKILL, so the platform can stop its apps.
     gracefulShutdown: { signal: "SIGTERM", timeout: 25_000 },

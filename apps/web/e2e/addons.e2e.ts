@@ -1,8 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { createApp, expectNoSeriousA11yViolations, openTab, signInAsAdmin } from "./fixtures.ts";
 
-// The Add-ons tab against the real platform and the machine's PostgreSQL (SKYPANEL_ADDON_POSTGRES_URL
-// in playwright.config.ts): create, reveal, back up, restore, destroy — each through the dashboard.
+// The Add-ons tab against the real platform and the machine's PostgreSQL, with no add-on settings
+// (the platform's own role on it, as out of the box): create, reveal, back up, restore, destroy.
 test("a PostgreSQL add-on is made, backed up, restored and destroyed from the Add-ons tab", async ({ page }) => {
   test.setTimeout(120_000);
   await signInAsAdmin(page);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { appRouteId, generateCaddyConfig } from "./caddy-config.ts";
 import { configHash } from "./config-hash.ts";
 import { InvalidRouteError } from "./errors.ts";
+import { PROBE_HOST, probeToken } from "./probe.ts";
 import type { AppRoute, RouterSettings } from "./types.ts";
 import { expandWeights } from "./weights.ts";
 
@@ -33,10 +34,10 @@ describe("generateCaddyConfig", () => {
     expect(server(c).listen).toEqual([":8080"]);
     expect(server(c).automatic_https).toEqual({ disable: true });
     const ids = server(c).routes.map((r: Json) => r["@id"]);
-    expect(ids).toEqual([appRouteId("blog"), appRouteId("shop"), "skypanel-unknown-host"]);
+    expect(ids).toEqual(["skypanel-router-probe", appRouteId("blog"), appRouteId("shop"), "skypanel-unknown-host"]);
     expect(appRoute(c, "shop").match).toEqual([{ host: ["shop.example.com", "shop.localhost", "www.shop.example.com"] }]);
     expect(appRoute(c, "blog").terminal).toBe(true);
-    const notFound = server(c).routes[2].handle[0].routes;
+    const notFound = server(c).routes[3].handle[0].routes;
     expect(notFound.map((r: Json) => r.handle[0].status_code)).toEqual([404, 404]);
     expect(JSON.parse(notFound[1].handle[0].body).error.code).toBe("NO_SUCH_APP");
   });
@@ -140,7 +141,8 @@ describe("generateCaddyConfig", () => {
     expect(Object.keys(config([web("shop")]).logging.logs)).toEqual(["default"]);
 
     const c = config([web("shop")], { metricsListen: "127.0.0.1:9180", accessLogFile: "/srv/skypanel/caddy/access.log" });
-    expect(server(c).logs).toEqual({ default_logger_name: "skypanel_access" });
+    // Router probes are not an app's requests.
+    expect(server(c).logs).toEqual({ default_logger_name: "skypanel_access", skip_hosts: [PROBE_HOST] });
     expect(c.apps.http.servers["skypanel-metrics"].logs).toBeUndefined();
     const log = c.logging.logs.skypanel_access;
     expect(log.writer).toEqual({
@@ -160,6 +162,18 @@ describe("generateCaddyConfig", () => {
     const b = [web("blog"), web("shop", { hostnames: ["B.example.com", "a.example.com"] })];
     expect(configHash(config(a))).toBe(configHash(config(b)));
     expect(configHash(config(a))).not.toBe(configHash(config([web("blog")])));
+  });
+
+  it("answers the router probe before any app, with a token that changes with the config", () => {
+    const c = config([web("shop")]);
+    const probe = server(c).routes[0];
+    expect(probe.match).toEqual([{ path: ["/.skypanel/router-probe"], header: { "X-Skypanel-Probe": ["1"] } }]);
+    expect(probe.handle[0]).toMatchObject({ handler: "static_response", status_code: 200 });
+    expect(probeToken(c)).toMatch(/^[0-9a-f]{32}$/);
+    expect(probeToken(config([web("shop")]))).toBe(probeToken(c));
+    expect(probeToken(config([web("shop"), web("blog")]))).not.toBe(probeToken(c));
+    expect(probeToken(config([web("shop")], { httpPort: 18080 }))).not.toBe(probeToken(c));
+    expect(probeToken({ admin: {} })).toBeNull();
   });
 
   it.each([

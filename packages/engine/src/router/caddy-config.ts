@@ -1,9 +1,11 @@
 // Desired routes → Caddy 2.6 JSON config. Pure: the same routes and settings give the same
 // config (routes are normalised and sorted first), which is what lets the reconciler compare.
 
+import { configHash } from "./config-hash.ts";
 import { InvalidRouteError } from "./errors.ts";
 import { friendlyResponse, noInstancePage, proxyFailedPage, unknownHostPage } from "./pages.ts";
 import { HTTPS_SERVER, pkiApp, tlsApp, tlsConnectionPolicies } from "./tls-config.ts";
+import { PROBE_HOST, probeRoute } from "./probe.ts";
 import { type AdminAddress, type AppRoute, DEFAULT_PROXY_TUNING, type ProxyTuning, type RouterSettings } from "./types.ts";
 import { normaliseRoutes } from "./validate.ts";
 import { expandWeights } from "./weights.ts";
@@ -154,7 +156,7 @@ export function generateCaddyConfig(routes: AppRoute[], settings: RouterSettings
     automatic_https: { disable: true },
     // Caddy 2.6 records its caddy_http_* request metrics only for servers that ask.
     metrics: {},
-    ...(settings.accessLogFile ? { logs: { default_logger_name: ACCESS_LOG } } : {}),
+    ...(settings.accessLogFile ? { logs: { default_logger_name: ACCESS_LOG, skip_hosts: [PROBE_HOST] } } : {}),
   };
   const servers: Json = {
     [APP_SERVER]: {
@@ -191,7 +193,7 @@ export function generateCaddyConfig(routes: AppRoute[], settings: RouterSettings
       routes: [{ match: [{ path: ["/metrics"] }], handle: [{ handler: "metrics" }], terminal: true }],
     };
   }
-  return {
+  const config: Json = {
     admin: adminConfig(placement.admin),
     storage: { module: "file_system", root: placement.storageRoot },
     // The reconciler reads the config every few seconds and Caddy logs every admin request at
@@ -216,4 +218,8 @@ export function generateCaddyConfig(routes: AppRoute[], settings: RouterSettings
           }
         : { http: { servers } },
   };
+  // The probe answers a token of everything else in the config, so the same routes give the same config.
+  const appServer = servers[APP_SERVER] as { routes: Json[] };
+  appServer.routes.unshift(probeRoute(configHash(config).slice(0, 32)));
+  return config;
 }

@@ -2,11 +2,12 @@
 // Started Caddies run in their own process group with their output in a log file, so a restart
 // of the control plane leaves them serving (the next start adopts them instead of racing them).
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmodSync, closeSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type CaddyAdminClient, caddyAdminClient, describeAdminAddress } from "./admin-client.ts";
 import { adminConfig } from "./caddy-config.ts";
 import { CaddyStartError } from "./errors.ts";
+import { isCaddyOf, processAlive, unixSocketOwners } from "./port-holders.ts";
 import type { AdminAddress } from "./types.ts";
 
 export interface CaddyProcessOptions {
@@ -24,12 +25,17 @@ export interface CaddyHandle {
   client: CaddyAdminClient;
   /** True when another process started this Caddy and it was only adopted. */
   adopted: boolean;
-  /** The pid of the Caddy this handle started; null when adopted. */
+  /**
+   * Its pid. For an adopted one, the pid in `run/caddy.pid` or behind the admin socket, once it is
+   * checked to be a Caddy running in this home's `caddy/` directory; null when that cannot be told.
+   */
   pid: number | null;
-  /** Whether the Caddy this handle started is still alive (adopted ones: always true; ask the admin API). */
+  /** Whether it is still alive (an adopted one without a pid: always true; ask the admin API). */
   alive(): boolean;
   /** Stops the Caddy this handle started (SIGTERM to its group, SIGKILL after 5 s); an adopted one is left alone. */
   stop(): Promise<void>;
+  /** Stops it, adopted or not: SIGTERM to its group by pid (SIGKILL after 5 s), else POST /stop; resolves once it is gone. */
+  terminate(): Promise<void>;
 }
 
 export interface CaddyPaths {
@@ -39,6 +45,8 @@ export interface CaddyPaths {
   log: string;
   initialConfig: string;
   runDir: string;
+  /** The pid of the Caddy the platform started, so a later start can tell its own Caddy from another's. */
+  pidFile: string;
 }
 
 export function caddyPaths(home: string): CaddyPaths {
@@ -50,6 +58,7 @@ export function caddyPaths(home: string): CaddyPaths {
     log: join(dir, "caddy.log"),
     initialConfig: join(dir, "initial.json"),
     runDir: join(home, "run"),
+    pidFile: join(home, "run", "caddy.pid"),
   };
 }
 
@@ -66,6 +75,88 @@ export function defaultAdminAddress(home: string): AdminAddress {
 const MAX_SOCKET_PATH = 107;
 
 export async function startOrAdoptCaddy(options: CaddyProcessOptions): Promise<CaddyHandle> {
+  return (await adoptCaddy(options)) ?? (await startCaddy(options));
+}
+
+/** The Caddy answering at the admin address, or null when none does. */
+export async function adoptCaddy(options: CaddyProcessOptions): Promise<CaddyHandle | null> {
+  const admin = options.admin ?? defaultAdminAddress(options.home);
+  const client = caddyAdminClient(admin, { timeoutMs: 5_000 });
+  if (!(await client.ping())) return null;
+  const pid = ownCaddyPids(options.home, admin)[0] ?? null;
+  if (pid !== null) recordCaddyPid(options.home, pid);
+  const dir = caddyPaths(options.home).dir;
+  return {
+    admin,
+    client,
+    adopted: true,
+    pid,
+    alive: () => pid === null || isCaddyOf(pid, dir),
+    stop: async () => {},
+    terminate: () => (pid === null ? shutdownThroughAdmin(client) : terminatePid(pid)),
+  };
+}
+
+/**
+ * The live Caddies of this home (`<home>/caddy` as their cwd): the one in `run/caddy.pid`, and the
+ * ones listening on the admin socket. Empty when none can be told (another user's process, say).
+ */
+export function ownCaddyPids(home: string, admin: AdminAddress = defaultAdminAddress(home)): number[] {
+  const candidates = [...("socketPath" in admin ? unixSocketOwners(admin.socketPath) : []), readCaddyPid(home)];
+  const dir = caddyPaths(home).dir;
+  return [...new Set(candidates)].filter((pid): pid is number => pid !== null && isCaddyOf(pid, dir));
+}
+
+export function recordCaddyPid(home: string, pid: number): void {
+  mkdirSync(caddyPaths(home).runDir, { recursive: true, mode: 0o700 });
+  writeFileSync(caddyPaths(home).pidFile, `${pid}\n`, { mode: 0o600 });
+}
+
+/** Removes `run/caddy.pid` if it names `pid`. */
+export function forgetCaddyPid(home: string, pid: number | null): void {
+  if (pid !== null && readCaddyPid(home) === pid) rmSync(caddyPaths(home).pidFile, { force: true });
+}
+
+function readCaddyPid(home: string): number | null {
+  try {
+    const pid = Number(readFileSync(caddyPaths(home).pidFile, "utf8").trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** SIGTERM to its group (it leads one: the platform starts it detached), SIGKILL after 5 s. */
+async function terminatePid(pid: number): Promise<void> {
+  const signal = (name: NodeJS.Signals) => {
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, name);
+        return;
+      } catch {
+        // Not a group leader, or already gone.
+      }
+    }
+  };
+  signal("SIGTERM");
+  const killAt = Date.now() + 5_000;
+  while (processAlive(pid)) {
+    if (Date.now() > killAt) signal("SIGKILL");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function shutdownThroughAdmin(client: CaddyAdminClient): Promise<void> {
+  await client.shutdown().catch(() => {});
+  const deadline = Date.now() + 10_000;
+  while ((await client.ping()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
+/**
+ * Starts a Caddy with only its admin endpoint, never adopting one. `recordPid: false` leaves
+ * `run/caddy.pid` alone (a replacement started beside the running Caddy records itself once it takes over).
+ */
+export async function startCaddy(options: CaddyProcessOptions & { recordPid?: boolean }): Promise<CaddyHandle> {
   const admin = options.admin ?? defaultAdminAddress(options.home);
   const paths = caddyPaths(options.home);
   if ("socketPath" in admin && Buffer.byteLength(admin.socketPath) > MAX_SOCKET_PATH)
@@ -74,9 +165,6 @@ export async function startOrAdoptCaddy(options: CaddyProcessOptions): Promise<C
       "",
     );
   const client = caddyAdminClient(admin, { timeoutMs: 5_000 });
-  if (await client.ping()) {
-    return { admin, client, adopted: true, pid: null, alive: () => true, stop: async () => {} };
-  }
 
   mkdirSync(paths.runDir, { recursive: true, mode: 0o700 });
   chmodSync(paths.runDir, 0o700);
@@ -126,6 +214,7 @@ export async function startOrAdoptCaddy(options: CaddyProcessOptions): Promise<C
     const timer = setTimeout(() => killGroup("SIGKILL"), 5_000);
     await exited;
     clearTimeout(timer);
+    forgetCaddyPid(options.home, child.pid ?? null);
   };
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
@@ -141,7 +230,8 @@ export async function startOrAdoptCaddy(options: CaddyProcessOptions): Promise<C
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { admin, client, adopted: false, pid: child.pid ?? null, alive: isAlive, stop };
+  if (options.recordPid !== false && child.pid) recordCaddyPid(options.home, child.pid);
+  return { admin, client, adopted: false, pid: child.pid ?? null, alive: isAlive, stop, terminate: stop };
 }
 
 function fileSize(path: string): number {
