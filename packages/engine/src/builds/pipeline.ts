@@ -127,6 +127,7 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
             workDir: ws.deps,
             path: p.nix.toolchain.PATH,
             npmCache,
+            cacheRoot: join(p.workRoot, "cache"),
             tools,
             log: say,
             signal,

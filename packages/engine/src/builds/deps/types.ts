@@ -7,6 +7,11 @@ export interface FetchContext {
   path: string;
   /** npm's download cache, shared by builds and owned by the unprivileged user. */
   npmCache: string;
+  /**
+   * Where other download caches go (`<cacheRoot>/pip`, `<cacheRoot>/go`…), shared by builds;
+   * make each with unprivilegedDir() so the unprivileged installer owns it.
+   */
+  cacheRoot: string;
   /** The JavaScript entry points of the bundled yarn and pnpm. */
   tools: { yarn: string; pnpm: string };
   log: (line: string) => void;
