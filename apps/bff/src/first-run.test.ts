@@ -1,7 +1,9 @@
 // The README's first page, the way a new user arrives: a clone of this commit in a fresh 0700
 // folder (as root's home is), `bash scripts/up.sh` with no add-on settings, then an Express app
 // with a lockfile uploaded, built, deployed and answering through Caddy, and a PostgreSQL add-on
-// the app writes a row to. Every request is counted, none is retried until it passes.
+// the app writes a row to. Then a second platform on the same ports is refused, and the first is
+// stopped and started again with the same home. Every request is counted; none is retried until
+// it passes.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,17 +40,56 @@ function multipart(file: Buffer, filename: string) {
 const asSuperuser = (sql: string) =>
   spawnSync("runuser", ["-u", "postgres", "--", "psql", "-X", "-q", "-At", "-d", "postgres", "-c", sql], { cwd: "/", encoding: "utf8" });
 
+/** A platform process started from the clone (`bash scripts/up.sh` or `npm start`), its output kept. */
+interface Platform {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+function startPlatform(cwd: string, command: string[], env: NodeJS.ProcessEnv): Platform {
+  const child = spawn(command[0] as string, command.slice(1), { cwd, detached: true, stdio: ["ignore", "pipe", "pipe"], env });
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return { child, output: () => output, exited };
+}
+
+/** SIGTERM to the platform's process group; SIGKILL if it has not stopped in 30 s. */
+async function stopPlatform(p: Platform | null): Promise<void> {
+  if (!p?.child.pid || p.child.exitCode !== null || p.child.signalCode !== null) return;
+  const pid = p.child.pid;
+  process.kill(-pid, "SIGTERM");
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // Gone already.
+    }
+  }, 30_000);
+  await p.exited;
+  clearTimeout(timer);
+}
+
 describe("first run: a fresh clone in a 0700 folder, the README's up.sh, an Express app and its PostgreSQL add-on", {
   timeout: 900_000,
 }, () => {
   const parent = mkdtempSync(join(tmpdir(), "skypanel-first-run-home-"));
   chmodSync(parent, 0o700);
   const clone = join(parent, "skypanel");
-  let platform: ChildProcess | null = null;
-  let output = "";
+  const home = join(clone, ".skypanel");
+  let platform: Platform | null = null;
+  /** Whether the running platform stops its apps and Caddy when stopped (only the last one does). */
+  let stopsApps = false;
+  let env: NodeJS.ProcessEnv = {};
   let api = "";
   let httpPort = 0;
   let token = "";
+  let addonResource = "";
 
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${api}${path}`, {
@@ -66,46 +107,25 @@ describe("first run: a fresh clone in a 0700 folder, the README's up.sh, an Expr
       const value = await read();
       if (done(value)) return value;
       if (Date.now() > deadline)
-        throw new Error(`${what} did not finish in ${timeoutMs / 1000} s: ${JSON.stringify(value)}\n${output.slice(-3000)}`);
+        throw new Error(`${what} did not finish in ${timeoutMs / 1000} s: ${JSON.stringify(value)}\n${platform?.output().slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 1000));
     }
   };
   const app = (path = "/") => httpGet({ port: httpPort, host: "first-app.localhost", path });
-
-  beforeAll(async () => {
-    execFileSync("git", ["clone", "--quiet", REPO, clone]);
-    const port = await freePort();
-    httpPort = await freePort();
-    api = `http://127.0.0.1:${port}`;
-    // The machine's environment, less anything that would name add-on servers or a database.
-    const env: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(process.env)) if (!/^(SKYPANEL_|DATABASE_URL$|VITEST|NODE_ENV$)/.test(k)) env[k] = v;
-    platform = spawn("bash", ["scripts/up.sh"], {
-      cwd: clone,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...env,
-        SKYPANEL_PORT: String(port),
-        SKYPANEL_HTTP_PORT: String(httpPort),
-        SKYPANEL_HTTPS_PORT: String(await freePort()),
-        SKYPANEL_ADMIN_EMAIL: ADMIN.email,
-        SKYPANEL_ADMIN_PASSWORD: ADMIN.password,
-        SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT: String(GATEWAY.postgresql),
-        SKYPANEL_ADDON_REDIS_GATEWAY_PORT: String(GATEWAY.redis),
-        SKYPANEL_STOP_APPS_ON_EXIT: "1",
-      },
-    });
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-20_000);
-    };
-    platform.stdout?.on("data", keep);
-    platform.stderr?.on("data", keep);
-    // npm ci and the dashboard's build come first, as for a user.
-    await until(
-      "the platform's start",
+  /** `count` sequential requests to the app through Caddy: the answers that were not its 200. */
+  const misses = async (count: number) => {
+    const wrong: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const res = await app("/").catch((err: Error) => ({ status: 0, body: err.message }));
+      if (res.status !== 200 || res.body !== "Hello from Express and SkyPanel") wrong.push(`${i}: ${res.status} ${res.body.slice(0, 80)}`);
+    }
+    return wrong;
+  };
+  const healthy = (p: Platform, what: string) =>
+    until(
+      what,
       async () => {
-        if (platform?.exitCode !== null) throw new Error(`up.sh exited with ${platform?.exitCode}:\n${output}`);
+        if (p.child.exitCode !== null) throw new Error(`${what}: exited with ${p.child.exitCode}:\n${p.output()}`);
         return fetch(`${api}/healthz`).then(
           (r) => r.status,
           () => 0,
@@ -114,6 +134,27 @@ describe("first run: a fresh clone in a 0700 folder, the README's up.sh, an Expr
       (status) => status === 200,
       600_000,
     );
+
+  beforeAll(async () => {
+    execFileSync("git", ["clone", "--quiet", REPO, clone]);
+    const port = await freePort();
+    httpPort = await freePort();
+    api = `http://127.0.0.1:${port}`;
+    // The machine's environment, less anything that would name add-on servers or a database.
+    for (const [k, v] of Object.entries(process.env)) if (!/^(SKYPANEL_|DATABASE_URL$|VITEST|NODE_ENV$)/.test(k)) env[k] = v;
+    env = {
+      ...env,
+      SKYPANEL_PORT: String(port),
+      SKYPANEL_HTTP_PORT: String(httpPort),
+      SKYPANEL_HTTPS_PORT: String(await freePort()),
+      SKYPANEL_ADMIN_EMAIL: ADMIN.email,
+      SKYPANEL_ADMIN_PASSWORD: ADMIN.password,
+      SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT: String(GATEWAY.postgresql),
+      SKYPANEL_ADDON_REDIS_GATEWAY_PORT: String(GATEWAY.redis),
+    };
+    // As the README says; npm ci and the dashboard's build come first, as for a user.
+    platform = startPlatform(clone, ["bash", "scripts/up.sh"], env);
+    await healthy(platform, "the platform's start");
     const login = await fetch(`${api}/api/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -124,17 +165,19 @@ describe("first run: a fresh clone in a 0700 folder, the README's up.sh, an Expr
   });
 
   afterAll(async () => {
-    const credentials = join(clone, ".skypanel", "keys", "local-addon-servers.json");
+    const credentials = join(home, "keys", "local-addon-servers.json");
     const role = existsSync(credentials) ? (JSON.parse(readFileSync(credentials, "utf8")) as { role: string }).role : null;
-    if (platform?.pid && platform.exitCode === null) {
-      const exited = new Promise((r) => platform?.once("exit", r));
-      process.kill(-platform.pid, "SIGTERM");
-      const timer = setTimeout(() => platform?.pid && process.kill(-platform.pid, "SIGKILL"), 30_000);
-      await exited;
-      clearTimeout(timer);
+    await stopPlatform(platform);
+    if (!stopsApps && existsSync(join(clone, "node_modules"))) {
+      // A test failed before the last start: start once more only to stop the apps and Caddy with it.
+      const last = startPlatform(clone, ["npm", "start"], { ...env, SKYPANEL_STOP_APPS_ON_EXIT: "1" });
+      await healthy(last, "the clean-up start").catch(() => {});
+      await stopPlatform(last);
     }
-    // The platform's own role and Redis user on this machine's servers (its add-ons went with the app).
+    if (addonResource) asSuperuser(`DROP DATABASE IF EXISTS "${addonResource}" WITH (FORCE)`);
+    // The platform's own role and Redis user on this machine's servers.
     if (role) {
+      if (addonResource) asSuperuser(`DROP ROLE IF EXISTS "${addonResource}"`);
       asSuperuser(`DROP ROLE IF EXISTS ${role}`);
       spawnSync("redis-cli", ["-h", "127.0.0.1", "-p", "6379", "ACL", "DELUSER", role]);
     }
@@ -142,6 +185,7 @@ describe("first run: a fresh clone in a 0700 folder, the README's up.sh, an Expr
   });
 
   it("builds and deploys the app, which answers through Caddy and keeps a row in its PostgreSQL add-on", async () => {
+    const output = platform?.output() ?? "";
     expect(output).toMatch(/build work folder \/var\/lib\/skypanel\/work\/[0-9a-f]{16} \(.*skypanel-first-run-home-.* is closed/);
     expect(output).toMatch(/PostgreSQL add-ons on this machine's server/);
     expect((await call("POST", "/api/apps", { name: "first-app" })).status).toBe(201);
@@ -174,14 +218,13 @@ describe("first run: a fresh clone in a 0700 folder, the README's up.sh, an Expr
     );
     expect(deployed.status, JSON.stringify(deployed)).toBe("succeeded");
     // Deployed means routed: every one of these answers from the app, none from a stale router.
-    const answers = [];
-    for (let i = 0; i < 50; i++) answers.push(await app("/"));
-    expect(answers.filter((r) => r.status !== 200 || r.body !== "Hello from Express and SkyPanel")).toEqual([]);
+    expect(await misses(50)).toEqual([]);
     expect((await app("/notes")).status).toBe(503);
 
     // No add-on settings were given: the platform's own role on this machine's PostgreSQL makes it.
     const addon = await call("POST", "/api/apps/first-app/addons", { type: "postgresql" });
     expect(addon.status, JSON.stringify(addon.body)).toBe(201);
+    addonResource = addon.body.resource;
     const rollout = await until(
       "the config release that brings DATABASE_URL",
       async () => (await call("GET", "/api/apps/first-app/deployments")).body.deployments[0],
@@ -194,13 +237,46 @@ describe("first run: a fresh clone in a 0700 folder, the README's up.sh, an Expr
     // The row is in the add-on's own database on the machine's server.
     const inAddon = spawnSync(
       "runuser",
-      ["-u", "postgres", "--", "psql", "-X", "-At", "-d", addon.body.resource, "-c", "SELECT string_agg(body, ',') FROM notes"],
+      ["-u", "postgres", "--", "psql", "-X", "-At", "-d", addonResource, "-c", "SELECT string_agg(body, ',') FROM notes"],
       { cwd: "/", encoding: "utf8" },
     );
     expect(inAddon.stdout.trim()).toBe("first order");
+  });
+
+  it("a second platform pointed at the same ports exits non-zero, naming the Caddy that holds them and its home", async () => {
+    const otherHome = join(parent, "other-home");
+    const second = startPlatform(clone, ["npm", "start"], {
+      ...env,
+      SKYPANEL_HOME: otherHome,
+      SKYPANEL_PORT: String(await freePort()),
+      SKYPANEL_STOP_APPS_ON_EXIT: "1",
+    });
+    const code = await Promise.race([second.exited, new Promise<"still running">((r) => setTimeout(() => r("still running"), 180_000))]);
+    if (code === "still running") await stopPlatform(second);
+    expect(code, second.output()).not.toBe(0);
+    expect(code, second.output()).not.toBe("still running");
+    const caddyPid = readFileSync(join(home, "run", "caddy.pid"), "utf8").trim();
+    expect(second.output()).toContain(`:${httpPort}`);
+    expect(second.output()).toContain(`pid ${caddyPid}`);
+    expect(second.output()).toContain(home);
+    // The first platform's app never noticed.
+    expect(await misses(100)).toEqual([]);
+  });
+
+  it("keeps serving while the platform is stopped, and after a start with the same home answers every request", async () => {
+    await stopPlatform(platform);
+    platform = null;
+    // Apps and Caddy keep serving without the control plane.
+    expect(await misses(100)).toEqual([]);
+    platform = startPlatform(clone, ["bash", "scripts/up.sh"], { ...env, SKYPANEL_STOP_APPS_ON_EXIT: "1" });
+    stopsApps = true;
+    await healthy(platform, "the restart");
+    expect(await misses(500)).toEqual([]);
+    expect(await app("/notes")).toMatchObject({ status: 200, body: '["first order"]' });
 
     // Deleting the app takes its add-on's database with it.
     expect((await call("DELETE", "/api/apps/first-app")).status).toBe(200);
-    expect(asSuperuser(`SELECT count(*) FROM pg_database WHERE datname = '${addon.body.resource}'`).stdout.trim()).toBe("0");
+    expect(asSuperuser(`SELECT count(*) FROM pg_database WHERE datname = '${addonResource}'`).stdout.trim()).toBe("0");
+    addonResource = "";
   });
 });
