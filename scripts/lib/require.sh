@@ -102,6 +102,12 @@ require_runtime_tools() {
   if [ ${#runtime_missing[@]} -gt 0 ]; then
     if is_root; then apt_install_quiet_services "${runtime_missing[@]}"; else say "running apps needs: ${runtime_missing[*]} (apt-get install them as root)"; fi
   fi
+  # A Caddy config load replaces its listeners; with this on, the kernel hands connections still
+  # queued on a closing listener to its successor instead of resetting them (Linux 5.14+).
+  if is_root && [ -w /proc/sys/net/ipv4/tcp_migrate_req ] && [ "$(cat /proc/sys/net/ipv4/tcp_migrate_req)" != 1 ]; then
+    say "setting net.ipv4.tcp_migrate_req=1, so Caddy's config reloads drop no queued connection"
+    echo 1 > /proc/sys/net/ipv4/tcp_migrate_req
+  fi
 }
 
 # npm 11 (the version package.json's packageManager names); a fresh machine may bring npm 10.

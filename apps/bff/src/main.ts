@@ -1,12 +1,20 @@
 // The platform as one process: migrate, set up the first admin if asked, serve.
 import { serve } from "@hono/node-server";
 import { DatabaseConnectError, dbOptionsFromEnv, MigrationError, openDatabase } from "@skypanel/db";
-import { createEngine, localAddonServers, WorkRootError } from "@skypanel/engine";
+import { checkRouterPorts, createEngine, localAddonServers, PortsHeldError, WorkRootError } from "@skypanel/engine";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createApp } from "./server.ts";
 
 async function main() {
   const config = loadConfig();
+  const router = {
+    httpPort: config.httpPort,
+    baseDomain: config.baseDomain,
+    ...(config.tls ? { tls: config.tls } : {}),
+    ...(config.localTls ? { localTls: config.localTls } : {}),
+  };
+  // Before anything is made: another platform's Caddy on our ports refuses the start.
+  if (config.runtime !== "off") await checkRouterPorts({ home: config.home, settings: router });
   const conn = await openDatabase(dbOptionsFromEnv({ DATABASE_URL: config.databaseUrl }, config.home));
   console.log(`[skypanel] database: ${conn.driver} at ${conn.location}`);
   const addons = await addonServers(config);
@@ -25,18 +33,7 @@ async function main() {
       toolchains: config.toolchains,
       ...(config.workDir ? { workDir: config.workDir } : {}),
     },
-    runtime:
-      config.runtime === "off"
-        ? undefined
-        : {
-            mode: config.runtime,
-            router: {
-              httpPort: config.httpPort,
-              baseDomain: config.baseDomain,
-              ...(config.tls ? { tls: config.tls } : {}),
-              ...(config.localTls ? { localTls: config.localTls } : {}),
-            },
-          },
+    runtime: config.runtime === "off" ? undefined : { mode: config.runtime, router },
   });
   if (engine.workRoot && engine.workRoot.reason !== "inside SKYPANEL_HOME")
     console.log(`[skypanel] build work folder ${engine.workRoot.dir} (${engine.workRoot.reason})`);
@@ -97,7 +94,11 @@ async function addonServers(config: ReturnType<typeof loadConfig>) {
 main().catch((err) => {
   // Problems the operator can fix get one clear line; anything else, the whole stack.
   const known =
-    err instanceof ConfigError || err instanceof DatabaseConnectError || err instanceof MigrationError || err instanceof WorkRootError;
+    err instanceof ConfigError ||
+    err instanceof DatabaseConnectError ||
+    err instanceof MigrationError ||
+    err instanceof WorkRootError ||
+    err instanceof PortsHeldError;
   console.error(known ? `[skypanel] ${err.message}` : err);
   process.exit(1);
 });

@@ -18,5 +18,6 @@ export type { BuildPlan } from "./detect/plan.ts";
 export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
 export * from "./errors.ts";
 export type { PlatformEvent, ResyncEvent, SequencedEvent, StateEvent } from "./events/index.ts";
+export { checkRouterPorts, PortsHeldError } from "./router/index.ts";
 export { ensureAppRepo, serveGitHttp } from "./sources/index.ts";
 export type { PublicUser } from "./users/index.ts";

@@ -10,7 +10,7 @@ import { createRequestCollector } from "../metrics/index.ts";
 import { addGeneration, type NixEnv } from "../nix/index.ts";
 import type { Releases } from "../releases/index.ts";
 import { DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT } from "../router/caddy-config.ts";
-import { caddyPaths, createRouter, type Router, type RouterTls } from "../router/index.ts";
+import { caddyPaths, createRouter, type Router, type RouterTls, routerEventLogger } from "../router/index.ts";
 import { createServiceBalancer } from "../router/service-balancer.ts";
 import { createRuntime, type RuntimeMode } from "../runtime/index.ts";
 import { createSupervisor } from "../supervisor/supervisor.ts";
@@ -47,7 +47,8 @@ export function createRunningApps(
 ) {
   const runtime = createRuntime({ cgroupParent: o.cgroupParent });
   const accessLogFile = join(caddyPaths(x.home).dir, "access.log");
-  const router: Router | null = o.router === false ? null : createRouter({ home: x.home, settings: { ...o.router, accessLogFile } });
+  const router: Router | null =
+    o.router === false ? null : createRouter({ home: x.home, settings: { ...o.router, accessLogFile }, onEvent: routerEventLogger() });
   const requests = router
     ? createRequestCollector({
         db: x.db,

@@ -4,8 +4,8 @@
 import { configHash } from "./config-hash.ts";
 import { InvalidRouteError } from "./errors.ts";
 import { friendlyResponse, noInstancePage, proxyFailedPage, unknownHostPage } from "./pages.ts";
-import { HTTPS_SERVER, pkiApp, tlsApp, tlsConnectionPolicies } from "./tls-config.ts";
 import { PROBE_HOST, probeRoute } from "./probe.ts";
+import { HTTPS_SERVER, pkiApp, tlsApp, tlsConnectionPolicies } from "./tls-config.ts";
 import { type AdminAddress, type AppRoute, DEFAULT_PROXY_TUNING, type ProxyTuning, type RouterSettings } from "./types.ts";
 import { normaliseRoutes } from "./validate.ts";
 import { expandWeights } from "./weights.ts";

@@ -83,9 +83,10 @@ export async function adoptCaddy(options: CaddyProcessOptions): Promise<CaddyHan
   const admin = options.admin ?? defaultAdminAddress(options.home);
   const client = caddyAdminClient(admin, { timeoutMs: 5_000 });
   if (!(await client.ping())) return null;
-  const pid = ownCaddyPids(options.home, admin)[0] ?? null;
-  if (pid !== null) recordCaddyPid(options.home, pid);
+  // Only a pid checked to be a Caddy of this home is ever signalled.
   const dir = caddyPaths(options.home).dir;
+  const pid = ownCaddyPids(options.home, admin).find((p) => isCaddyOf(p, dir)) ?? null;
+  if (pid !== null) recordCaddyPid(options.home, pid);
   return {
     admin,
     client,
@@ -93,18 +94,23 @@ export async function adoptCaddy(options: CaddyProcessOptions): Promise<CaddyHan
     pid,
     alive: () => pid === null || isCaddyOf(pid, dir),
     stop: async () => {},
-    terminate: () => (pid === null ? shutdownThroughAdmin(client) : terminatePid(pid)),
+    terminate: async () => {
+      await (pid === null ? shutdownThroughAdmin(client) : terminatePid(pid));
+      forgetCaddyPid(options.home, pid);
+    },
   };
 }
 
 /**
- * The live Caddies of this home (`<home>/caddy` as their cwd): the one in `run/caddy.pid`, and the
- * ones listening on the admin socket. Empty when none can be told (another user's process, say).
+ * This home's Caddy: the processes listening on its admin socket, and the one in `run/caddy.pid`
+ * if it is a live Caddy running in `<home>/caddy`. Empty when none can be told (another user's
+ * process, without root).
  */
 export function ownCaddyPids(home: string, admin: AdminAddress = defaultAdminAddress(home)): number[] {
-  const candidates = [...("socketPath" in admin ? unixSocketOwners(admin.socketPath) : []), readCaddyPid(home)];
-  const dir = caddyPaths(home).dir;
-  return [...new Set(candidates)].filter((pid): pid is number => pid !== null && isCaddyOf(pid, dir));
+  const behindSocket = "socketPath" in admin ? unixSocketOwners(admin.socketPath) : [];
+  const recorded = readCaddyPid(home);
+  const checked = recorded !== null && isCaddyOf(recorded, caddyPaths(home).dir) ? [recorded] : [];
+  return [...new Set([...behindSocket, ...checked])];
 }
 
 export function recordCaddyPid(home: string, pid: number): void {

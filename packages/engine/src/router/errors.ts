@@ -47,7 +47,10 @@ const MAX_COMMAND = 160;
 function describeHolders(holders: PortHolder[]): string {
   const ports = new Map<number, Set<string>>();
   for (const s of holders.flatMap((h) => h.sockets)) ports.set(s.port, (ports.get(s.port) ?? new Set()).add(s.protocol.toUpperCase()));
-  const portList = [...ports].map(([port, protocols]) => `${port} (${[...protocols].sort().join(", ")})`).join(" and ");
+  const portList = [...ports]
+    .sort(([a], [b]) => a - b)
+    .map(([port, protocols]) => `:${port} (${[...protocols].sort().join(", ")})`)
+    .join(" and ");
   const who = holders.map((h) => {
     if (h.pid === null) return "a process this user cannot see (as root: ss -ltnup)";
     const command = h.command && h.command.length > MAX_COMMAND ? `${h.command.slice(0, MAX_COMMAND)}…` : (h.command ?? "?");

@@ -5,7 +5,10 @@ export { APP_SERVER, appRouteId, DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT, generat
 export { type CaddyHandle, type CaddyProcessOptions, caddyPaths, defaultAdminAddress, startOrAdoptCaddy } from "./caddy-process.ts";
 export { readCertificate, type StoredCertificate } from "./certificates.ts";
 export { configHash } from "./config-hash.ts";
-export { CaddyAdminError, CaddyStartError, CaddyUnavailableError, InvalidRouteError } from "./errors.ts";
+export { CaddyAdminError, CaddyStartError, CaddyUnavailableError, InvalidRouteError, PortsHeldError } from "./errors.ts";
+export { routerEventLogger } from "./events.ts";
+export { checkRouterPorts } from "./port-check.ts";
+export type { PortHolder } from "./port-holders.ts";
 export { createRouter, type ReconcileResult, type Router, type RouterEvent, type RouterOptions } from "./router.ts";
 export {
   type AdminAddress,

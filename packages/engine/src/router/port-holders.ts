@@ -96,18 +96,22 @@ export function unixSocketOwners(path: string): number[] {
 
 /**
  * The processes, other than `ours`, holding a socket that conflicts with one of the claims.
- * Addresses conflict when they are equal or either one is every address.
+ * Addresses conflict when they are equal or either one is every address. Cheap when only `ours`
+ * hold the ports: their fds are read first, and every process's only when a socket is left over.
  */
 export function findPortHolders(claims: PortClaim[], ours: ReadonlySet<number>): PortHolder[] {
   const conflicting = listeningSockets(claims.map((c) => c.port)).filter((s) =>
     claims.some((c) => c.protocol === s.protocol && c.port === s.port && addressesOverlap(c.host, s.address)),
   );
-  const owners = socketOwners(conflicting.map((s) => s.inode));
+  const mine = socketOwners(
+    conflicting.map((s) => s.inode),
+    ours,
+  );
+  const others = conflicting.filter((s) => !mine.has(s.inode));
+  const owners = socketOwners(others.map((s) => s.inode));
   const byPid = new Map<number | null, PortHolder>();
-  for (const socket of conflicting) {
-    const pids = owners.get(socket.inode) ?? [null];
-    if (pids.some((pid) => pid !== null && ours.has(pid))) continue;
-    for (const pid of pids) {
+  for (const socket of others) {
+    for (const pid of owners.get(socket.inode) ?? [null]) {
       const holder = byPid.get(pid) ?? {
         pid,
         command: pid === null ? null : commandLine(pid),
