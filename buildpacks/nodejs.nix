@@ -5,6 +5,8 @@
 #   app         the source built against deps-built, shipped with deps-prod.
 # A source-only change rebuilds only `app`. Processes find the dependencies' commands through
 # PATH in .skypanel/env (node_modules/.bin, and yarn or pnpm themselves), as `npm run` would.
+# A single-page app (web: node .skypanel/static-server.mjs --spa <dir>, see detect/vite.ts) is
+# built for production and its output directory served by support/static-server.mjs.
 { toolchain, src, deps, planJson, tools ? "" }:
 # src: the source directory (a string path); deps: the dependency layer's store path.
 let
@@ -14,6 +16,9 @@ let
   depsLayer = lib.storeInput deps;
   toolsLayer = lib.storeInput tools;
   pmBin = if pm == "npm" || tools == "" then "" else "${toolsLayer}/bin:";
+  # Kept in step with detect/site-dir.ts.
+  served = builtins.match "node \\.skypanel/static-server\\.mjs (--spa )?([A-Za-z0-9_][A-Za-z0-9_./-]*|\\.)" (plan.processes.web or "");
+  siteDir = if served == null then "" else builtins.elemAt served 1;
   npmEnv = ''
     export npm_config_cache="$TMPDIR/npm-cache" npm_config_update_notifier=false
     export npm_config_fund=false npm_config_audit=false npm_config_offline=true npm_config_progress=false
@@ -56,6 +61,10 @@ lib.mkStep {
     support = lib.support;
     buildCommand = if plan.build == null then "" else plan.build;
     testCommand = if plan.test == null then "" else plan.test;
+    inherit siteDir;
+    # A bundler reads NODE_ENV: a static build made under "development" would ship React's
+    # development build, which is larger and slower. Servers keep the build they had.
+    buildNodeEnv = if siteDir == "" then "development" else "production";
     NODE_ENV = "production";
   };
   script = ''
@@ -72,7 +81,14 @@ lib.mkStep {
     fi
     if [ -n "$buildCommand" ]; then
       echo "-----> $buildCommand"
-      NODE_ENV=development sh -c "$buildCommand"
+      NODE_ENV="$buildNodeEnv" sh -c "$buildCommand"
+    fi
+    if [ -n "$siteDir" ]; then
+      case "/$siteDir/" in */../*) fail "The site directory $siteDir leaves the source." ;; esac
+      [ -f "$siteDir/index.html" ] || fail "The build did not write $siteDir/index.html, the page this app serves. If Vite writes elsewhere, set build.outDir in vite.config as a plain string."
+      mkdir -p .skypanel
+      cp "$support/static-server.mjs" .skypanel/static-server.mjs
+      echo "-----> serving $siteDir/ as a single-page app with node .skypanel/static-server.mjs"
     fi
     if [ -n "$testCommand" ]; then
       stage tests

@@ -1,25 +1,50 @@
-# Python: requirements.txt, Pipfile or pyproject.toml (Poetry or PEP 621), in one step.
-#   - a venv at $out/venv on the toolchain's python3 (the host's), with --system-site-packages;
-#   - the manifest's requirements installed with pip --no-index: builds cannot reach PyPI, so
-#     they must be met by the platform's Python packages (Debian python3-*) or by wheels
-#     committed with the app; otherwise the build fails naming the requirement
-#     (support/python-deps.py);
-#   - the plan's build command (Django: collectstatic) and tests, with the venv first on PATH.
-# The web command finds the venv through .skypanel/env: PATH=$out/venv/bin:$PATH, so
-# `gunicorn …`, `uvicorn …` and `python …` run on the venv's Python (launchers in venv/bin stand
-# in for the host's console scripts of the packages the app names).
+# Python: requirements.txt, Pipfile (and Pipfile.lock), Poetry (poetry.lock), PEP 621 with uv.lock
+# or pdm.lock. Two steps, each cached by Nix on its own inputs:
+#   python-venv  a venv on the toolchain's python3 (the host's) that sees only the dependency layer
+#                the engine fetched from the package index (packages/engine/src/builds/deps/
+#                python.ts): its pinned packages installed from its wheelhouse with pip
+#                --no-index --require-hashes, source distributions built into wheels here, offline
+#                (support/python-install.py);
+#   app          the source, with the plan's build command (Django: collectstatic) and tests run
+#                with the venv first on PATH.
+# A source-only change rebuilds only `app`. The release links the venv as $out/venv; the web
+# command finds it through .skypanel/env (PATH=$out/venv/bin:$PATH), so `gunicorn …`,
+# `uvicorn …` and `python …` run on the venv's Python.
 { toolchain, src, deps, planJson, tools ? "" }:
 let
   lib = import ./lib.nix { inherit toolchain; };
   plan = builtins.fromJSON planJson;
+  # Only the Python helpers: a change to another stack's support file keeps every venv cached.
+  support = builtins.path {
+    path = ./support;
+    name = "python-support";
+    filter = p: type: builtins.substring 0 6 (baseNameOf p) == "python";
+  };
+
+  venv = lib.mkStep {
+    name = "python-venv";
+    env = {
+      layer = lib.storeInput deps;
+      inherit support;
+      PYTHONUNBUFFERED = "1";
+    };
+    script = ''
+      . "$support/python.sh"
+      stage dependencies
+      python_app_venv "$out"
+      if [ -n "$layer" ]; then
+        python_install_layer "$out" "$layer"
+      else
+        echo "-----> no Python dependencies to install"
+      fi
+    '';
+  };
 in
 lib.mkStep {
   name = "app";
   env = {
     src = lib.cleanSource (/. + src);
-    support = lib.support;
-    # requirements.txt, Pipfile or pyproject.toml: detection puts the manifest first.
-    manifest = builtins.head plan.lockfiles;
+    inherit venv support;
     wantedPython = plan.versions.python or "";
     buildCommand = if plan.build == null then "" else plan.build;
     testCommand = if plan.test == null then "" else plan.test;
@@ -27,15 +52,14 @@ lib.mkStep {
   };
   script = ''
     . "$support/python.sh"
-    stage dependencies
+    stage build
+    python_check_version "$wantedPython"
     mkdir -p "$out/app"
     cp -R "$src"/. "$out/app"/
     chmod -R u+w "$out/app"
+    ln -s "$venv" "$out/venv"
     cd "$out/app"
-    python_venv "$out/venv" "$wantedPython"
-    python_install "$out/venv" "$manifest"
-    export PATH="$out/venv/bin:$PATH" VIRTUAL_ENV="$out/venv"
-    stage build
+    export PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv"
     if [ -n "$buildCommand" ]; then
       echo "-----> $buildCommand"
       sh -c "$buildCommand"

@@ -1,112 +1,25 @@
-# Installs a Python app's declared dependencies into a venv, offline, and explains failures.
+# Installs the requirements of a Dockerfile's RUN pip install into its venv, offline, and explains
+# failures (docker-run.sh). The Python buildpack installs a fetched dependency layer instead
+# (python-install.py); a Dockerfile build has no Python layer yet.
 #
-#   python-deps.py <venv> <manifest> [<label>]
+#   python-deps.py <venv> <requirements file> [<label>]
 #
-# manifest: a requirements file, Pipfile or pyproject.toml; label: how errors name it.
-#
-# Builds cannot reach PyPI. Requirements must already be met by the host's Python packages (the
-# venv sees them through --system-site-packages) or by wheels committed with the app (pip's
-# --find-links in requirements.txt). Pipfile and pyproject.toml (Poetry or PEP 621) are turned
-# into requirement lines first; their lockfiles' exact pins are not enforced, since packages come
-# from the host. Run with the venv's python. Prints "@@skypanel error <why>" before failing.
+# label: how errors name the file. Requirements must already be met by the host's Python
+# packages (the venv sees them through --system-site-packages) or by wheels committed with the
+# app (pip's --find-links in the requirements file). Run with the venv's python. Prints
+# "@@skypanel error <why>" before failing.
 import importlib.metadata
 import os
 import re
 import subprocess
 import sys
-import tomllib
 
-PYPI = "builds cannot reach PyPI, so every requirement must be met by a Python package installed on this platform (Debian python3-* packages) or by a wheel committed with the app and named with --find-links in requirements.txt"
+OFFLINE = "a Dockerfile's RUN pip install has no network here, so every requirement must be met by a Python package installed on this platform (Debian python3-* packages) or by a wheel committed with the app and named with --find-links"
 
 
 def fail(message):
     print(f"@@skypanel error {message}", flush=True)
     sys.exit(1)
-
-
-def not_supported(manifest, name, what):
-    fail(f"{manifest}: {name} is {what}, which SkyPanel does not support yet: builds cannot reach the network. Use a version range, or commit a wheel and use requirements.txt with --find-links.")
-
-
-def release(version):
-    return [int(p) for p in re.match(r"\d+(?:\.\d+)*", version).group(0).split(".")]
-
-
-def caret(version):
-    parts = release(version)
-    # The first non-zero part may not change (the last given one when all are zero).
-    index = next((i for i, p in enumerate(parts) if p != 0), len(parts) - 1)
-    upper = parts[: index + 1]
-    upper[index] += 1
-    return f">={version},<{'.'.join(map(str, upper))}"
-
-
-def tilde(version):
-    parts = release(version)
-    upper = parts[:2] if len(parts) > 1 else parts[:1]
-    upper[-1] += 1
-    if len(parts) == 1:
-        return f">={version},<{upper[0]}"
-    return f">={version},<{'.'.join(map(str, upper))}"
-
-
-def poetry_constraint(manifest, name, constraint):
-    """A Poetry version constraint as a PEP 440 specifier ('' for any version)."""
-    specs = []
-    for part in re.split(r"\s*,\s*", constraint.strip()):
-        m = re.fullmatch(r"([\^~]|[<>=!~]=?|)\s*(\d+(?:\.\d+)*(?:\.\*)?(?:[a-z]+\d*)?)", part)
-        if part in ("*", ""):
-            continue
-        if m is None:
-            not_supported(manifest, name, f'the constraint "{constraint}"')
-        op, version = m.groups()
-        if op == "^":
-            specs.append(caret(version))
-        elif op == "~":
-            specs.append(tilde(version))
-        elif op == "":
-            specs.append(f"=={version}")
-        else:
-            specs.append(f"{op}{version}")
-    return ",".join(specs)
-
-
-def table_requirement(manifest, name, spec, constraint):
-    if isinstance(spec, str):
-        return f"{name}{constraint(manifest, name, spec)}"
-    if isinstance(spec, list):
-        not_supported(manifest, name, "given several constraints")
-    for source in ("git", "path", "url", "file", "editable"):
-        if source in spec:
-            not_supported(manifest, name, f"a {source} dependency")
-    extras = f"[{','.join(spec['extras'])}]" if spec.get("extras") else ""
-    markers = f"; {spec['markers']}" if spec.get("markers") else ""
-    return f"{name}{extras}{constraint(manifest, name, spec.get('version', '*'))}{markers}"
-
-
-def pipfile_constraint(_manifest, _name, spec):
-    return "" if spec.strip() == "*" else spec.strip()
-
-
-def requirement_lines(manifest):
-    """The requirement lines a Pipfile or pyproject.toml declares; None for a requirements file."""
-    if os.path.basename(manifest) not in ("Pipfile", "pyproject.toml"):
-        return None
-    with open(manifest, "rb") as f:
-        doc = tomllib.load(f)
-    lines = []
-    if os.path.basename(manifest) == "Pipfile":
-        for name, spec in doc.get("packages", {}).items():
-            lines.append(table_requirement(manifest, name, spec, pipfile_constraint))
-        return lines
-    poetry = doc.get("tool", {}).get("poetry")
-    if isinstance(poetry, dict):
-        for name, spec in poetry.get("dependencies", {}).items():
-            if name.lower() == "python" or (isinstance(spec, dict) and spec.get("optional")):
-                continue
-            lines.append(table_requirement(manifest, name, spec, poetry_constraint))
-    lines.extend(doc.get("project", {}).get("dependencies", []))
-    return lines
 
 
 def direct_names(requirements_file, seen=None):
@@ -179,7 +92,7 @@ def explain(output, label):
         for requirement in missing:
             have = installed_version(requirement)
             details.append(f'"{requirement}"' + (f" (this platform has {have})" if have else " (not installed on this platform)"))
-        fail(f"{label}: the Python requirement {', '.join(details)} cannot be installed: {PYPI}.")
+        fail(f"{label}: the Python requirement {', '.join(details)} cannot be installed: {OFFLINE}.")
     last = [line for line in output.splitlines() if line.startswith("ERROR:")]
     fail(f"pip could not install {label}'s requirements offline: {last[-1][7:] if last else 'see the log'}")
 
@@ -193,18 +106,9 @@ def pip_install(requirements, *extra):
 
 
 def main():
-    venv, manifest = sys.argv[1], sys.argv[2]
-    label = sys.argv[3] if len(sys.argv) > 3 else manifest
-    lines = requirement_lines(manifest)
-    requirements = manifest
-    if lines is not None:
-        requirements = os.path.join(os.environ.get("TMPDIR", "/tmp"), "skypanel-requirements.txt")
-        with open(requirements, "w", encoding="utf-8") as f:
-            f.write("".join(f"{line}\n" for line in lines))
-        print(f"-----> {label}'s dependencies: {', '.join(lines) or 'none'}", flush=True)
-    if lines == []:
-        return
-    print(f"-----> pip install --no-index: {'the dependencies above' if lines is not None else label}", flush=True)
+    venv, requirements = sys.argv[1], sys.argv[2]
+    label = sys.argv[3] if len(sys.argv) > 3 else requirements
+    print(f"-----> pip install --no-index: {label}", flush=True)
     direct = direct_names(requirements)
     run = pip_install(requirements)
     if run.returncode != 0:

@@ -1,15 +1,38 @@
-# Python helpers (sourced by python.nix and docker-build.mjs). Builds use the toolchain's
-# python3 (the host's /usr/bin/python3 by default) and cannot reach PyPI.
+# Python helpers (sourced by python.nix and docker-run.sh / docker-build.mjs). Builds use the
+# toolchain's python3 (the host's /usr/bin/python3 by default) and its pip, with no network.
 export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PIP_NO_INPUT=1
 
+# python_check_version <wanted version>: says so when the app asks for another Python.
+python_check_version() {
+  have=$(python3 -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
+  case "${1:-}" in
+    "" | "$have" | "${have%.*}" | "${have%.*}".*) ;;
+    *) echo " !     Python $1 was asked for; this platform builds with Python $have." ;;
+  esac
+}
+
+# python_app_venv <dir>: the Python buildpack's venv, which sees only what the app's dependency
+# layer installs into it. No pip of its own: the toolchain's pip installs into it (--python).
+python_app_venv() {
+  echo "-----> Python $(python3 -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])'): a venv in $1"
+  python3 -m venv --without-pip "$1"
+}
+
+# python_install_layer <venv> <layer>: the layer's pinned packages, offline (python-install.py),
+# compiled to bytecode checked by hash (the store's timestamps are all the same, and the venv is
+# read-only at run time, so Python must never try to write it).
+python_install_layer() {
+  python3 "$support/python-install.py" "$1" "$2"
+  python3 -m compileall -q --invalidation-mode unchecked-hash "$1/lib" > /dev/null ||
+    echo " !     some installed .py files do not compile; Python will say which when they are imported"
+}
+
+# For Dockerfiles (docker-run.sh): RUN pip install has no dependency layer, so its venv sees the
+# platform's Python packages.
 # python_venv <dir> [<wanted version>]: a venv at <dir> that sees the host's Python packages.
 python_venv() {
-  have=$(python3 -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
-  case "${2:-}" in
-    "" | "$have" | "${have%.*}" | "${have%.*}".*) ;;
-    *) echo " !     Python $2 was asked for; this platform builds with Python $have." ;;
-  esac
-  echo "-----> Python $have: a venv in $1 that sees the platform's Python packages"
+  python_check_version "${2:-}"
+  echo "-----> Python $(python3 -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])'): a venv in $1 that sees the platform's Python packages"
   # Without a pip of its own when the host's pip can serve it: the venv stays tiny.
   if python3 -c 'import pip' 2>/dev/null; then
     python3 -m venv --system-site-packages --without-pip "$1"
@@ -18,7 +41,7 @@ python_venv() {
   fi
 }
 
-# python_install <venv> <manifest> [<label>]: the manifest's requirements, offline (python-deps.py).
+# python_install <venv> <requirements file> [<label>]: its requirements, offline (python-deps.py).
 python_install() {
   "$1/bin/python3" "$support/python-deps.py" "$@"
 }

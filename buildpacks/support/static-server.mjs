@@ -1,11 +1,18 @@
-// SkyPanel's static file server: the web process of static sites. No dependencies, Node only.
+// SkyPanel's static file server: the web process of static sites and single-page apps. No
+// dependencies, Node only.
 //
-//   node static-server.mjs [<site directory>]      listens on $PORT (default 5000)
+//   node static-server.mjs [--spa] [<site directory>]      listens on $PORT (default 5000)
 //
 // GET and HEAD only; a directory answers with its index.html (and a URL without the trailing
 // slash is redirected to it); a missing file is 404, or the site's own 404.html. Paths never
 // leave the site directory (no "..", no symlinks pointing out) and dotfiles are not served,
 // except /.well-known/. Files are immutable once built, so each gets a strong ETag.
+//
+// --spa, for single-page apps (a Vite build, a Staticfile with pushstate): a path that is no
+// file, asked for by a browser that accepts HTML, gets index.html with 200 so the app's own
+// router can show it; anything else missing (a script, an image) stays 404. Hashed build
+// assets (assets/<name>-<hash>.<ext>) are cached for a year as immutable, index.html is
+// revalidated on every load (no-cache) so a new release is picked up at once.
 import { createHash } from "node:crypto";
 import { createReadStream, readFileSync, realpathSync, statSync } from "node:fs";
 import { createServer } from "node:http";
@@ -45,10 +52,17 @@ const TYPES = {
   ".zip": "application/zip",
 };
 
-const root = realpathSync(resolve(process.argv[2] ?? "."));
+const args = process.argv.slice(2);
+const spa = args.includes("--spa");
+const root = realpathSync(resolve(args.find((a) => a !== "--spa") ?? "."));
 const { PORT } = process.env;
 const port = Number(PORT || 5000);
 const etags = new Map();
+// Vite's asset names: <name>-<hash>.<ext> under assets/ (Vite 2: <name>.<hash>.<ext>), the hash
+// 8 characters of base64url or hex. One that is all lowercase letters is more likely a word
+// ("logo-original.png" from public/assets/) than a hash, so it is not trusted to be immutable.
+const HASHED_ASSET = /^assets\/(?:[^/]*\/)*[^/]+[-.]([A-Za-z0-9_-]{8})\.[A-Za-z0-9]+$/;
+const IMMUTABLE = "public, max-age=31536000, immutable";
 
 /** The file a URL path names inside the site, or null when it is not servable. */
 function locate(urlPath) {
@@ -97,6 +111,17 @@ function etag(path) {
   return tag;
 }
 
+function cacheControl(path) {
+  if (!spa) return "public, max-age=0, must-revalidate";
+  const rel = path
+    .slice(root.length + 1)
+    .split(sep)
+    .join("/");
+  const hash = HASHED_ASSET.exec(rel)?.[1];
+  if (hash !== undefined && /[^a-z]/.test(hash)) return IMMUTABLE;
+  return rel === "index.html" ? "no-cache" : "public, max-age=0, must-revalidate";
+}
+
 function send(req, res, status, file) {
   const headers = {
     "content-type": TYPES[extname(file.path).toLowerCase()] ?? "application/octet-stream",
@@ -105,7 +130,7 @@ function send(req, res, status, file) {
   };
   if (status === 200) {
     headers.etag = etag(file.path);
-    headers["cache-control"] = "public, max-age=0, must-revalidate";
+    headers["cache-control"] = cacheControl(file.path);
     if (req.headers["if-none-match"] === headers.etag) {
       res.writeHead(304, { etag: headers.etag, "cache-control": headers["cache-control"] });
       return res.end();
@@ -116,6 +141,11 @@ function send(req, res, status, file) {
   createReadStream(file.path)
     .on("error", () => res.destroy())
     .pipe(res);
+}
+
+/** A browser navigation (Accept names HTML), not a script, style or image request. */
+function wantsHtml(req) {
+  return /\btext\/html\b|\bapplication\/xhtml\+xml\b/i.test(req.headers.accept ?? "");
 }
 
 function plain(res, status, text, extra = {}) {
@@ -135,6 +165,10 @@ const server = createServer((req, res) => {
   }
   if (found.status === 200) return send(req, res, 200, found);
   if (found.status === 301) return plain(res, 301, "moved", { location: found.location });
+  if (found.status === 404 && spa && wantsHtml(req)) {
+    const app = locateFile(join(root, "index.html"));
+    if (app.status === 200) return send(req, res, 200, app);
+  }
   if (found.status === 404) {
     const page = locateFile(join(root, "404.html"));
     if (page.status === 200) return send(req, res, 404, page);
@@ -143,7 +177,7 @@ const server = createServer((req, res) => {
   return plain(res, found.status, "bad request");
 });
 
-server.listen(port, () => console.log(`serving ${root} on port ${port}`));
+server.listen(port, () => console.log(`serving ${root}${spa ? " as a single-page app" : ""} on port ${port}`));
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.on(signal, () => {
     server.close(() => process.exit(0));

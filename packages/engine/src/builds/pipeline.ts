@@ -13,6 +13,7 @@ import { cachedLayer, formatBytes, type Layer } from "./cache.ts";
 import { dockerDependencies, dockerPlan } from "./deps/docker.ts";
 import { goDependencies } from "./deps/go.ts";
 import { nodeDependencies } from "./deps/node.ts";
+import { pythonDependencies } from "./deps/python.ts";
 import { staticPlan } from "./deps/static.ts";
 import type { DependencyFetcher } from "./deps/types.ts";
 import { BuildLog } from "./log.ts";
@@ -59,8 +60,7 @@ interface Buildpack {
 /** The stacks with a buildpack in buildpacks/, and how each gets its dependency layer. */
 const BUILDPACKS: Partial<Record<BuildPlan["stack"], Buildpack>> = {
   nodejs: { file: "nodejs.nix", deps: () => nodeDependencies },
-  // Offline: requirements are met by the host's Python packages, checked inside the build.
-  python: { file: "python.nix", deps: () => null },
+  python: { file: "python.nix", deps: pythonDependencies },
   go: { file: "go.nix", deps: goDependencies },
   static: { file: "static.nix", deps: () => null, plan: staticPlan },
   docker: { file: "docker.nix", deps: dockerDependencies, plan: dockerPlan },

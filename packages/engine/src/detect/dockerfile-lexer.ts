@@ -18,7 +18,12 @@ export interface LogicalLine {
   heredocs: Heredoc[];
 }
 
-/** Splits like Docker's word parser: quotes group, the escape character escapes. */
+/**
+ * Splits like BuildKit's word lexer (moby/buildkit frontend/dockerfile/shell/lex.go): quotes
+ * group; outside quotes the escape character escapes any character (and is dropped at the end);
+ * inside single quotes nothing is special; inside double quotes it escapes only `"`, `$` and
+ * itself, and before anything else it stays, as in sh ("C:\dir" keeps its backslash).
+ */
 export function splitWords(text: string, escapeChar = "\\"): string[] {
   const words: string[] = [];
   let word = "";
@@ -27,13 +32,14 @@ export function splitWords(text: string, escapeChar = "\\"): string[] {
   for (let i = 0; i < text.length; i++) {
     const c = text.charAt(i);
     if (quote !== null) {
+      const next = text.charAt(i + 1);
       if (c === quote) quote = null;
-      else if (c === escapeChar && quote === '"' && i + 1 < text.length) word += text.charAt(++i);
+      else if (c === escapeChar && quote === '"' && (next === '"' || next === "$" || next === escapeChar)) word += text.charAt(++i);
       else word += c;
     } else if (c === '"' || c === "'") {
       quote = c;
       inWord = true;
-    } else if (c === escapeChar && i + 1 < text.length) {
+    } else if (c === escapeChar) {
       word += text.charAt(++i);
       inWord = true;
     } else if (/\s/.test(c)) {

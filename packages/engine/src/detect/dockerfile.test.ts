@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { splitWords } from "./dockerfile-lexer.ts";
 import { detectBuildPlan, InvalidSourceFileError, parseDockerfile } from "./index.ts";
 import { makeSource } from "./test-sources.ts";
 
@@ -108,6 +109,14 @@ describe("parseDockerfile", () => {
     ]);
   });
 
+  it('keeps a backslash inside double quotes unless it escapes ", $ or itself, as BuildKit does', () => {
+    const { instructions } = parse('FROM node:20\nENV WIN="C:\\Program Files\\app" SAY="say \\"hi\\"" COST="\\$5"\nWORKDIR "/srv/a\\b"\n');
+    expect(instructions.slice(1)).toEqual([
+      { op: "ENV", vars: { WIN: "C:\\Program Files\\app", SAY: 'say "hi"', COST: "$5" } },
+      { op: "WORKDIR", path: "/srv/a\\b" },
+    ]);
+  });
+
   it("reads ARG before FROM and stage names", () => {
     const { instructions } = parse(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile/Maven variable, not a template
@@ -209,6 +218,40 @@ describe("parseDockerfile", () => {
       "Dockerfile line 2: RUN --mount=type=cache is ignored: SkyPanel caches dependencies itself.",
       "Dockerfile line 2: RUN --network is ignored: builds never have network access.",
     ]);
+  });
+});
+
+// BuildKit's word lexer (moby/buildkit frontend/dockerfile/shell/lex.go, processStopOn and
+// processDoubleQuote): outside quotes the escape character escapes anything; between single
+// quotes nothing is special; between double quotes it escapes only ", $ and itself, and any
+// other backslash is left as it is ("These chars can be escaped, all other \'s are left as-is").
+describe("splitWords, against BuildKit's quoting rules", () => {
+  it.each([
+    [String.raw`"C:\dir\file"`, [String.raw`C:\dir\file`]],
+    [String.raw`"say \"hi\""`, ['say "hi"']],
+    [String.raw`"\$HOME"`, ["$HOME"]],
+    [String.raw`"a\\b"`, [String.raw`a\b`]],
+    [String.raw`"a\nb"`, [String.raw`a\nb`]],
+    [String.raw`'a\b' 'it''s'`, [String.raw`a\b`, "its"]],
+    [String.raw`a\ b c`, ["a b", "c"]],
+    [String.raw`\n\"x`, ['n"x']],
+    [String.raw`mixed"quo ted"'and'\ more`, ["mixedquo tedand more"]],
+    ["trailing\\", ["trailing"]],
+  ])("with \\: %s", (text, words) => {
+    expect(splitWords(text)).toEqual(words);
+  });
+
+  it.each([
+    ['"C:\\dir\\"', ["C:\\dir\\"]],
+    ['"say `"hi`""', ['say "hi"']],
+    ['"a``b" "`$x"', ["a`b", "$x"]],
+    ["a` b `\\n", ["a b", "\\n"]],
+  ])("with the escape directive `: %s", (text, words) => {
+    expect(splitWords(text, "`")).toEqual(words);
+  });
+
+  it("refuses a quote that is never closed", () => {
+    expect(() => splitWords('"open \\"')).toThrow('a " quote is never closed');
   });
 });
 

@@ -90,6 +90,32 @@ const EXPECTED: Record<string, Expected> = {
     versionFrom: /Node\.js 20 from the platform default/,
     startFrom: /Nest CLI, a development tool/,
   },
+  "node-vite-react": {
+    ...plain,
+    stack: "nodejs",
+    framework: "vite",
+    versions: { node: "20" },
+    packageManager: "npm",
+    lockfiles: ["package.json", "package-lock.json"],
+    install: "npm ci",
+    build: "npm run build",
+    processes: { web: "node .skypanel/static-server.mjs --spa dist" },
+    versionFrom: /platform default/,
+    startFrom:
+      /vite found and a build script, no start script: a React single-page app, served from dist\/ \(Vite's default build\.outDir\) with SPA fallback/,
+  },
+  "node-typescript-incremental": {
+    ...plain,
+    stack: "nodejs",
+    versions: { node: "20" },
+    packageManager: "npm",
+    lockfiles: ["package.json", "package-lock.json"],
+    install: "npm ci",
+    build: "rm -f .tsbuildinfo && npm run build",
+    processes: { web: "node dist/index.js" },
+    versionFrom: /platform default/,
+    startFrom: /no start script; package\.json's main/,
+  },
   "procfile-web-worker": {
     ...plain,
     stack: "nodejs",
@@ -206,8 +232,8 @@ const EXPECTED: Record<string, Expected> = {
     packageManager: "go",
     lockfiles: ["go.mod"],
     install: "go mod download",
-    build: "go build -o bin/app .",
-    processes: { web: "./bin/app" },
+    build: "go build -o bin/go-stdlib .",
+    processes: { web: "./bin/go-stdlib" },
     versionFrom: /Go 1\.19 from the go directive in go\.mod/,
     startFrom: /the binary the build makes/,
   },
@@ -260,6 +286,18 @@ const EXPECTED: Record<string, Expected> = {
     warnings: [noLock("composer.lock")],
     versionFrom: /PHP \^8\.1 from require\.php in composer\.json/,
     startFrom: /built-in server, document root public\//,
+  },
+  "static-staticfile": {
+    ...plain,
+    stack: "static",
+    versions: {},
+    packageManager: "none",
+    lockfiles: [],
+    install: null,
+    build: null,
+    processes: { web: "node .skypanel/static-server.mjs --spa site" },
+    versionFrom: /needs no toolchain/,
+    startFrom: /the Staticfile says to serve site\/, and pushstate: enabled makes it a single-page app/,
   },
   "static-site": {
     ...plain,
@@ -314,6 +352,28 @@ describe("detectBuildPlan on the fixture apps", () => {
     expect(plan.reasons.find((r) => r.topic === "precedence")?.reason).toMatch(/Also found package\.json \(Node\.js\)\. Dockerfile wins/);
   });
 
+  it("explains why node-typescript-incremental builds before it starts, and why it removes .tsbuildinfo", async () => {
+    const plan = await detectBuildPlan(join(FIXTURES, "node-typescript-incremental"));
+    const said = (topic: string) => plan.reasons.filter((r) => r.topic === topic).map((r) => r.reason);
+    expect(said("typescript")).toEqual([
+      "The app starts from dist/index.js, which is not in the source: the build script's tsc writes it into dist/ (outDir in tsconfig.base.json, which tsconfig.json extends), so the build runs before the app starts.",
+    ]);
+    expect(said("build")).toContain(
+      ".tsbuildinfo is in the source but dist/ is not: with incremental builds tsc would take the app as already built and write nothing, so the build removes .tsbuildinfo first.",
+    );
+  });
+
+  it("refuses node-yarn-berry with what it found and the ways out", async () => {
+    const err = await detectBuildPlan(join(FIXTURES, "node-yarn-berry")).catch((e) => e);
+    expect(err.code).toBe("BAD_REQUEST");
+    expect(err.message).toMatch(
+      /^This app uses Yarn 2 or later \("Berry"\): package\.json's packageManager says yarn@4\.5\.3; yarn\.lock is a Yarn 2\+ lockfile \(__metadata\)\. /,
+    );
+    expect(err.message).toMatch(/bundled Yarn 1 \(1\.22\), which cannot read a Berry lockfile or install Plug'n'Play/);
+    expect(err.message).toMatch(/switch to npm .* or pnpm .* or use Yarn 1/);
+    expect(err.message).toMatch(/@yarnpkg\/cli-dist/);
+  });
+
   it("says in the error which files it looked for when the source is no known stack", async () => {
     const err = await detectBuildPlan(join(FIXTURES, "unknown-stack")).catch((e) => e);
     expect(err.name).toBe("UnknownStackError");
@@ -321,7 +381,16 @@ describe("detectBuildPlan on the fixture apps", () => {
     for (const file of ["Dockerfile", "package.json", "requirements.txt", "Pipfile", "pyproject.toml", "Gemfile", "go.mod", "Cargo.toml"]) {
       expect(err.message).toContain(file);
     }
-    for (const file of ["pom.xml", "build.gradle", "composer.json", "index.php", "index.html", "public/index.html", "dist/index.html"]) {
+    for (const file of [
+      "pom.xml",
+      "build.gradle",
+      "composer.json",
+      "index.php",
+      "Staticfile",
+      "index.html",
+      "public/index.html",
+      "dist/index.html",
+    ]) {
       expect(err.message).toContain(file);
     }
     expect(err.message).toMatch(/A Procfile alone does not say which toolchain to install/);

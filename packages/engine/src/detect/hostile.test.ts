@@ -218,7 +218,7 @@ describe("hostile manifests", () => {
 
   it("a pyproject.toml that is not TOML names the line", async () => {
     const err = await failure(makeSource({ "pyproject.toml": '[project]\nname = "x"\ndependencies = ["flask",\n\n[tool.x]\n' }));
-    expect(err.message).toBe("pyproject.toml: is not valid TOML (line 6: expected , or ] in an array).");
+    expect(err.message).toBe("pyproject.toml: is not valid TOML (line 5, column 2: invalid value).");
   });
 
   it("a pyproject.toml that describes nothing to install", async () => {
@@ -244,5 +244,43 @@ describe("hostile manifests", () => {
   it("a go.mod without a module line", async () => {
     const err = await failure(makeSource({ "go.mod": "go 1.21\n" }));
     expect(err.message).toBe("go.mod: has no module line.");
+  });
+});
+
+// Files read with patterns (vite.config, start scripts, Staticfile, TOML): the worst shapes
+// for a backtracking pattern, at the size detection reads, must still take moments.
+describe("hostile text read with patterns", () => {
+  const quickly = async (files: Record<string, string>) => {
+    const started = Date.now();
+    const result = await detectBuildPlan(makeSource(files)).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(3000);
+    return result;
+  };
+  const spa = { build: "vite build" };
+
+  it("a vite.config of 400,000 unclosed block comments", async () => {
+    const plan = await quickly({
+      "package.json": JSON.stringify({ scripts: spa, devDependencies: { vite: "*" } }),
+      "index.html": "",
+      "vite.config.js": `outDir: 'x' ${"/*".repeat(400_000)}`,
+    });
+    expect(plan).toMatchObject({ processes: { web: "node .skypanel/static-server.mjs --spa x" } });
+  });
+
+  it("a start script of 100,000 node options and no file", async () => {
+    const plan = await quickly({
+      "package.json": JSON.stringify({
+        scripts: { build: "tsc", start: `node ${"-r ".repeat(100_000)};` },
+        devDependencies: { typescript: "*" },
+      }),
+    });
+    expect(plan).toMatchObject({ processes: { web: "npm start" } });
+  });
+
+  it("a Staticfile line of 60,000 spaces between words, and a TOML file of 100,000 nested arrays", async () => {
+    const site = await quickly({ Staticfile: `root: a${" ".repeat(60_000)}b\n` });
+    expect((site as Error).message).toMatch(/^Staticfile: root is "a {59}…"; it must be a directory inside the app/);
+    const toml = await quickly({ "pyproject.toml": `x = ${"[".repeat(100_000)}` });
+    expect((toml as Error).message).toMatch(/^pyproject\.toml: is not valid TOML \(line 1, column \d+: /);
   });
 });

@@ -2,16 +2,21 @@
 //
 // Precedence, when several stacks match: the first of STACK_RULES wins.
 //   1. Dockerfile: it says exactly how to build; whatever else is there, the author chose it.
+//      Unless it builds FROM an image the platform cannot honour (heroku/heroku:24-build…) and
+//      another stack's manifest is beside it: then that stack builds, with a warning naming the
+//      image (such Dockerfiles usually run a buildpack on the same source).
 //   2. Ruby, Python, PHP, Java, Go, Rust: a server language's own manifest.
 //   3. Node.js: a package.json next to another language's manifest is usually that app's asset
 //      toolchain (Rails, Django and Laravel all ship one), so it yields to them.
-//   4. Static: only when nothing else matched.
+//   4. A lone main.go: Go without go.mod.
+//   5. Static: only when nothing else matched.
 // The plan's reasons say which rule won; its warnings name what was found and not used.
 import { ValidationError } from "../errors.ts";
 import { docker } from "./docker.ts";
+import { SUPPORTED_IMAGES, unsupportedImages } from "./docker-images.ts";
 import { UnknownStackError } from "./errors.ts";
 import { SourceTree } from "./files.ts";
-import { go } from "./go.ts";
+import { go, goWithoutModule } from "./go.ts";
 import { java } from "./java.ts";
 import { nodejs } from "./nodejs.ts";
 import { php } from "./php.ts";
@@ -23,18 +28,28 @@ import { rust } from "./rust.ts";
 import { reason, type StackDetection, type StackRule } from "./stack.ts";
 import { staticSite } from "./static.ts";
 
+export {
+  type DockerStage,
+  dockerStages,
+  expandVariables,
+  type ImageToolchain,
+  imageToolchain,
+  SUPPORTED_IMAGES,
+  unsupportedImages,
+} from "./docker-images.ts";
 export { parseDockerfile } from "./dockerfile.ts";
 export { InvalidSourceFileError, UnknownStackError } from "./errors.ts";
 export { MAX_FILE_BYTES } from "./files.ts";
 export type { BuildPlan, DockerInstruction, Framework, PackageManager, Stack } from "./plan.ts";
 export { FRAMEWORKS, STACKS } from "./plan.ts";
 export { MAX_PROCESS_TYPES, PROCESS_TYPE_RULE, parseProcfile } from "./procfile.ts";
+export { STATIC_SERVER } from "./site-dir.ts";
 export { DEFAULT_VERSIONS } from "./versions.ts";
 
 /** The port an app is told to listen on when its source names none (Heroku's habit). */
 export const DEFAULT_PORT = 5000;
 
-export const STACK_RULES: readonly StackRule[] = [docker, ruby, python, php, java, go, rust, nodejs, staticSite];
+export const STACK_RULES: readonly StackRule[] = [docker, ruby, python, php, java, go, rust, nodejs, goWithoutModule, staticSite];
 
 const STACK_NAMES: Record<string, string> = {
   docker: "Dockerfile",
@@ -48,11 +63,17 @@ const STACK_NAMES: Record<string, string> = {
   static: "static site",
 };
 
+interface Match {
+  rule: StackRule;
+  marker: string;
+}
+
 export async function detectBuildPlan(sourceDir: string): Promise<BuildPlan> {
   const tree = await SourceTree.open(sourceDir);
-  const matches: { rule: StackRule; marker: string }[] = [];
+  const matches: Match[] = [];
   for (const rule of STACK_RULES) {
     if (rule === staticSite && matches.length > 0) break;
+    if (matches.some((m) => m.rule.stack === rule.stack)) continue;
     for (const marker of rule.markers) {
       if (await tree.has(marker)) {
         matches.push({ rule, marker });
@@ -60,17 +81,25 @@ export async function detectBuildPlan(sourceDir: string): Promise<BuildPlan> {
       }
     }
   }
-  const [chosen, ...others] = matches;
   const procfileText = await tree.readText("Procfile");
-  if (!chosen)
+  if (!matches[0])
     throw new UnknownStackError(
       STACK_RULES.flatMap((r) => r.markers),
       procfileText !== null,
     );
 
-  const found = await chosen.rule.detect(tree, chosen.marker);
-  const reasons = [reason("stack", `${chosen.marker} found: ${STACK_NAMES[found.stack]}.`)];
+  const reasons: BuildPlan["reasons"] = [];
   const warnings: string[] = [];
+  let found = await matches[0].rule.detect(tree, matches[0].marker);
+  const fallback = await setDockerfileAside(tree, found, matches);
+  if (fallback) {
+    matches.shift();
+    found = fallback.found;
+    reasons.push(reason("stack", fallback.why));
+    warnings.push(fallback.warning);
+  }
+  const [chosen, ...others] = matches as [Match, ...Match[]];
+  reasons.push(reason("stack", `${chosen.marker} found: ${STACK_NAMES[found.stack]}.`));
   if (others.length > 0) {
     const also = others.map((o) => `${o.marker} (${STACK_NAMES[o.rule.stack]})`).join(", ");
     reasons.push(
@@ -105,6 +134,27 @@ export async function detectBuildPlan(sourceDir: string): Promise<BuildPlan> {
   };
   if (found.dockerfile) plan.dockerfile = found.dockerfile;
   return plan;
+}
+
+/**
+ * The next stack's detection when the Dockerfile that won builds FROM images the platform
+ * cannot honour and another stack's manifest is beside it; null otherwise.
+ */
+async function setDockerfileAside(
+  tree: SourceTree,
+  found: StackDetection,
+  matches: Match[],
+): Promise<{ found: StackDetection; why: string; warning: string } | null> {
+  const [dockerfile, native] = matches;
+  const images = found.dockerfile ? unsupportedImages(found.dockerfile.instructions) : [];
+  if (!dockerfile || !native || images.length === 0) return null;
+  const next = await native.rule.detect(tree, native.marker);
+  const from = images.join(" and ");
+  return {
+    found: next,
+    why: `${dockerfile.marker} set aside: it builds FROM ${from}, which SkyPanel cannot build (no Docker engine or image registry here; its images must be ${SUPPORTED_IMAGES}), and ${native.marker} is beside it.`,
+    warning: `The ${dockerfile.marker} was not used: it builds FROM ${from}, which SkyPanel cannot build. This app builds as ${STACK_NAMES[next.stack]} from ${native.marker} instead; base the ${dockerfile.marker} on ${SUPPORTED_IMAGES} to use it, or remove it.`,
+  };
 }
 
 /** The stack's default web, overridden and extended by the Procfile; `release` is set apart. */

@@ -2,11 +2,14 @@
 // .node-version, install/build/test from the lockfile and scripts, and a start command.
 import { ValidationError } from "../errors.ts";
 import type { SourceTree } from "./files.ts";
+import { typescriptBuild } from "./node-typescript.ts";
 import { type PackageJson, readPackageJson } from "./package-json.ts";
 import type { Framework } from "./plan.ts";
 import { shellQuote } from "./shell.ts";
+import { staticServerCommand } from "./site-dir.ts";
 import { reason, type StackDetection, type StackRule } from "./stack.ts";
 import { checkVersion, DEFAULT_VERSIONS, firstLine } from "./versions.ts";
+import { type ViteApp, viteSinglePageApp } from "./vite.ts";
 
 type NodePackageManager = "npm" | "yarn" | "pnpm";
 
@@ -54,28 +57,25 @@ export const nodejs: StackRule = {
     }
     if (pkg.scripts.test !== undefined && pkg.scripts.test !== NPM_DEFAULT_TEST) d.test = `${pm} test`;
 
-    const typescript = "typescript" in pkg.dependencies || "typescript" in pkg.devDependencies || (await tree.isFile("tsconfig.json"));
-    if (typescript) {
-      d.reasons.push(
-        reason(
-          "typescript",
-          d.build ? "TypeScript found; the build script compiles it." : "TypeScript found, but there is no build script to compile it.",
-        ),
-      );
-      if (!d.build)
-        d.warnings.push(
-          'This is a TypeScript app without a build script: add one (e.g. "build": "tsc") or start it with a TypeScript runner.',
-        );
-    }
+    const vite = d.framework === null ? await viteSinglePageApp(tree, pkg) : null;
+    if (vite !== null && "spa" in vite) d.framework = "vite";
+    if (vite !== null && "notSpa" in vite) d.reasons.push(reason("framework", `${vite.notSpa}.`));
     if (d.framework)
       d.reasons.push(reason("framework", `${FRAMEWORK_NAMES[d.framework]}: ${FRAMEWORK_PACKAGES[d.framework]} is a dependency.`));
-    await startCommand(tree, pkg, pm, d);
+    if (vite !== null && "spa" in vite) serveSinglePageApp(vite.spa, d);
+    else await startCommand(tree, pkg, pm, d);
+    await typescriptBuild(tree, pkg, d);
     return d;
   },
 };
 
-const FRAMEWORK_PACKAGES: Partial<Record<Framework, string>> = { nestjs: "@nestjs/core", nextjs: "next", express: "express" };
-const FRAMEWORK_NAMES: Partial<Record<Framework, string>> = { nestjs: "NestJS", nextjs: "Next.js", express: "Express" };
+const FRAMEWORK_PACKAGES: Partial<Record<Framework, string>> = {
+  nestjs: "@nestjs/core",
+  nextjs: "next",
+  express: "express",
+  vite: "vite",
+};
+const FRAMEWORK_NAMES: Partial<Record<Framework, string>> = { nestjs: "NestJS", nextjs: "Next.js", express: "Express", vite: "Vite" };
 
 function framework(pkg: PackageJson): Framework | null {
   // NestJS first: it runs on Express, and the Nest start rule is the one that matters.
@@ -120,12 +120,34 @@ async function packageManager(tree: SourceTree, pkg: PackageJson, d: StackDetect
   if (pm === "npm") d.install = frozen ? "npm ci" : "npm install";
   else if (pm === "pnpm") d.install = "pnpm install --frozen-lockfile";
   else {
-    // Yarn 2+ (berry) replaced --frozen-lockfile with --immutable.
-    const namedMajor = named?.[1] === "yarn" ? Number(named[2]?.split(".")[0]) : 1;
-    const berry = namedMajor >= 2 || (await tree.has(".yarnrc.yml"));
-    d.install = berry ? "yarn install --immutable" : "yarn install --frozen-lockfile";
+    await refuseYarnBerry(tree, named?.[1] === "yarn" ? (named[2] as string) : null);
+    d.install = "yarn install --frozen-lockfile";
   }
   return pm;
+}
+
+/**
+ * Yarn 2+ ("Berry": packageManager yarn@2+, a Berry lockfile, .yarnrc.yml, Plug'n'Play) cannot
+ * be installed by the platform's bundled Yarn 1, which would fail on its lockfile in a way
+ * nobody could read; detection says so first, with the ways out.
+ */
+async function refuseYarnBerry(tree: SourceTree, namedVersion: string | null): Promise<void> {
+  const signs: string[] = [];
+  const major = namedVersion === null ? null : Number(namedVersion.split(".")[0]);
+  if (major !== null && major >= 2) signs.push(`package.json's packageManager says yarn@${namedVersion}`);
+  // A Berry lockfile is YAML with a __metadata entry; Yarn 1's says "yarn lockfile v1".
+  const lock = (await tree.readText("yarn.lock")) ?? "";
+  if (/^__metadata:/m.test(lock)) signs.push("yarn.lock is a Yarn 2+ lockfile (__metadata)");
+  const v1 = /^# yarn lockfile v1/m.test(lock);
+  if (major === null && !v1 && (await tree.has(".yarnrc.yml"))) signs.push(".yarnrc.yml (Yarn 2+'s settings) is in the source");
+  for (const pnp of [".pnp.cjs", ".pnp.js"]) if (await tree.has(pnp)) signs.push(`${pnp} (Plug'n'Play) is in the source`);
+  if (signs.length === 0) return;
+  throw new ValidationError(
+    `This app uses Yarn 2 or later ("Berry"): ${signs.join("; ")}. SkyPanel installs Yarn projects with its bundled Yarn 1 (1.22), ` +
+      "which cannot read a Berry lockfile or install Plug'n'Play. To build here, either switch to npm (delete yarn.lock and .yarnrc.yml, " +
+      'run npm install and commit package-lock.json) or pnpm (pnpm import, commit pnpm-lock.yaml), or use Yarn 1 ("packageManager": "yarn@1.22.22" ' +
+      "and a lockfile written by Yarn 1). Building with Berry itself needs a Yarn 4 release bundled with the platform (the npm package @yarnpkg/cli-dist).",
+  );
 }
 
 async function nodeVersion(tree: SourceTree, pkg: PackageJson, d: StackDetection): Promise<void> {
@@ -153,6 +175,20 @@ async function nodeVersion(tree: SourceTree, pkg: PackageJson, d: StackDetection
   }
   d.versions.node = version;
   d.reasons.push(reason("version", `Node.js ${version} from ${from}.`));
+}
+
+/** A Vite single-page app: the build's output, served by SkyPanel's static server in SPA mode. */
+function serveSinglePageApp(app: ViteApp, d: StackDetection): void {
+  d.web = staticServerCommand(app.outDir, true);
+  const what = app.library === null ? "a single-page app" : `a ${app.library} single-page app`;
+  d.reasons.push(
+    reason(
+      "start",
+      `${d.web}: vite found and a build script, no start script: ${what}, served from ${app.outDir}/ (${app.outDirFrom}) ` +
+        "with SPA fallback (a path that is no file gets index.html) and long-lived caching of hashed assets.",
+    ),
+  );
+  d.warnings.push(...app.warnings);
 }
 
 async function startCommand(tree: SourceTree, pkg: PackageJson, pm: NodePackageManager, d: StackDetection): Promise<void> {

@@ -5,7 +5,7 @@
 export const STACKS = ["nodejs", "python", "ruby", "go", "rust", "java", "php", "static", "docker"] as const;
 export type Stack = (typeof STACKS)[number];
 
-export const FRAMEWORKS = ["express", "nextjs", "nestjs", "django", "flask", "fastapi", "rails", "sinatra"] as const;
+export const FRAMEWORKS = ["express", "nextjs", "nestjs", "vite", "django", "flask", "fastapi", "rails", "sinatra"] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
 export type PackageManager =

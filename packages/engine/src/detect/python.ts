@@ -9,11 +9,12 @@ import { reason, type StackDetection, type StackRule } from "./stack.ts";
 import { checkVersion, DEFAULT_VERSIONS, firstLine } from "./versions.ts";
 
 const MARKERS = ["requirements.txt", "Pipfile", "pyproject.toml"];
-const LOCKS: Record<PythonManifest["kind"], string | null> = {
-  requirements: null,
-  pipenv: "Pipfile.lock",
-  poetry: "poetry.lock",
-  pep621: null,
+// The lockfiles each manifest may come with; the first one present is used.
+const LOCKS: Record<PythonManifest["kind"], string[]> = {
+  requirements: [],
+  pipenv: ["Pipfile.lock"],
+  poetry: ["poetry.lock"],
+  pep621: ["uv.lock", "pdm.lock"],
 };
 
 export const python: StackRule = {
@@ -45,9 +46,10 @@ export const python: StackRule = {
 };
 
 async function installCommand(tree: SourceTree, manifest: PythonManifest, d: StackDetection): Promise<void> {
-  const lock = LOCKS[manifest.kind];
-  const locked = lock !== null && (await tree.has(lock));
-  if (locked) d.lockfiles.push(lock);
+  let lock: string | null = null;
+  for (const candidate of LOCKS[manifest.kind]) if (lock === null && (await tree.isFile(candidate))) lock = candidate;
+  const locked = lock !== null;
+  if (lock !== null) d.lockfiles.push(lock);
   switch (manifest.kind) {
     case "requirements":
       d.install = "pip install -r requirements.txt";
@@ -62,13 +64,23 @@ async function installCommand(tree: SourceTree, manifest: PythonManifest, d: Sta
       d.reasons.push(reason("package manager", "pyproject.toml has [tool.poetry]: Poetry."));
       break;
     case "pep621":
-      d.install = "pip install .";
-      d.reasons.push(reason("package manager", "pyproject.toml has a PEP 621 [project] table: pip installs it."));
-      d.warnings.push("pyproject.toml's dependencies are ranges and there is no lockfile: installs are not reproducible.");
+      if (lock === "uv.lock") {
+        d.install = "uv sync --locked --no-dev --no-install-project";
+        d.reasons.push(reason("package manager", "pyproject.toml has a PEP 621 [project] table and uv.lock: uv's locked versions."));
+      } else if (lock === "pdm.lock") {
+        d.install = "pdm sync --prod --no-self";
+        d.reasons.push(reason("package manager", "pyproject.toml has a PEP 621 [project] table and pdm.lock: PDM's locked versions."));
+      } else {
+        d.install = "pip install .";
+        d.reasons.push(reason("package manager", "pyproject.toml has a PEP 621 [project] table: pip installs it."));
+        d.warnings.push("pyproject.toml's dependencies are ranges and there is no lockfile: installs are not reproducible.");
+      }
       break;
   }
-  if (lock !== null && !locked)
-    d.warnings.push(`No ${lock}: installs are not reproducible, each build may get different dependency versions. Commit ${lock}.`);
+  // PEP 621 ranges without a lockfile got their own warning above.
+  const expected = manifest.kind === "pep621" ? undefined : LOCKS[manifest.kind][0];
+  if (expected !== undefined && !locked)
+    d.warnings.push(`No ${expected}: installs are not reproducible, each build may get different dependency versions. Commit ${expected}.`);
 }
 
 async function webCommand(tree: SourceTree, manifest: PythonManifest, d: StackDetection): Promise<void> {

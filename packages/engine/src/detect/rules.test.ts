@@ -86,15 +86,23 @@ describe("Node.js", () => {
     expect(plan.warnings).toEqual(["package-lock.json ignored: packageManager says yarn. Delete the lockfiles you do not use."]);
   });
 
-  it("Yarn 2+ installs with --immutable", async () => {
-    const plan = await detect({
+  it("Yarn 2+ is refused before the bundled Yarn 1 could fail on it; Yarn 1 with a stray .yarnrc.yml is not", async () => {
+    const berry = await detect({
       "package.json": pkg({ main: "a.js" }),
       "a.js": "",
       "yarn.lock": "",
       ".yarnrc.yml": "nodeLinker: node-modules\n",
+    }).catch((e) => e);
+    expect(berry).toBeInstanceOf(ValidationError);
+    expect(berry.message).toMatch(/^This app uses Yarn 2 or later \("Berry"\): \.yarnrc\.yml \(Yarn 2\+'s settings\) is in the source\. /);
+
+    const v1 = await detect({
+      "package.json": pkg({ main: "a.js" }),
+      "a.js": "",
+      "yarn.lock": "# yarn lockfile v1\n",
+      ".yarnrc.yml": "nodeLinker: node-modules\n",
     });
-    expect(plan.install).toBe("yarn install --immutable");
-    expect(plan.processes.web).toBe("node a.js");
+    expect(v1).toMatchObject({ packageManager: "yarn", install: "yarn install --frozen-lockfile", processes: { web: "node a.js" } });
   });
 
   it("engines.node wins over .nvmrc; .nvmrc LTS names map to their major", async () => {
@@ -245,7 +253,7 @@ describe("Ruby, Go, Rust, Java, PHP and static", () => {
       "cmd/shop/main.go": "package main\n",
       "cmd/migrate/main.go": "package main\n",
     });
-    expect(plan).toMatchObject({ versions: { go: "1.22.3" }, lockfiles: ["go.mod", "go.sum"], build: "go build -o bin/app ./cmd/shop" });
+    expect(plan).toMatchObject({ versions: { go: "1.22.3" }, lockfiles: ["go.mod", "go.sum"], build: "go build -o bin/shop ./cmd/shop" });
     expect(plan.warnings).toEqual([
       "Several commands under cmd/ (cmd/migrate, cmd/shop); building cmd/shop. Add a Procfile to run another.",
     ]);

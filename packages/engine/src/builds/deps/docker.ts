@@ -4,15 +4,19 @@
 // fetches for it) and names what cannot.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { BuildPlan, DockerInstruction, PackageManager } from "../../detect/plan.ts";
+import {
+  type DockerStage,
+  dockerStages,
+  expandVariables,
+  type ImageToolchain,
+  imageToolchain,
+  SUPPORTED_IMAGES,
+} from "../../detect/index.ts";
+import type { BuildPlan, PackageManager } from "../../detect/plan.ts";
 import { ValidationError } from "../../errors.ts";
-import { goDependencies } from "./go.ts";
+import { namedModules, unvendoredModules } from "./go.ts";
 import { nodeDependencies } from "./node.ts";
 import type { DependencyFetcher } from "./types.ts";
-
-/** Official images whose toolchain this platform has, by image name. */
-const IMAGES: Record<string, "node" | "python" | "go"> = { node: "node", python: "python", golang: "go" };
-const IMAGE = /^(?:docker\.io\/)?(?:library\/)?([a-z0-9][a-z0-9._-]*)(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
 type NodeManager = "npm" | "yarn" | "pnpm";
 // Dependency installs a RUN line may hold; the build's shell maps each to the fetched layer.
@@ -25,61 +29,21 @@ const LOCKFILES: Record<NodeManager, string> = { npm: "package-lock.json", yarn:
 // A WORKDIR of "/" ships the whole image; these first path segments are the machine's, not the app's.
 const SYSTEM_DIRS = new Set(["bin", "sbin", "usr", "lib", "lib64", "etc", "opt", "tmp", "dev", "proc", "sys", "var", "nix", "run"]);
 
-/** ${NAME}, ${NAME:-word}, ${NAME:+word} and $NAME from `vars`, as Docker expands them. */
-export function expandVariables(text: string, vars: Record<string, string>): string {
-  return text.replace(
-    /\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-    (whole, braced, op, word, bare) => {
-      if (whole === "\\$") return "$";
-      const value = vars[braced ?? bare];
-      if (op === "-") return value ? value : word;
-      if (op === "+") return value ? word : "";
-      return value ?? "";
-    },
-  );
-}
-
-interface Stage {
-  image: string;
-  name: string | null;
-  /** The earlier stage this one is built FROM, or null for an image. */
-  parent: number | null;
-  instructions: DockerInstruction[];
-}
-
-function stagesOf(instructions: DockerInstruction[]): Stage[] {
-  const globals: Record<string, string> = {};
-  const stages: Stage[] = [];
-  for (const i of instructions) {
-    if (i.op === "FROM") {
-      const image = expandVariables(i.image, globals);
-      const parent = stages.findIndex((s) => s.name !== null && s.name.toLowerCase() === image.toLowerCase());
-      stages.push({ image, name: i.stage, parent: parent === -1 ? null : parent, instructions: [] });
-    } else if (stages.length === 0) {
-      if (i.op === "ARG") globals[i.name] = i.default === null ? "" : expandVariables(i.default, globals);
-    } else {
-      stages.at(-1)?.instructions.push(i);
-    }
-  }
-  return stages;
-}
-
 /** The toolchain a FROM image stands for, or a clear error naming it. */
-function imageToolchain(image: string): "node" | "python" | "go" {
-  const name = IMAGE.exec(image)?.[1];
-  const toolchain = name === undefined ? undefined : IMAGES[name];
-  if (toolchain === undefined || !Object.hasOwn(IMAGES, name as string)) {
+function toolchainOf(image: string): ImageToolchain {
+  const toolchain = imageToolchain(image);
+  if (toolchain === null) {
     throw new ValidationError(
-      `The Dockerfile builds FROM ${image}, which SkyPanel cannot build: there is no Docker engine or image registry here, so a Dockerfile runs on the platform's own toolchains and its images must be node:*, python:* or golang:* (or a stage of the same Dockerfile).`,
+      `The Dockerfile builds FROM ${image}, which SkyPanel cannot build: there is no Docker engine or image registry here, so a Dockerfile runs on the platform's own toolchains and its images must be ${SUPPORTED_IMAGES} (or a stage of the same Dockerfile).`,
     );
   }
   return toolchain;
 }
 
 /** The final stage's WORKDIR, where the app ends up (expanded with its ENV and ARG values). */
-function finalWorkdir(stages: Stage[]): string {
-  const chain: Stage[] = [];
-  for (let s: Stage | undefined = stages.at(-1); s; s = s.parent === null ? undefined : stages[s.parent]) chain.unshift(s);
+function finalWorkdir(stages: DockerStage[]): string {
+  const chain: DockerStage[] = [];
+  for (let s: DockerStage | undefined = stages.at(-1); s; s = s.parent === null ? undefined : stages[s.parent]) chain.unshift(s);
   const vars: Record<string, string> = {};
   let dir = "/";
   for (const i of chain.flatMap((s) => s.instructions)) {
@@ -104,7 +68,7 @@ function relativeToApp(command: string, workdir: string): string {
   return command.replace(new RegExp(`(^|[\\s'"=])${escaped}(?=/|$|[\\s'"])/?`, "g"), "$1./");
 }
 
-function nodeInstalls(stages: Stage[]): { pm: NodeManager; command: string }[] {
+function nodeInstalls(stages: DockerStage[]): { pm: NodeManager; command: string }[] {
   const found: { pm: NodeManager; command: string }[] = [];
   for (const i of stages.flatMap((s) => s.instructions)) {
     if (i.op !== "RUN") continue;
@@ -121,8 +85,8 @@ function nodeInstalls(stages: Stage[]): { pm: NodeManager; command: string }[] {
 export function dockerPlan(plan: BuildPlan, sourceDir: string): BuildPlan {
   const instructions = plan.dockerfile?.instructions;
   if (!instructions) throw new ValidationError("The docker stack needs a parsed Dockerfile in the plan.");
-  const stages = stagesOf(instructions);
-  for (const s of stages) if (s.parent === null) imageToolchain(s.image);
+  const stages = dockerStages(instructions);
+  for (const s of stages) if (s.parent === null) toolchainOf(s.image);
 
   const next: BuildPlan = { ...plan, reasons: [...plan.reasons], warnings: [...plan.warnings] };
   const installs = nodeInstalls(stages);
@@ -166,12 +130,17 @@ export function dockerPlan(plan: BuildPlan, sourceDir: string): BuildPlan {
 
 /**
  * The Node dependency layer for a Dockerfile that installs with npm, yarn or pnpm; else none.
- * A golang image gets Go's rule: module dependencies only when vendored.
+ * A golang image runs its RUN lines offline with no module layer, so go.mod's requirements
+ * must be vendored; the Go buildpack (without the Dockerfile) fetches them instead.
  */
 export function dockerDependencies(plan: BuildPlan, sourceDir: string): DependencyFetcher | null {
-  const stages = stagesOf(plan.dockerfile?.instructions ?? []);
-  if (stages.some((s) => s.parent === null && imageToolchain(s.image) === "go") && existsSync(join(sourceDir, "go.mod"))) {
-    goDependencies(plan, sourceDir);
+  const stages = dockerStages(plan.dockerfile?.instructions ?? []);
+  const golang = stages.find((s) => s.parent === null && toolchainOf(s.image) === "go");
+  const missing = golang ? unvendoredModules(sourceDir) : [];
+  if (golang && missing.length > 0) {
+    throw new ValidationError(
+      `The Dockerfile builds FROM ${golang.image}, and go.mod requires ${namedModules(missing)}, which a Dockerfile's RUN lines cannot download here (they run offline). Run 'go mod vendor' and commit vendor/, or remove the Dockerfile: the Go buildpack downloads modules through the Go module proxy.`,
+    );
   }
   return ["npm", "yarn", "pnpm"].includes(plan.packageManager) ? nodeDependencies : null;
 }

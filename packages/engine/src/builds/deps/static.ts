@@ -1,10 +1,8 @@
+import { STATIC_SERVER } from "../../detect/index.ts";
 import type { BuildPlan } from "../../detect/plan.ts";
 
 // Detection's default web command for a static site, which names Caddy's file server.
 const CADDY_DEFAULT = /^caddy file-server --root (\S+) --listen :\$PORT$/;
-
-/** Where static.nix puts SkyPanel's file server (buildpacks/support/static-server.mjs) in the app. */
-export const STATIC_SERVER = ".skypanel/static-server.mjs";
 
 /**
  * The static buildpack's plan: the site is served by SkyPanel's own zero-dependency file
