@@ -121,6 +121,13 @@ describe("first run: a fresh clone in a 0700 folder, the README's up.sh, an Expr
     }
     return wrong;
   };
+  const expectAllServed = async (count: number) => {
+    const wrong = await misses(count);
+    expect(
+      wrong.length,
+      `${wrong.length} of ${count} missed, first: ${wrong.slice(0, 5).join(" | ")}\n${platform?.output().slice(-2000) ?? ""}`,
+    ).toBe(0);
+  };
   const healthy = (p: Platform, what: string) =>
     until(
       what,
@@ -218,7 +225,7 @@ describe("first run: a fresh clone in a 0700 folder, the README's up.sh, an Expr
     );
     expect(deployed.status, JSON.stringify(deployed)).toBe("succeeded");
     // Deployed means routed: every one of these answers from the app, none from a stale router.
-    expect(await misses(50)).toEqual([]);
+    await expectAllServed(50);
     expect((await app("/notes")).status).toBe(503);
 
     // No add-on settings were given: the platform's own role on this machine's PostgreSQL makes it.
@@ -260,18 +267,18 @@ describe("first run: a fresh clone in a 0700 folder, the README's up.sh, an Expr
     expect(second.output()).toContain(`pid ${caddyPid}`);
     expect(second.output()).toContain(home);
     // The first platform's app never noticed.
-    expect(await misses(100)).toEqual([]);
+    await expectAllServed(100);
   });
 
   it("keeps serving while the platform is stopped, and after a start with the same home answers every request", async () => {
     await stopPlatform(platform);
     platform = null;
     // Apps and Caddy keep serving without the control plane.
-    expect(await misses(100)).toEqual([]);
+    await expectAllServed(100);
     platform = startPlatform(clone, ["bash", "scripts/up.sh"], { ...env, SKYPANEL_STOP_APPS_ON_EXIT: "1" });
     stopsApps = true;
     await healthy(platform, "the restart");
-    expect(await misses(500)).toEqual([]);
+    await expectAllServed(500);
     expect(await app("/notes")).toMatchObject({ status: 200, body: '["first order"]' });
 
     // Deleting the app takes its add-on's database with it.
