@@ -6,37 +6,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Build } from "@skypanel/db";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../actor.ts";
+import { describe, expect, it } from "vitest";
 import { detectBuildPlan } from "../detect/index.ts";
-import { createTestEngine, type TestEngine } from "../testing.ts";
 import { dockerDependencies } from "./deps/docker.ts";
-import { copyFixture, runAndGet, uploadDir, waitForBuild } from "./testing.ts";
+import { buildsOnOneEngine, copyFixture, runAndGet } from "./testing.ts";
 
 type Plan = { processes: Record<string, string>; warnings: string[]; reasons: { topic: string; reason: string }[] };
 
 describe("Go modules through the module proxy (real Nix, real proxy, PGlite)", { timeout: 300_000 }, () => {
-  let t: TestEngine;
-  let alice: Actor;
-  let apps = 0;
-  beforeAll(async () => {
-    t = await createTestEngine("pglite", { builds: { concurrency: 2, timeoutMs: 5 * 60_000 } });
-    await t.engine.start();
-    alice = await t.user("gopher@example.com");
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  /** Builds a source directory as a new app, or as the next build of `existing`. */
-  async function build(dir: string, existing?: string): Promise<{ build: Build; plan: Plan; log: string; app: string }> {
-    const app = existing ?? `go-${++apps}`;
-    if (!existing) await t.engine.apps.create(alice, { name: app });
-    const queued = await t.engine.builds.create(alice, app, uploadDir(t.home, dir));
-    const done = await waitForBuild(t.engine, alice, app, queued.id);
-    const log = (await t.engine.builds.log(alice, app, done.id)).lines.map((l) => l.text).join("\n");
-    return { build: done, plan: done.plan as unknown as Plan, log, app };
-  }
+  const builds = buildsOnOneEngine("go", "gopher@example.com");
+  const build = (dir: string, existing?: string) => builds.build<Plan>(dir, existing);
 
   async function answers(b: { build: Build; plan: Plan; log: string }) {
     expect(b.build.status, b.log).toBe("succeeded");

@@ -6,35 +6,14 @@
 import { readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Build } from "@skypanel/db";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../actor.ts";
-import { createTestEngine, type TestEngine } from "../testing.ts";
-import { copyFixture, processEnv, runAndGet, uploadDir, waitForBuild } from "./testing.ts";
+import { describe, expect, it } from "vitest";
+import { buildsOnOneEngine, copyFixture, processEnv, runAndGet } from "./testing.ts";
 
 type Plan = { processes: Record<string, string>; packageManager: string; lockfiles: string[]; build: string | null };
 
 describe("Python dependencies from the package index (real Nix, real PyPI, PGlite)", { timeout: 300_000 }, () => {
-  let t: TestEngine;
-  let alice: Actor;
-  let apps = 0;
-  beforeAll(async () => {
-    t = await createTestEngine("pglite", { builds: { concurrency: 2, timeoutMs: 5 * 60_000 } });
-    await t.engine.start();
-    alice = await t.user("pythonista@example.com");
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  /** Builds a source directory as a new app, or as the next build of `existing`. */
-  async function build(dir: string, existing?: string): Promise<{ build: Build; plan: Plan; log: string; app: string; store: string }> {
-    const app = existing ?? `py-${++apps}`;
-    if (!existing) await t.engine.apps.create(alice, { name: app });
-    const queued = await t.engine.builds.create(alice, app, uploadDir(t.home, dir));
-    const done = await waitForBuild(t.engine, alice, app, queued.id);
-    const log = (await t.engine.builds.log(alice, app, done.id)).lines.map((l) => l.text).join("\n");
-    return { build: done, plan: done.plan as unknown as Plan, log, app, store: done.storePath ?? "" };
-  }
+  const builds = buildsOnOneEngine("py", "pythonista@example.com");
+  const build = (dir: string, existing?: string) => builds.build<Plan>(dir, existing);
 
   async function answers(b: { build: Build; plan: Plan; log: string; store: string }) {
     expect(b.build.status, b.log).toBe("succeeded");

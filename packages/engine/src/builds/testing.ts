@@ -6,10 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Build } from "@skypanel/db";
+import { afterAll, beforeAll } from "vitest";
 import type { Actor } from "../actor.ts";
 import type { Engine } from "../engine.ts";
-
 import { freePort } from "../process/free-port.ts";
+import { createTestEngine, type TestEngine } from "../testing.ts";
 
 export { freePort };
 
@@ -122,4 +123,41 @@ export async function runAndGet(storePath: string, command: string): Promise<{ s
 
 export function removeDir(dir: string) {
   rmSync(dir, { recursive: true, force: true });
+}
+
+export interface BuiltApp<P> {
+  build: Build;
+  plan: P;
+  log: string;
+  app: string;
+  store: string;
+}
+
+/**
+ * One engine for a build test file (made in beforeAll, closed in afterAll) and `build(dir)`,
+ * which builds a source as a new app `<prefix>-N`, or as the next build of `existing`.
+ */
+export function buildsOnOneEngine(prefix: string, email: string) {
+  let t: TestEngine | null = null;
+  let alice: Actor | null = null;
+  let apps = 0;
+  beforeAll(async () => {
+    t = await createTestEngine("pglite", { builds: { concurrency: 2, timeoutMs: 5 * 60_000 } });
+    await t.engine.start();
+    alice = await t.user(email);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  return {
+    async build<P>(dir: string, existing?: string): Promise<BuiltApp<P>> {
+      if (!t || !alice) throw new Error("the engine is made in beforeAll");
+      const app = existing ?? `${prefix}-${++apps}`;
+      if (!existing) await t.engine.apps.create(alice, { name: app });
+      const queued = await t.engine.builds.create(alice, app, uploadDir(t.home, dir));
+      const done = await waitForBuild(t.engine, alice, app, queued.id);
+      const log = (await t.engine.builds.log(alice, app, done.id)).lines.map((l) => l.text).join("\n");
+      return { build: done, plan: done.plan as unknown as P, log, app, store: done.storePath ?? "" };
+    },
+  };
 }

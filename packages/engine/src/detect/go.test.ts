@@ -3,14 +3,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { detectBuildPlan, InvalidSourceFileError } from "./index.ts";
-import { FIXTURES, makeSource, type SourceFile } from "./test-sources.ts";
+import { detect, FIXTURES, said } from "./test-sources.ts";
 
-const detect = (files: Record<string, SourceFile>) => detectBuildPlan(makeSource(files));
-const said = (plan: { reasons: { topic: string; reason: string }[] }, topic: string) =>
-  plan.reasons
-    .filter((r) => r.topic === topic)
-    .map((r) => r.reason)
-    .join("\n");
 const HEROKU_DOCKERFILE = "FROM heroku/heroku:24-build AS build\nCOPY . /app\nWORKDIR /app\nCMD /app/bin/web\n";
 
 describe("a Dockerfile whose base image cannot be honoured, beside a native manifest", () => {

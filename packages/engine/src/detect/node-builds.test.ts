@@ -2,15 +2,8 @@
 // (tsconfig extends chains, incremental build info) and Yarn 2+ projects.
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors.ts";
-import { detectBuildPlan, InvalidSourceFileError } from "./index.ts";
-import { makeSource, type SourceFile } from "./test-sources.ts";
-
-const detect = (files: Record<string, SourceFile>) => detectBuildPlan(makeSource(files));
-const said = (plan: { reasons: { topic: string; reason: string }[] }, topic: string) =>
-  plan.reasons
-    .filter((r) => r.topic === topic)
-    .map((r) => r.reason)
-    .join("\n");
+import { InvalidSourceFileError } from "./index.ts";
+import { detect, type SourceFile, said } from "./test-sources.ts";
 
 /** A TypeScript app built by tsc whose start script runs `start`. */
 const tsApp = (start: string, files: Record<string, SourceFile>) => ({

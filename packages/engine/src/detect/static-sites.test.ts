@@ -2,15 +2,8 @@
 // is, what is not a single-page app, and what a Staticfile may and may not ask for.
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors.ts";
-import { detectBuildPlan, InvalidSourceFileError } from "./index.ts";
-import { makeSource, type SourceFile } from "./test-sources.ts";
-
-const detect = (files: Record<string, SourceFile>) => detectBuildPlan(makeSource(files));
-const said = (plan: { reasons: { topic: string; reason: string }[] }, topic: string) =>
-  plan.reasons
-    .filter((r) => r.topic === topic)
-    .map((r) => r.reason)
-    .join("\n");
+import { InvalidSourceFileError } from "./index.ts";
+import { detect, type SourceFile, said } from "./test-sources.ts";
 
 /** A Vite app: package.json with vite and a build script, an index.html, and what `extra` adds. */
 const viteApp = (fields: Record<string, unknown> = {}, extra: Record<string, SourceFile> = {}) => ({

@@ -5,6 +5,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
 
+import { detectBuildPlan } from "./index.ts";
+
 export type SourceFile = string | Uint8Array | { symlink: string };
 
 /** The committed fixture apps. */
@@ -21,3 +23,13 @@ export function makeSource(files: Record<string, SourceFile>): string {
   }
   return root;
 }
+
+/** Detects the build plan of a source made of these files. */
+export const detect = (files: Record<string, SourceFile>) => detectBuildPlan(makeSource(files));
+
+/** What a plan's reasons say about one topic, one reason a line. */
+export const said = (plan: { reasons: { topic: string; reason: string }[] }, topic: string) =>
+  plan.reasons
+    .filter((r) => r.topic === topic)
+    .map((r) => r.reason)
+    .join("\n");
