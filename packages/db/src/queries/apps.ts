@@ -127,6 +127,15 @@ export function isUuid(text: string) {
 }
 
 /** The app by id, whoever may see it: for callers that already checked access another way. */
+/** The apps with these names, for parts of the platform that know apps by name (the router's hosts). */
+export async function findAppsByNames(db: Database, names: string[]) {
+  if (names.length === 0) return [];
+  return db
+    .select({ id: applications.id, teamId: applications.teamId, name: applications.name })
+    .from(applications)
+    .where(inArray(applications.name, names));
+}
+
 export async function findAppById(db: Database, id: string) {
   const [row] = await db.select().from(applications).where(eq(applications.id, id));
   return row ?? null;

@@ -2,11 +2,14 @@ import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { auditLog } from "../schema/index.ts";
 
-/** Events that are not row changes (logins, failed logins); row changes come from triggers. */
+/** Events that are not row changes (logins, failed logins, the router's trouble); row changes come from triggers. */
 export async function insertAuditEvent(
   db: Database,
   values: {
     actorId: string | null;
+    /** Set for an event that belongs in an app's activity. */
+    appId?: string | null;
+    teamId?: string | null;
     action: string;
     targetType: string;
     targetId?: string | null;

@@ -10,12 +10,13 @@ import { createRequestCollector } from "../metrics/index.ts";
 import { addGeneration, type NixEnv } from "../nix/index.ts";
 import type { Releases } from "../releases/index.ts";
 import { DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT } from "../router/caddy-config.ts";
-import { caddyPaths, createRouter, type Router, type RouterTls, routerEventLogger } from "../router/index.ts";
+import { caddyPaths, createRouter, type Router, type RouterEvent, type RouterTls, routerEventLogger } from "../router/index.ts";
 import { createServiceBalancer } from "../router/service-balancer.ts";
 import { createRuntime, type RuntimeMode } from "../runtime/index.ts";
 import { createSupervisor } from "../supervisor/supervisor.ts";
 import { type DeployOptions, runDeployment } from "./deployer.ts";
 import { createRuntimeManager } from "./manager.ts";
+import { recordRouterTrouble } from "./router-activity.ts";
 
 export { type DeployOptions, STRATEGIES, type Strategy } from "./deployer.ts";
 export { INSTANCE_PORT } from "./manager.ts";
@@ -47,8 +48,16 @@ export function createRunningApps(
 ) {
   const runtime = createRuntime({ cgroupParent: o.cgroupParent });
   const accessLogFile = join(caddyPaths(x.home).dir, "access.log");
+  const logRouterEvent = routerEventLogger();
+  const onRouterEvent = (event: RouterEvent) => {
+    logRouterEvent(event);
+    if (!router) return;
+    recordRouterTrouble(x.db, router.routedHosts().values(), event).catch((err) =>
+      console.error("[router] could not record the event in the apps' activity:", (err as Error).message),
+    );
+  };
   const router: Router | null =
-    o.router === false ? null : createRouter({ home: x.home, settings: { ...o.router, accessLogFile }, onEvent: routerEventLogger() });
+    o.router === false ? null : createRouter({ home: x.home, settings: { ...o.router, accessLogFile }, onEvent: onRouterEvent });
   const requests = router
     ? createRequestCollector({
         db: x.db,

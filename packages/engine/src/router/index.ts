@@ -6,7 +6,7 @@ export { type CaddyHandle, type CaddyProcessOptions, caddyPaths, defaultAdminAdd
 export { readCertificate, type StoredCertificate } from "./certificates.ts";
 export { configHash } from "./config-hash.ts";
 export { CaddyAdminError, CaddyStartError, CaddyUnavailableError, InvalidRouteError, PortsHeldError } from "./errors.ts";
-export { routerEventLogger } from "./events.ts";
+export { describeRouterEvent, routerEventLogger } from "./events.ts";
 export { checkRouterPorts } from "./port-check.ts";
 export type { PortHolder } from "./port-holders.ts";
 export { createRouter, type ReconcileResult, type Router, type RouterEvent, type RouterOptions } from "./router.ts";

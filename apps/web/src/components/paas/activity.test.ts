@@ -12,6 +12,13 @@ describe("describeActivity", () => {
     expect(describeActivity("addons.delete", null)).toBe("addons removed");
   });
 
+  it("tells the router's trouble in its own words", () => {
+    expect(
+      describeActivity("router.load_failed", { message: "routes not loaded: port 8443 is held; Caddy serves the routes it had" }),
+    ).toBe("Router: routes not loaded: port 8443 is held; Caddy serves the routes it had");
+    expect(describeActivity("router.caddy_replaced", {})).toBe("Router trouble");
+  });
+
   it("still says what happened when the row is null or the details are not the expected shape", () => {
     expect(describeActivity("releases.insert", { row: null })).toBe("Release added");
     expect(describeActivity("applications.update", { row: null, changed: ["current_release_id", "status"] })).toBe(

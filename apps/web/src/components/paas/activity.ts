@@ -23,6 +23,9 @@ export function describeActivity(action: string, details: unknown): string {
       return sentence("Config var", field("key"), op === "insert" ? "set" : verb);
     case "releases":
       return sentence("Release", field("version") && `v${field("version")}`, verb);
+    case "router":
+      // Written by the platform, not a trigger: what the router could not do, in its own words.
+      return isRecord(details) && typeof details.message === "string" ? `Router: ${details.message}` : "Router trouble";
     case "domains":
       return sentence("Domain", field("hostname"), verb);
     default:
