@@ -38,9 +38,11 @@ describe("custom-domain settings in the BFF config", () => {
     expect(() => loadConfig({ SKYPANEL_HTTPS_PORT: "8080" })).toThrow(/must differ/);
   });
 
-  it("registers add-on servers from SKYPANEL_ADDON_POSTGRES_URL and SKYPANEL_ADDON_REDIS_URL; none by default", () => {
+  it("registers add-on servers from SKYPANEL_ADDON_POSTGRES_URL and SKYPANEL_ADDON_REDIS_URL; this machine's by default", () => {
     const gatewayPorts = { postgresql: 15432, redis: 15479 };
-    expect(loadConfig({}).addons).toEqual({ gatewayPorts });
+    expect(loadConfig({}).addons).toEqual({ gatewayPorts, localServers: true });
+    expect(loadConfig({ SKYPANEL_ADDON_LOCAL_SERVERS: "off" }).addons).toEqual({ gatewayPorts, localServers: false });
+    expect(() => loadConfig({ SKYPANEL_ADDON_LOCAL_SERVERS: "yes" })).toThrow(/SKYPANEL_ADDON_LOCAL_SERVERS is auto or off/);
     expect(
       loadConfig({
         SKYPANEL_ADDON_POSTGRES_URL: "postgres://admin@db:5432/postgres",
@@ -51,6 +53,7 @@ describe("custom-domain settings in the BFF config", () => {
       postgresUrl: "postgres://admin@db:5432/postgres",
       redisUrl: "redis://ops:pw@cache:6379",
       gatewayPorts: { postgresql: 15401, redis: 15479 },
+      localServers: true,
     });
     expect(() => loadConfig({ SKYPANEL_ADDON_REDIS_URL: "rediss://cache:6380" })).toThrow(
       /SKYPANEL_ADDON_REDIS_URL must be a redis:\/\/ URL/,
@@ -58,5 +61,11 @@ describe("custom-domain settings in the BFF config", () => {
     // Containers may open only 15400-15499 on the gateway address, and the two may not share one.
     expect(() => loadConfig({ SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT: "5432" })).toThrow(/SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT/);
     expect(() => loadConfig({ SKYPANEL_ADDON_REDIS_GATEWAY_PORT: "15432" })).toThrow(/must differ/);
+  });
+
+  it("takes SKYPANEL_WORK_DIR as an absolute path only; unset, the engine chooses", () => {
+    expect(loadConfig({}).workDir).toBeUndefined();
+    expect(loadConfig({ SKYPANEL_WORK_DIR: "/var/lib/skypanel/work/main" }).workDir).toBe("/var/lib/skypanel/work/main");
+    expect(() => loadConfig({ SKYPANEL_WORK_DIR: "work" })).toThrow(/SKYPANEL_WORK_DIR must be an absolute path/);
   });
 });
