@@ -29,7 +29,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
 
   it("applies every migration in order, once", async () => {
     t = await createTestDatabase(driver, { migrate: false });
-    expect(await migrateUp(t.sql)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(await migrateUp(t.sql)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(await migrateUp(t.sql)).toEqual([]);
     const status = await migrationStatus(t.sql);
     expect(status.map((s) => [s.name, s.applied])).toEqual([
@@ -44,6 +44,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
       ["0009_request_interval", true],
       ["0010_release_audit_without_config", true],
       ["0011_addon_sharing_backups_hsts", true],
+      ["0012_app_root_directory", true],
     ]);
     const tables = await t.sql.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
@@ -97,7 +98,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
       expect(await schemaSnapshot(t.sql)).toEqual(before[n]);
     }
     // And back up again from nothing, as on a fresh machine.
-    expect(await migrateUp(t.sql, all)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(await migrateUp(t.sql, all)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(await schemaSnapshot(t.sql)).toEqual(before[all.length]);
   });
 
@@ -109,9 +110,16 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
 
   it("a failing migration leaves nothing half-applied", async () => {
     t = await createTestDatabase(driver);
+    const all = loadMigrations();
     const broken = [
-      ...loadMigrations(),
-      { version: 12, name: "0012_broken", up: "CREATE TABLE half_done (id int); SELECT no_such_fn();", down: "", checksum: "x" },
+      ...all,
+      {
+        version: all.length + 1,
+        name: "9999_broken",
+        up: "CREATE TABLE half_done (id int); SELECT no_such_fn();",
+        down: "",
+        checksum: "x",
+      },
     ];
     await expect(migrateUp(t.sql, broken)).rejects.toBeInstanceOf(MigrationError);
     const rows = await t.sql.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'");

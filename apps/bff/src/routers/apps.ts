@@ -21,7 +21,15 @@ export const appsRouter = router({
     .input(z.object({ name: z.string().max(100), teamId: z.string().max(64).optional(), description: z.string().max(1000).optional() }))
     .mutation(({ ctx, input }) => ctx.engine.apps.create(ctx.actor, input)),
   update: authedProcedure
-    .input(z.object({ app: appRef, name: z.string().max(100).optional(), description: z.string().max(1000).optional() }))
+    .input(
+      z.object({
+        app: appRef,
+        name: z.string().max(100).optional(),
+        description: z.string().max(1000).optional(),
+        // The engine checks the path and says what is wrong; this only bounds the size.
+        rootDirectory: z.string().max(1000).nullable().optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => ctx.engine.apps.update(ctx.actor, input.app, input)),
   /** Moves the app to another team the caller may create apps in. */
   transfer: authedProcedure

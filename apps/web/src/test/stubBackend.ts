@@ -31,6 +31,7 @@ export interface StubApp {
   name: string;
   description: string;
   stack: string | null;
+  rootDirectory: string | null;
   status: "idle" | "building" | "deploying" | "running" | "crashed" | "stopped";
   teamId: string;
   teamName: string;
@@ -71,6 +72,7 @@ export function stubApp(name: string, extra: Partial<StubApp> = {}): StubApp {
     name,
     description: "",
     stack: null,
+    rootDirectory: null,
     status: "idle",
     teamId: TEAM.id,
     teamName: TEAM.name,
@@ -255,16 +257,26 @@ export function createStubBackend(
         state.apps.push(app);
         return app;
       }),
-      update: proc.input(input<{ app: string; name?: string; description?: string }>()).mutation(({ input }) => {
-        writable();
-        const app = find(input.app);
-        Object.assign(
-          app,
-          input.name ? { name: input.name } : {},
-          input.description !== undefined ? { description: input.description } : {},
-        );
-        return app;
-      }),
+      update: proc
+        .input(input<{ app: string; name?: string; description?: string; rootDirectory?: string | null }>())
+        .mutation(({ input }) => {
+          writable();
+          const app = find(input.app);
+          // The engine's full rule is in apps/root-directory.ts; the stub plays its answer to "..".
+          if (input.rootDirectory?.split("/").includes("..")) {
+            throw new TRPCError({
+              code: "BAD_REQUEST",
+              message: `"${input.rootDirectory}" is not a valid root directory: it has a ".." part.`,
+            });
+          }
+          Object.assign(
+            app,
+            input.name ? { name: input.name } : {},
+            input.description !== undefined ? { description: input.description } : {},
+            input.rootDirectory !== undefined ? { rootDirectory: input.rootDirectory?.replace(/\/$/, "") || null } : {},
+          );
+          return app;
+        }),
       transfer: proc.input(input<{ app: string; teamId: string }>()).mutation(({ input }) => {
         const app = find(input.app);
         if (state.role !== "owner" && state.role !== "admin") {

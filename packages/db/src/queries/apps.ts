@@ -21,6 +21,7 @@ const appColumns = {
   name: applications.name,
   description: applications.description,
   stack: applications.stack,
+  rootDirectory: applications.rootDirectory,
   status: applications.status,
   teamId: applications.teamId,
   teamName: teams.name,
@@ -92,7 +93,11 @@ export async function insertApp(db: Database, values: { teamId: string; name: st
   return row.id;
 }
 
-export async function updateApp(db: Database, id: string, values: { name?: string; description?: string; teamId?: string }) {
+export async function updateApp(
+  db: Database,
+  id: string,
+  values: { name?: string; description?: string; teamId?: string; rootDirectory?: string | null },
+) {
   await db
     .update(applications)
     .set({ ...values, updatedAt: new Date() })

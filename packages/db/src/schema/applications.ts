@@ -15,6 +15,8 @@ export const applications = pgTable("applications", {
   description: text("description").notNull().default(""),
   // Detected by the build pipeline; null until the first build.
   stack: text("stack"),
+  // The sub-folder of the source the app builds from (monorepos); null: the source's root.
+  rootDirectory: text("root_directory"),
   status: text("status", { enum: APP_STATUSES }).notNull().default("idle"),
   currentReleaseId: uuid("current_release_id"),
   createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),

@@ -20,6 +20,7 @@ import type { EngineDeps } from "../deps.ts";
 import { AppNameTakenError, AppNotFoundError, TeamNotFoundError, ValidationError } from "../errors.ts";
 import { assertRoleAllows, type Permission, requireTeamRole } from "../teams/index.ts";
 import { checkAppName } from "./names.ts";
+import { checkRootDirectory } from "./root-directory.ts";
 
 export { APP_NAME_RULE, checkAppName } from "./names.ts";
 
@@ -104,11 +105,16 @@ export function createApps(deps: EngineDeps) {
       return (await findVisibleApp(db, actor.userId, id)) as AppRow;
     },
 
-    async update(actor: Actor, idOrName: string, input: { name?: string | undefined; description?: string | undefined }) {
+    async update(
+      actor: Actor,
+      idOrName: string,
+      input: { name?: string | undefined; description?: string | undefined; rootDirectory?: string | null | undefined },
+    ) {
       const { app } = await resolve(actor, idOrName, "write", "changing the app");
-      const changes: { name?: string; description?: string } = {};
+      const changes: { name?: string; description?: string; rootDirectory?: string | null } = {};
       if (input.name !== undefined && input.name !== app.name) changes.name = checkAppName(input.name);
       if (input.description !== undefined) changes.description = checkDescription(input.description);
+      if (input.rootDirectory !== undefined) changes.rootDirectory = checkRootDirectory(input.rootDirectory);
       if (Object.keys(changes).length > 0) {
         await withActor(db, actor, async (tx) => {
           if (changes.name && (await appNameTaken(tx, changes.name))) throw new AppNameTakenError(changes.name);

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Build, BuildStage, BuildStageName, Database } from "@skypanel/db";
-import { findBuildById, updateBuild } from "@skypanel/db/queries";
+import { findAppById, findBuildById, updateBuild } from "@skypanel/db/queries";
 import { detectBuildPlan } from "../detect/index.ts";
 import type { BuildPlan } from "../detect/plan.ts";
 import type { EventBus } from "../events/bus.ts";
@@ -18,6 +18,7 @@ import { staticPlan } from "./deps/static.ts";
 import type { DependencyFetcher } from "./deps/types.ts";
 import { BuildLog } from "./log.ts";
 import type { RemoteLayerCache } from "./remote-cache.ts";
+import { useRootDirectory } from "./root-directory.ts";
 import { StageTracker } from "./stages.ts";
 import { packageManagerTools } from "./tools.ts";
 import { buildWorkspace, unprivilegedDir } from "./workspace.ts";
@@ -95,10 +96,20 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
 
   try {
     rmSync(ws.source, { recursive: true, force: true });
-    await stages.run("fetch", () => fetchSource(p, build, payload, ws.source, say, signal));
+    const rootDirectory = (await findAppById(p.db, build.appId))?.rootDirectory ?? null;
+    await stages.run("fetch", async () => {
+      const fetched = await fetchSource(p, build, payload, ws.source, say, signal);
+      if (rootDirectory) {
+        say(`-----> root directory ${rootDirectory}`);
+        useRootDirectory(ws.source, rootDirectory);
+      }
+      return fetched;
+    });
 
     const { plan, pack } = await stages.run("detect", async () => {
       const detected = await detectBuildPlan(ws.source);
+      if (rootDirectory)
+        detected.reasons.unshift({ topic: "root directory", reason: `built from ${rootDirectory}, the app's root directory setting` });
       const pack = BUILDPACKS[detected.stack];
       const found = pack?.plan ? pack.plan(detected, ws.source) : detected;
       for (const r of found.reasons) say(`       ${r.topic}: ${r.reason}`);

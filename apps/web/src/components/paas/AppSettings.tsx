@@ -7,6 +7,7 @@ import { EnvVarEditor } from "./EnvVarEditor.tsx";
 import { AutoscaleForm } from "./settings/AutoscaleForm.tsx";
 import { DomainList } from "./settings/DomainList.tsx";
 import { LimitsForm } from "./settings/LimitsForm.tsx";
+import { RootDirectoryForm } from "./settings/RootDirectoryForm.tsx";
 import { TransferApp } from "./settings/TransferApp.tsx";
 import { type AppDetail, can } from "./types.ts";
 
@@ -54,6 +55,9 @@ export function AppSettings({ app }: { app: AppDetail }) {
       </Section>
       <Section title="App details">
         <AppDetailsForm key={`${app.name}:${app.description}`} app={app} />
+      </Section>
+      <Section title="Build" testId="settings-build">
+        <RootDirectoryForm key={app.rootDirectory ?? ""} app={app} />
       </Section>
       <Section title="Danger zone" danger testId="danger-zone">
         {can.delete(app.role) ? (
