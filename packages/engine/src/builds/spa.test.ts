@@ -3,30 +3,17 @@
 // as optional dependencies), built offline in the sandbox, and its dist/ served by SkyPanel's
 // static server in SPA mode from the store path; a Staticfile site with pushstate likewise.
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../actor.ts";
+import { httpGet } from "../router/testing.ts";
 import { createTestEngine, type TestEngine } from "../testing.ts";
 import { copyFixture, freePort, startProcess, stopProcess, uploadDir, waitForBuild } from "./testing.ts";
 
 const HTML = "text/html,application/xhtml+xml,*/*;q=0.8";
 
-function get(port: number, path: string, accept = "*/*"): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, headers: { accept }, timeout: 5000 }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => {
-        body += c;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on("timeout", () => req.destroy(new Error(`no answer to ${path} within 5 s`)));
-    req.on("error", reject);
-    req.end();
-  });
-}
+/** A request to the static server under test, on a fresh connection. */
+const get = (port: number, path: string, accept = "*/*") => httpGet({ port, host: "localhost", path, headers: { accept } });
 
 describe("a Vite single-page app (real Nix, PGlite)", { timeout: 300_000 }, () => {
   let t: TestEngine;

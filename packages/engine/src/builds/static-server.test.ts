@@ -2,21 +2,15 @@
 // free loopback port over a site written for the test, asked with bounded requests.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILDPACKS_DIR } from "../nix/index.ts";
 import { freePort } from "../process/free-port.ts";
+import { httpGet, type TestResponse } from "../router/testing.ts";
 
 const SERVER = join(BUILDPACKS_DIR, "support", "static-server.mjs");
 const HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
 
 function site(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), "skypanel-static-"));
@@ -30,7 +24,7 @@ function site(files: Record<string, string>): string {
 /** Starts the server and resolves once it says it listens; a GET helper bound to its port. */
 async function serve(
   args: string[],
-): Promise<{ child: ChildProcess; get: (path: string, headers?: Record<string, string>, method?: string) => Promise<Answer> }> {
+): Promise<{ child: ChildProcess; get: (path: string, headers?: Record<string, string>, method?: string) => Promise<TestResponse> }> {
   const port = await freePort();
   const child = spawn(process.execPath, [SERVER, ...args], {
     env: { PATH: process.env.PATH, PORT: String(port) },
@@ -46,20 +40,8 @@ async function serve(
     });
     child.on("exit", (code) => reject(new Error(`the static server exited with ${code}`)));
   });
-  const get = (path: string, headers: Record<string, string> = {}, method = "GET") =>
-    new Promise<Answer>((resolve, reject) => {
-      const req = request({ host: "127.0.0.1", port, path, method, headers, timeout: 5000 }, (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => {
-          body += c;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      });
-      req.on("timeout", () => req.destroy(new Error(`no answer to ${path} within 5 s`)));
-      req.on("error", reject);
-      req.end();
-    });
+  const get = (path: string, headers: Record<string, string> = {}, method = "GET"): Promise<TestResponse> =>
+    httpGet({ port, host: "localhost", path, headers, method });
   return { child, get };
 }
 

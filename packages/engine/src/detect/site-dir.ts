@@ -4,6 +4,7 @@
 import path from "node:path";
 import { InvalidSourceFileError } from "./errors.ts";
 import { preview } from "./shell.ts";
+import { reason, type StackDetection } from "./stack.ts";
 
 /** Where the buildpacks put SkyPanel's static file server in the artifact. */
 export const STATIC_SERVER = ".skypanel/static-server.mjs";
@@ -26,4 +27,21 @@ export function checkSiteDir(file: string, field: string, value: string): string
     );
   }
   return normal;
+}
+
+/** A static site's plan: no toolchain, nothing to install or build, `web` serves it as it is. */
+export function staticSitePlan(web: string, startReason: string, warnings: string[] = []): StackDetection {
+  return {
+    stack: "static",
+    framework: null,
+    versions: {},
+    packageManager: "none",
+    lockfiles: [],
+    install: null,
+    build: null,
+    test: null,
+    web,
+    reasons: [reason("version", "A static site needs no toolchain."), reason("start", startReason)],
+    warnings,
+  };
 }

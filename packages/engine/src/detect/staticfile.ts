@@ -6,8 +6,8 @@ import { ValidationError } from "../errors.ts";
 import { InvalidSourceFileError } from "./errors.ts";
 import type { SourceTree } from "./files.ts";
 import { preview } from "./shell.ts";
-import { checkSiteDir, staticServerCommand } from "./site-dir.ts";
-import { reason, type StackDetection } from "./stack.ts";
+import { checkSiteDir, staticServerCommand, staticSitePlan } from "./site-dir.ts";
+import type { StackDetection } from "./stack.ts";
 
 const FILE = "Staticfile";
 
@@ -32,27 +32,13 @@ export async function staticfileSite(tree: SourceTree): Promise<StackDetection> 
 
   const web = staticServerCommand(root, spa);
   const served = root === "." ? "the top directory" : `${root}/`;
-  return {
-    stack: "static",
-    framework: null,
-    versions: {},
-    packageManager: "none",
-    lockfiles: [],
-    install: null,
-    build: null,
-    test: null,
+  return staticSitePlan(
     web,
-    reasons: [
-      reason("version", "A static site needs no toolchain."),
-      reason(
-        "start",
-        `${web}: the Staticfile says to serve ${served}${options.root === undefined ? " (no root: line)" : ""}` +
-          (spa ? ", and pushstate: enabled makes it a single-page app (a path that is no file gets index.html)" : "") +
-          "; SkyPanel's static file server serves it as it is.",
-      ),
-    ],
+    `${web}: the Staticfile says to serve ${served}${options.root === undefined ? " (no root: line)" : ""}` +
+      (spa ? ", and pushstate: enabled makes it a single-page app (a path that is no file gets index.html)" : "") +
+      "; SkyPanel's static file server serves it as it is.",
     warnings,
-  };
+  );
 }
 
 /** `key: value` lines; blank lines and # comments skipped; anything else names its line. */

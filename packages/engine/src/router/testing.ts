@@ -88,13 +88,21 @@ export interface TestResponse {
  * load makes Caddy close idle keep-alive connections, and Node's agent (unlike browsers) does not
  * retry a request it sent on one that was closing.
  */
-export function httpGet(options: { port: number; host: string; path?: string; headers?: Record<string, string> }): Promise<TestResponse> {
+export function httpGet(options: {
+  port: number;
+  host: string;
+  path?: string;
+  headers?: Record<string, string>;
+  /** Default GET. */
+  method?: string;
+}): Promise<TestResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
         host: "127.0.0.1",
         port: options.port,
         path: options.path ?? "/",
+        method: options.method ?? "GET",
         agent: false,
         headers: { ...options.headers, Host: options.host },
         timeout: 15_000,
