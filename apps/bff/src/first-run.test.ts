@@ -123,9 +123,11 @@ describe("first run: a fresh clone in a 0700 folder, the README's up.sh, an Expr
   };
   const expectAllServed = async (count: number) => {
     const wrong = await misses(count);
+    // What the platform (when one runs) says of the app's instances, to tell why they missed.
+    const instances = wrong.length && platform ? await call("GET", "/api/apps/first-app/instances").catch((e: Error) => e.message) : "";
     expect(
       wrong.length,
-      `${wrong.length} of ${count} missed, first: ${wrong.slice(0, 5).join(" | ")}\n${platform?.output().slice(-2000) ?? ""}`,
+      `${wrong.length} of ${count} missed, first: ${wrong.slice(0, 5).join(" | ")}, last: ${wrong.at(-1)}\ninstances: ${JSON.stringify(instances)}\n${platform?.output().slice(-2000) ?? ""}`,
     ).toBe(0);
   };
   const healthy = (p: Platform, what: string) =>

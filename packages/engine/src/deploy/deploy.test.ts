@@ -143,10 +143,20 @@ describe("deployments (nspawn, Caddy, real Nix; PGlite)", { timeout: 300_000 }, 
     // The app keeps serving with no control plane.
     expect((await get()).status).toBe(200);
     const again = await createEngine({ db: t.database.db, sql: t.database.sql, home: t.home, runtime: runtimeOptions() });
+    // Every state the re-adopted instance is announced in: it never leaves rotation.
+    const announced: string[] = [];
+    again.bus.subscribe((e) => {
+      if (e.type === "instance.updated" && before.includes(e.instanceId)) announced.push(`${e.status}/${e.health}`);
+    });
     await again.start();
     engine = again;
-    for (let i = 0; i < 50 && (again.running?.manager.rotation(appId).length ?? 0) < 1; i++) await wait(200);
+    // In rotation as soon as start() returns, not after a first probe: Caddy's routes written
+    // at start must still lead to it, so every request from the first one on is answered.
     expect(again.running?.manager.rotation(appId).map((m) => m.id)).toEqual(before);
+    const answers: string[] = [];
+    for (let i = 0; i < 100; i++) answers.push(await get().then((r) => `${r.status} ${r.body.slice(0, 40)}`));
+    expect(answers.filter((a) => !a.startsWith("200") || !a.includes("shop v1"))).toEqual([]);
+    expect(announced.filter((a) => a !== "running/healthy")).toEqual([]);
     await wait(1500);
     const live = (await again.deployments.instances(alice, "shop")).filter((i) => i.status === "running" || i.status === "starting");
     expect(live).toHaveLength(1);

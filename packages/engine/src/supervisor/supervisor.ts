@@ -141,6 +141,24 @@ export function createSupervisor(o: SupervisorOptions) {
       return;
     }
     const target = { address: handle.address, port: handle.port };
+    const steady = () => {
+      m.checker = createHealthChecker({
+        ...config,
+        target,
+        startPeriodMs: 0,
+        onChange: async (s, r) => {
+          await setHealth(m, s, r.detail);
+          if (s === "unhealthy" && !m.retiring) {
+            platformLog(m, `instance is unhealthy (${r.detail}); taking it out of rotation and restarting it`, "warn");
+            await handle.stop(stopGraceMs);
+          }
+        },
+      });
+      m.checker.start();
+    };
+    // Re-adopted while in rotation: it stays there, and the steady checks take it out if it
+    // fails them. Starting over from "unknown" would route nothing until the first probe passed.
+    if (m.state === "running" && m.health === "healthy") return steady();
     // Fast probes until the first success, then the configured rhythm.
     const startup = createHealthChecker({
       ...config,
@@ -155,19 +173,7 @@ export function createSupervisor(o: SupervisorOptions) {
         await setHealth(m, "healthy", result.detail);
         await setState(m, "running");
         platformLog(m, `instance is healthy (${result.detail})`);
-        m.checker = createHealthChecker({
-          ...config,
-          target,
-          startPeriodMs: 0,
-          onChange: async (s, r) => {
-            await setHealth(m, s, r.detail);
-            if (s === "unhealthy" && !m.retiring) {
-              platformLog(m, `instance is unhealthy (${r.detail}); taking it out of rotation and restarting it`, "warn");
-              await handle.stop(stopGraceMs);
-            }
-          },
-        });
-        m.checker.start();
+        steady();
       },
     });
     m.checker = startup;
@@ -411,6 +417,12 @@ export function createSupervisor(o: SupervisorOptions) {
           continue;
         }
         const m = newManaged(row.id, plan, { address: handle.address, port: handle.port });
+        // What the row says it was when the last control plane let go: a web instance that was
+        // serving keeps serving through the restart.
+        if (row.status === "running" && row.healthStatus === "healthy") {
+          m.state = "running";
+          m.health = "healthy";
+        }
         managed.set(m.id, m);
         attach(m, handle);
       }
