@@ -7,12 +7,12 @@ import { readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs"
 import { join } from "node:path";
 import type { Build } from "@skypanel/db";
 import { describe, expect, it } from "vitest";
-import { buildsOnOneEngine, copyFixture, processEnv, runAndGet } from "./testing.ts";
+import { buildsOnOneEngine, copyFixture, processEnv, runAndGet, wrongAnswers } from "./testing.ts";
 
 type Plan = { processes: Record<string, string>; packageManager: string; lockfiles: string[]; build: string | null };
 
 describe("Python dependencies from the package index (real Nix, real PyPI, PGlite)", { timeout: 300_000 }, () => {
-  const builds = buildsOnOneEngine("py", "pythonista@example.com");
+  const builds = buildsOnOneEngine("py", "pythonista@example.com", { runtime: true });
   const build = (dir: string, existing?: string) => builds.build<Plan>(dir, existing);
 
   async function answers(b: { build: Build; plan: Plan; log: string; store: string }) {
@@ -20,6 +20,14 @@ describe("Python dependencies from the package index (real Nix, real PyPI, PGlit
     const res = await runAndGet(b.store, b.plan.processes.web ?? "");
     expect(res.status, res.body).toBe(200);
     return res;
+  }
+
+  /** Deployed as a user's app is (a container behind Caddy): every one of 30 requests answered `text`. */
+  async function served(b: { build: Build; log: string } & Parameters<typeof builds.throughCaddy>[0], text: string | RegExp) {
+    expect(b.build.status, b.log).toBe("succeeded");
+    const all = await builds.throughCaddy(b, { count: 30 });
+    expect(wrongAnswers(all, text)).toEqual([]);
+    return all[0] as { status: number; body: string };
   }
 
   // The first Django build; the warm rebuild waits for it and builds the same app again.
@@ -31,8 +39,7 @@ describe("Python dependencies from the package index (real Nix, real PyPI, PGlit
 
   it.concurrent("python-django-gettingstarted: ranges resolved on PyPI, collectstatic at build, gunicorn serves / with hashed static files", async () => {
     const b = await firstDjango();
-    const res = await answers(b);
-    expect(res.body).toMatch(/Getting Started with Python on SkyPanel/);
+    const res = await served(b, /Getting Started with Python on SkyPanel/);
     // WhiteNoise's manifest storage names the file by its hash: only collectstatic writes that.
     expect(res.body).toMatch(/href="\/static\/hello\.[0-9a-f]{12}\.css"/);
     expect(b.plan).toMatchObject({ processes: { web: "gunicorn gettingstarted.wsgi" }, build: "python manage.py collectstatic --noinput" });
@@ -68,7 +75,7 @@ describe("Python dependencies from the package index (real Nix, real PyPI, PGlit
 
   it.concurrent("python-fastapi-uv: uv.lock's pins and hashes, uvicorn[standard]'s extras, no dev group", async () => {
     const b = await build(copyFixture("python-fastapi-uv"));
-    const res = await answers(b);
+    const res = await served(b, "python-fastapi-uv");
     expect(JSON.parse(res.body)).toEqual({ hello: "python-fastapi-uv" });
     expect(b.plan.lockfiles).toEqual(["pyproject.toml", "uv.lock"]);
     expect(b.log).toMatch(/pip download: uv\.lock's requirements/);
@@ -81,7 +88,7 @@ describe("Python dependencies from the package index (real Nix, real PyPI, PGlit
 
   it.concurrent("python-poetry: poetry.lock's main group only, Flask served by gunicorn", async () => {
     const b = await build(copyFixture("python-poetry"));
-    const res = await answers(b);
+    const res = await served(b, "hello from python-poetry");
     expect(res.body).toBe("hello from python-poetry\n");
     expect(b.plan).toMatchObject({ packageManager: "poetry", lockfiles: ["pyproject.toml", "poetry.lock"] });
     expect(b.log).toMatch(/pip download: poetry\.lock's requirements/);

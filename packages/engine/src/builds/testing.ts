@@ -8,8 +8,10 @@ import { fileURLToPath } from "node:url";
 import type { Build } from "@skypanel/db";
 import { afterAll, beforeAll } from "vitest";
 import type { Actor } from "../actor.ts";
+import { waitForDeployment } from "../deploy/testing.ts";
 import type { Engine } from "../engine.ts";
 import { freePort } from "../process/free-port.ts";
+import { httpGet } from "../router/testing.ts";
 import { createTestEngine, type TestEngine } from "../testing.ts";
 
 export { freePort };
@@ -133,25 +135,51 @@ export interface BuiltApp<P> {
   store: string;
 }
 
+/** What `count` sequential requests through Caddy got: status and body of each. */
+export type Answers = { status: number; body: string }[];
+
 /**
  * One engine for a build test file (made in beforeAll, closed in afterAll) and `build(dir)`,
  * which builds a source as a new app `<prefix>-N`, or as the next build of `existing`.
+ * With `runtime: true` the engine also runs apps (nspawn, Caddy on a free port), and
+ * `throughCaddy(built)` deploys a build and counts its answers the way a user's browser gets them.
  */
-export function buildsOnOneEngine(prefix: string, email: string) {
+export function buildsOnOneEngine(prefix: string, email: string, options: { runtime?: boolean } = {}) {
   let t: TestEngine | null = null;
   let alice: Actor | null = null;
   let apps = 0;
+  let httpPort = 0;
   beforeAll(async () => {
-    t = await createTestEngine("pglite", { builds: { concurrency: 2, timeoutMs: 5 * 60_000 } });
+    httpPort = options.runtime ? await freePort() : 0;
+    t = await createTestEngine("pglite", {
+      builds: { concurrency: 2, timeoutMs: 5 * 60_000 },
+      ...(options.runtime
+        ? {
+            runtime: {
+              mode: "nspawn" as const,
+              router: { httpPort, baseDomain: "localhost" },
+              // Per test process: parallel test files never see each other's instances.
+              cgroupParent: `spbuild${process.pid}`,
+              reconcileIntervalMs: 1000,
+              deploy: { healthTimeoutMs: 90_000, drainMs: 300 },
+            },
+          }
+        : {}),
+    });
     await t.engine.start();
     alice = await t.user(email);
   });
   afterAll(async () => {
+    await t?.engine.running?.shutdown();
     await t?.close();
   });
+  const ready = () => {
+    if (!t || !alice) throw new Error("the engine is made in beforeAll");
+    return { t, alice };
+  };
   return {
     async build<P>(dir: string, existing?: string): Promise<BuiltApp<P>> {
-      if (!t || !alice) throw new Error("the engine is made in beforeAll");
+      const { t, alice } = ready();
       const app = existing ?? `${prefix}-${++apps}`;
       if (!existing) await t.engine.apps.create(alice, { name: app });
       const queued = await t.engine.builds.create(alice, app, uploadDir(t.home, dir));
@@ -159,5 +187,55 @@ export function buildsOnOneEngine(prefix: string, email: string) {
       const log = (await t.engine.builds.log(alice, app, done.id)).lines.map((l) => l.text).join("\n");
       return { build: done, plan: done.plan as unknown as P, log, app, store: done.storePath ?? "" };
     },
+
+    /**
+     * Deploys a succeeded build (nspawn container, health-checked, behind Caddy) and sends
+     * `count` sequential requests to `path` at `<app>.localhost` through Caddy: every answer,
+     * so a test asserts that all of them succeeded rather than waiting for one that does.
+     */
+    async throughCaddy(
+      built: BuiltApp<unknown>,
+      request: { path?: string; count?: number; headers?: Record<string, string> } = {},
+    ): Promise<Answers> {
+      const { t, alice } = ready();
+      if (!options.runtime) throw new Error("throughCaddy needs buildsOnOneEngine(…, { runtime: true })");
+      const queued = await t.engine.deployments.create(alice, built.app, { buildId: built.build.id });
+      const deployment = await waitForDeployment(t.engine, alice, built.app, queued.id, 180_000);
+      if (deployment.status !== "succeeded") {
+        const logs = await t.engine.logs.query(alice, built.app, { tail: 40 }).then(
+          (lines) => lines.map((l) => l.line).join("\n"),
+          (err: Error) => err.message,
+        );
+        throw new Error(
+          `deploying ${built.app} ended ${deployment.status}: ${deployment.error ?? ""}\n${JSON.stringify(deployment.steps)}\n${logs}`,
+        );
+      }
+      const answers: Answers = [];
+      for (let i = 0; i < (request.count ?? 50); i++) {
+        const res = await httpGet({
+          port: httpPort,
+          host: `${built.app}.localhost`,
+          path: request.path ?? "/",
+          headers: request.headers,
+        }).catch((err: Error) => ({
+          status: 0,
+          body: err.message,
+        }));
+        answers.push({ status: res.status, body: res.body });
+      }
+      return answers;
+    },
+
+    /** One more request through Caddy to a deployed app, with headers of the test's choosing. */
+    request(built: BuiltApp<unknown>, path: string, headers: Record<string, string> = {}) {
+      return httpGet({ port: httpPort, host: `${built.app}.localhost`, path, headers });
+    },
   };
 }
+
+/** The answers that were not a 200 with `text` in the body (an empty list when all were). */
+export const wrongAnswers = (answers: Answers, text: string | RegExp) =>
+  answers
+    .map((a, i) => ({ i, ...a }))
+    .filter((a) => a.status !== 200 || !(typeof text === "string" ? a.body.includes(text) : text.test(a.body)))
+    .map((a) => `${a.i}: ${a.status} ${a.body.slice(0, 120)}`);
