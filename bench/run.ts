@@ -1,4 +1,4 @@
-// `npm run bench [-- app-list|builds|deploy|dashboard]`: runs the benchmarks and prints rows for BENCHMARKS.md
+// `npm run bench [-- app-list|builds|stacks|deploy|dashboard]`: runs the benchmarks and prints rows for BENCHMARKS.md
 // with the machine and date; the raw numbers go to bench/results/<date>.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -7,6 +7,7 @@ import { buildBenchmark } from "./builds.bench.ts";
 import { dashboardBenchmark } from "./dashboard.bench.ts";
 import { deployBenchmark } from "./deploy.bench.ts";
 import { machine, markdownTable, ROOT } from "./harness.ts";
+import { stackBuildBenchmark } from "./stacks.bench.ts";
 
 const only = process.argv[2];
 const date = new Date().toISOString();
@@ -22,6 +23,13 @@ if (!only || only === "builds") {
   const rows = await buildBenchmark();
   results.builds = rows;
   console.log("| benchmark | median ms | runs ms |\n|---|---:|---|");
+  for (const r of rows) console.log(`| ${r.benchmark} | ${Math.round(r.medianMs)} | ${r.runsMs.map(Math.round).join(", ")} |`);
+}
+
+if (!only || only === "stacks") {
+  const rows = await stackBuildBenchmark();
+  results.stacks = rows;
+  console.log("\n| benchmark | median ms | runs ms |\n|---|---:|---|");
   for (const r of rows) console.log(`| ${r.benchmark} | ${Math.round(r.medianMs)} | ${r.runsMs.map(Math.round).join(", ")} |`);
 }
 

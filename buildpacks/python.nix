@@ -6,7 +6,8 @@
 #                --no-index --require-hashes, source distributions built into wheels here, offline
 #                (support/python-install.py);
 #   app          the source, with the plan's build command (Django: collectstatic) and tests run
-#                with the venv first on PATH.
+#                with the venv first on PATH, and launchers for pyproject.toml's [project.scripts]
+#                in .skypanel/bin (support/python-scripts.py): the app itself is not installed.
 # A source-only change rebuilds only `app`. The release links the venv as $out/venv; the web
 # command finds it through .skypanel/env (PATH=$out/venv/bin:$PATH), so `gunicorn …`,
 # `uvicorn …` and `python …` run on the venv's Python.
@@ -74,7 +75,14 @@ lib.mkStep {
     # is read-only at run time, so Python must never try to write it.
     python3 -m compileall -q --invalidation-mode unchecked-hash -x '/(node_modules|\.skypanel)/' . > /dev/null ||
       echo " !     some .py files do not compile; Python will say which when they are imported"
-    runtime_env "PATH=$out/venv/bin:\$PATH" "VIRTUAL_ENV=$out/venv" "PYTHONUNBUFFERED=1" "PYTHONDONTWRITEBYTECODE=1"
+    scripts=$(python3 "$support/python-scripts.py" "$out/app" "$venv")
+    if [ -n "$scripts" ]; then
+      echo "-----> console scripts of [project.scripts]: $(echo $scripts)"
+      runtime_env "PATH=$out/app/.skypanel/bin:$out/venv/bin:\$PATH"
+    else
+      runtime_env "PATH=$out/venv/bin:\$PATH"
+    fi
+    runtime_env "VIRTUAL_ENV=$out/venv" "PYTHONUNBUFFERED=1" "PYTHONDONTWRITEBYTECODE=1"
     echo "-----> app ready"
   '';
 }

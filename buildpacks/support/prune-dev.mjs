@@ -27,6 +27,19 @@ function visit(dir) {
   }
 }
 visit(root);
+// A workspace's layer holds each member's package.json (builds/deps/node-workspace.ts): the
+// members' production dependencies are the release's too, wherever npm put them.
+function members(dir, depth) {
+  if (depth > 4) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name !== "node_modules" && !e.name.startsWith("."))
+    .flatMap((e) => {
+      const sub = join(dir, e.name);
+      return [...(existsSync(join(sub, "package.json")) ? [sub] : []), ...members(sub, depth + 1)];
+    });
+}
+const workspace = read(root).workspaces ? members(root, 1) : [];
+for (const member of workspace) visit(member);
 
 let removed = 0;
 function sweep(dir) {
@@ -44,6 +57,7 @@ function sweep(dir) {
   }
 }
 sweep(modules);
+for (const member of workspace) sweep(join(member, "node_modules"));
 // Links in .bin may now point at removed packages.
 const bin = join(modules, ".bin");
 if (existsSync(bin)) for (const link of readdirSync(bin)) if (!existsSync(join(bin, link))) rmSync(join(bin, link), { force: true });

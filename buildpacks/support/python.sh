@@ -2,13 +2,19 @@
 # toolchain's python3 (the host's /usr/bin/python3 by default) and its pip, with no network.
 export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PIP_NO_INPUT=1
 
-# python_check_version <wanted version>: says so when the app asks for another Python.
+# python_check_version <wanted version>: says so when this Python does not satisfy a plain version
+# ("3", "3.11", "3.11.x" no newer than this patch), compared as numbers, never as a text prefix
+# (3.11.9 is not satisfied by 3.11.2). Detection refused such apps already
+# (packages/engine/src/detect/python-version.ts) and alone checks requires-python specifiers.
 python_check_version() {
-  have=$(python3 -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
-  case "${1:-}" in
-    "" | "$have" | "${have%.*}" | "${have%.*}".*) ;;
-    *) echo " !     Python $1 was asked for; this platform builds with Python $have." ;;
-  esac
+  python3 - "${1:-}" <<'EOF'
+import re, sys
+wanted, have = sys.argv[1], sys.version_info[:3]
+m = re.fullmatch(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?", wanted)
+parts = [int(p) for p in m.groups() if p is not None] if m else []
+if parts and (list(have[: len(parts[:2])]) != parts[:2] or (len(parts) == 3 and parts[2] > have[2])):
+    print(" !     Python %s was asked for; this platform builds with Python %d.%d.%d." % (wanted, *have))
+EOF
 }
 
 # python_app_venv <dir>: the Python buildpack's venv, which sees only what the app's dependency

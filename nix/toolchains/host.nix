@@ -6,5 +6,7 @@
   name = "host";
   PATH = "/usr/local/bin:/usr/bin:/bin";
   # Everything a build may see of the host. Never the platform's data ($SKYPANEL_HOME) or /root.
-  sandboxPaths = [ "/bin" "/usr" "/lib" "/lib64" "/etc/ssl" "/etc/alternatives" "/etc/ca-certificates" ];
+  # Debian's JDK 17 and Maven keep part of themselves in /etc (jvm.cfg, security; m2.conf, logging);
+  # "?": a machine without them still builds the other stacks.
+  sandboxPaths = [ "/bin" "/usr" "/lib" "/lib64" "/etc/ssl" "/etc/alternatives" "/etc/ca-certificates" "/etc/java-17-openjdk?" "/etc/maven?" ];
 }

@@ -54,6 +54,13 @@ require_build_tools() {
   command -v git >/dev/null || missing+=(git)
   # Builds see the host's /usr, not /usr/local: a Go in /usr/local/go does not count.
   [ -x /usr/bin/go ] || missing+=(golang-go)
+  # Java builds use Debian's JDK 17 by its path (another JDK on the machine does not count) and
+  # Debian's Maven when the app commits no wrapper.
+  [ -x "/usr/lib/jvm/java-17-openjdk-$(dpkg --print-architecture 2>/dev/null)/bin/javac" ] || missing+=(openjdk-17-jdk-headless)
+  [ -x /usr/share/maven/bin/mvn ] || missing+=(maven)
+  # Rust builds use Debian's rustc-web and cargo-web (1.96; bookworm's own rustc is 1.63); rustup's
+  # toolchain in ~/.cargo is invisible to builds. Older than 1.96 counts as missing.
+  /usr/bin/cargo --version 2>/dev/null | awk '{ split($2, v, "."); ok = v[1] > 1 || (v[1] == 1 && v[2] >= 96) } END { exit !ok }' || missing+=(rustc-web cargo-web)
   [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
   /usr/bin/python3 -c 'import flask' 2>/dev/null || missing+=(python3-flask)
   command -v gunicorn >/dev/null || missing+=(gunicorn)

@@ -30,20 +30,23 @@ export async function cachedLayer(
     log: (line: string) => void;
     make: () => Promise<string>;
     remote?: RemoteLayerCache | null;
+    /** How the log names the layer; "dependency layer" unless said. */
+    what?: string;
   },
 ): Promise<Layer & { source: "local" | "remote" | "fetched" }> {
+  const what = o.what ?? "dependency layer";
   const entry = await findCacheEntry(db, o.key);
   if (entry) {
     if ((await isValid(nix, entry.storePath)) && (await verifyPath(nix, entry.storePath))) {
       addGcRoot(entry.storePath, `deps-${o.key}`);
       await recordCacheHit(db, o.key);
-      o.log(`-----> dependency layer: cache hit (${o.key.slice(0, 12)}, ${formatBytes(entry.sizeBytes)})`);
+      o.log(`-----> ${what}: cache hit (${o.key.slice(0, 12)}, ${formatBytes(entry.sizeBytes)})`);
       return { storePath: entry.storePath, cacheKey: o.key, hit: true, sizeBytes: entry.sizeBytes, source: "local" };
     }
-    o.log(`-----> dependency layer: cached copy ${o.key.slice(0, 12)} is missing or damaged; fetching again`);
+    o.log(`-----> ${what}: cached copy ${o.key.slice(0, 12)} is missing or damaged; fetching again`);
     await deleteCacheEntry(db, o.key);
   } else {
-    o.log(`-----> dependency layer: cache miss (${o.key.slice(0, 12)})`);
+    o.log(`-----> ${what}: cache miss (${o.key.slice(0, 12)})`);
   }
   const record = async (storePath: string) => {
     addGcRoot(storePath, `deps-${o.key}`);
@@ -65,18 +68,18 @@ export async function cachedLayer(
     });
     if (fromRemote) {
       const info = await record(fromRemote.storePath);
-      o.log(`-----> dependency layer: remote cache hit (${formatBytes(info.narSize)})`);
+      o.log(`-----> ${what}: remote cache hit (${formatBytes(info.narSize)})`);
       return { storePath: fromRemote.storePath, cacheKey: o.key, hit: true, sizeBytes: info.narSize, source: "remote" };
     }
   }
   const dir = await o.make();
   const storePath = await addToStore(nix, dir, `deps-${o.key}`);
   const info = await record(storePath);
-  o.log(`-----> dependency layer stored: ${formatBytes(info.narSize)}`);
+  o.log(`-----> ${what} stored: ${formatBytes(info.narSize)}`);
   if (o.remote) {
     // An upload failure does not fail the build; other machines then fetch for themselves.
     await o.remote.store(nix, o.key, storePath).then(
-      () => o.log("-----> dependency layer uploaded to the remote cache"),
+      () => o.log(`-----> ${what} uploaded to the remote cache`),
       (err: Error) => o.log(` !     remote cache upload failed: ${err.message}`),
     );
   }

@@ -2,7 +2,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Build, BuildStage, BuildStageName, Database } from "@skypanel/db";
 import { findAppById, findBuildById, updateBuild } from "@skypanel/db/queries";
-import { detectBuildPlan } from "../detect/index.ts";
+import { detectBuildPlan, detectWorkspaceMember, refuseWorkspaceRoot } from "../detect/index.ts";
 import type { BuildPlan } from "../detect/plan.ts";
 import type { EventBus } from "../events/bus.ts";
 import { JobInterruptedError } from "../jobs/index.ts";
@@ -12,13 +12,17 @@ import { exportTree, extractArchive, fetchGit } from "../sources/index.ts";
 import { cachedLayer, formatBytes, type Layer } from "./cache.ts";
 import { dockerDependencies, dockerPlan } from "./deps/docker.ts";
 import { goDependencies } from "./deps/go.ts";
+import { javaPlan } from "./deps/java.ts";
+import { javaDependencies } from "./deps/maven.ts";
 import { nodeDependencies } from "./deps/node.ts";
+import { chooseNode } from "./deps/node-runtime.ts";
 import { pythonDependencies } from "./deps/python.ts";
+import { rustDependencies } from "./deps/rust.ts";
 import { staticPlan } from "./deps/static.ts";
-import type { DependencyFetcher } from "./deps/types.ts";
+import type { DependencyFetcher, RuntimeChooser } from "./deps/types.ts";
 import { BuildLog } from "./log.ts";
 import type { RemoteLayerCache } from "./remote-cache.ts";
-import { useRootDirectory } from "./root-directory.ts";
+import { useRootDirectoryOrWorkspace } from "./root-directory.ts";
 import { StageTracker } from "./stages.ts";
 import { packageManagerTools } from "./tools.ts";
 import { buildWorkspace, unprivilegedDir } from "./workspace.ts";
@@ -56,13 +60,21 @@ interface Buildpack {
   deps(plan: BuildPlan, sourceDir: string): DependencyFetcher | null;
   /** What the buildpack makes of the detected plan (the commands it really runs), or a clear error. */
   plan?(plan: BuildPlan, sourceDir: string): BuildPlan;
+  /**
+   * The runtime the app asks for (Node.js from engines.node…): chosen in the detect stage, so the
+   * stored plan says which and why; fetched in the dependencies stage as a cached layer of its own
+   * when the platform's own will not do, and handed to the buildpack as `runtime`.
+   */
+  runtime?: RuntimeChooser;
 }
 
 /** The stacks with a buildpack in buildpacks/, and how each gets its dependency layer. */
 const BUILDPACKS: Partial<Record<BuildPlan["stack"], Buildpack>> = {
-  nodejs: { file: "nodejs.nix", deps: () => nodeDependencies },
+  nodejs: { file: "nodejs.nix", deps: () => nodeDependencies, runtime: chooseNode },
   python: { file: "python.nix", deps: pythonDependencies },
   go: { file: "go.nix", deps: goDependencies },
+  rust: { file: "rust.nix", deps: rustDependencies },
+  java: { file: "java.nix", deps: javaDependencies, plan: javaPlan },
   static: { file: "static.nix", deps: () => null, plan: staticPlan },
   docker: { file: "docker.nix", deps: dockerDependencies, plan: dockerPlan },
 };
@@ -97,35 +109,66 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
   try {
     rmSync(ws.source, { recursive: true, force: true });
     const rootDirectory = (await findAppById(p.db, build.appId))?.rootDirectory ?? null;
+    // Set when the root directory is a member of a Node workspace: the whole workspace is the source.
+    let workspace: Awaited<ReturnType<typeof useRootDirectoryOrWorkspace>> = null;
     await stages.run("fetch", async () => {
       const fetched = await fetchSource(p, build, payload, ws.source, say, signal);
       if (rootDirectory) {
         say(`-----> root directory ${rootDirectory}`);
-        useRootDirectory(ws.source, rootDirectory);
+        workspace = await useRootDirectoryOrWorkspace(ws.source, rootDirectory);
+        if (workspace) say(`       a member of the ${workspace.workspace.tool} workspace there: building in the whole workspace`);
       }
       return fetched;
     });
 
-    const { plan, pack } = await stages.run("detect", async () => {
-      const detected = await detectBuildPlan(ws.source);
+    // What a step that runs npm as the unprivileged user needs (the runtime choice, the fetches).
+    const npmCache = join(p.workRoot, "cache", "npm");
+    const npmWork = () => {
+      unprivilegedDir(npmCache);
+      return { workDir: ws.deps, path: p.nix.toolchain.PATH, npmCache, log: say, signal, timeoutMs: p.stepTimeoutMs };
+    };
+    const { plan, pack, runtime } = await stages.run("detect", async () => {
+      const member = workspace as Awaited<ReturnType<typeof useRootDirectoryOrWorkspace>>;
+      const detected = member
+        ? await detectWorkspaceMember(ws.source, member.workspace, member.member, p.nix.platform)
+        : await detectBuildPlan(ws.source, p.nix.platform).catch(async (err) => {
+            // A workspace root that cannot start: the error names the members to choose from.
+            if (!rootDirectory) await refuseWorkspaceRoot(ws.source);
+            throw err;
+          });
       if (rootDirectory)
         detected.reasons.unshift({ topic: "root directory", reason: `built from ${rootDirectory}, the app's root directory setting` });
       const pack = BUILDPACKS[detected.stack];
-      const found = pack?.plan ? pack.plan(detected, ws.source) : detected;
+      const shaped = pack?.plan ? pack.plan(detected, ws.source) : detected;
+      const { plan: found, layer: runtime } = pack?.runtime
+        ? // A workspace member's Node is the one its own package.json asks for, as its detection read.
+          await pack.runtime(shaped, shaped.workspace ? join(ws.source, shaped.workspace.member) : ws.source, npmWork())
+        : { plan: shaped, layer: null };
       for (const r of found.reasons) say(`       ${r.topic}: ${r.reason}`);
       for (const w of found.warnings) say(` !     ${w}`);
       await updateBuild(p.db, build.id, { plan: found });
-      return { plan: found, pack, detail: `${found.stack}${found.framework ? ` (${found.framework})` : ""}` };
+      return { plan: found, pack, runtime, detail: `${found.stack}${found.framework ? ` (${found.framework})` : ""}` };
     });
     if (!pack) throw new BuildFailedError(`The ${plan.stack} buildpack is not available on this platform yet.`);
 
     const tools = await packageManagerTools(p.nix);
+    let runtimeLayer: Layer | null = null;
     const deps = await stages.run("dependencies", async (): Promise<(Layer & { detail: string }) | { detail: string }> => {
+      if (runtime) {
+        runtimeLayer = await cachedLayer(p.db, p.nix, {
+          key: runtime.key,
+          what: `${runtime.what} layer`,
+          stack: plan.stack,
+          appId: build.appId,
+          log: say,
+          remote: p.remoteCache,
+          make: () => runtime.fetch({ ...npmWork(), cacheRoot: join(p.workRoot, "cache"), tools }),
+        });
+      }
       const fetcher = pack.deps(plan, ws.source);
       if (!fetcher) return { detail: "nothing to fetch" };
       const key = fetcher.key(plan, ws.source, p.nix.toolchain.id);
       await updateBuild(p.db, build.id, { cacheKey: key });
-      const npmCache = join(p.workRoot, "cache", "npm");
       unprivilegedDir(npmCache);
       const layer = await cachedLayer(p.db, p.nix, {
         key,
@@ -161,7 +204,13 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
       file: join(BUILDPACKS_DIR, pack.file),
       rootName: `build-${build.id}`,
       args: { toolchain: `import ${JSON.stringify(p.nix.toolchain.file)} { }` },
-      argstrs: { src: ws.source, deps: "storePath" in deps ? deps.storePath : "", planJson: JSON.stringify(plan), tools: tools.storePath },
+      argstrs: {
+        src: ws.source,
+        deps: "storePath" in deps ? deps.storePath : "",
+        planJson: JSON.stringify(plan),
+        tools: tools.storePath,
+        ...(runtimeLayer ? { runtime: (runtimeLayer as Layer).storePath } : {}),
+      },
       signal,
       timeoutMs: p.stepTimeoutMs,
       onLine: (line) => {

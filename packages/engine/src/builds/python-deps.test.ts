@@ -106,6 +106,21 @@ describe("Python dependencies from the package index (real Nix, real PyPI, PGlit
     expect(b.log).not.toMatch(/pytest/);
   });
 
+  // No framework and no dependencies (nothing to fetch, so they cost CI little): the entry found in the source serves.
+  it.concurrent.each([
+    ["python-main-py", "python main.py"],
+    ["python-project-scripts", "python-project-scripts"],
+  ])("%s: started as `%s`, served through Caddy", async (name, web) => {
+    const b = await build(copyFixture(name));
+    expect(b.plan.processes).toEqual({ web });
+    await served(b, `hello from ${name}\n`);
+    if (name === "python-project-scripts") {
+      // A launcher for the console script, which puts src/ on the path: the app itself is not installed.
+      expect(b.log).toContain("console scripts of [project.scripts]: python-project-scripts");
+      expect(processEnv(b.store, 1).PATH).toMatch(new RegExp(`^${b.store}/app/\\.skypanel/bin:${b.store}/venv/bin:`));
+    }
+  });
+
   it.concurrent("a requirement with only a source distribution is built into a wheel in the sandbox, offline", async () => {
     const dir = copyFixture("python-flask");
     // docopt 0.6.2 (2014) has no wheel: a setup.py, built with setuptools fetched beside it.

@@ -1,5 +1,6 @@
 import { lstatSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { type NodeWorkspace, workspaceContaining } from "../detect/index.ts";
 
 export class RootDirectoryError extends Error {}
 
@@ -9,6 +10,31 @@ export class RootDirectoryError extends Error {}
  * directory, so a symlink cannot lead the build outside the source.
  */
 export function useRootDirectory(source: string, root: string) {
+  checkRootDirectory(source, root);
+  moveIntoPlace(source, root);
+}
+
+/**
+ * The root directory when it is a member of a Node workspace (detect/node-workspace.ts): the
+ * whole workspace stays (its root moved into the source's place when it is not the source
+ * root), so its lockfile and the sibling packages are there; the member's path in it is
+ * returned. Otherwise the root directory alone becomes the source, as useRootDirectory does.
+ */
+export async function useRootDirectoryOrWorkspace(
+  source: string,
+  root: string,
+): Promise<{ workspace: NodeWorkspace; member: string } | null> {
+  checkRootDirectory(source, root);
+  const workspace = await workspaceContaining(source, root);
+  if (!workspace) {
+    moveIntoPlace(source, root);
+    return null;
+  }
+  if (workspace.root !== "") moveIntoPlace(source, workspace.root);
+  return { workspace, member: workspace.root === "" ? root : root.slice(workspace.root.length + 1) };
+}
+
+function checkRootDirectory(source: string, root: string) {
   let dir = source;
   for (const segment of root.split("/")) {
     dir = join(dir, segment);
@@ -18,6 +44,9 @@ export function useRootDirectory(source: string, root: string) {
       throw new RootDirectoryError(`root directory ${root}: ${segment} is a symlink, which a root directory may not go through`);
     if (!stat.isDirectory()) throw new RootDirectoryError(`root directory ${root} is not a directory in this source`);
   }
+}
+
+function moveIntoPlace(source: string, root: string) {
   const whole = `${source}.whole`;
   rmSync(whole, { recursive: true, force: true });
   renameSync(source, whole);

@@ -140,7 +140,8 @@ export type Answers = { status: number; body: string }[];
 
 /**
  * One engine for a build test file (made in beforeAll, closed in afterAll) and `build(dir)`,
- * which builds a source as a new app `<prefix>-N`, or as the next build of `existing`.
+ * which builds a source as a new app `<prefix>-N`, or as the next build of `existing`, with the
+ * app `settings` (its root directory) changed first when given.
  * With `runtime: true` the engine also runs apps (nspawn, Caddy on a free port), and
  * `throughCaddy(built)` deploys a build and counts its answers the way a user's browser gets them.
  */
@@ -178,10 +179,11 @@ export function buildsOnOneEngine(prefix: string, email: string, options: { runt
     return { t, alice };
   };
   return {
-    async build<P>(dir: string, existing?: string): Promise<BuiltApp<P>> {
+    async build<P>(dir: string, existing?: string, settings?: { rootDirectory?: string | null }): Promise<BuiltApp<P>> {
       const { t, alice } = ready();
       const app = existing ?? `${prefix}-${++apps}`;
       if (!existing) await t.engine.apps.create(alice, { name: app });
+      if (settings) await t.engine.apps.update(alice, app, settings);
       const queued = await t.engine.builds.create(alice, app, uploadDir(t.home, dir));
       const done = await waitForBuild(t.engine, alice, app, queued.id);
       const log = (await t.engine.builds.log(alice, app, done.id)).lines.map((l) => l.text).join("\n");

@@ -238,7 +238,7 @@ describe("hostile manifests", () => {
 
   it("a Cargo.toml without a package", async () => {
     const err = await failure(makeSource({ "Cargo.toml": '[workspace]\nmembers = ["a", "b"]\n' }));
-    expect(err.message).toMatch(/^Cargo\.toml: is a workspace without a \[package\]/);
+    expect(err.message).toMatch(/^Cargo\.toml: is a workspace whose members \(none found\) have no binary to run/);
   });
 
   it("a go.mod without a module line", async () => {

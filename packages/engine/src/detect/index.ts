@@ -12,6 +12,7 @@
 //   5. Static: only when nothing else matched.
 // The plan's reasons say which rule won; its warnings name what was found and not used.
 import { ValidationError } from "../errors.ts";
+import { appJsonHints } from "./app-json.ts";
 import { docker } from "./docker.ts";
 import { SUPPORTED_IMAGES, unsupportedImages } from "./docker-images.ts";
 import { UnknownStackError } from "./errors.ts";
@@ -27,6 +28,7 @@ import { ruby } from "./ruby.ts";
 import { rust } from "./rust.ts";
 import { reason, type StackDetection, type StackRule } from "./stack.ts";
 import { staticSite } from "./static.ts";
+import { HOST_TOOLCHAINS, type PlatformToolchains } from "./versions.ts";
 
 export {
   type DockerStage,
@@ -40,11 +42,15 @@ export {
 export { parseDockerfile } from "./dockerfile.ts";
 export { InvalidSourceFileError, UnknownStackError } from "./errors.ts";
 export { MAX_FILE_BYTES } from "./files.ts";
+export { type NodeChoice, type NodeRequest, newestMatching, platformNode } from "./node-version.ts";
+export { type NodeWorkspace, workspaceContaining } from "./node-workspace.ts";
+export { nodeRequestIn } from "./nodejs.ts";
 export type { BuildPlan, DockerInstruction, Framework, PackageManager, Stack } from "./plan.ts";
 export { FRAMEWORKS, STACKS } from "./plan.ts";
 export { MAX_PROCESS_TYPES, PROCESS_TYPE_RULE, parseProcfile } from "./procfile.ts";
 export { STATIC_SERVER } from "./site-dir.ts";
-export { DEFAULT_VERSIONS } from "./versions.ts";
+export { DEFAULT_VERSIONS, HOST_TOOLCHAINS, type PlatformToolchains } from "./versions.ts";
+export { detectWorkspaceMember, refuseWorkspaceRoot } from "./workspace-plan.ts";
 
 /** The port an app is told to listen on when its source names none (Heroku's habit). */
 export const DEFAULT_PORT = 5000;
@@ -68,7 +74,8 @@ interface Match {
   marker: string;
 }
 
-export async function detectBuildPlan(sourceDir: string): Promise<BuildPlan> {
+/** `platform`: the toolchain versions builds run with, which requested versions are checked against. */
+export async function detectBuildPlan(sourceDir: string, platform: PlatformToolchains = HOST_TOOLCHAINS): Promise<BuildPlan> {
   const tree = await SourceTree.open(sourceDir);
   const matches: Match[] = [];
   for (const rule of STACK_RULES) {
@@ -90,8 +97,17 @@ export async function detectBuildPlan(sourceDir: string): Promise<BuildPlan> {
 
   const reasons: BuildPlan["reasons"] = [];
   const warnings: string[] = [];
-  let found = await matches[0].rule.detect(tree, matches[0].marker);
-  const fallback = await setDockerfileAside(tree, found, matches);
+  const hints = await appJsonHints(
+    tree,
+    matches.map((m) => m.rule.stack),
+  );
+  // app.json's buildpacks choose among the stacks the source has: that one goes first.
+  const hinted = matches.findIndex((m) => m.rule.stack === hints.preferred);
+  if (hinted > 0) matches.unshift(...matches.splice(hinted, 1));
+  reasons.push(...hints.reasons);
+  warnings.push(...hints.warnings);
+  let found = await matches[0].rule.detect(tree, matches[0].marker, platform);
+  const fallback = await setDockerfileAside(tree, found, matches, platform);
   if (fallback) {
     matches.shift();
     found = fallback.found;
@@ -105,7 +121,9 @@ export async function detectBuildPlan(sourceDir: string): Promise<BuildPlan> {
     reasons.push(
       reason(
         "precedence",
-        `Also found ${also}. ${STACK_NAMES[found.stack]} wins: a Dockerfile comes first, then a server language's manifest, then package.json, then a static site.`,
+        hinted > 0
+          ? `Also found ${also}. ${STACK_NAMES[found.stack]} wins: app.json's buildpacks name it.`
+          : `Also found ${also}. ${STACK_NAMES[found.stack]} wins: a Dockerfile comes first, then a server language's manifest, then package.json, then a static site.`,
       ),
     );
     warnings.push(`${also} ignored: this app builds as ${STACK_NAMES[found.stack]}. Remove the file if that is not what you meant.`);
@@ -113,7 +131,7 @@ export async function detectBuildPlan(sourceDir: string): Promise<BuildPlan> {
   reasons.push(...found.reasons);
   warnings.push(...found.warnings);
 
-  const { processes, release } = processTypes(found, procfileText, reasons);
+  const { processes, release } = processTypes(found, procfileText, reasons, warnings);
   const port = found.port ?? DEFAULT_PORT;
   if (found.port === undefined) reasons.push(reason("port", `port ${DEFAULT_PORT}, the default; the app must listen on $PORT.`));
 
@@ -144,11 +162,12 @@ async function setDockerfileAside(
   tree: SourceTree,
   found: StackDetection,
   matches: Match[],
+  platform: PlatformToolchains,
 ): Promise<{ found: StackDetection; why: string; warning: string } | null> {
   const [dockerfile, native] = matches;
   const images = found.dockerfile ? unsupportedImages(found.dockerfile.instructions) : [];
   if (!dockerfile || !native || images.length === 0) return null;
-  const next = await native.rule.detect(tree, native.marker);
+  const next = await native.rule.detect(tree, native.marker, platform);
   const from = images.join(" and ");
   return {
     found: next,
@@ -162,13 +181,22 @@ function processTypes(
   found: StackDetection,
   procfileText: string | null,
   reasons: BuildPlan["reasons"],
+  warnings: string[],
 ): { processes: Record<string, string>; release: string | null } {
   const entries = procfileText === null ? {} : parseProcfile(procfileText);
   const { release = null, ...declared } = entries;
   const web = declared.web ?? found.web;
+  // The stack's worker is its guess at the app's one entry; a Procfile that declares any process says instead.
+  const worker = found.worker !== undefined && Object.keys(declared).length === 0 ? found.worker : null;
+  if (worker !== null) {
+    warnings.push(
+      `${worker} runs as a worker process, with no route: ${found.noWeb ?? "it is not a web server"}. If it serves HTTP on $PORT, add a Procfile with "web: ${worker}".`,
+    );
+  }
   // Built with fromEntries so that a process type named like an Object property stays an entry.
   const processes: Record<string, string> = Object.fromEntries([
     ...(web === undefined || web === null ? [] : [["web", web] as const]),
+    ...(worker === null ? [] : [["worker", worker] as const]),
     ...Object.entries(declared).filter(([name]) => name !== "web"),
   ]);
 

@@ -1,14 +1,14 @@
 // Node.js: package manager from the lockfile, version from engines.node / .nvmrc /
 // .node-version, install/build/test from the lockfile and scripts, and a start command.
 import { ValidationError } from "../errors.ts";
-import type { SourceTree } from "./files.ts";
+import { SourceTree } from "./files.ts";
 import { typescriptBuild } from "./node-typescript.ts";
+import { type NodeRequest, nodeRequest } from "./node-version.ts";
 import { type PackageJson, readPackageJson } from "./package-json.ts";
 import type { Framework } from "./plan.ts";
 import { shellQuote } from "./shell.ts";
 import { staticServerCommand } from "./site-dir.ts";
 import { reason, type StackDetection, type StackRule } from "./stack.ts";
-import { checkVersion, DEFAULT_VERSIONS, firstLine } from "./versions.ts";
 import { type ViteApp, viteSinglePageApp } from "./vite.ts";
 
 type NodePackageManager = "npm" | "yarn" | "pnpm";
@@ -21,13 +21,6 @@ const LOCKFILES: { file: string; pm: NodePackageManager }[] = [
 ];
 const ENTRY_FILES = ["server.js", "index.js", "app.js"];
 const NPM_DEFAULT_TEST = 'echo "Error: no test specified" && exit 1';
-/** .nvmrc names for Node.js LTS lines. */
-const LTS_NAMES: Record<string, string> = {
-  hydrogen: "18",
-  iron: "20",
-  jod: "22",
-  krypton: "24",
-};
 
 export const nodejs: StackRule = {
   stack: "nodejs",
@@ -150,31 +143,22 @@ async function refuseYarnBerry(tree: SourceTree, namedVersion: string | null): P
   );
 }
 
+/** The Node.js version the source asks for (engines.node, .nvmrc, .node-version). */
+async function readNodeRequest(tree: SourceTree, pkg: PackageJson): Promise<NodeRequest> {
+  const read = async (file: string) => ((await tree.has(file)) ? ((await tree.readText(file, 4096)) ?? "") : null);
+  return nodeRequest({ enginesNode: pkg.engineNode, nvmrc: await read(".nvmrc"), nodeVersion: await read(".node-version") });
+}
+
+/** The same request, read again by the build when it chooses the Node it runs (builds/deps/node-runtime.ts). */
+export async function nodeRequestIn(sourceDir: string): Promise<NodeRequest> {
+  const tree = await SourceTree.open(sourceDir);
+  return readNodeRequest(tree, await readPackageJson(tree));
+}
+
 async function nodeVersion(tree: SourceTree, pkg: PackageJson, d: StackDetection): Promise<void> {
-  let version: string;
-  let from: string;
-  if (pkg.engineNode !== null && pkg.engineNode.trim() !== "") {
-    version = checkVersion("package.json", pkg.engineNode, "Node.js");
-    from = "engines.node in package.json";
-  } else {
-    const file = (await tree.has(".nvmrc")) ? ".nvmrc" : (await tree.has(".node-version")) ? ".node-version" : null;
-    const text = file ? firstLine((await tree.readText(file, 4096)) ?? "") : "";
-    if (file && text !== "") {
-      const alias = /^lts\/(.+)$/i.exec(text)?.[1]?.toLowerCase();
-      if (alias !== undefined || text === "node" || text === "stable") {
-        version = alias !== undefined && Object.hasOwn(LTS_NAMES, alias) ? (LTS_NAMES[alias] as string) : DEFAULT_VERSIONS.node;
-        from = `${file} (which says ${text})`;
-      } else {
-        version = checkVersion(file, text, "Node.js");
-        from = file;
-      }
-    } else {
-      version = DEFAULT_VERSIONS.node;
-      from = "the platform default (no engines.node, .nvmrc or .node-version)";
-    }
-  }
-  d.versions.node = version;
-  d.reasons.push(reason("version", `Node.js ${version} from ${from}.`));
+  const request = await readNodeRequest(tree, pkg);
+  d.versions.node = request.version;
+  d.reasons.push(reason("version", `Node.js ${request.version} from ${request.from}.`));
 }
 
 /** A Vite single-page app: the build's output, served by SkyPanel's static server in SPA mode. */

@@ -15,6 +15,8 @@ export type PackageManager =
   | "pip"
   | "poetry"
   | "pipenv"
+  | "uv"
+  | "pdm"
   | "bundler"
   | "go"
   | "cargo"
@@ -58,4 +60,9 @@ export interface BuildPlan {
   warnings: string[];
   /** For the docker stack only: the Dockerfile, parsed. */
   dockerfile?: { path: string; instructions: DockerInstruction[] };
+  /**
+   * Node.js only, when the app's root directory is a workspace member (detect/workspace-plan.ts):
+   * the source is the whole workspace, `member` the app's folder in it, `members` every member's.
+   */
+  workspace?: { tool: "npm" | "pnpm"; root: string; member: string; members: string[] };
 }

@@ -13,11 +13,11 @@ describe("Python apps with lockfiles", () => {
     [
       "python-fastapi-uv",
       ["pyproject.toml", "uv.lock"],
-      "pip",
+      "uv",
       "uv sync --locked --no-dev --no-install-project",
       "uvicorn main:app --host 0.0.0.0 --port $PORT",
     ],
-    ["python-pdm", ["pyproject.toml", "pdm.lock"], "pip", "pdm sync --prod --no-self", "gunicorn app:app --bind 0.0.0.0:$PORT"],
+    ["python-pdm", ["pyproject.toml", "pdm.lock"], "pdm", "pdm sync --prod --no-self", "gunicorn app:app --bind 0.0.0.0:$PORT"],
     [
       "python-poetry",
       ["pyproject.toml", "poetry.lock"],

@@ -1,5 +1,6 @@
 // Finding the Python module that creates the web app (`app = Flask(__name__)`,
-// `app = FastAPI()`), and the Django project package, without running any of the app's code.
+// `app = FastAPI()`, `app = Starlette(…)`…), and the Django project package, without running
+// any of the app's code.
 import { InvalidSourceFileError } from "./errors.ts";
 import type { DirEntry, SourceTree } from "./files.ts";
 
@@ -13,7 +14,7 @@ export interface AppModule {
 
 /** Looked at first, in this order, at the root and in each package. */
 const PREFERRED = ["app.py", "main.py", "wsgi.py", "asgi.py", "application.py", "server.py", "api.py", "__init__.py"];
-const SKIPPED_DIRS = new Set([
+export const SKIPPED_DIRS = new Set([
   "venv",
   "env",
   "node_modules",
@@ -25,14 +26,14 @@ const SKIPPED_DIRS = new Set([
   "site-packages",
   "docs",
 ]);
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_FILES_READ = 200;
 
 /**
  * The first module (root first, then packages one level down) that assigns `<name> = <Class>(`
  * — or, for Flask, that defines create_app() — in the order of PREFERRED, then by name.
  */
-export async function findAppModule(tree: SourceTree, className: "Flask" | "FastAPI", warnings: string[]): Promise<AppModule | null> {
+export async function findAppModule(tree: SourceTree, className: string, warnings: string[]): Promise<AppModule | null> {
   const assign = new RegExp(`^([A-Za-z_][A-Za-z0-9_]*)\\s*(?::[^=\\n]*)?=\\s*(?:[A-Za-z_][A-Za-z0-9_]*\\.)?${className}\\s*\\(`, "m");
   const factory = /^def\s+(create_app|make_app)\s*\(/m;
   let budget = MAX_FILES_READ;

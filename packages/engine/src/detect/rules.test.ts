@@ -216,13 +216,13 @@ describe("Python", () => {
   it("a framework whose app cannot be found asks for a Procfile", async () => {
     const err = await detect({ "requirements.txt": "flask\n", "notes.py": "print(1)\n" }).catch((e) => e);
     expect(err.message).toMatch(
-      /^Could not find how to start this app: flask is a dependency, but no \.py file .* creates Flask\(…\)\. Add a Procfile/,
+      /^Could not find how to start this app: flask is a dependency, but no \.py file .* creates Flask\(…\); no \[project\.scripts\] entry, package with __main__\.py, main\.py, app\.py or server\.py\. Add a Procfile/,
     );
   });
 
   it("a plain Python app with a Procfile", async () => {
-    const plan = await detect({ "requirements.txt": "requests\n", Procfile: "web: python server.py\n", ".python-version": "3.12.1\n" });
-    expect(plan).toMatchObject({ framework: null, versions: { python: "3.12.1" }, processes: { web: "python server.py" } });
+    const plan = await detect({ "requirements.txt": "requests\n", Procfile: "web: python server.py\n", ".python-version": "3.11.1\n" });
+    expect(plan).toMatchObject({ framework: null, versions: { python: "3.11.1" }, processes: { web: "python server.py" } });
   });
 });
 
@@ -265,12 +265,15 @@ describe("Ruby, Go, Rust, Java, PHP and static", () => {
       "rust-toolchain.toml": '[toolchain]\nchannel = "1.78.0"\n',
     });
     expect(plan).toMatchObject({
-      versions: { rust: "1.78.0" },
-      install: "cargo fetch",
-      build: "cargo build --release",
-      processes: { web: "./target/release/shop-server" },
+      versions: { rust: "1.96.0" },
+      install: "cargo vendor --locked",
+      build: "cargo build --release --frozen",
+      processes: { web: "./bin/shop-server" },
     });
-    expect(plan.warnings).toEqual(["No Cargo.lock: installs are not reproducible. Commit Cargo.lock (binaries should)."]);
+    expect(plan.reasons).toContainEqual({ topic: "version", reason: expect.stringMatching(/asks for 1\.78\.0, which it satisfies/) });
+    expect(plan.warnings).toEqual([
+      "No Cargo.lock: the crates are resolved at build time, so builds are not reproducible. Commit Cargo.lock (binaries should).",
+    ]);
   });
 
   it("Java: a committed gradlew is preferred, and Spring Boot gets its port", async () => {

@@ -14,6 +14,17 @@ export const DEFAULT_VERSIONS = {
   php: "8.2",
 } as const;
 
+/** The toolchain versions builds run with, which detection checks an app's requested version against. */
+export interface PlatformToolchains {
+  /** The full release of the python3 builds use, e.g. "3.11.2". */
+  python: string;
+  /** The release of the rustc builds use (Debian's rustc-web), e.g. "1.96.0"; HOST_TOOLCHAINS' when unset. */
+  rust?: string;
+}
+
+/** The host toolchain set's on Debian 12 (/usr/bin/python3); the build pipeline passes the probed ones. */
+export const HOST_TOOLCHAINS: PlatformToolchains = { python: "3.11.2", rust: "1.96.0" };
+
 const VERSION_SPEC = /^[0-9A-Za-z][0-9A-Za-z.*^~<>=|, x_+-]{0,63}$|^[<>=^~][0-9A-Za-z.*^~<>=|, x_+-]{0,63}$/;
 
 /** A version or range as written in `file`, trimmed and without a leading "v"; an error when it is not one. */

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { HOST_TOOLCHAINS, type PlatformToolchains } from "../detect/index.ts";
 import { EngineError } from "../errors.ts";
 import { run, runChecked } from "../process/run.ts";
 import { NIX_STATE, REPO_NIX_DIR } from "./paths.ts";
@@ -21,6 +22,8 @@ export interface NixEnv {
   toolchain: Toolchain;
   /** Environment for every Nix command: our nix.conf, never the machine's. */
   env: NodeJS.ProcessEnv;
+  /** The toolchain set's releases, which detection checks an app's requested versions against. */
+  platform: PlatformToolchains;
 }
 
 export class NixUnavailableError extends EngineError {
@@ -48,6 +51,16 @@ async function probeVersions(path: string): Promise<Record<string, string>> {
     if (result && result.code === 0) versions[tool] = (result.stdout || result.stderrTail).split("\n")[0]?.trim() ?? "";
   }
   return versions;
+}
+
+/**
+ * "Python 3.11.2" → { python: "3.11.2" }, "cargo 1.96.0 (…)" → { rust: "1.96.0" } (cargo-web
+ * ships with rustc-web of the same version); Debian 12's where a probe said nothing readable.
+ */
+function platformToolchains(versions: Record<string, string>): PlatformToolchains {
+  const python = /^Python (\d+\.\d+\.\d+)/.exec(versions.python3 ?? "")?.[1];
+  const rust = /^cargo (\d+\.\d+\.\d+)/.exec(versions.cargo ?? "")?.[1];
+  return { ...HOST_TOOLCHAINS, ...(python ? { python } : {}), ...(rust ? { rust } : {}) };
 }
 
 /**
@@ -81,6 +94,7 @@ export async function prepareNix(home: string, toolchainName = "host"): Promise<
     confDir,
     env: baseEnv,
     versions,
+    platform: platformToolchains(versions),
     toolchain: { name: set.name, id, PATH: set.PATH, sandboxPaths: set.sandboxPaths, file },
   };
 }

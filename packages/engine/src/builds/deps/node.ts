@@ -6,6 +6,7 @@ import { ValidationError } from "../../errors.ts";
 import { runChecked } from "../../process/run.ts";
 import { cacheKey } from "../cache.ts";
 import { UNPRIVILEGED, unprivilegedDir } from "../workspace.ts";
+import { workspaceInstallFiles, writeWorkspaceInstallFiles } from "./node-workspace.ts";
 import type { DependencyFetcher } from "./types.ts";
 
 // The package.json fields that decide what gets installed. Scripts are left out: a change to
@@ -60,6 +61,7 @@ export const nodeDependencies: DependencyFetcher = {
   key(plan, sourceDir, toolchainId) {
     const files: Record<string, string> = { "package.json": installManifest(sourceDir) };
     for (const f of LOCKFILES) if (existsSync(join(sourceDir, f))) files[f] = readFileSync(join(sourceDir, f), "utf8");
+    if (plan.workspace) Object.assign(files, workspaceInstallFiles(plan.workspace, sourceDir, installManifest));
     const hashes = Object.fromEntries(Object.entries(files).map(([k, v]) => [k, createHash("sha256").update(v).digest("hex")]));
     return cacheKey({ v: 1, stack: "nodejs", pm: plan.packageManager, toolchainId, files: hashes });
   },
@@ -76,6 +78,8 @@ export const nodeDependencies: DependencyFetcher = {
         hasLock = true;
       }
     }
+    // A workspace member's app installs at the workspace root: the whole workspace, from its one lockfile.
+    if (plan.workspace) writeWorkspaceInstallFiles(workspaceInstallFiles(plan.workspace, sourceDir, installManifest), dir);
     const home = join(ctx.workDir, "home");
     unprivilegedDir(home);
     const [command, args] = installCommand(plan, hasLock, ctx.tools);

@@ -24,3 +24,22 @@ export interface DependencyFetcher {
   key(plan: BuildPlan, sourceDir: string, toolchainId: string): string;
   fetch(plan: BuildPlan, sourceDir: string, ctx: FetchContext): Promise<string>;
 }
+
+/**
+ * A runtime the app asks for that the platform's toolchain lacks (a Node.js release): chosen
+ * before the plan is stored, so the plan says which and why, and fetched as a cached layer of its
+ * own, keyed by what it is (release and arch), so every app asking for it shares one copy.
+ */
+export interface RuntimeLayer {
+  key: string;
+  /** For the build log, e.g. "Node 22.23.5". */
+  what: string;
+  fetch(ctx: FetchContext): Promise<string>;
+}
+
+/** A stack's runtime choice: the plan saying what was chosen, and the layer to fetch (null: the platform's own). */
+export type RuntimeChooser = (
+  plan: BuildPlan,
+  sourceDir: string,
+  ctx: Pick<FetchContext, "workDir" | "path" | "npmCache" | "log" | "signal" | "timeoutMs">,
+) => Promise<{ plan: BuildPlan; layer: RuntimeLayer | null }>;
