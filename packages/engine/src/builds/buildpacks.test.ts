@@ -99,6 +99,14 @@ describe("buildpacks (real Nix, PGlite)", { timeout: 300_000 }, () => {
     expect(b.plan.processes.web).toBe("./bin/go-stdlib");
   });
 
+  it.concurrent('go-cgo: a main package that imports "C" builds with the platform\'s gcc, and says so', async () => {
+    const b = await buildsAndAnswers(copyFixture("go-cgo"), /hello from go-cgo: C says 41/);
+    expect((b.build.plan as { reasons: { topic: string; reason: string }[] }).reasons).toContainEqual({
+      topic: "cgo",
+      reason: expect.stringMatching(/^main\.go imports "C": built with cgo on the platform's gcc/),
+    });
+  });
+
   it.concurrent("static-site: public/ served by SkyPanel's file server with the right content types", async () => {
     const b = await build(copyFixture("static-site"));
     expect(b.build.status, b.log).toBe("succeeded");

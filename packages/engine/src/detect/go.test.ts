@@ -113,3 +113,25 @@ describe("Go detection", () => {
     expect(odd).toMatchObject({ build: "go build -o bin/app .", processes: { web: "./bin/app" } });
   });
 });
+
+describe("cgo", () => {
+  const mod = "module example.com/c\n\ngo 1.19\n";
+  it('names the file of the main package that imports "C", alone or in an import block', async () => {
+    const alone = await detect({ "go.mod": mod, "main.go": 'package main\n\n// #include <stdio.h>\nimport "C"\n\nfunc main() {}\n' });
+    expect(said(alone, "cgo")).toMatch(/^main\.go imports "C": built with cgo/);
+    const block = await detect({
+      "go.mod": mod,
+      "cmd/web/main.go": 'package main\n\nimport (\n\t"fmt"\n\t"C"\n)\n\nfunc main() { fmt.Println() }\n',
+    });
+    expect(said(block, "cgo")).toMatch(/^cmd\/web\/main\.go imports "C"/);
+  });
+
+  it("says nothing for plain Go, a test file's cgo, or the word C in a string", async () => {
+    const plain = await detect({
+      "go.mod": mod,
+      "main.go": 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("import \\"C\\"") }\n',
+      "main_test.go": 'package main\n\nimport "C"\n',
+    });
+    expect(said(plain, "cgo")).toBe("");
+  });
+});

@@ -58,9 +58,28 @@ export const go: StackRule = {
     d.web = `./${binary}`;
     d.reasons.push(reason("build", `${d.build}: the main package is ${pkg === "." ? "at the root" : pkg}.`));
     d.reasons.push(reason("start", `./${binary}: the binary the build makes, named as Heroku's Go buildpack would.`));
+    const cgoFile = await cgoIn(tree, pkg);
+    if (cgoFile !== null)
+      d.reasons.push(
+        reason(
+          "cgo",
+          `${cgoFile} imports "C": built with cgo on the platform's gcc and Debian's headers; a C library it links must be a Debian package installed on the platform, which its containers see.`,
+        ),
+      );
     return d;
   },
 };
+
+/** The first .go file of the main package that imports "C" (cgo), or null. */
+async function cgoIn(tree: SourceTree, pkg: string): Promise<string | null> {
+  const files = (await tree.list(pkg)).filter((e) => e.kind === "file" && e.name.endsWith(".go") && !e.name.endsWith("_test.go"));
+  for (const f of files.slice(0, 100)) {
+    const text = (await tree.readText(f.path)) ?? "";
+    // `import "C"`, alone or as a line of an import block; comments before it are cgo's preamble.
+    if (/^\s*import\s+"C"\s*$|^\s*import\s*\([^)]*^\s*"C"\s*$/m.test(text)) return f.path;
+  }
+  return null;
+}
 
 /**
  * A Go program with no go.mod: main.go and the files beside it, built as one package in
