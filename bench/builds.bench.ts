@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "@skypanel/db";
-import { createEngine } from "@skypanel/engine";
+import { buildNetwork, createEngine } from "@skypanel/engine";
 import { FIXTURES, uploadDir, waitForBuild } from "@skypanel/engine/build-testing";
 
 const RUNS = Number(process.env.BENCH_BUILD_RUNS ?? 3);
@@ -44,7 +44,7 @@ function time(fn: () => void): number {
 export async function buildBenchmark(): Promise<BuildRow[]> {
   const home = mkdtempSync(join(tmpdir(), "skypanel-bench-home-"));
   const conn = await openDatabase({ pgliteDir: join(home, "pgdata") });
-  const engine = await createEngine({ db: conn.db, sql: conn.sql, home, builds: { concurrency: 1 } });
+  const engine = await createEngine({ db: conn.db, sql: conn.sql, home, builds: { concurrency: 1, network: buildNetwork(process.env) } });
   await engine.start();
   const root = { userId: "00000000-0000-0000-0000-000000000000", isAdmin: true };
   const user = await engine.users.create(root, { email: "bench@example.com", password: "bench-password" });

@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "@skypanel/db";
-import { createEngine } from "@skypanel/engine";
+import { buildNetwork, createEngine } from "@skypanel/engine";
 import { FIXTURES, uploadDir, waitForBuild } from "@skypanel/engine/build-testing";
 import { freePort, httpGet } from "@skypanel/engine/router-testing";
 import autocannon from "autocannon";
@@ -83,7 +83,7 @@ export async function deployBenchmark(): Promise<DeployRow[]> {
     db: conn.db,
     sql: conn.sql,
     home,
-    builds: { concurrency: 2 },
+    builds: { concurrency: 2, network: buildNetwork(process.env) },
     runtime: { mode: "nspawn", router: { httpPort, baseDomain: "localhost" }, cgroupParent, reconcileIntervalMs: 1000 },
   });
   await engine.start();

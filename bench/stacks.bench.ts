@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "@skypanel/db";
-import { createEngine } from "@skypanel/engine";
+import { buildNetwork, createEngine } from "@skypanel/engine";
 import { FIXTURES, uploadDir, waitForBuild } from "@skypanel/engine/build-testing";
 import type { BuildRow } from "./builds.bench.ts";
 
@@ -117,7 +117,7 @@ function touchSource(stack: Stack, dir: string, tag: string) {
 async function platformBuilds(stack: Stack, tag: string): Promise<{ cold: number; warm: number; coldInstalled: boolean }> {
   const home = mkdtempSync(join(tmpdir(), "skypanel-bench-home-"));
   const conn = await openDatabase({ pgliteDir: join(home, "pgdata") });
-  const engine = await createEngine({ db: conn.db, sql: conn.sql, home, builds: { concurrency: 1 } });
+  const engine = await createEngine({ db: conn.db, sql: conn.sql, home, builds: { concurrency: 1, network: buildNetwork(process.env) } });
   await engine.start();
   try {
     const root = { userId: "00000000-0000-0000-0000-000000000000", isAdmin: true };

@@ -18,6 +18,12 @@ rec {
       args = [ "-e" "-u" "-c" ''
         stage() { echo "@@skypanel stage $1"; }
         fail() { echo "@@skypanel error $1"; exit 1; }
+        # The app directory: a writable copy of the source in $out/app.
+        copy_source() {
+          mkdir -p "$out/app"
+          cp -R "$src"/. "$out/app"/
+          chmod -R u+w "$out/app"
+        }
         runtime_env() {
           mkdir -p "$out/app/.skypanel"
           for pair in "$@"; do printf '%s\n' "$pair" >> "$out/app/.skypanel/env"; done

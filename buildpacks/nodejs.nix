@@ -100,9 +100,7 @@ lib.mkStep {
   script = ''
     ${npmEnv}
     stage build
-    mkdir -p "$out/app"
-    cp -R "$src"/. "$out/app"/
-    chmod -R u+w "$out/app"
+    copy_source
     cd "$out/app"
     if [ -n "$buildCommand" ] || [ -n "$testCommand" ]; then
       # Build tools may write into node_modules (caches), so they get a private copy.

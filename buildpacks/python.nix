@@ -55,9 +55,7 @@ lib.mkStep {
     . "$support/python.sh"
     stage build
     python_check_version "$wantedPython"
-    mkdir -p "$out/app"
-    cp -R "$src"/. "$out/app"/
-    chmod -R u+w "$out/app"
+    copy_source
     ln -s "$venv" "$out/venv"
     cd "$out/app"
     export PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv"

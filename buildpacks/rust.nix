@@ -141,9 +141,7 @@ lib.mkStep {
     fi
 
     stage artifact
-    mkdir -p "$out/app"
-    cp -R "$src"/. "$out/app"/
-    chmod -R u+w "$out/app"
+    copy_source
     rm -rf "$out/app/target"
     cd "$out/app"
     # The binaries: the executable files directly in target/release (libraries and build output

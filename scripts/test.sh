@@ -20,6 +20,8 @@ require_runtime_tools
 command -v pebble-challtestsrv >/dev/null || apt_install pebble
 # The Nix tests copy a closure over ssh:// to a store behind an sshd they start on loopback.
 [ -x /usr/sbin/sshd ] || apt_install_quiet_services openssh-server
+# The Ruby build tests serve Debian's packaged gems, repackaged, from a mock RubyGems mirror.
+dpkg -s ruby-rack ruby-webrick >/dev/null 2>&1 || apt_install ruby-rack ruby-webrick
 
 step "PostgreSQL for the db and add-on tests"
 # The tests create and drop their own databases, and add-on roles, through this URL.

@@ -6,7 +6,8 @@
   name = "host";
   PATH = "/usr/local/bin:/usr/bin:/bin";
   # Everything a build may see of the host. Never the platform's data ($SKYPANEL_HOME) or /root.
-  # Debian's JDK 17 and Maven keep part of themselves in /etc (jvm.cfg, security; m2.conf, logging);
+  # Debian's JDK 17 and Maven keep part of themselves in /etc (jvm.cfg, security; m2.conf, logging),
+  # PHP its ini files (which load its extensions);
   # "?": a machine without them still builds the other stacks.
-  sandboxPaths = [ "/bin" "/usr" "/lib" "/lib64" "/etc/ssl" "/etc/alternatives" "/etc/ca-certificates" "/etc/java-17-openjdk?" "/etc/maven?" ];
+  sandboxPaths = [ "/bin" "/usr" "/lib" "/lib64" "/etc/ssl" "/etc/alternatives" "/etc/ca-certificates" "/etc/java-17-openjdk?" "/etc/maven?" "/etc/php?" ];
 }

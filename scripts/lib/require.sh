@@ -69,6 +69,18 @@ require_build_tools() {
   # pip from Debian keeps each app's venv small (no private pip); gcc lets Go build quickly.
   /usr/bin/python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
   command -v gcc >/dev/null || missing+=(gcc)
+  # Ruby builds: Debian 12's Ruby 3.1 and Bundler 2.3; ruby-dev's headers (and gcc) for native extensions.
+  [ -x /usr/bin/ruby ] || missing+=(ruby)
+  [ -d /usr/include/ruby-3.1.0 ] || missing+=(ruby-dev)
+  [ -x /usr/bin/bundle ] || missing+=(bundler)
+  # PHP builds: Debian's PHP 8.2 and Composer (its fetch unzips archives), with the extensions apps
+  # commonly require (ext-mbstring…); an app requiring one missing here is refused by name.
+  [ -x /usr/bin/php ] || missing+=(php-cli)
+  [ -x /usr/bin/composer ] || missing+=(composer unzip)
+  local ext
+  for ext in mbstring xml curl zip intl bcmath; do
+    [ -e "/etc/php/8.2/mods-available/$ext.ini" ] || missing+=("php-$ext")
+  done
   if [ ${#missing[@]} -gt 0 ]; then
     if is_root; then apt_install "${missing[@]}"; else say "builds need: ${missing[*]} (apt-get install them as root)"; fi
   fi

@@ -1,3 +1,4 @@
+import { DEFAULT_BUILD_NETWORK } from "@skypanel/engine";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "./config.ts";
 
@@ -67,5 +68,60 @@ describe("custom-domain settings in the BFF config", () => {
     expect(loadConfig({}).workDir).toBeUndefined();
     expect(loadConfig({ SKYPANEL_WORK_DIR: "/var/lib/skypanel/work/main" }).workDir).toBe("/var/lib/skypanel/work/main");
     expect(() => loadConfig({ SKYPANEL_WORK_DIR: "work" })).toThrow(/SKYPANEL_WORK_DIR must be an absolute path/);
+  });
+});
+
+describe("how builds reach the network, in the BFF config", () => {
+  it("uses the public registries with no proxy when nothing is set", () => {
+    expect(loadConfig({}).buildNetwork).toEqual(DEFAULT_BUILD_NETWORK);
+    expect(DEFAULT_BUILD_NETWORK).toMatchObject({
+      pipIndexUrl: null,
+      goProxy: null,
+      cargoRegistry: null,
+      mavenRepositoryUrl: null,
+      proxies: {},
+      tls: { certFile: null, certDir: null },
+    });
+  });
+
+  it("takes the mirrors, the proxies (both spellings, as set) and the TLS trust; nothing else of the environment", () => {
+    const config = loadConfig({
+      PIP_INDEX_URL: "https://token:secret@mirror.example/simple",
+      GOPROXY: "https://goproxy.example|direct",
+      SKYPANEL_CARGO_REGISTRY: "sparse+https://mirror.example/index/",
+      SKYPANEL_MAVEN_REPOSITORY_URL: "https://ci:pw@mirror.example/maven2/",
+      HTTPS_PROXY: "http://proxy.example:3128",
+      no_proxy: "localhost,.internal",
+      SSL_CERT_FILE: "/etc/ssl/certs/ca-certificates.crt",
+      PIP_FIND_LINKS: "/opt/wheels",
+    });
+    expect(config.buildNetwork).toMatchObject({
+      pipIndexUrl: "https://token:secret@mirror.example/simple",
+      goProxy: "https://goproxy.example|direct",
+      cargoRegistry: "sparse+https://mirror.example/index/",
+      mavenRepositoryUrl: "https://ci:pw@mirror.example/maven2/",
+      proxies: { HTTPS_PROXY: "http://proxy.example:3128", no_proxy: "localhost,.internal" },
+      tls: { certFile: "/etc/ssl/certs/ca-certificates.crt", certDir: null },
+    });
+    expect(config.buildNetwork.proxies).toEqual({ HTTPS_PROXY: "http://proxy.example:3128", no_proxy: "localhost,.internal" });
+    expect(
+      loadConfig({ GOPROXY: "off", SKYPANEL_CARGO_REGISTRY: "https://github.com/rust-lang/crates.io-index" }).buildNetwork,
+    ).toMatchObject({
+      goProxy: "off",
+      cargoRegistry: "https://github.com/rust-lang/crates.io-index",
+    });
+  });
+
+  it("refuses a mirror or proxy list that is not a URL, naming the setting", () => {
+    expect(() => loadConfig({ GOPROXY: "ftp://goproxy.example" })).toThrow(/GOPROXY: GOPROXY must be module proxy URLs, direct or off/);
+    expect(() => loadConfig({ GOPROXY: "https://goproxy.example,,direct" })).toThrow(/GOPROXY must be/);
+    expect(() => loadConfig({ PIP_INDEX_URL: "mirror.example/simple" })).toThrow(/PIP_INDEX_URL must be/);
+    expect(() => loadConfig({ SKYPANEL_CARGO_REGISTRY: "sparse+ssh://mirror.example/index/" })).toThrow(/SKYPANEL_CARGO_REGISTRY must be/);
+    expect(() => loadConfig({ SKYPANEL_MAVEN_REPOSITORY_URL: "mirror.example/maven2" })).toThrow(
+      "SKYPANEL_MAVEN_REPOSITORY_URL is not a URL; the platform's operator must fix it.",
+    );
+    expect(() => loadConfig({ SKYPANEL_MAVEN_REPOSITORY_URL: "ftp://mirror.example/maven2" })).toThrow(
+      "SKYPANEL_MAVEN_REPOSITORY_URL must be an http(s) URL; the platform's operator must fix it.",
+    );
   });
 });

@@ -2,6 +2,7 @@
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { BUILD_NETWORK_SETTINGS, type BuildNetwork, buildNetwork } from "@skypanel/engine";
 import { z } from "zod";
 
 const flag = z
@@ -93,6 +94,8 @@ const schema = z.object({
   SKYPANEL_VAULT_TOKEN: z.string().optional(),
   SKYPANEL_VAULT_TRANSIT_MOUNT: z.string().default("transit"),
   SKYPANEL_VAULT_TRANSIT_KEY: z.string().default("skypanel"),
+  // PIP_INDEX_URL, GOPROXY, SKYPANEL_CARGO_REGISTRY, SKYPANEL_MAVEN_REPOSITORY_URL, SKYPANEL_RUBYGEMS_URL, the proxies, SSL_CERT_FILE/_DIR.
+  ...BUILD_NETWORK_SETTINGS.shape,
 });
 
 export interface BffConfig {
@@ -143,6 +146,8 @@ export interface BffConfig {
   workDir: string | undefined;
   /** Vault's transit engine wrapping the data-encryption keys, when SKYPANEL_VAULT_ADDR is set. */
   vault: { address: string; token: string; mount: string; keyName: string } | null;
+  /** How builds reach the network: registries or mirrors, proxy, TLS trust. */
+  buildNetwork: BuildNetwork;
   /** The S3 tier of the dependency cache, when configured. */
   remoteCache: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; prefix: string } | null;
 }
@@ -226,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
           keyName: e.SKYPANEL_VAULT_TRANSIT_KEY,
         }
       : null,
+    buildNetwork: buildNetwork(env),
     remoteCache:
       e.SKYPANEL_CACHE_S3_ENDPOINT &&
       e.SKYPANEL_CACHE_S3_BUCKET &&

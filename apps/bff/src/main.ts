@@ -31,6 +31,7 @@ async function main() {
       timeoutMs: config.buildTimeoutMs,
       remoteCache: config.remoteCache,
       toolchains: config.toolchains,
+      network: config.buildNetwork,
       ...(config.workDir ? { workDir: config.workDir } : {}),
     },
     runtime: config.runtime === "off" ? undefined : { mode: config.runtime, router },

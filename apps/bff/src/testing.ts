@@ -9,7 +9,7 @@ import type { Driver } from "@skypanel/db/testing";
 
 export { TEST_DRIVERS } from "@skypanel/db/testing";
 
-import type { EngineOptions } from "@skypanel/engine";
+import { buildNetwork, type EngineOptions } from "@skypanel/engine";
 import { createTestEngine, type TestEngine } from "@skypanel/engine/testing";
 import type { BffConfig } from "./config.ts";
 import { type Context, createContext } from "./context.ts";
@@ -42,6 +42,8 @@ export const testConfig = (home: string): BffConfig => ({
   addons: { gatewayPorts: { postgresql: 15432, redis: 15479 }, localServers: false },
   workDir: undefined,
   vault: null,
+  // The engine itself comes from createTestEngine, which reads the same from this process's environment.
+  buildNetwork: buildNetwork(process.env),
 });
 
 const createCaller = createCallerFactory(appRouter);

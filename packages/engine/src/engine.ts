@@ -8,7 +8,15 @@ import { createApps } from "./apps/index.ts";
 import { createAudit } from "./audit/index.ts";
 import { createAuth, memoryRateLimiter, type RateLimiter } from "./auth/index.ts";
 import { createAutoscale } from "./autoscale/index.ts";
-import { type BuildJobPayload, createBuilds, type PipelineDeps, prepareWorkRoot, runBuild } from "./builds/index.ts";
+import {
+  type BuildJobPayload,
+  type BuildNetwork,
+  createBuilds,
+  DEFAULT_BUILD_NETWORK,
+  type PipelineDeps,
+  prepareWorkRoot,
+  runBuild,
+} from "./builds/index.ts";
 import { createBuildMaintenance } from "./builds/maintenance.ts";
 import { type S3CacheConfig, s3LayerCache } from "./builds/remote-cache.ts";
 import { createConfigVars, createKeyRotation } from "./config-vars/index.ts";
@@ -50,6 +58,8 @@ export interface EngineOptions {
     remoteCache?: S3CacheConfig | null;
     /** Where unprivileged dependency work happens (default: chosen by prepareWorkRoot). */
     workDir?: string;
+    /** Registries, proxy and TLS trust for dependency fetches and git sources (default: the public registries, no proxy). */
+    network?: BuildNetwork;
   };
   /** Running apps (containers, Caddy, deployments). Absent: the engine builds but runs nothing. */
   runtime?: RunningOptions;
@@ -103,6 +113,7 @@ export async function createEngine(options: EngineOptions) {
     stepTimeoutMs: buildTimeoutMs,
     allowLocalGit: options.builds?.allowLocalGit ?? false,
     remoteCache,
+    network: options.builds?.network ?? DEFAULT_BUILD_NETWORK,
   });
   const queue = createJobQueue({
     db: options.db,

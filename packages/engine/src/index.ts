@@ -12,7 +12,16 @@ export {
   SESSION_TTL_MS,
   sameSecret,
 } from "./auth/index.ts";
-export { BuildNotFoundError, type LogLine, type NewBuildSource, WorkRootError } from "./builds/index.ts";
+export {
+  BUILD_NETWORK_SETTINGS,
+  type BuildNetwork,
+  BuildNotFoundError,
+  buildNetwork,
+  DEFAULT_BUILD_NETWORK,
+  type LogLine,
+  type NewBuildSource,
+  WorkRootError,
+} from "./builds/index.ts";
 export { type AppConfig, CONFIG_KEY_RULE, type ConfigVar } from "./config-vars/index.ts";
 export type { BuildPlan } from "./detect/plan.ts";
 export { createEngine, type Engine, type EngineOptions } from "./engine.ts";

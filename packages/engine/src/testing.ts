@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { withActor } from "@skypanel/db/queries";
 import { createTestDatabase, type Driver, type TestDatabase } from "@skypanel/db/testing";
 import type { Actor } from "./actor.ts";
+import { buildNetwork } from "./builds/index.ts";
 import { createEngine, type Engine, type EngineOptions } from "./engine.ts";
 
 export { TEST_DRIVERS } from "@skypanel/db/testing";
@@ -32,7 +33,9 @@ export async function createTestEngine(
   // Tests send DNS only to loopback: unless a test starts its own DNS server, domain checks
   // ask a closed loopback port and find nothing.
   const domains = options.domains ?? { dnsServers: ["127.0.0.1:9"], timeoutMs: 200 };
-  const engine = await createEngine({ db: database.db, sql: database.sql, home, ...options, domains });
+  // Tests are their own config module: builds reach the network as this machine's environment says.
+  const builds = { network: buildNetwork(process.env), ...options.builds };
+  const engine = await createEngine({ db: database.db, sql: database.sql, home, ...options, domains, builds });
   const root: Actor = { userId: "00000000-0000-0000-0000-000000000000", isAdmin: true };
   return {
     engine,

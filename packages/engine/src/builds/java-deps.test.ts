@@ -8,19 +8,12 @@ import { join } from "node:path";
 import type { Build } from "@skypanel/db";
 import { describe, expect, it } from "vitest";
 import { GRADLE_REFUSED } from "./deps/java.ts";
-import { type BuiltApp, buildsOnOneEngine, copyFixture, wrongAnswers } from "./testing.ts";
+import { type BuiltApp, buildsOnOneEngine, copyFixture, freshCopy, wrongAnswers } from "./testing.ts";
 
 type Plan = { processes: Record<string, string>; build: string; reasons: { topic: string; reason: string }[] };
 
 const MAVEN_399 = "https://repo.maven.apache.org/maven2/org/apache/maven/apache-maven/3.9.9/apache-maven-3.9.9-bin.zip";
 const MAVEN_399_SHA256 = "4ec3f26fb1a692473aea0235c300bd20f0f9fe741947c82c1234cefd76ac3a3c";
-
-/** A fixture copy no earlier run built, so Nix really builds it (and logs it) instead of reusing a result. */
-function freshCopy(name: string): string {
-  const dir = copyFixture(name);
-  writeFileSync(join(dir, "nonce.txt"), `${Date.now()}-${Math.random()}`);
-  return dir;
-}
 
 /** A fixture copy with a Maven wrapper whose properties download Maven from `url`. */
 function withWrapper(name: string, url: string, sha256?: string): string {

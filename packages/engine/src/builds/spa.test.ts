@@ -2,10 +2,10 @@
 // uploaded, its dependency layer fetched (Rolldown's and Lightning CSS's native bindings come in
 // as optional dependencies), built offline in the sandbox, deployed in a container behind Caddy,
 // and its dist/ served by SkyPanel's static server in SPA mode; a Staticfile site likewise.
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildsOnOneEngine, copyFixture, wrongAnswers } from "./testing.ts";
+import { buildsOnOneEngine, copyFixture, freshCopy, wrongAnswers } from "./testing.ts";
 
 const HTML = { accept: "text/html,application/xhtml+xml,*/*;q=0.8" };
 
@@ -13,10 +13,7 @@ describe("a Vite single-page app (real Nix, nspawn, Caddy, PGlite)", { timeout: 
   const builds = buildsOnOneEngine("spa", "spa@example.com", { runtime: true });
 
   it("node-vite-react: built for production offline, dist/ served with SPA fallback and immutable hashed assets", async () => {
-    // A file only this run has, so Nix really builds the app instead of reusing an earlier result.
-    const dir = copyFixture("node-vite-react");
-    writeFileSync(join(dir, "nonce.txt"), `${Date.now()}-${Math.random()}`);
-    const b = await builds.build(dir);
+    const b = await builds.build(freshCopy("node-vite-react"));
     expect(b.build.status, b.log).toBe("succeeded");
     expect(b.build.plan).toMatchObject({
       framework: "vite",

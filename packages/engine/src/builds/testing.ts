@@ -25,6 +25,13 @@ export function copyFixture(name: string): string {
   return dir;
 }
 
+/** A copy of a fixture no earlier run built (a nonce file of its own), so Nix really builds it, and logs it, instead of reusing a result. */
+export function freshCopy(name: string): string {
+  const dir = copyFixture(name);
+  writeFileSync(join(dir, "nonce.txt"), `${Date.now()}-${Math.random()}`);
+  return dir;
+}
+
 /**
  * A copy of a fixture with its package.json changed by `edit`, and a file only this copy has,
  * so Nix really builds it instead of reusing an earlier run's identical result.

@@ -8,12 +8,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createTestEngine } from "../testing.ts";
 import { copyFixture, runAndGet, uploadDir, waitForBuild } from "./testing.ts";
 import { closedToUnprivileged, FALLBACK_WORK_BASE, prepareWorkRoot, WorkRootError } from "./work-root.ts";
+import { asUnprivileged } from "./workspace.ts";
 
 /** Whether user nobody, with no groups, can enter `dir`: asked of the kernel, not of our mode arithmetic. */
 function nobodyCanEnter(dir: string): boolean {
-  return (
-    spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--", "/bin/sh", "-c", 'cd "$1"', "sh", dir]).status === 0
-  );
+  return spawnSync(...asUnprivileged("/bin/sh", ["-c", 'cd "$1"', "sh", dir])).status === 0;
 }
 
 /** A folder only root may enter, as root's home is, with the given path below it. */

@@ -4,6 +4,11 @@ import { join } from "node:path";
 /** The unprivileged user dependency installs run as (nobody). */
 export const UNPRIVILEGED = { uid: 65534, gid: 65534 };
 
+/** `command args` run as the unprivileged user with no supplementary groups: setpriv and its arguments. */
+export function asUnprivileged(command: string, args: string[]): [string, string[]] {
+  return ["setpriv", [`--reuid=${UNPRIVILEGED.uid}`, `--regid=${UNPRIVILEGED.gid}`, "--clear-groups", "--", command, ...args]];
+}
+
 export interface BuildWorkspace {
   root: string;
   source: string;

@@ -10,9 +10,10 @@ const SETPRIV = "/usr/bin/setpriv";
 
 /**
  * What of the host's /etc an app needs (CA certificates, Debian's alternatives links, the part of
- * Debian's JDK 17 that lives there: jvm.cfg, security settings); nothing else of it.
+ * Debian's JDK 17 that lives there: jvm.cfg, security settings; PHP's ini files, which load its
+ * extensions); nothing else of it.
  */
-const HOST_ETC = ["/etc/ssl", "/etc/ca-certificates", "/etc/alternatives", "/etc/java-17-openjdk"];
+const HOST_ETC = ["/etc/ssl", "/etc/ca-certificates", "/etc/alternatives", "/etc/java-17-openjdk", "/etc/php"];
 /** Above this many store paths, the whole store is bound read-only instead of each path. */
 const MAX_CLOSURE_BINDS = 1000;
 

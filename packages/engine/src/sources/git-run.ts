@@ -17,32 +17,17 @@ const FORCED_CONFIG: [string, string][] = [
   ["maintenance.auto", "false"],
 ];
 
-const PASSED_THROUGH = [
-  "PATH",
-  "http_proxy",
-  "https_proxy",
-  "no_proxy",
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "NO_PROXY",
-  "SSL_CERT_FILE",
-  "SSL_CERT_DIR",
-];
-
 export interface GitEnvOptions {
   /** An empty directory that serves as $HOME. */
   home: string;
   /** file:// and local paths: only for repositories the platform trusts (tests, operators). */
   allowLocal: boolean;
+  /** The proxy and TLS variables (HTTPS_PROXY, SSL_CERT_FILE…) a git that reaches the network needs. */
+  networkEnv?: Record<string, string>;
 }
 
-export function gitEnv({ home, allowLocal }: GitEnvOptions): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const key of PASSED_THROUGH) {
-    const value = process.env[key];
-    if (value !== undefined) env[key] = value;
-  }
-  env.PATH ??= "/usr/local/bin:/usr/bin:/bin";
+export function gitEnv({ home, allowLocal, networkEnv = {} }: GitEnvOptions): Record<string, string> {
+  const env: Record<string, string> = { ...networkEnv, PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin" };
   Object.assign(env, {
     HOME: home,
     XDG_CONFIG_HOME: home,

@@ -23,6 +23,8 @@ export interface FetchGitOptions {
   onLog?: (line: string) => void;
   /** Allow file:// URLs and absolute paths on this machine. Off for anything a user typed. */
   allowLocal?: boolean;
+  /** The proxy and TLS variables git runs with (the platform's build network settings); none when absent. */
+  networkEnv?: Record<string, string>;
   limits?: Partial<SourceLimits>;
 }
 
@@ -44,7 +46,7 @@ export async function fetchGit(source: GitSource, destDir: string, options: Fetc
     const home = join(work, "home");
     await mkdir(home);
     const run = gitSession({
-      env: gitEnv({ home, allowLocal: remote.local }),
+      env: gitEnv({ home, allowLocal: remote.local, networkEnv: options.networkEnv }),
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       onTimeout: () => new GitTimeoutError(remote.display, options.timeoutMs),

@@ -4,22 +4,15 @@ import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ValidationError } from "../../errors.ts";
 import { CommandFailedError, runChecked } from "../../process/run.ts";
-import { UNPRIVILEGED } from "../workspace.ts";
+import { type BuildNetwork, networkEnv } from "../network.ts";
+import { asUnprivileged } from "../workspace.ts";
 import type { FetchContext } from "./types.ts";
 
 /** Go's own default: the public module proxy, then the origin when the proxy has no copy. */
 export const DEFAULT_PROXY = "https://proxy.golang.org,direct";
-/**
- * What the platform's environment may set for the download: where modules come from and how the
- * network is reached. Never GONOSUMDB, GOPRIVATE, GOINSECURE or GOFLAGS: nothing may skip go.sum
- * or the checksum database.
- */
-const PASSED_THROUGH = ["GOPROXY", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy"];
-const PASSED_THROUGH_TLS = ["SSL_CERT_FILE", "SSL_CERT_DIR"];
-
-/** The module proxy the platform's environment names (GOPROXY), else Go's default. */
-export function moduleProxy(): string {
-  return process.env.GOPROXY || DEFAULT_PROXY;
+/** The module proxy the platform's settings name (GOPROXY), else Go's default. */
+export function moduleProxy(network: BuildNetwork): string {
+  return network.goProxy || DEFAULT_PROXY;
 }
 
 export interface GoRun {
@@ -36,11 +29,14 @@ export interface GoRun {
   quiet?: boolean;
 }
 
+/**
+ * Of the platform's settings, only where modules come from (r.proxy) and how the network is
+ * reached (proxies, TLS trust). Never GONOSUMDB, GOPRIVATE, GOINSECURE or GOFLAGS: nothing may
+ * skip go.sum or the checksum database.
+ */
 function goEnv(ctx: FetchContext, r: GoRun): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const key of [...PASSED_THROUGH, ...PASSED_THROUGH_TLS]) if (process.env[key]) env[key] = process.env[key];
   return {
-    ...env,
+    ...networkEnv(ctx.network),
     PATH: r.goBin ? `${r.goBin}:${ctx.path}` : ctx.path,
     HOME: r.home,
     GOENV: "off",
@@ -59,7 +55,7 @@ function goEnv(ctx: FetchContext, r: GoRun): NodeJS.ProcessEnv {
 export async function runGo(ctx: FetchContext, cwd: string, r: GoRun, args: string[]): Promise<string[]> {
   const output: string[] = [];
   try {
-    await runChecked("setpriv", [`--reuid=${UNPRIVILEGED.uid}`, `--regid=${UNPRIVILEGED.gid}`, "--clear-groups", "--", "go", ...args], {
+    await runChecked(...asUnprivileged("go", args), {
       cwd,
       env: goEnv(ctx, r),
       onLine: (line) => {

@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { ValidationError } from "../../errors.ts";
 import { runChecked } from "../../process/run.ts";
-import { UNPRIVILEGED, unprivilegedDir } from "../workspace.ts";
+import { asUnprivileged, unprivilegedDir } from "../workspace.ts";
 import { type GoRun, runGo } from "./go-download.ts";
 import type { FetchContext } from "./types.ts";
 
@@ -99,20 +99,9 @@ export async function downloadToolchain(ctx: FetchContext, run: GoRun, version: 
   }
   const root = join(run.modCache, `golang.org/toolchain@${version}`);
   // Module zips keep no file modes; the unprivileged user owns the unpacked files.
-  await runChecked(
-    "setpriv",
-    [
-      `--reuid=${UNPRIVILEGED.uid}`,
-      `--regid=${UNPRIVILEGED.gid}`,
-      "--clear-groups",
-      "--",
-      "sh",
-      "-c",
-      'chmod 0555 "$1"/bin/* "$1"/pkg/tool/*/*',
-      "sh",
-      root,
-    ],
-    { env: { PATH: ctx.path }, timeoutMs: 60_000 },
-  );
+  await runChecked(...asUnprivileged("sh", ["-c", 'chmod 0555 "$1"/bin/* "$1"/pkg/tool/*/*', "sh", root]), {
+    env: { PATH: ctx.path },
+    timeoutMs: 60_000,
+  });
   return join(root, "bin");
 }

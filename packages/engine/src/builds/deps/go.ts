@@ -133,7 +133,7 @@ const goModules: DependencyFetcher = {
     unprivilegedDir(shared);
     const own = join(ctx.workDir, "go-modcache");
     unprivilegedDir(own);
-    const proxy = moduleProxy();
+    const proxy = moduleProxy(ctx.network);
     const fromProxy: GoRun = { home, modCache: shared, proxy, via: proxy };
     // The proxy stays second: modules without a go.sum line are checked against the checksum
     // database again, which may be reachable only through it.

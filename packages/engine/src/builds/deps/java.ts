@@ -3,6 +3,7 @@
 // Java newer than the platform's is refused before anything is fetched.
 import type { BuildPlan } from "../../detect/plan.ts";
 import { ValidationError } from "../../errors.ts";
+import type { BuildNetwork } from "../network.ts";
 import { mavenRepository } from "./maven-repository.ts";
 import { mavenWrapper, WRAPPER_PROPERTIES } from "./maven-wrapper.ts";
 
@@ -21,7 +22,7 @@ export function javaMajor(version: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-export function javaPlan(plan: BuildPlan, sourceDir: string): BuildPlan {
+export function javaPlan(plan: BuildPlan, sourceDir: string, network: BuildNetwork): BuildPlan {
   if (plan.packageManager === "gradle") throw new ValidationError(GRADLE_REFUSED);
   const wanted = plan.versions.java;
   const major = wanted === undefined ? null : javaMajor(wanted);
@@ -30,7 +31,7 @@ export function javaPlan(plan: BuildPlan, sourceDir: string): BuildPlan {
       `The app asks for Java ${wanted}; this platform builds and runs Java apps with JDK ${PLATFORM_JAVA}. Set the Java version (java.version or maven.compiler.release in pom.xml, java.runtime.version in system.properties) to ${PLATFORM_JAVA} or lower.`,
     );
   }
-  const wrapper = mavenWrapper(sourceDir, mavenRepository());
+  const wrapper = mavenWrapper(sourceDir, mavenRepository(network));
   const reasons = [
     ...plan.reasons,
     {

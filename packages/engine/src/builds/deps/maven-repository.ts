@@ -1,7 +1,7 @@
-// Where Java builds get Maven artifacts: Maven Central, or the mirror the platform's environment
-// names (SKYPANEL_MAVEN_REPOSITORY_URL). Read here, as python-pip.ts reads PIP_INDEX_URL, rather
-// than passed down from the BFF's config module.
+// Where Java builds get Maven artifacts: Maven Central, or the mirror the platform's settings name
+// (SKYPANEL_MAVEN_REPOSITORY_URL, checked at start by the config module: see ../network.ts).
 import { ValidationError } from "../../errors.ts";
+import type { BuildNetwork } from "../network.ts";
 
 export const MAVEN_CENTRAL = "https://repo.maven.apache.org/maven2";
 
@@ -15,9 +15,9 @@ export interface MavenRepository {
   name: string;
 }
 
-/** The repository the platform's environment names, else Maven Central. */
-export function mavenRepository(platform: NodeJS.ProcessEnv = process.env): MavenRepository {
-  const configured = platform.SKYPANEL_MAVEN_REPOSITORY_URL;
+/** The repository the platform's settings name, else Maven Central. */
+export function mavenRepository(network: BuildNetwork): MavenRepository {
+  const configured = network.mavenRepositoryUrl;
   if (!configured) return { url: MAVEN_CENTRAL, username: null, password: null, name: "Maven Central" };
   let u: URL;
   try {

@@ -2,7 +2,7 @@
 // platform's environment, JDK 17 chosen by JAVA_HOME, and its failures in words for the user.
 import { ValidationError } from "../../errors.ts";
 import { CommandFailedError, runChecked } from "../../process/run.ts";
-import { UNPRIVILEGED } from "../workspace.ts";
+import { asUnprivileged } from "../workspace.ts";
 import type { MavenRepository } from "./maven-repository.ts";
 import type { FetchContext } from "./types.ts";
 
@@ -10,15 +10,6 @@ import type { FetchContext } from "./types.ts";
 export const JDK_HOME = `/usr/lib/jvm/java-17-openjdk-${process.arch === "arm64" ? "arm64" : "amd64"}`;
 /** Debian's Maven, used when the app commits no wrapper. */
 export const DEBIAN_MAVEN = "/usr/share/maven/bin/mvn";
-
-/** setpriv's arguments that run `command` as the unprivileged user with no supplementary groups. */
-export const asUnprivileged = (...command: string[]) => [
-  `--reuid=${UNPRIVILEGED.uid}`,
-  `--regid=${UNPRIVILEGED.gid}`,
-  "--clear-groups",
-  "--",
-  ...command,
-];
 
 export interface MavenRun {
   cwd: string;
@@ -53,7 +44,7 @@ export async function runMaven(ctx: FetchContext, r: MavenRun, args: string[]): 
   const lines: string[] = [];
   const common = ["-B", "-C", "-ntp", "-s", r.settings, "-gs", r.settings, `-Dmaven.repo.local=${r.localRepository}`];
   try {
-    await runChecked("setpriv", asUnprivileged("sh", r.mvn, ...common, ...args), {
+    await runChecked(...asUnprivileged("sh", [r.mvn, ...common, ...args]), {
       cwd: r.cwd,
       env: mavenEnv(ctx, r),
       onLine: (line) => {

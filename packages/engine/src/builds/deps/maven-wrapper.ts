@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { ValidationError } from "../../errors.ts";
 import { runChecked } from "../../process/run.ts";
 import { formatBytes } from "../cache.ts";
-import { unprivilegedDir } from "../workspace.ts";
+import { asUnprivileged, unprivilegedDir } from "../workspace.ts";
 import { MAVEN_CENTRAL, type MavenRepository } from "./maven-repository.ts";
-import { asUnprivileged, JDK_HOME } from "./maven-run.ts";
+import { JDK_HOME } from "./maven-run.ts";
 import type { FetchContext } from "./types.ts";
 
 export const WRAPPER_PROPERTIES = ".mvn/wrapper/maven-wrapper.properties";
@@ -103,8 +103,8 @@ export async function fetchWrapperMaven(w: MavenWrapper, repo: MavenRepository, 
   const file = join(ctx.workDir, w.path.endsWith(".zip") ? "maven.zip" : "maven.tar.gz");
   writeFileSync(file, archive, { mode: 0o644, flag: "wx" });
   // jar(1) from the JDK: a zip unpacker every machine that builds Java has.
-  const unpack = w.path.endsWith(".zip") ? [join(JDK_HOME, "bin", "jar"), "xf", file] : ["tar", "-xzf", file];
-  await runChecked("setpriv", asUnprivileged(...unpack), {
+  const [command, args] = w.path.endsWith(".zip") ? [join(JDK_HOME, "bin", "jar"), ["xf", file]] : ["tar", ["-xzf", file]];
+  await runChecked(...asUnprivileged(command, args), {
     cwd: dir,
     env: { PATH: ctx.path, HOME: dir },
     signal: ctx.signal,

@@ -5,13 +5,15 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_BUILD_NETWORK } from "../network.ts";
 import { javaMajor } from "./java.ts";
 import { moduleArtifactIds } from "./maven.ts";
 import { mavenRepository, mavenSettings } from "./maven-repository.ts";
 import { mavenFailure } from "./maven-run.ts";
 import { mavenWrapper, parseProperties } from "./maven-wrapper.ts";
 
-const CENTRAL = mavenRepository({});
+const CENTRAL = mavenRepository(DEFAULT_BUILD_NETWORK);
+const mirror = (url: string) => mavenRepository({ ...DEFAULT_BUILD_NETWORK, mavenRepositoryUrl: url });
 const DIST = "org/apache/maven/apache-maven/3.9.9/apache-maven-3.9.9-bin.zip";
 
 function sourceWithWrapper(properties: string): string {
@@ -50,16 +52,16 @@ describe("maven-wrapper.properties", () => {
   });
 
   it("takes the platform's mirror as well as Maven Central when one is set", () => {
-    const mirror = mavenRepository({ SKYPANEL_MAVEN_REPOSITORY_URL: "https://mirror.example/maven2/" });
+    const repo = mirror("https://mirror.example/maven2/");
     const dir = sourceWithWrapper(`distributionUrl=https://mirror.example/maven2/${DIST}\n`);
-    expect(mavenWrapper(dir, mirror)?.path).toBe(DIST);
+    expect(mavenWrapper(dir, repo)?.path).toBe(DIST);
     expect(() => mavenWrapper(dir, CENTRAL)).toThrow(/only from Maven Central\./);
   });
 });
 
 describe("the Maven repository setting", () => {
   it("keeps a mirror's login out of its URL and name, and escapes it into settings.xml", () => {
-    const repo = mavenRepository({ SKYPANEL_MAVEN_REPOSITORY_URL: "https://ci:p%3Cw@mirror.example/maven2/" });
+    const repo = mirror("https://ci:p%3Cw@mirror.example/maven2/");
     expect(repo).toMatchObject({ url: "https://mirror.example/maven2", username: "ci", password: "p<w" });
     expect(repo.name).not.toMatch(/p<w|ci/);
     const xml = mavenSettings(repo, "/work/repo");

@@ -28,9 +28,10 @@ import type { BuildPlan } from "../../detect/plan.ts";
 import { ValidationError } from "../../errors.ts";
 import { runChecked } from "../../process/run.ts";
 import { cacheKey, formatBytes } from "../cache.ts";
-import { UNPRIVILEGED, unprivilegedDir } from "../workspace.ts";
+import type { BuildNetwork } from "../network.ts";
+import { asUnprivileged, UNPRIVILEGED, unprivilegedDir } from "../workspace.ts";
 import { type MavenRepository, mavenRepository, mavenSettings } from "./maven-repository.ts";
-import { asUnprivileged, DEBIAN_MAVEN, type MavenRun, runMaven } from "./maven-run.ts";
+import { DEBIAN_MAVEN, type MavenRun, runMaven } from "./maven-run.ts";
 import { fetchWrapperMaven, mavenWrapper, WRAPPER_PROPERTIES } from "./maven-wrapper.ts";
 import type { DependencyFetcher, FetchContext } from "./types.ts";
 
@@ -104,7 +105,7 @@ function treeBytes(dir: string): number {
 /** Removes, as the unprivileged user, what only the download needed: where each file came from, failed-download markers. */
 async function pruneRepository(ctx: FetchContext, repository: string) {
   const names = ["-name", "_remote.repositories", "-o", "-name", "*.lastUpdated", "-o", "-name", "resolver-status.properties"];
-  await runChecked("setpriv", asUnprivileged("find", repository, "(", ...names, ")", "-delete"), {
+  await runChecked(...asUnprivileged("find", [repository, "(", ...names, ")", "-delete"]), {
     env: { PATH: ctx.path },
     signal: ctx.signal,
     timeoutMs: 60_000,
@@ -154,7 +155,7 @@ async function fetchLayer(sourceDir: string, repo: MavenRepository, ctx: FetchCo
   return layer;
 }
 
-const mavenLayer: DependencyFetcher = {
+const mavenLayer = (repo: MavenRepository): DependencyFetcher => ({
   key(_plan, sourceDir, toolchainId) {
     const files = Object.fromEntries(
       layerInputs(sourceDir).map((f) => [
@@ -166,13 +167,14 @@ const mavenLayer: DependencyFetcher = {
     );
     return cacheKey({ v: 1, stack: "java", toolchainId, arch: process.arch, files });
   },
-  fetch: (_plan, sourceDir, ctx) => fetchLayer(sourceDir, mavenRepository(), ctx),
-};
+  fetch: (_plan, sourceDir, ctx) => fetchLayer(sourceDir, repo, ctx),
+});
 
 /** Java's dependency step: the Maven layer (Gradle apps never get here: javaPlan refuses them). */
-export function javaDependencies(plan: BuildPlan, sourceDir: string): DependencyFetcher | null {
+export function javaDependencies(plan: BuildPlan, sourceDir: string, network: BuildNetwork): DependencyFetcher | null {
   if (plan.packageManager !== "maven") return null;
+  const repo = mavenRepository(network);
   // Checked here too, before anything is fetched: a wrapper pointing elsewhere is refused.
-  mavenWrapper(sourceDir, mavenRepository());
-  return existsSync(join(sourceDir, "pom.xml")) ? mavenLayer : null;
+  mavenWrapper(sourceDir, repo);
+  return existsSync(join(sourceDir, "pom.xml")) ? mavenLayer(repo) : null;
 }

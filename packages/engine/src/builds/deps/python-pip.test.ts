@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { buildNetwork, DEFAULT_BUILD_NETWORK } from "../network.ts";
 import { UNPRIVILEGED, unprivilegedDir } from "../workspace.ts";
 import { type PipRun, pipEnv, pipFailure, runPython } from "./python-pip.ts";
 import type { FetchContext } from "./types.ts";
@@ -30,18 +31,24 @@ describe("pip's environment and user", () => {
       DATABASE_URL: "postgres://skypanel:secret@localhost/skypanel",
       HTTPS_PROXY: "http://proxy.example:3128",
     };
-    const env = pipEnv(platform, "/usr/bin:/bin", run);
+    const env = pipEnv(buildNetwork(platform), "/usr/bin:/bin", run);
     expect(env.PIP_INDEX_URL).toBe(platform.PIP_INDEX_URL);
     expect(Object.keys(env).sort()).toEqual(
       expect.arrayContaining(["HOME", "PATH", "PIP_CACHE_DIR", "PIP_CONFIG_FILE", "PIP_INDEX_URL", "TMPDIR"]),
     );
     for (const name of ["PIP_FIND_LINKS", "DATABASE_URL", "HTTPS_PROXY"]) expect(env).not.toHaveProperty(name);
     expect(env.PIP_CERT ?? "/etc/ssl/certs/ca-certificates.crt").toBe("/etc/ssl/certs/ca-certificates.crt");
-    expect(pipEnv({}, "/usr/bin:/bin", run)).not.toHaveProperty("PIP_INDEX_URL");
+    expect(pipEnv(DEFAULT_BUILD_NETWORK, "/usr/bin:/bin", run)).not.toHaveProperty("PIP_INDEX_URL");
   });
 
   it("runs the toolchain's python3 as the unprivileged user, with that environment only", async () => {
-    const ctx = { path: "/usr/local/bin:/usr/bin:/bin", log: () => {}, signal: new AbortController().signal, timeoutMs: 60_000 };
+    const ctx = {
+      path: "/usr/local/bin:/usr/bin:/bin",
+      network: DEFAULT_BUILD_NETWORK,
+      log: () => {},
+      signal: new AbortController().signal,
+      timeoutMs: 60_000,
+    };
     const script =
       "import json, os, sys; print(json.dumps({'uid': os.getuid(), 'gid': os.getgid(), 'groups': os.getgroups(), 'env': sorted(os.environ), 'python': sys.executable}))";
     const { stdout } = await runPython(ctx as unknown as FetchContext, { ...run, quiet: true }, ["-c", script]);

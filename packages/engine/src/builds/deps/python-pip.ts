@@ -3,14 +3,15 @@
 import { existsSync } from "node:fs";
 import { ValidationError } from "../../errors.ts";
 import { CommandFailedError, runChecked } from "../../process/run.ts";
-import { UNPRIVILEGED } from "../workspace.ts";
+import type { BuildNetwork } from "../network.ts";
+import { asUnprivileged } from "../workspace.ts";
 import type { FetchContext } from "./types.ts";
 
 const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
-/** The index the platform's environment names (PIP_INDEX_URL, a mirror), else PyPI; never with its password. */
-export function packageIndex(platform: NodeJS.ProcessEnv = process.env): { url: string | null; name: string } {
-  const url = platform.PIP_INDEX_URL || null;
+/** The index the platform's settings name (PIP_INDEX_URL, a mirror), else PyPI; never with its password. */
+export function packageIndex(network: BuildNetwork): { url: string | null; name: string } {
+  const url = network.pipIndexUrl;
   if (url === null) return { url, name: "PyPI" };
   try {
     const u = new URL(url);
@@ -37,11 +38,11 @@ export interface PipRun {
 }
 
 /**
- * The whole environment pip gets: only PIP_INDEX_URL comes from the platform's (`platform`), never
- * PIP_FIND_LINKS, PIP_CERT, a proxy or any secret; the certificates are the system's bundle.
+ * The whole environment pip gets: only the index comes from the platform's settings (`network`),
+ * never PIP_FIND_LINKS, PIP_CERT, a proxy or any secret; the certificates are the system's bundle.
  */
-export function pipEnv(platform: NodeJS.ProcessEnv, path: string, r: PipRun): NodeJS.ProcessEnv {
-  const index = packageIndex(platform);
+export function pipEnv(network: BuildNetwork, path: string, r: PipRun): NodeJS.ProcessEnv {
+  const index = packageIndex(network);
   return {
     PATH: path,
     HOME: r.home,
@@ -63,29 +64,25 @@ export function pipEnv(platform: NodeJS.ProcessEnv, path: string, r: PipRun): No
  * unprivileged user with pipEnv(); its stdout and its last output lines.
  */
 export async function runPython(ctx: FetchContext, r: PipRun, args: string[]): Promise<{ stdout: string; lines: string[] }> {
-  const env = pipEnv(process.env, ctx.path, r);
+  const env = pipEnv(ctx.network, ctx.path, r);
   const lines: string[] = [];
   try {
-    const result = await runChecked(
-      "setpriv",
-      [`--reuid=${UNPRIVILEGED.uid}`, `--regid=${UNPRIVILEGED.gid}`, "--clear-groups", "--", "python3", ...args],
-      {
-        cwd: r.cwd,
-        env,
-        input: r.input,
-        onLine: (line) => {
-          lines.push(line);
-          if (lines.length > 2000) lines.shift();
-          // "Saved <path>" repeats each download with this build's scratch path.
-          if (!r.quiet && !line.startsWith("Saved ")) ctx.log(`       ${line}`);
-        },
-        signal: ctx.signal,
-        timeoutMs: Math.max(1000, r.deadline - Date.now()),
+    const result = await runChecked(...asUnprivileged("python3", args), {
+      cwd: r.cwd,
+      env,
+      input: r.input,
+      onLine: (line) => {
+        lines.push(line);
+        if (lines.length > 2000) lines.shift();
+        // "Saved <path>" repeats each download with this build's scratch path.
+        if (!r.quiet && !line.startsWith("Saved ")) ctx.log(`       ${line}`);
       },
-    );
+      signal: ctx.signal,
+      timeoutMs: Math.max(1000, r.deadline - Date.now()),
+    });
     return { stdout: result.stdout, lines };
   } catch (err) {
-    if (err instanceof CommandFailedError) throw pipFailure(lines, r.from);
+    if (err instanceof CommandFailedError) throw pipFailure(lines, r.from, packageIndex(ctx.network).name);
     throw err;
   }
 }
@@ -103,7 +100,7 @@ function listedAfter(lines: string[], heading: RegExp): string[] {
 }
 
 /** What a failed pip run means, naming the requirement when pip does. */
-export function pipFailure(lines: string[], from: string, index = packageIndex().name): ValidationError {
+export function pipFailure(lines: string[], from: string, index: string): ValidationError {
   const text = lines.join("\n");
   const requirement = (line: string) => line.split(/ from | \(from |\s+--hash/)[0] as string;
 

@@ -122,7 +122,7 @@ async function fetchLayer(input: PipInput, ctx: FetchContext): Promise<string> {
 
   const run: PipRun = { cwd: requirements, home, tmp, cache, deadline: Date.now() + ctx.timeoutMs, from: input.from };
   const download = ["-m", "pip", "download", "--dest", wheels];
-  ctx.log(`-----> pip download: ${input.from}'s requirements from ${packageIndex().name}, wheels preferred`);
+  ctx.log(`-----> pip download: ${input.from}'s requirements from ${packageIndex(ctx.network).name}, wheels preferred`);
   await runPython(ctx, run, [...download, "--prefer-binary", "-r", input.main]);
   const got = wheelhouse(wheels);
   checkSize(got);

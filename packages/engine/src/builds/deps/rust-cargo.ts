@@ -2,15 +2,20 @@
 // platform's environment but the settings chosen here, and its failures in words for the user.
 import { ValidationError } from "../../errors.ts";
 import { CommandFailedError, runChecked } from "../../process/run.ts";
-import { UNPRIVILEGED } from "../workspace.ts";
+import type { BuildNetwork } from "../network.ts";
+import { asUnprivileged } from "../workspace.ts";
 import type { FetchContext } from "./types.ts";
 
-/** How the network is reached; nothing else of the platform's environment reaches Cargo. */
-const PASSED_THROUGH = ["HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy"];
+export interface CrateRegistry {
+  /** The mirror's index URL; null: crates.io itself. */
+  url: string | null;
+  /** In words for messages. */
+  name: string;
+}
 
-/** The registry the platform's environment names (SKYPANEL_CARGO_REGISTRY, a mirror's index), else crates.io. */
-export function crateRegistry(platform: NodeJS.ProcessEnv = process.env): { url: string | null; name: string } {
-  const url = platform.SKYPANEL_CARGO_REGISTRY || null;
+/** The registry the platform's settings name (SKYPANEL_CARGO_REGISTRY, a mirror's index), else crates.io. */
+export function crateRegistry(network: BuildNetwork): CrateRegistry {
+  const url = network.cargoRegistry;
   if (url === null) return { url, name: "crates.io" };
   try {
     const u = new URL(url.replace(/^sparse\+/, ""));
@@ -37,39 +42,36 @@ export interface CargoRun {
   registry: string;
 }
 
-/** Runs `cargo <args>` as the unprivileged user; its stdout. */
+/**
+ * Runs `cargo <args>` as the unprivileged user; its stdout. Of the platform's settings only the
+ * proxies (how the network is reached) reach Cargo.
+ */
 export async function runCargo(ctx: FetchContext, r: CargoRun, args: string[]): Promise<string> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const key of PASSED_THROUGH) if (process.env[key]) env[key] = process.env[key];
   const output: string[] = [];
   try {
-    const result = await runChecked(
-      "setpriv",
-      [`--reuid=${UNPRIVILEGED.uid}`, `--regid=${UNPRIVILEGED.gid}`, "--clear-groups", "--", "cargo", ...args],
-      {
-        cwd: r.cwd,
-        env: {
-          ...env,
-          PATH: ctx.path,
-          HOME: r.home,
-          CARGO_HOME: r.home,
-          TMPDIR: r.tmp,
-          CARGO_TERM_COLOR: "never",
-          CARGO_TERM_PROGRESS_WHEN: "never",
-          CARGO_NET_RETRY: "3",
-        },
-        onLine: (line, stream) => {
-          if (stream === "stdout") return;
-          output.push(line);
-          if (output.length > 500) output.shift();
-          // One "Vendoring <crate> (<scratch path>) to <scratch path>" a crate says nothing useful.
-          if (!/^\s*Vendoring /.test(line)) ctx.log(`       ${line}`);
-        },
-        signal: ctx.signal,
-        timeoutMs: ctx.timeoutMs,
-        keepStdout: 64 * 1024,
+    const result = await runChecked(...asUnprivileged("cargo", args), {
+      cwd: r.cwd,
+      env: {
+        ...ctx.network.proxies,
+        PATH: ctx.path,
+        HOME: r.home,
+        CARGO_HOME: r.home,
+        TMPDIR: r.tmp,
+        CARGO_TERM_COLOR: "never",
+        CARGO_TERM_PROGRESS_WHEN: "never",
+        CARGO_NET_RETRY: "3",
       },
-    );
+      onLine: (line, stream) => {
+        if (stream === "stdout") return;
+        output.push(line);
+        if (output.length > 500) output.shift();
+        // One "Vendoring <crate> (<scratch path>) to <scratch path>" a crate says nothing useful.
+        if (!/^\s*Vendoring /.test(line)) ctx.log(`       ${line}`);
+      },
+      signal: ctx.signal,
+      timeoutMs: ctx.timeoutMs,
+      keepStdout: 64 * 1024,
+    });
     return result.stdout;
   } catch (err) {
     if (err instanceof CommandFailedError) throw cargoFailure(output, r.registry);

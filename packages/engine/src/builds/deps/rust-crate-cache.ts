@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runChecked } from "../../process/run.ts";
-import { UNPRIVILEGED } from "../workspace.ts";
+import { asUnprivileged } from "../workspace.ts";
 import type { LockedPackage } from "./rust-lock.ts";
 import type { FetchContext } from "./types.ts";
 
@@ -71,21 +71,21 @@ export function stageCrates(shared: string, staging: string, packages: LockedPac
 }
 
 /** Runs a shell script as the unprivileged user (its own files only: the caches and this build's CARGO_HOME). */
-async function asUnprivileged(ctx: FetchContext, script: string, args: string[]) {
-  await runChecked(
-    "setpriv",
-    [`--reuid=${UNPRIVILEGED.uid}`, `--regid=${UNPRIVILEGED.gid}`, "--clear-groups", "--", "sh", "-euc", script, "sh", ...args],
-    { env: { PATH: ctx.path }, signal: ctx.signal, timeoutMs: 10 * 60_000 },
-  );
+async function unprivilegedScript(ctx: FetchContext, script: string, args: string[]) {
+  await runChecked(...asUnprivileged("sh", ["-euc", script, "sh", ...args]), {
+    env: { PATH: ctx.path },
+    signal: ctx.signal,
+    timeoutMs: 10 * 60_000,
+  });
 }
 
 /** Copies the staged crates into this build's CARGO_HOME, where Cargo takes them as downloaded. */
 export const seedHome = (ctx: FetchContext, staging: string, home: string) =>
-  asUnprivileged(ctx, 'mkdir -p "$2/registry/cache" && cp -R "$1"/. "$2/registry/cache/"', [staging, home]);
+  unprivilegedScript(ctx, 'mkdir -p "$2/registry/cache" && cp -R "$1"/. "$2/registry/cache/"', [staging, home]);
 
 /** Copies the crates this build's Cargo downloaded into the shared cache, each whole or not at all. */
 export const keepCrates = (ctx: FetchContext, home: string, shared: string) =>
-  asUnprivileged(
+  unprivilegedScript(
     ctx,
     `cd "$1/registry/cache" || exit 0
      for crate in */*.crate; do

@@ -12,9 +12,10 @@ import { dirname, join } from "node:path";
 import type { BuildPlan } from "../../detect/plan.ts";
 import { ValidationError } from "../../errors.ts";
 import { cacheKey, formatBytes } from "../cache.ts";
+import type { BuildNetwork } from "../network.ts";
 import { UNPRIVILEGED, unprivilegedDir } from "../workspace.ts";
 import { readSourceFile } from "./python-requirements.ts";
-import { crateRegistry, mirrorConfig, runCargo } from "./rust-cargo.ts";
+import { type CrateRegistry, crateRegistry, mirrorConfig, runCargo } from "./rust-cargo.ts";
 import { keepCrates, seedHome, stageCrates } from "./rust-crate-cache.ts";
 import { crateFiles, gitDependencies, lockedPackages, manifestFiles, registryPackages } from "./rust-lock.ts";
 import type { DependencyFetcher, FetchContext } from "./types.ts";
@@ -71,9 +72,8 @@ async function lockfile(sourceDir: string, project: string, ctx: FetchContext, r
   return made;
 }
 
-async function fetchLayer(sourceDir: string, ctx: FetchContext): Promise<string> {
+async function fetchLayer(sourceDir: string, registry: CrateRegistry, ctx: FetchContext): Promise<string> {
   platformDir(ctx.workDir);
-  const registry = crateRegistry();
   const home = join(ctx.workDir, "cargo-home");
   const tmp = join(ctx.workDir, "tmp");
   const shared = join(ctx.cacheRoot, "cargo");
@@ -111,30 +111,31 @@ async function fetchLayer(sourceDir: string, ctx: FetchContext): Promise<string>
   return layer;
 }
 
-const rustCrates: DependencyFetcher = {
+const rustCrates = (registry: CrateRegistry): DependencyFetcher => ({
   key(_plan, sourceDir, toolchainId) {
     const files = Object.fromEntries(
       manifestFiles(crateFiles(sourceDir)).map((f) => [f, createHash("sha256").update(sourceText(sourceDir, f)).digest("hex")]),
     );
-    return cacheKey({ v: 1, stack: "rust", toolchainId, arch: process.arch, registry: crateRegistry().url, files });
+    return cacheKey({ v: 1, stack: "rust", toolchainId, arch: process.arch, registry: registry.url, files });
   },
-  fetch: (_plan, sourceDir, ctx) => fetchLayer(sourceDir, ctx),
-};
+  fetch: (_plan, sourceDir, ctx) => fetchLayer(sourceDir, registry, ctx),
+});
 
 /**
  * Rust's dependency step: refused when the app has git dependencies; nothing when Cargo.lock
  * takes no crate from a registry; else the layer.
  */
-export function rustDependencies(_plan: BuildPlan, sourceDir: string): DependencyFetcher | null {
+export function rustDependencies(_plan: BuildPlan, sourceDir: string, network: BuildNetwork): DependencyFetcher | null {
+  const registry = crateRegistry(network);
   const files = crateFiles(sourceDir);
   const lock = readSourceFile(sourceDir, "Cargo.lock");
   const locked = lock === null ? null : lockedPackages(lock);
   const git = gitDependencies(sourceDir, files, locked);
   if (git.length > 0) {
     throw new ValidationError(
-      `Git dependencies cannot be fetched: ${git.slice(0, 3).join(", ")}${git.length > 3 ? ` and ${git.length - 3} more` : ""}. Builds take crates from ${crateRegistry().name} only; depend on a published version, or copy the crate into the source and depend on it by path.`,
+      `Git dependencies cannot be fetched: ${git.slice(0, 3).join(", ")}${git.length > 3 ? ` and ${git.length - 3} more` : ""}. Builds take crates from ${registry.name} only; depend on a published version, or copy the crate into the source and depend on it by path.`,
     );
   }
   if (locked !== null && registryPackages(locked).length === 0) return null;
-  return rustCrates;
+  return rustCrates(registry);
 }

@@ -1,4 +1,5 @@
 import type { BuildPlan } from "../../detect/plan.ts";
+import type { BuildNetwork } from "../network.ts";
 
 export interface FetchContext {
   /** A scratch directory for this build's dependency work. */
@@ -14,6 +15,8 @@ export interface FetchContext {
   cacheRoot: string;
   /** The JavaScript entry points of the bundled yarn and pnpm. */
   tools: { yarn: string; pnpm: string };
+  /** The registries, proxy and TLS trust the platform's settings give builds. */
+  network: BuildNetwork;
   log: (line: string) => void;
   signal: AbortSignal;
   timeoutMs: number;
