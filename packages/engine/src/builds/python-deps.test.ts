@@ -73,8 +73,15 @@ describe("Python dependencies from the package index (real Nix, real PyPI, PGlit
     expect(b.log).not.toMatch(/pip install: \d+ packages/);
   });
 
+  // The first build of a fixture, shared by the test of its build and the test of its warm rebuild.
+  const firsts = new Map<string, ReturnType<typeof build>>();
+  const firstBuild = (name: string) => {
+    if (!firsts.has(name)) firsts.set(name, build(copyFixture(name)));
+    return firsts.get(name) as ReturnType<typeof build>;
+  };
+
   it.concurrent("python-fastapi-uv: uv.lock's pins and hashes, uvicorn[standard]'s extras, no dev group", async () => {
-    const b = await build(copyFixture("python-fastapi-uv"));
+    const b = await firstBuild("python-fastapi-uv");
     const res = await served(b, "python-fastapi-uv");
     expect(JSON.parse(res.body)).toEqual({ hello: "python-fastapi-uv" });
     expect(b.plan.lockfiles).toEqual(["pyproject.toml", "uv.lock"]);
@@ -87,12 +94,27 @@ describe("Python dependencies from the package index (real Nix, real PyPI, PGlit
   });
 
   it.concurrent("python-poetry: poetry.lock's main group only, Flask served by gunicorn", async () => {
-    const b = await build(copyFixture("python-poetry"));
+    const b = await firstBuild("python-poetry");
     const res = await served(b, "hello from python-poetry");
     expect(res.body).toBe("hello from python-poetry\n");
     expect(b.plan).toMatchObject({ packageManager: "poetry", lockfiles: ["pyproject.toml", "poetry.lock"] });
     expect(b.log).toMatch(/pip download: poetry\.lock's requirements/);
     expect(b.log).not.toMatch(/pytest/);
+  });
+
+  it.concurrent.each([
+    ["python-fastapi-uv", "main.py"],
+    ["python-poetry", "app.py"],
+  ])("%s: a source-only change (%s) rebuilds on the same dependency layer (cache hit)", async (name, file) => {
+    const first = await firstBuild(name);
+    expect(first.build.status, first.log).toBe("succeeded");
+    const dir = copyFixture(name);
+    writeFileSync(join(dir, file), `${readFileSync(join(dir, file), "utf8")}\n# a source-only change\n`);
+    const b = await build(dir, first.app);
+    expect(b.build.status, b.log).toBe("succeeded");
+    expect(b.build.cacheHit).toBe(true);
+    expect(b.build.cacheKey).toBe(first.build.cacheKey);
+    expect(b.log).toMatch(/dependency layer: cache hit/);
   });
 
   it.concurrent.each([

@@ -1,7 +1,7 @@
 // End to end against real Nix, npm's registry, nspawn, Caddy and PGlite: an app whose root
 // directory is a member of a Node workspace (one lockfile at the workspace root, a sibling
 // package it requires through a workspace link) is installed, built and run in the workspace.
-import { existsSync, readlinkSync } from "node:fs";
+import { existsSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { BuildPlan } from "../detect/plan.ts";
@@ -37,6 +37,18 @@ describe("a workspace member as the app's root directory (real Nix, nspawn, Cadd
 
     expect(
       wrongAnswers(await builds.throughCaddy(b, { count: 20 }), "hello from monorepo-pnpm/apps/web, greeted by @acme/greeting"),
+    ).toEqual([]);
+
+    // A source-only change to the member rebuilds on the same dependency layer, and the new release serves.
+    const dir = freshCopy("monorepo-pnpm");
+    const server = join(dir, "apps", "web", "server.js");
+    writeFileSync(server, readFileSync(server, "utf8").replace('greeting("monorepo-pnpm/apps/web")', 'greeting("the rebuilt apps/web")'));
+    const warm = await builds.build<BuildPlan>(dir, b.app);
+    expect(warm.build.status, warm.log).toBe("succeeded");
+    expect(warm.build.cacheHit).toBe(true);
+    expect(warm.build.cacheKey).toBe(b.build.cacheKey);
+    expect(
+      wrongAnswers(await builds.throughCaddy(warm, { count: 20 }), "hello from the rebuilt apps/web, greeted by @acme/greeting"),
     ).toEqual([]);
   });
 

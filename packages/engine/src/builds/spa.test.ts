@@ -2,7 +2,7 @@
 // uploaded, its dependency layer fetched (Rolldown's and Lightning CSS's native bindings come in
 // as optional dependencies), built offline in the sandbox, deployed in a container behind Caddy,
 // and its dist/ served by SkyPanel's static server in SPA mode; a Staticfile site likewise.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildsOnOneEngine, copyFixture, freshCopy, wrongAnswers } from "./testing.ts";
@@ -41,6 +41,20 @@ describe("a Vite single-page app (real Nix, nspawn, Caddy, PGlite)", { timeout: 
     expect(asset.status).toBe(200);
     expect(asset.headers["content-type"]).toBe("text/javascript; charset=utf-8");
     expect(asset.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+
+    // A source-only change rebuilds on the same dependency layer, and the new release serves.
+    const dir = freshCopy("node-vite-react");
+    const page = join(dir, "src", "App.jsx");
+    writeFileSync(page, readFileSync(page, "utf8").replace("hello from node-vite-react", "hello again from node-vite-react"));
+    const warm = await builds.build(dir, b.app);
+    expect(warm.build.status, warm.log).toBe("succeeded");
+    expect(warm.build.cacheHit).toBe(true);
+    expect(warm.build.cacheKey).toBe(b.build.cacheKey);
+    const script2 = readdirSync(join(warm.store, "app", "dist", "assets")).find((f) => /^index-.*\.js$/.test(f)) ?? "";
+    expect(readFileSync(join(warm.store, "app", "dist", "assets", script2), "utf8")).toContain("hello again from node-vite-react");
+    expect(
+      wrongAnswers(await builds.throughCaddy(warm, { path: `/assets/${script2}`, count: 10 }), "hello again from node-vite-react"),
+    ).toEqual([]);
   });
 
   it("static-staticfile: the Staticfile's root shipped alone and served with pushstate's SPA fallback", async () => {
