@@ -36,8 +36,22 @@ export async function createTestDatabase(driver: Driver, options: { migrate?: bo
     conn = await openDatabase({ databaseUrl: url.toString(), maxConnections: 4 });
     dropDatabase = async () => {
       const a = postgres(TEST_PG_ADMIN_URL, { max: 1, onnotice: () => {} });
-      await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
+      try {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            return;
+          } catch (err) {
+            // An autovacuum worker in the database (after a test's bulk inserts) belongs to no
+            // role the test role is a member of, so FORCE cannot end it (42501): it finishes on
+            // its own within moments, then the drop goes through.
+            if ((err as { code?: string }).code !== "42501" || attempt >= 20) throw err;
+            await new Promise((r) => setTimeout(r, 250));
+          }
+        }
+      } finally {
+        await a.end();
+      }
     };
   }
   if (options.migrate !== false) await migrateUp(conn.sql);
