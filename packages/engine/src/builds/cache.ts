@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
+import { lstatSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Database } from "@skypanel/db";
 import { deleteCacheEntry, findCacheEntry, recordCacheHit, upsertCacheEntry } from "@skypanel/db/queries";
+import { ValidationError } from "../errors.ts";
 import { addGcRoot, addToStore, isValid, type NixEnv, pathInfo, verifyPath } from "../nix/index.ts";
 import type { RemoteLayerCache } from "./remote-cache.ts";
 
@@ -32,6 +35,8 @@ export async function cachedLayer(
     remote?: RemoteLayerCache | null;
     /** How the log names the layer; "dependency layer" unless said. */
     what?: string;
+    /** The most the fetched layer may hold (MAX_LAYER_BYTES unless said). */
+    maxBytes?: number;
   },
 ): Promise<Layer & { source: "local" | "remote" | "fetched" }> {
   const what = o.what ?? "dependency layer";
@@ -73,6 +78,11 @@ export async function cachedLayer(
     }
   }
   const dir = await o.make();
+  // Every stack's layer, whatever its fetcher checked: past this it is refused, not stored.
+  const bytes = treeBytes(dir);
+  const maxBytes = o.maxBytes ?? MAX_LAYER_BYTES;
+  if (bytes > maxBytes)
+    throw new ValidationError(`The ${what} comes to ${formatBytes(bytes)}, more than the ${formatBytes(maxBytes)} a build may fetch.`);
   const storePath = await addToStore(nix, dir, `deps-${o.key}`);
   const info = await record(storePath);
   o.log(`-----> ${what} stored: ${formatBytes(info.narSize)}`);
@@ -84,6 +94,18 @@ export async function cachedLayer(
     );
   }
   return { storePath, cacheKey: o.key, hit: false, sizeBytes: info.narSize, source: "fetched" };
+}
+
+/** The most a fetched layer may hold (dependencies of any stack, a runtime). */
+export const MAX_LAYER_BYTES = 2 * 1024 * 1024 * 1024;
+
+/** The bytes of the regular files under `dir`, links not followed. */
+export function treeBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) total += lstatSync(join(entry.parentPath, entry.name)).size;
+  }
+  return total;
 }
 
 export function formatBytes(n: number): string {

@@ -27,7 +27,7 @@ import { dirname, join } from "node:path";
 import type { BuildPlan } from "../../detect/plan.ts";
 import { ValidationError } from "../../errors.ts";
 import { runChecked } from "../../process/run.ts";
-import { cacheKey, formatBytes } from "../cache.ts";
+import { cacheKey, formatBytes, MAX_LAYER_BYTES, treeBytes } from "../cache.ts";
 import type { BuildNetwork } from "../network.ts";
 import { asUnprivileged, UNPRIVILEGED, unprivilegedDir } from "../workspace.ts";
 import { type MavenRepository, mavenRepository, mavenSettings } from "./maven-repository.ts";
@@ -36,8 +36,7 @@ import { fetchWrapperMaven, mavenWrapper, WRAPPER_PROPERTIES } from "./maven-wra
 import type { DependencyFetcher, FetchContext } from "./types.ts";
 
 /** The most a layer may hold: past it the fetch stops instead of filling the disk further. */
-export const MAX_LAYER_BYTES = 2 * 1024 * 1024 * 1024;
-/** maven-dependency-plugin, pinned: the goals below behave as described for this version. */
+export /** maven-dependency-plugin, pinned: the goals below behave as described for this version. */
 const DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1";
 const SKIPPED_DIRS = new Set([".git", "target", "node_modules", ".mvn", "src"]);
 
@@ -94,14 +93,6 @@ function copyPoms(sourceDir: string, project: string) {
 }
 
 /** The bytes under a directory the unprivileged user filled, links not followed. */
-function treeBytes(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) total += lstatSync(join(entry.parentPath, entry.name)).size;
-  }
-  return total;
-}
-
 /** Removes, as the unprivileged user, what only the download needed: where each file came from, failed-download markers. */
 async function pruneRepository(ctx: FetchContext, repository: string) {
   const names = ["-name", "_remote.repositories", "-o", "-name", "*.lastUpdated", "-o", "-name", "resolver-status.properties"];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkPlatform, composerRange, ownRepositories, requiredPackages } from "./php-composer.ts";
+import { lockFromMirror } from "./php-mirror.ts";
 
 const host = { version: "8.2.36", extensions: new Set(["mbstring", "json", "intl"]) };
 const app = (require: Record<string, string>, repositories?: unknown) => ({ require, repositories });
@@ -39,5 +40,22 @@ describe("composer.json against the platform's PHP 8.2", () => {
     expect(ownRepositories(app({}, [{ type: "vcs", url: "https://github.com/x/y" }, { "packagist.org": false }]))).toEqual([
       "vcs https://github.com/x/y",
     ]);
+  });
+});
+
+describe("composer.lock against the mirror, hostile", () => {
+  // Refused before the engine asks the mirror anything: the lookup URL is never made from them.
+  it.each([["//evil.example/x"], ["../../admin"], ["Vendor/Name"], ["vendor/name?x=1"]])(
+    "a locked package named %j is refused as not a Composer package name",
+    async (name) => {
+      await expect(lockFromMirror({ packages: [{ name, version: "1.0.0" }] }, "http://127.0.0.1:9/")).rejects.toThrow(
+        /is not a Composer package name/,
+      );
+    },
+  );
+
+  it("a lock with more packages than builds take is refused", async () => {
+    const packages = Array.from({ length: 2001 }, (_, i) => ({ name: `v/p${i}`, version: "1.0.0" }));
+    await expect(lockFromMirror({ packages }, "http://127.0.0.1:9/")).rejects.toThrow(/locks 2001 packages; builds take at most 2000/);
   });
 });

@@ -7,6 +7,10 @@
 import { ValidationError } from "../../errors.ts";
 import { COMPOSER_SETTING } from "./php-composer.ts";
 
+/** Composer's package-name rule (vendor/name, lower case), as composer validate checks it. */
+const PACKAGE_NAME = /^[a-z0-9]([_.-]?[a-z0-9]+)*\/[a-z0-9](([_.]|-{1,2})?[a-z0-9]+)*$/;
+const MAX_LOCKED = 2000;
+
 interface Dist {
   type: string;
   url: string;
@@ -73,6 +77,16 @@ export async function mirrorIndex(mirror: string): Promise<(name: string) => Pro
  * reference, or one with no dist archive (a git checkout), is refused by name.
  */
 export async function lockFromMirror(lock: ComposerLock, mirror: string): Promise<{ lock: ComposerLock; unchecked: string[] }> {
+  const locked = Array.isArray(lock.packages) ? lock.packages : [];
+  if (locked.length > MAX_LOCKED)
+    throw new ValidationError(`composer.lock locks ${locked.length} packages; builds take at most ${MAX_LOCKED}.`);
+  // The name goes into a URL the engine itself requests: only Composer's own name shape, so a
+  // hostile lock cannot point the lookup anywhere but the mirror.
+  const badName = locked.find((p) => typeof p?.name !== "string" || !PACKAGE_NAME.test(p.name));
+  if (badName)
+    throw new ValidationError(
+      `composer.lock locks a package named ${JSON.stringify(String(badName?.name).slice(0, 80))}, which is not a Composer package name.`,
+    );
   const versionsOf = await mirrorIndex(mirror);
   const unchecked: string[] = [];
   const missing: string[] = [];
@@ -91,7 +105,7 @@ export async function lockFromMirror(lock: ComposerLock, mirror: string): Promis
     return { ...p, dist: { ...match.dist, reference: p.dist?.reference ?? match.dist.reference ?? null, shasum } };
   };
   const packages = [];
-  for (const p of lock.packages ?? []) packages.push(await rewrite(p));
+  for (const p of locked) packages.push(await rewrite(p));
   if (missing.length > 0) {
     throw new ValidationError(
       `The Composer repository ${COMPOSER_SETTING} names has no dist archive of ${missing.join(", ")}, which composer.lock locks: builds fetch only from it. Mirror those releases there, or update composer.lock against it.`,

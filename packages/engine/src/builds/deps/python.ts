@@ -32,14 +32,11 @@ import { dirname, join } from "node:path";
 import type { BuildPlan } from "../../detect/plan.ts";
 import { ValidationError } from "../../errors.ts";
 import { BUILDPACKS_DIR } from "../../nix/index.ts";
-import { cacheKey, formatBytes } from "../cache.ts";
+import { cacheKey, formatBytes, MAX_LAYER_BYTES } from "../cache.ts";
 import { unprivilegedDir } from "../workspace.ts";
 import { type PipRun, packageIndex, runPython } from "./python-pip.ts";
 import { type PipInput, pipInput } from "./python-requirements.ts";
 import type { DependencyFetcher, FetchContext } from "./types.ts";
-
-/** The most a layer may hold: past it the fetch stops instead of filling the disk further. */
-export const MAX_LAYER_BYTES = 2 * 1024 * 1024 * 1024;
 
 const BUILD_REQUIRES = join(BUILDPACKS_DIR, "support", "python-build-requires.py");
 

@@ -7,11 +7,11 @@
 // layer's Cargo.lock is the one the build uses. Git dependencies are refused: builds fetch from
 // the registry only.
 import { createHash } from "node:crypto";
-import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { BuildPlan } from "../../detect/plan.ts";
 import { ValidationError } from "../../errors.ts";
-import { cacheKey, formatBytes } from "../cache.ts";
+import { cacheKey, formatBytes, MAX_LAYER_BYTES, treeBytes } from "../cache.ts";
 import type { BuildNetwork } from "../network.ts";
 import { UNPRIVILEGED, unprivilegedDir } from "../workspace.ts";
 import { readSourceFile } from "./python-requirements.ts";
@@ -21,7 +21,6 @@ import { crateFiles, gitDependencies, lockedPackages, manifestFiles, registryPac
 import type { DependencyFetcher, FetchContext } from "./types.ts";
 
 /** The most a layer may hold: past it the build stops instead of filling the disk further. */
-const MAX_LAYER_BYTES = 2 * 1024 * 1024 * 1024;
 
 const crates = (n: number) => `${n} crate${n === 1 ? "" : "s"}`;
 
@@ -47,14 +46,6 @@ function copyProject(sourceDir: string, files: string[], project: string) {
     mkdirSync(dirname(join(project, file)), { recursive: true, mode: 0o755 });
     writeFileSync(join(project, file), sourceText(sourceDir, file), { mode: 0o644, flag: "wx" });
   }
-}
-
-function treeBytes(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) total += lstatSync(join(entry.parentPath, entry.name)).size;
-  }
-  return total;
 }
 
 /** Cargo.lock as the build will use it: the committed one, or one resolved now as the unprivileged user. */
