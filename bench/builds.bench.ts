@@ -5,9 +5,8 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDatabase } from "@skypanel/db";
-import { buildNetwork, createEngine } from "@skypanel/engine";
-import { FIXTURES, uploadDir, waitForBuild } from "@skypanel/engine/build-testing";
+import { FIXTURES, uploadDir } from "@skypanel/engine/build-testing";
+import { benchBuildEngine } from "./build-engine.ts";
 
 const RUNS = Number(process.env.BENCH_BUILD_RUNS ?? 3);
 
@@ -42,20 +41,7 @@ function time(fn: () => void): number {
 }
 
 export async function buildBenchmark(): Promise<BuildRow[]> {
-  const home = mkdtempSync(join(tmpdir(), "skypanel-bench-home-"));
-  const conn = await openDatabase({ pgliteDir: join(home, "pgdata") });
-  const engine = await createEngine({ db: conn.db, sql: conn.sql, home, builds: { concurrency: 1, network: buildNetwork(process.env) } });
-  await engine.start();
-  const root = { userId: "00000000-0000-0000-0000-000000000000", isAdmin: true };
-  const user = await engine.users.create(root, { email: "bench@example.com", password: "bench-password" });
-  const actor = { userId: user.id, isAdmin: false };
-  await engine.apps.create(actor, { name: "bench-app" });
-  const build = async (src: string) => {
-    const t = performance.now();
-    const b = await waitForBuild(engine, actor, "bench-app", (await engine.builds.create(actor, "bench-app", uploadDir(home, src))).id);
-    if (b.status !== "succeeded") throw new Error(`bench build failed: ${b.error}`);
-    return { ms: performance.now() - t, build: b };
-  };
+  const { home, build, close } = await benchBuildEngine("node-npm-express");
 
   const cold: number[] = [];
   const rawCold: number[] = [];
@@ -101,8 +87,7 @@ export async function buildBenchmark(): Promise<BuildRow[]> {
       rmSync(archive, { force: true });
     }
   } finally {
-    await engine.stop();
-    await conn.close();
+    await close();
   }
   return [
     { benchmark: "cold build (platform: upload → artifact, empty caches)", medianMs: median(cold), runsMs: cold },

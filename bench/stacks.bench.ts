@@ -7,9 +7,8 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDatabase } from "@skypanel/db";
-import { buildNetwork, createEngine } from "@skypanel/engine";
-import { FIXTURES, uploadDir, waitForBuild } from "@skypanel/engine/build-testing";
+import { FIXTURES } from "@skypanel/engine/build-testing";
+import { benchBuildEngine } from "./build-engine.ts";
 import type { BuildRow } from "./builds.bench.ts";
 
 const RUNS = Number(process.env.BENCH_STACK_RUNS ?? 3);
@@ -115,21 +114,8 @@ function touchSource(stack: Stack, dir: string, tag: string) {
 }
 
 async function platformBuilds(stack: Stack, tag: string): Promise<{ cold: number; warm: number; coldInstalled: boolean }> {
-  const home = mkdtempSync(join(tmpdir(), "skypanel-bench-home-"));
-  const conn = await openDatabase({ pgliteDir: join(home, "pgdata") });
-  const engine = await createEngine({ db: conn.db, sql: conn.sql, home, builds: { concurrency: 1, network: buildNetwork(process.env) } });
-  await engine.start();
+  const { home, engine, actor, build, close } = await benchBuildEngine(stack.fixture);
   try {
-    const root = { userId: "00000000-0000-0000-0000-000000000000", isAdmin: true };
-    const user = await engine.users.create(root, { email: "bench@example.com", password: "bench-password" });
-    const actor = { userId: user.id, isAdmin: false };
-    await engine.apps.create(actor, { name: "bench-app" });
-    const build = async (src: string) => {
-      const t = performance.now();
-      const b = await waitForBuild(engine, actor, "bench-app", (await engine.builds.create(actor, "bench-app", uploadDir(home, src))).id);
-      if (b.status !== "succeeded") throw new Error(`bench build of ${stack.fixture} failed: ${b.error}`);
-      return { ms: performance.now() - t, build: b };
-    };
     const src = freshSource(stack, tag);
     const cold = await build(src);
     if (cold.build.cacheHit) throw new Error("the cold build found a dependency layer");
@@ -141,8 +127,7 @@ async function platformBuilds(stack: Stack, tag: string): Promise<{ cold: number
     const coldInstalled = /pip download|go mod download/.test(log);
     return { cold: cold.ms, warm: warm.ms, coldInstalled };
   } finally {
-    await engine.stop();
-    await conn.close();
+    await close();
     rmSync(home, { recursive: true, force: true });
   }
 }

@@ -19,6 +19,11 @@ export function cacheKey(parts: Record<string, unknown>): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
 }
 
+/** The SHA-256 (hex) of each file a layer is keyed by, read with `read`: for cacheKey's `files`. */
+export function hashFiles(files: string[], read: (file: string) => string | Buffer): Record<string, string> {
+  return Object.fromEntries(files.map((f) => [f, createHash("sha256").update(read(f)).digest("hex")]));
+}
+
 /**
  * A dependency layer by key: reused when the store still holds it intact (its files still
  * hash to what was recorded), otherwise made by `make` (which returns a directory) and stored.

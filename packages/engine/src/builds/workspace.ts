@@ -1,5 +1,5 @@
-import { chmodSync, chownSync, mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, chownSync, copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 /** The unprivileged user dependency installs run as (nobody). */
 export const UNPRIVILEGED = { uid: 65534, gid: 65534 };
@@ -47,4 +47,17 @@ export function unprivilegedDir(path: string) {
   mkdirSync(path, { recursive: true });
   chownSync(path, UNPRIVILEGED.uid, UNPRIVILEGED.gid);
   chmodSync(path, 0o700);
+}
+
+/**
+ * Copies `files` (paths relative to `sourceDir`) into `dest` at the same paths, in folders the
+ * unprivileged installer owns, and owned by it: the installer reads them and may rewrite them.
+ */
+export function copyForUnprivileged(sourceDir: string, dest: string, files: string[]) {
+  unprivilegedDir(dest);
+  for (const f of files) {
+    for (let d = dirname(join(dest, f)); d.startsWith(dest); d = dirname(d)) unprivilegedDir(d);
+    copyFileSync(join(sourceDir, f), join(dest, f));
+    chownSync(join(dest, f), UNPRIVILEGED.uid, UNPRIVILEGED.gid);
+  }
 }

@@ -3,14 +3,13 @@
 // proxy tree that the sandboxed build reads offline with GOPROXY=file://… (buildpacks/go.nix).
 // When go.mod asks for a newer Go than the platform's, that toolchain comes the same way
 // (go-toolchain.ts) and runs the download.
-import { createHash } from "node:crypto";
-import { chownSync, copyFileSync, existsSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, normalize, sep } from "node:path";
+import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { join, normalize, sep } from "node:path";
 import { DEFAULT_VERSIONS } from "../../detect/index.ts";
 import type { BuildPlan } from "../../detect/plan.ts";
 import { ValidationError } from "../../errors.ts";
-import { cacheKey } from "../cache.ts";
-import { UNPRIVILEGED, unprivilegedDir } from "../workspace.ts";
+import { cacheKey, hashFiles } from "../cache.ts";
+import { copyForUnprivileged, unprivilegedDir } from "../workspace.ts";
 import { addedSums, type GoRun, moduleProxy, pruneProxyTree, runGo } from "./go-download.ts";
 import {
   compareGo,
@@ -91,15 +90,12 @@ function moduleFiles(sourceDir: string): string[] {
   return files;
 }
 
-/** Copies go.mod, go.sum and replacement go.mod files where the unprivileged user may update go.sum. */
+/**
+ * Copies go.mod, go.sum and replacement go.mod files where the unprivileged user may update
+ * go.sum: go mod download writes the go.mod checksums it had to add there, checked after.
+ */
 function copyModuleFiles(sourceDir: string, module: string) {
-  unprivilegedDir(module);
-  for (const f of moduleFiles(sourceDir)) {
-    for (let d = dirname(join(module, f)); d.startsWith(module); d = dirname(d)) unprivilegedDir(d);
-    copyFileSync(join(sourceDir, f), join(module, f));
-    // go mod download writes the go.mod checksums it had to add into go.sum: they are checked after.
-    chownSync(join(module, f), UNPRIVILEGED.uid, UNPRIVILEGED.gid);
-  }
+  copyForUnprivileged(sourceDir, module, moduleFiles(sourceDir));
 }
 
 /**
@@ -112,14 +108,7 @@ function copyModuleFiles(sourceDir: string, module: string) {
  */
 const goModules: DependencyFetcher = {
   key(_plan, sourceDir, toolchainId) {
-    const hashes = Object.fromEntries(
-      moduleFiles(sourceDir).map((f) => [
-        f,
-        createHash("sha256")
-          .update(readFileSync(join(sourceDir, f)))
-          .digest("hex"),
-      ]),
-    );
+    const hashes = hashFiles(moduleFiles(sourceDir), (f) => readFileSync(join(sourceDir, f)));
     return cacheKey({ v: 1, stack: "go", toolchainId, arch: process.arch, files: hashes });
   },
 

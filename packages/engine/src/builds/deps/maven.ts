@@ -21,15 +21,14 @@
 // (exec-maven-plugin, antrun) runs with the network. A plugin the pom marks <extensions>true</…>
 // is still loaded by Maven while it reads the project: code from the repository, run as the
 // unprivileged user.
-import { createHash } from "node:crypto";
-import { chownSync, copyFileSync, existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { BuildPlan } from "../../detect/plan.ts";
 import { ValidationError } from "../../errors.ts";
 import { runChecked } from "../../process/run.ts";
-import { cacheKey, formatBytes, MAX_LAYER_BYTES, treeBytes } from "../cache.ts";
+import { cacheKey, formatBytes, hashFiles, MAX_LAYER_BYTES, treeBytes } from "../cache.ts";
 import type { BuildNetwork } from "../network.ts";
-import { asUnprivileged, UNPRIVILEGED, unprivilegedDir } from "../workspace.ts";
+import { asUnprivileged, copyForUnprivileged, unprivilegedDir } from "../workspace.ts";
 import { type MavenRepository, mavenRepository, mavenSettings } from "./maven-repository.ts";
 import { DEBIAN_MAVEN, type MavenRun, runMaven } from "./maven-run.ts";
 import { fetchWrapperMaven, mavenWrapper, WRAPPER_PROPERTIES } from "./maven-wrapper.ts";
@@ -84,12 +83,7 @@ function layerInputs(sourceDir: string): string[] {
 
 /** Copies the pom.xml files where the unprivileged user may read them (and Maven write beside them). */
 function copyPoms(sourceDir: string, project: string) {
-  unprivilegedDir(project);
-  for (const f of pomFiles(sourceDir)) {
-    for (let d = dirname(join(project, f)); d.startsWith(project); d = dirname(d)) unprivilegedDir(d);
-    copyFileSync(join(sourceDir, f), join(project, f));
-    chownSync(join(project, f), UNPRIVILEGED.uid, UNPRIVILEGED.gid);
-  }
+  copyForUnprivileged(sourceDir, project, pomFiles(sourceDir));
 }
 
 /** The bytes under a directory the unprivileged user filled, links not followed. */
@@ -148,14 +142,7 @@ async function fetchLayer(sourceDir: string, repo: MavenRepository, ctx: FetchCo
 
 const mavenLayer = (repo: MavenRepository): DependencyFetcher => ({
   key(_plan, sourceDir, toolchainId) {
-    const files = Object.fromEntries(
-      layerInputs(sourceDir).map((f) => [
-        f,
-        createHash("sha256")
-          .update(readFileSync(join(sourceDir, f)))
-          .digest("hex"),
-      ]),
-    );
+    const files = hashFiles(layerInputs(sourceDir), (f) => readFileSync(join(sourceDir, f)));
     return cacheKey({ v: 1, stack: "java", toolchainId, arch: process.arch, files });
   },
   fetch: (_plan, sourceDir, ctx) => fetchLayer(sourceDir, repo, ctx),

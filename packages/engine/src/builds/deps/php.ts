@@ -6,13 +6,12 @@
 // archives have none: those are not checked, and the log names them). With no composer.lock the
 // packages are resolved here, with a warning. The layer is <layer>/vendor and the lock used;
 // buildpacks/php.nix dumps the autoloader offline.
-import { createHash } from "node:crypto";
 import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildPlan } from "../../detect/plan.ts";
 import { ValidationError } from "../../errors.ts";
 import { CommandFailedError, runChecked } from "../../process/run.ts";
-import { cacheKey } from "../cache.ts";
+import { cacheKey, hashFiles } from "../cache.ts";
 import { type BuildNetwork, networkEnv } from "../network.ts";
 import { asUnprivileged, unprivilegedDir } from "../workspace.ts";
 import {
@@ -155,14 +154,7 @@ async function fetchLayer(sourceDir: string, mirror: string, ctx: FetchContext):
 
 const composerPackages = (mirror: string): DependencyFetcher => ({
   key(_plan, sourceDir, toolchainId) {
-    const files = Object.fromEntries(
-      ["composer.json", "composer.lock"].map((f) => [
-        f,
-        createHash("sha256")
-          .update(readSourceFile(sourceDir, f) ?? "")
-          .digest("hex"),
-      ]),
-    );
+    const files = hashFiles(["composer.json", "composer.lock"], (f) => readSourceFile(sourceDir, f) ?? "");
     return cacheKey({ v: 1, stack: "php", toolchainId, arch: process.arch, mirror, files });
   },
   fetch: (_plan, sourceDir, ctx) => fetchLayer(sourceDir, mirror, ctx),

@@ -2,13 +2,12 @@
 // platform's settings name (SKYPANEL_RUBYGEMS_URL; rubygems.org is not reachable from builds) by
 // the unprivileged user (exactly the files the lock names; nothing resolves, nothing of a gem runs
 // here), kept as a directory of .gem files that buildpacks/ruby.nix installs offline (`bundle install --local`).
-import { createHash } from "node:crypto";
 import { chownSync, copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildPlan } from "../../detect/plan.ts";
 import { ValidationError } from "../../errors.ts";
 import { run } from "../../process/run.ts";
-import { cacheKey } from "../cache.ts";
+import { cacheKey, hashFiles } from "../cache.ts";
 import { type BuildNetwork, networkEnv } from "../network.ts";
 import { asUnprivileged, UNPRIVILEGED, unprivilegedDir } from "../workspace.ts";
 import { FETCH_GEMS } from "./ruby-fetch.ts";
@@ -70,11 +69,8 @@ function fetchFailure(output: string[], mirror: string): ValidationError | null 
 function rubyGems(network: BuildNetwork): DependencyFetcher {
   return {
     key(_plan, sourceDir, toolchainId) {
-      const hash = (f: string) =>
-        createHash("sha256")
-          .update(readFileSync(join(sourceDir, f)))
-          .digest("hex");
-      return cacheKey({ v: 1, stack: "ruby", toolchainId, arch: process.arch, gemfile: hash("Gemfile"), lock: hash("Gemfile.lock") });
+      const h = hashFiles(["Gemfile", "Gemfile.lock"], (f) => readFileSync(join(sourceDir, f)));
+      return cacheKey({ v: 1, stack: "ruby", toolchainId, arch: process.arch, gemfile: h.Gemfile, lock: h["Gemfile.lock"] });
     },
 
     async fetch(_plan, sourceDir, ctx) {
