@@ -1,5 +1,6 @@
 // The container runtime: instances of a release's processes in systemd-nspawn (or bubblewrap),
 // each with its own namespaces, address, cgroup limits and firewall rules.
+export { type AttachedInstance, type AttachedIo, clampSize, type TerminalSize } from "./attached.ts";
 export { type CgroupHost, detectCgroupHost } from "./cgroups.ts";
 export { BASE_PATH, instanceEnv } from "./env.ts";
 export type { ExitReason, Instance, InstanceExit, InstanceNetworkInfo } from "./instance.ts";

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { SandboxLauncher } from "./attached.ts";
 import { instanceEnv, startScript } from "./env.ts";
 import { RunningInstance } from "./instance.ts";
 import { childExit, HOST_PATH, spawnDetached } from "./launcher.ts";
@@ -10,7 +11,12 @@ import { LogLines } from "./logs.ts";
 import { type InstanceSpec, InstanceStartError } from "./spec.ts";
 
 /** Not re-adoptable: its files live in a temp directory and it has no cgroup to be found by. */
-export function startProcessInstance(spec: InstanceSpec, appDir: string, log: (message: string) => void): RunningInstance {
+export function startProcessInstance(
+  spec: InstanceSpec,
+  appDir: string,
+  log: (message: string) => void,
+  launcher?: SandboxLauncher,
+): RunningInstance {
   log(
     `instance ${spec.instanceId} of ${spec.appName} runs in process mode: NO isolation (no namespaces, no cgroup limits, ` +
       "full view of this host and its files). For development only.",
@@ -19,7 +25,9 @@ export function startProcessInstance(spec: InstanceSpec, appDir: string, log: (m
   const script = join(dir, "start.sh");
   writeFileSync(script, startScript(instanceEnv(spec, appDir), appDir, spec.command), { mode: 0o600 });
   // Its own process group (detached), so stop() reaches its children too.
-  const child = spawnDetached("/bin/sh", [script], { dir, cwd: appDir, env: { PATH: HOST_PATH } });
+  const child = launcher
+    ? launcher.spawn(dir, [], ["/bin/sh", script])
+    : spawnDetached("/bin/sh", [script], { dir, cwd: appDir, env: { PATH: HOST_PATH } });
   if (!child.pid) {
     rmSync(dir, { recursive: true, force: true });
     throw new InstanceStartError(spec.instanceId, "the process did not start");
@@ -36,6 +44,7 @@ export function startProcessInstance(spec: InstanceSpec, appDir: string, log: (m
     network: null,
     startedAt: Date.now(),
     readopted: false,
+    // Attached: the output goes to the caller; these files stay empty.
     stdout: new LogLines(join(dir, "stdout")),
     stderr: new LogLines(join(dir, "stderr")),
     launcherExit: childExit(child),

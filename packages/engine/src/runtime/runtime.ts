@@ -1,6 +1,7 @@
 // Starts instances from their specs and finds those an earlier control plane left running.
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { type AttachedInstance, attachedLauncher, detachedLauncher, type SandboxLauncher, type TerminalSize } from "./attached.ts";
 import {
   type CgroupHost,
   cgroupPids,
@@ -14,7 +15,7 @@ import {
 import { instanceEnv, startScript } from "./env.ts";
 import { NFT } from "./firewall.ts";
 import { type Instance, type LauncherExit, RunningInstance } from "./instance.ts";
-import { childExit, recordedExitCode, spawnLauncher } from "./launcher.ts";
+import { recordedExitCode } from "./launcher.ts";
 import { LogLines } from "./logs.ts";
 import { IP, setupNetwork, teardownNetwork } from "./network.ts";
 import { startProcessInstance } from "./process-mode.ts";
@@ -39,6 +40,11 @@ export interface Runtime {
    * instances that have ended meanwhile are cleaned up.
    */
   findRunningInstances(): Promise<Instance[]>;
+  /**
+   * A one-off instance whose input and output are pipes to the caller (on a pseudo-terminal of
+   * the given size, or plain), in the same sandbox, network and limits as any other.
+   */
+  startAttached(spec: InstanceSpec, terminal: TerminalSize | null): Promise<AttachedInstance>;
 }
 
 const TOOLS: Record<"nspawn" | "bwrap", [string, string][]> = {
@@ -85,7 +91,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     rmSync(dir, { recursive: true, force: true });
   };
 
-  const track = (instance: Instance) => {
+  const track = <T extends Instance>(instance: T): T => {
     tracked.set(instance.instanceId, instance);
     instance.wait().finally(() => {
       if (tracked.get(instance.instanceId) === instance) tracked.delete(instance.instanceId);
@@ -122,7 +128,11 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       log,
     });
 
-  async function startSandboxed(spec: InstanceSpec & { mode: "nspawn" | "bwrap" }, appDir: string): Promise<Instance> {
+  async function startSandboxed(
+    spec: InstanceSpec & { mode: "nspawn" | "bwrap" },
+    appDir: string,
+    launch: SandboxLauncher = detachedLauncher,
+  ): Promise<RunningInstance> {
     checkHost(spec.mode);
     const cg = instanceCgroup(cgroupHost(), parent, spec.instanceId);
     const dir = join(stateDir, spec.instanceId);
@@ -159,12 +169,12 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       const hostname = `sp-${spec.instanceId}`;
       const script = startScript(instanceEnv(spec, appDir), appDir, spec.command);
       const files = writeSandboxFiles(dir, { uid, appName: spec.appName, hostname, address: net.address, script });
-      const sandbox = { hostname, netns: net.netns, uid, closure, files, appDir };
-      const child = spawnLauncher(dir, procsFiles(cg), spec.mode === "nspawn" ? nspawnArgv(sandbox) : bwrapArgv(sandbox, IP));
+      const sandbox = { hostname, netns: net.netns, uid, closure, files, appDir, terminal: launch.terminal };
+      const child = launch.spawn(dir, procsFiles(cg), spec.mode === "nspawn" ? nspawnArgv(sandbox) : bwrapArgv(sandbox, IP));
       if (!child.pid) throw new Error("the launcher shell did not start");
       record.launcherPid = child.pid;
       writeRecord(dir, record);
-      return track(handle(record, cg, dir, child.pid, childExit(child), false));
+      return track(handle(record, cg, dir, child.pid, launch.exit(child), false));
     } catch (err) {
       await teardown(record, cg, dir).catch((cleanupErr) =>
         log(`cleaning up ${spec.instanceId} after a failed start failed: ${cleanupErr}`),
@@ -173,19 +183,40 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     }
   }
 
+  function appDirOf(spec: InstanceSpec) {
+    checkSpec(spec);
+    const appDir = join(spec.artifactPath, "app");
+    if (!existsSync(appDir)) throw new InstanceStartError(spec.instanceId, `${spec.artifactPath} has no app/ directory.`);
+    if (tracked.has(spec.instanceId)) throw new InstanceStartError(spec.instanceId, "an instance with this id is already running.");
+    return appDir;
+  }
+
+  async function guardStart<T>(id: string, start: () => Promise<T>): Promise<T> {
+    starting.add(id);
+    try {
+      return await start();
+    } finally {
+      starting.delete(id);
+    }
+  }
+
   return {
     async startInstance(spec) {
-      checkSpec(spec);
-      const appDir = join(spec.artifactPath, "app");
-      if (!existsSync(appDir)) throw new InstanceStartError(spec.instanceId, `${spec.artifactPath} has no app/ directory.`);
-      if (tracked.has(spec.instanceId)) throw new InstanceStartError(spec.instanceId, "an instance with this id is already running.");
+      const appDir = appDirOf(spec);
       if (spec.mode === "process") return track(startProcessInstance(spec, appDir, log));
-      starting.add(spec.instanceId);
-      try {
-        return await startSandboxed({ ...spec, mode: spec.mode }, appDir);
-      } finally {
-        starting.delete(spec.instanceId);
-      }
+      return guardStart(spec.instanceId, () => startSandboxed({ ...spec, mode: spec.mode as "nspawn" | "bwrap" }, appDir));
+    },
+
+    async startAttached(spec, terminal) {
+      const appDir = appDirOf(spec);
+      const launcher = attachedLauncher(terminal);
+      const instance =
+        spec.mode === "process"
+          ? track(startProcessInstance(spec, appDir, log, launcher))
+          : await guardStart(spec.instanceId, () => startSandboxed({ ...spec, mode: spec.mode as "nspawn" | "bwrap" }, appDir, launcher));
+      const io = launcher.io();
+      if (!io) throw new InstanceStartError(spec.instanceId, "the one-off's pipes were not opened");
+      return Object.assign(instance, { io });
     },
 
     async findRunningInstances() {

@@ -78,6 +78,8 @@ export interface SandboxOptions {
   closure: string[];
   files: SandboxFiles;
   appDir: string;
+  /** The process gets the terminal the launcher runs on (a one-off's); otherwise plain pipes. */
+  terminal?: boolean;
 }
 
 function etcBinds(files: SandboxFiles): [string, string][] {
@@ -105,7 +107,8 @@ export function nspawnArgv(o: SandboxOptions): string[] {
     "--directory=/",
     "--volatile=yes",
     "--private-users=no",
-    "--console=pipe",
+    // interactive: nspawn gives the container a terminal of its own and forwards its window size.
+    o.terminal ? "--console=interactive" : "--console=pipe",
     "--link-journal=no",
     `--machine=${o.hostname}`,
     `--network-namespace-path=/run/netns/${o.netns}`,
@@ -134,7 +137,9 @@ export function bwrapArgv(o: SandboxOptions, ip: string): string[] {
     "--unshare-pid",
     "--unshare-uts",
     "--unshare-cgroup-try",
-    "--new-session",
+    // A new session would cut the process off its terminal (no Ctrl-C, no job control); on one
+    // it is the one-off's own terminal, so what it could push into it (TIOCSTI) reaches only itself.
+    ...(o.terminal ? [] : ["--new-session"]),
     "--hostname",
     o.hostname,
     "--ro-bind",
