@@ -1,9 +1,10 @@
-// `npm run bench [-- app-list|builds|stacks|deploy|dashboard]`: runs the benchmarks and prints rows for BENCHMARKS.md
+// `npm run bench [-- app-list|builds|stacks|deploy|dashboard|cli]`: runs the benchmarks and prints rows for BENCHMARKS.md
 // with the machine and date; the raw numbers go to bench/results/<date>.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { appListBenchmark } from "./app-list.bench.ts";
 import { buildBenchmark } from "./builds.bench.ts";
+import { cliBenchmark } from "./cli.bench.ts";
 import { dashboardBenchmark } from "./dashboard.bench.ts";
 import { deployBenchmark } from "./deploy.bench.ts";
 import { machine, markdownTable, ROOT } from "./harness.ts";
@@ -51,6 +52,14 @@ if (!only || only === "dashboard") {
     console.log(
       `| ${r.benchmark} | ${Math.round(r.value * 10) / 10} ${r.unit} | ${r.runs.map((x) => Math.round(x)).join(", ")} | ${r.note ?? ""} |`,
     );
+}
+
+if (!only || only === "cli") {
+  const rows = await cliBenchmark();
+  results.cli = rows;
+  console.log("\n| command | p50 ms | p95 ms | p50 × node -e 0 | runs |\n|---|---:|---:|---:|---:|");
+  for (const r of rows)
+    console.log(`| ${r.benchmark} | ${r.p50Ms.toFixed(1)} | ${r.p95Ms.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.runs} |`);
 }
 
 const dir = join(ROOT, "bench", "results");

@@ -22,6 +22,8 @@ command -v pebble-challtestsrv >/dev/null || apt_install pebble
 [ -x /usr/sbin/sshd ] || apt_install_quiet_services openssh-server
 # The Ruby build tests serve Debian's packaged gems, repackaged, from a mock RubyGems mirror.
 dpkg -s ruby-rack ruby-webrick >/dev/null 2>&1 || apt_install ruby-rack ruby-webrick
+# The REST contract test runs Schemathesis against the generated OpenAPI document.
+require_schemathesis
 
 step "PostgreSQL for the db and add-on tests"
 # The tests create and drop their own databases, and add-on roles, through this URL.

@@ -183,3 +183,27 @@ require_addon_servers() {
   [ -n "${SKYPANEL_ADDON_POSTGRES_URL:-}" ] || require_postgres_server
   [ -n "${SKYPANEL_ADDON_REDIS_URL:-}" ] || require_redis_server
 }
+
+# Schemathesis (PyPI) fuzzes the REST face against its OpenAPI document (the contract test,
+# apps/bff/src/rest/openapi.contract.test.ts). Pinned, in a venv of its own made once and reused;
+# the test finds it through SKYPANEL_SCHEMATHESIS_VENV.
+SCHEMATHESIS_VERSION=4.32.5
+require_schemathesis() {
+  local cache=/var/cache/skypanel
+  is_root || cache="${XDG_CACHE_HOME:-$HOME/.cache}/skypanel"
+  local venv="${SKYPANEL_SCHEMATHESIS_VENV:-$cache/schemathesis-$SCHEMATHESIS_VERSION}"
+  # The marker is written last: a venv left half-made by an interrupted install is made again.
+  if [ ! -f "$venv/.installed" ]; then
+    /usr/bin/python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
+    say "installing Schemathesis $SCHEMATHESIS_VERSION (PyPI) into $venv"
+    # Only a venv is ever removed, never a folder the variable was pointed at by mistake.
+    if [ -e "$venv" ] && [ ! -e "$venv/pyvenv.cfg" ]; then die "$venv exists and is not a Python venv; remove it or set SKYPANEL_SCHEMATHESIS_VENV elsewhere"; fi
+    rm -rf "$venv"
+    mkdir -p "$(dirname "$venv")"
+    /usr/bin/python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" \
+      || die "could not install Schemathesis $SCHEMATHESIS_VERSION from PyPI into $venv"
+    touch "$venv/.installed"
+  fi
+  export SKYPANEL_SCHEMATHESIS_VENV="$venv"
+}

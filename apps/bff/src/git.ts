@@ -1,17 +1,13 @@
 // `git push http://host:port/git/<app>.git main`: git's smart HTTP protocol, served by
 // `git http-backend` through the engine. HTTP Basic auth with an API token (or session token)
-// as the password. A push to main or master builds that commit and deploys it.
+// as the password. What a push does (main or master builds and deploys) is the engine's rule:
+// engine.pushes.received.
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { type Engine, ensureAppRepo, serveGitHttp } from "@skypanel/engine";
 import type { Context as HonoContext } from "hono";
 import { Hono } from "hono";
 import type { BffConfig } from "./config.ts";
-
-/** Branches whose pushes build and deploy, as on Heroku. */
-export const BUILD_BRANCHES = ["refs/heads/main", "refs/heads/master"];
-
-const ZERO_SHA = /^0+$/;
 
 function challenge(c: HonoContext, message: string) {
   c.header("WWW-Authenticate", 'Basic realm="SkyPanel", charset="UTF-8"');
@@ -69,16 +65,12 @@ export function gitRoutes(engine: Engine, config: BffConfig, clientIp: (c: HonoC
       remoteAddr: clientIp(c) ?? undefined,
     });
     if (pathInfo === "/git-receive-pack") {
+      // The engine records a push it could not build on a failed build; the console keeps what it could not record.
       response
         .pushed()
-        .then(async (updates) => {
-          for (const u of updates) {
-            if (!BUILD_BRANCHES.includes(u.ref) || ZERO_SHA.test(u.newSha)) continue;
-            const source = { type: "push" as const, ref: u.ref.replace("refs/heads/", ""), sha: u.newSha };
-            // With a runtime the push deploys (building first); without one it only builds.
-            if (engine.running) await engine.deployments.create(actor, appName, { source });
-            else await engine.builds.create(actor, appName, source);
-          }
+        .then((updates) => engine.pushes.received(actor, appName, updates))
+        .then((outcomes) => {
+          for (const o of outcomes) if (o.outcome === "failed" && !o.build) console.error(`[git] ${appName}: ${o.message}`);
         })
         .catch((err) => console.error(`[git] push to ${appName} could not start a build:`, err));
     }

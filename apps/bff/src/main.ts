@@ -1,8 +1,10 @@
 // The platform as one process: migrate, set up the first admin if asked, serve.
+import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { DatabaseConnectError, dbOptionsFromEnv, MigrationError, openDatabase } from "@skypanel/db";
 import { checkRouterPorts, createEngine, localAddonServers, PortsHeldError, WorkRootError } from "@skypanel/engine";
 import { ConfigError, loadConfig } from "./config.ts";
+import { serveOneOffAttach } from "./one-off-attach.ts";
 import { createApp } from "./server.ts";
 
 async function main() {
@@ -61,6 +63,8 @@ async function main() {
       if (config.runtime === "process") console.warn("[skypanel] process mode isolates nothing: use it for development only");
     }
   });
+
+  serveOneOffAttach(server as Server, engine, config);
 
   let stopping = false;
   const stop = (signal: string) => {

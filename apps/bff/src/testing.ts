@@ -1,6 +1,7 @@
 // A real BFF over a real engine and a fresh test database, for router and REST tests.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
@@ -13,6 +14,7 @@ import { buildNetwork, type EngineOptions } from "@skypanel/engine";
 import { createTestEngine, type TestEngine } from "@skypanel/engine/testing";
 import type { BffConfig } from "./config.ts";
 import { type Context, createContext } from "./context.ts";
+import { serveOneOffAttach } from "./one-off-attach.ts";
 import { appRouter } from "./routers/_app.ts";
 import { createApp } from "./server.ts";
 import { createCallerFactory } from "./trpc.ts";
@@ -83,6 +85,7 @@ export async function createTestBff(
     async listen() {
       return new Promise((resolve) => {
         const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve(`http://127.0.0.1:${info.port}`));
+        serveOneOffAttach(server as Server, t.engine, config);
         servers.push(server);
       });
     },

@@ -20,7 +20,7 @@ import {
 import { createBuildMaintenance } from "./builds/maintenance.ts";
 import { type S3CacheConfig, s3LayerCache } from "./builds/remote-cache.ts";
 import { createConfigVars, createKeyRotation } from "./config-vars/index.ts";
-import { createDeployments, createRunningApps, type RunningApps, type RunningOptions } from "./deploy/index.ts";
+import { createDeployments, createPushes, createRunningApps, type RunningApps, type RunningOptions } from "./deploy/index.ts";
 import type { EngineDeps } from "./deps.ts";
 import { createDomains, type DomainOptions } from "./domains/index.ts";
 import { createAppEvents, type EventBus, eventsForApp, memoryEventBus } from "./events/index.ts";
@@ -29,6 +29,7 @@ import { createJobQueue } from "./jobs/index.ts";
 import { createLogStore, createLogs } from "./logs/index.ts";
 import { createMetrics } from "./metrics/index.ts";
 import { type NixEnv, prepareNix } from "./nix/index.ts";
+import { createOneOffs } from "./one-offs/index.ts";
 import { createReleases } from "./releases/index.ts";
 import { DEFAULT_BASE_DOMAIN } from "./router/index.ts";
 import { loadKeyring, type VaultSettings, vaultTransit } from "./secrets/index.ts";
@@ -163,6 +164,7 @@ export async function createEngine(options: EngineOptions) {
     ? createRunningApps(options.runtime, { db: options.db, home: options.home, bus, logStore, releases, formation, nixEnv })
     : null;
   const deployments = createDeployments(deps, apps, builds, releases, { queue, bus, runtimeEnabled: Boolean(running) });
+  const oneOffs = createOneOffs(options.db, apps, releases, formation, { running, logStore, bus });
   if (running) formationListeners.add((appId) => void running.reconcile(appId).catch((err) => console.error("[reconcile]", err)));
   // A domain added or removed changes only Caddy's routes; no instance starts or stops.
   const domains = createDomains(
@@ -199,6 +201,7 @@ export async function createEngine(options: EngineOptions) {
       logJanitor.unref();
       await queue.start();
       await addonGateway?.start();
+      if (running) await oneOffs.recover();
       await running?.start();
       domains.startChecks();
       await addons.backups.startSchedule();
@@ -208,6 +211,7 @@ export async function createEngine(options: EngineOptions) {
       if (logJanitor) clearInterval(logJanitor);
       await domains.stopChecks();
       await addons.backups.stopSchedule();
+      await oneOffs.stopAll();
       await running?.stop();
       await addonGateway?.stop();
       await queue.stop({ interrupt: true });
@@ -218,6 +222,9 @@ export async function createEngine(options: EngineOptions) {
     /** Running apps; null when the engine was made without a runtime. */
     running,
     deployments,
+    /** `git push` to an app's repository: main and master build (and deploy); other branches are kept. */
+    pushes: createPushes(builds, deployments),
+    oneOffs,
     logStore,
     logs: createLogs(apps, logStore, bus),
     maintenance: createBuildMaintenance(options.db, nixEnv),

@@ -23,10 +23,19 @@ export {
   WorkRootError,
 } from "./builds/index.ts";
 export { type AppConfig, CONFIG_KEY_RULE, type ConfigVar } from "./config-vars/index.ts";
+export { type PushOutcome, STRATEGIES, type Strategy } from "./deploy/index.ts";
 export type { BuildPlan } from "./detect/plan.ts";
 export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
 export * from "./errors.ts";
 export type { PlatformEvent, ResyncEvent, SequencedEvent, StateEvent } from "./events/index.ts";
+export {
+  ATTACH_WITHIN_MS,
+  DEFAULT_TIMEOUT_SECONDS as ONE_OFF_DEFAULT_TIMEOUT_SECONDS,
+  MAX_TIMEOUT_SECONDS as ONE_OFF_MAX_TIMEOUT_SECONDS,
+  type OneOffRequest,
+  type OneOffSession,
+  type OneOffView,
+} from "./one-offs/index.ts";
 export { checkRouterPorts, PortsHeldError } from "./router/index.ts";
 export { ensureAppRepo, serveGitHttp } from "./sources/index.ts";
 export type { PublicUser } from "./users/index.ts";

@@ -2,72 +2,182 @@
 // attach to another app (`{"app","as"?}`), detach (drop its config var, keep the data), destroy
 // (`confirm` = the app's name, body or query), and PostgreSQL backups: list, take (→ `{id}`),
 // read, restore (`{"confirm"}` into the same add-on, or `{"into":"new","as"?}`) and the daily hour.
-import type { Context as HonoContext } from "hono";
-import { Hono } from "hono";
-import { readJsonObject } from "./respond.ts";
-import { type ContextFor, routeWith } from "./route.ts";
+import { z } from "zod";
+import {
+  addonAttachInput,
+  addonCreateInput,
+  addonDestroyInput,
+  addonDetachInput,
+  addonRef,
+  addonSchema,
+  backupRef,
+  backupRestoreInput,
+  backupSchedule,
+  backupScheduleInput,
+  backupSchema,
+  destroyedAddonSchema,
+} from "../schemas/addons.ts";
+import { appInput } from "../schemas/common.ts";
+import { operation } from "./operation.ts";
 
-export function addonRoutes(contextFor: ContextFor) {
-  const api = new Hono();
-  const route = routeWith(contextFor);
-  const ref = (c: HonoContext) => ({ app: c.req.param("app") ?? "", addonId: c.req.param("addonId") ?? "" });
-  const backupRef = (c: HonoContext) => ({ ...ref(c), backupId: c.req.param("backupId") ?? "" });
+const path = "/api/apps/{app}/addons";
+const backups = `${path}/{addonId}/backups`;
 
-  api.get(
-    "/",
-    route(200, async (caller, c) => ({ addons: await caller.addons.list({ app: c.req.param("app") ?? "" }) })),
-  );
-  api.post(
-    "/",
-    route(201, async (caller, c) => caller.addons.create({ ...(await readJsonObject(c)), app: c.req.param("app") ?? "" } as never)),
-  );
-  api.get(
-    "/:addonId",
-    route(200, (caller, c) => caller.addons.get(ref(c))),
-  );
-  api.post(
-    "/:addonId/attachments",
-    route(201, async (caller, c) => {
-      const body = await readJsonObject(c, { emptyIs: {} });
-      return caller.addons.attach({ ...ref(c), target: body.app as never, as: body.as as never });
-    }),
-  );
-  api.post(
-    "/:addonId/detach",
-    route(200, async (caller, c) => {
-      const body = await readJsonObject(c, { emptyIs: {} });
-      return caller.addons.detach({ ...ref(c), attachmentId: body.attachmentId as never });
-    }),
-  );
-  api.get(
-    "/:addonId/backups",
-    route(200, async (caller, c) => ({ backups: await caller.addons.backups(ref(c)) })),
-  );
-  api.post(
-    "/:addonId/backups",
-    route(202, (caller, c) => caller.addons.createBackup(ref(c))),
-  );
-  api.put(
-    "/:addonId/backups/schedule",
-    route(200, async (caller, c) => caller.addons.setBackupSchedule({ ...ref(c), hour: (await readJsonObject(c)).hour as never })),
-  );
-  api.get(
-    "/:addonId/backups/:backupId",
-    route(200, (caller, c) => caller.addons.backup(backupRef(c))),
-  );
-  api.post(
-    "/:addonId/backups/:backupId/restore",
-    route(202, async (caller, c) => {
-      const body = await readJsonObject(c, { emptyIs: {} });
-      return caller.addons.restore({ ...backupRef(c), into: body.into as never, as: body.as as never, confirm: body.confirm as never });
-    }),
-  );
-  api.delete(
-    "/:addonId",
-    route(200, async (caller, c) => {
-      const body = await readJsonObject(c, { emptyIs: {} });
-      return caller.addons.destroy({ ...ref(c), confirm: (body.confirm ?? c.req.query("confirm")) as never });
-    }),
-  );
-  return api;
-}
+export const addonOperations = [
+  operation({
+    id: "listAddons",
+    method: "get",
+    path,
+    tag: "addons",
+    summary: "List the app's add-ons",
+    description: "Those it owns and those attached to it.",
+    params: appInput,
+    status: 200,
+    response: z.strictObject({ addons: z.array(addonSchema) }),
+    answers: "The add-ons.",
+    handle: async ({ caller, params }) => ({ addons: await caller.addons.list(params) }),
+  }),
+  operation({
+    id: "createAddon",
+    method: "post",
+    path,
+    tag: "addons",
+    summary: "Create an add-on",
+    description: "A PostgreSQL database or a Redis, set on the app as a config var.",
+    params: appInput,
+    body: addonCreateInput.omit({ app: true }),
+    status: 201,
+    response: addonSchema,
+    answers: "The add-on.",
+    errors: [409, 412],
+    handle: ({ caller, params, body }) => caller.addons.create({ ...params, ...body }),
+  }),
+  operation({
+    id: "getAddon",
+    method: "get",
+    path: `${path}/{addonId}`,
+    tag: "addons",
+    summary: "Read an add-on",
+    params: addonRef,
+    status: 200,
+    response: addonSchema,
+    answers: "The add-on.",
+    handle: ({ caller, params }) => caller.addons.get(params),
+  }),
+  operation({
+    id: "attachAddon",
+    method: "post",
+    path: `${path}/{addonId}/attachments`,
+    tag: "addons",
+    summary: "Attach the add-on to an app",
+    description: "To `app` (default: this app again) as the config var `as`.",
+    params: addonRef,
+    body: z.object({ app: addonAttachInput.shape.target, as: addonAttachInput.shape.as }),
+    bodyOptional: true,
+    status: 201,
+    response: addonSchema,
+    answers: "The add-on with its attachments.",
+    errors: [409],
+    handle: ({ caller, params, body }) => caller.addons.attach({ ...params, target: body.app, as: body.as }),
+  }),
+  operation({
+    id: "detachAddon",
+    method: "post",
+    path: `${path}/{addonId}/detach`,
+    tag: "addons",
+    summary: "Detach the add-on",
+    description: "Removes its config var from this app (or, on the owner, the attachment `attachmentId`); the data stays.",
+    params: addonRef,
+    body: addonDetachInput.pick({ attachmentId: true }),
+    bodyOptional: true,
+    status: 200,
+    response: addonSchema,
+    answers: "The add-on with its attachments.",
+    handle: ({ caller, params, body }) => caller.addons.detach({ ...params, ...body }),
+  }),
+  operation({
+    id: "destroyAddon",
+    method: "delete",
+    path: `${path}/{addonId}`,
+    tag: "addons",
+    summary: "Destroy an add-on and its data",
+    description: "`confirm` (the app's name) in the body or the query.",
+    params: addonRef,
+    query: addonDestroyInput.pick({ confirm: true }),
+    body: addonDestroyInput.pick({ confirm: true }),
+    bodyOptional: true,
+    status: 200,
+    response: destroyedAddonSchema,
+    answers: "Destroyed.",
+    errors: [409],
+    handle: ({ caller, params, query, body }) => caller.addons.destroy({ ...params, confirm: body.confirm ?? query.confirm }),
+  }),
+
+  operation({
+    id: "listBackups",
+    method: "get",
+    path: backups,
+    tag: "addons",
+    summary: "List a PostgreSQL add-on's backups",
+    params: addonRef,
+    status: 200,
+    response: z.strictObject({ backups: z.array(backupSchema) }),
+    answers: "The backups, newest first.",
+    handle: async ({ caller, params }) => ({ backups: await caller.addons.backups(params) }),
+  }),
+  operation({
+    id: "createBackup",
+    method: "post",
+    path: backups,
+    tag: "addons",
+    summary: "Take a backup",
+    params: addonRef,
+    status: 202,
+    response: backupSchema,
+    answers: "The backup, running.",
+    errors: [409],
+    handle: ({ caller, params }) => caller.addons.createBackup(params),
+  }),
+  operation({
+    id: "setBackupSchedule",
+    method: "put",
+    path: `${backups}/schedule`,
+    tag: "addons",
+    summary: "Set the daily backup's hour",
+    params: addonRef,
+    body: backupScheduleInput.pick({ hour: true }),
+    status: 200,
+    response: backupSchedule,
+    answers: "The schedule.",
+    handle: ({ caller, params, body }) => caller.addons.setBackupSchedule({ ...params, ...body }),
+  }),
+  operation({
+    id: "getBackup",
+    method: "get",
+    path: `${backups}/{backupId}`,
+    tag: "addons",
+    summary: "Read a backup",
+    params: backupRef,
+    status: 200,
+    response: backupSchema,
+    answers: "The backup.",
+    handle: ({ caller, params }) => caller.addons.backup(params),
+  }),
+  operation({
+    id: "restoreBackup",
+    method: "post",
+    path: `${backups}/{backupId}/restore`,
+    tag: "addons",
+    summary: "Restore a backup",
+    description:
+      "Into the same add-on (`confirm` = the app's name), another of the app's add-ons (`into` = its id, same confirm) or a new one (`into: \"new\"`, `as`).",
+    params: backupRef,
+    body: backupRestoreInput.pick({ into: true, as: true, confirm: true }),
+    bodyOptional: true,
+    status: 202,
+    response: backupSchema,
+    answers: "The backup, its restore running.",
+    errors: [409, 412],
+    handle: ({ caller, params, body }) => caller.addons.restore({ ...params, ...body }),
+  }),
+];

@@ -110,6 +110,14 @@ describe("builds over HTTP (real Nix and git, PGlite)", { timeout: 300_000 }, ()
     expect(notArchive.body.error?.message).toMatch(/archive/i);
     const big = await upload("web-shop", Buffer.alloc(6 * 1024 * 1024, 1));
     expect(big.status).toBe(413);
+    // A part header busboy cannot read is a 400 at once, not an upload left hanging.
+    const garbled = await fetch(`${url}/api/apps/web-shop/builds`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "multipart/form-data; boundary=XX" },
+      body: Buffer.from('--XX\r\nContent-Disposition: form-data; name="\u0013\u00bd"\r\n\r\nabc\r\n--XX--\r\n', "latin1"),
+      signal: AbortSignal.timeout(5000),
+    });
+    expect(garbled.status).toBe(400);
     await t.rest("POST", "/api/users", { token, body: { email: "eve@example.com", password: "correct horse battery" } });
     const eve = await t.login("eve@example.com");
     expect((await upload("web-shop", tarGz(copyFixture("node-npm-express")), "app.tar.gz", eve)).status).toBe(404);

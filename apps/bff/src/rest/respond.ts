@@ -2,7 +2,19 @@ import { EngineError } from "@skypanel/engine";
 import { TRPCError } from "@trpc/server";
 import type { Context as HonoContext } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
 import { describeZodError, HTTP_STATUS, isZodError } from "../errors.ts";
+
+/** The REST face's one error shape, as documented. */
+export const errorSchema = z
+  .strictObject({
+    error: z.strictObject({
+      code: z.string().meta({ description: "BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, …" }),
+      message: z.string().meta({ description: "What went wrong, written for the user." }),
+      details: z.record(z.string(), z.unknown()).optional().meta({ description: "Extra facts, e.g. retryAfterSeconds." }),
+    }),
+  })
+  .meta({ id: "Error" });
 
 /** The REST face's one error shape: `{ error: { code, message } }`. */
 export function errorBody(code: string, message: string, details?: Record<string, unknown>) {
@@ -51,12 +63,4 @@ export async function readJsonObject(
     throw new TRPCError({ code: "BAD_REQUEST", message: "The request body must be a JSON object." });
   }
   return value as Record<string, unknown>;
-}
-
-/** A whole-number query parameter, or undefined when absent. */
-export function intParam(c: HonoContext, name: string): number | undefined {
-  const raw = c.req.query(name);
-  if (raw === undefined || raw === "") return undefined;
-  if (!/^\d{1,9}$/.test(raw)) throw new TRPCError({ code: "BAD_REQUEST", message: `Query parameter ${name} must be a whole number.` });
-  return Number(raw);
 }

@@ -130,6 +130,15 @@ describe.each(TEST_DRIVERS)("releases, scale and logs over REST on %s", (driver)
     const errors = await t.rest("GET", "/api/apps/run-app/logs?level=error", { token });
     expect(errors.body.lines.map((l: { line: string }) => l.line)).toEqual(["Error: boom"]);
     expect((await t.rest("GET", "/api/apps/run-app/logs?tail=0", { token })).status).toBe(400);
+    const linesSince = async (since: string) =>
+      (await t.rest("GET", `/api/apps/run-app/logs?since=${encodeURIComponent(since)}`, { token })).body.lines.length;
+    expect(await linesSince("10m")).toBe(6);
+    expect(await linesSince(new Date(Date.now() - 3_600_000).toISOString())).toBe(6);
+    expect(await linesSince(new Date(Date.now() + 60_000).toISOString())).toBe(0);
+    for (const since of ["yesterday", "10y", "2025-13-45"]) {
+      const bad = await t.rest("GET", `/api/apps/run-app/logs?since=${since}`, { token });
+      expect(bad, since).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^Invalid input: since: /) } } });
+    }
 
     const url = await t.listen();
     const controller = new AbortController();

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createWriteStream, mkdirSync, rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, rmSync, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
@@ -34,6 +34,8 @@ export function receiveUpload(req: Request, dir: string, field: string, maxBytes
     let received: ReceivedFile | null = null;
     let failed: TRPCError | null = null;
     let writing: Promise<void> | null = null;
+    let out: WriteStream | null = null;
+    let settled = false;
     const fail = (err: TRPCError) => {
       failed ??= err;
     };
@@ -42,7 +44,8 @@ export function receiveUpload(req: Request, dir: string, field: string, maxBytes
         stream.resume();
         return;
       }
-      const out = createWriteStream(path, { mode: 0o600 });
+      const file = createWriteStream(path, { mode: 0o600 });
+      out = file;
       let bytes = 0;
       stream.on("data", (chunk: Buffer) => {
         bytes += chunk.length;
@@ -53,29 +56,40 @@ export function receiveUpload(req: Request, dir: string, field: string, maxBytes
         ),
       );
       writing = new Promise((done, error) => {
-        out.on("finish", done);
-        out.on("error", error);
+        file.on("finish", done);
+        file.on("error", error);
       });
-      stream.pipe(out);
+      stream.pipe(file);
       received = { path, filename: (info.filename || "upload").replace(/[^\w.@+-]/g, "_").slice(0, 200), bytes: 0 };
       stream.on("end", () => {
         if (received) received.bytes = bytes;
       });
     });
-    parser.on("error", (err: Error) => fail(new TRPCError({ code: "BAD_REQUEST", message: `Cannot read the upload: ${err.message}` })));
-    parser.on("close", async () => {
-      await writing?.catch((err: Error) => fail(new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: err.message })));
+    /** Answers once: after the parser's close (the file written), or at once when the upload cannot be read. */
+    const settle = async (fileDone: boolean) => {
+      if (settled) return;
+      settled = true;
+      if (fileDone) await writing?.catch((err: Error) => fail(new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: err.message })));
+      else out?.destroy();
       if (!failed && !received) fail(new TRPCError({ code: "BAD_REQUEST", message: `The upload has no file field named "${field}".` }));
       if (failed) {
         rmSync(path, { force: true });
         return reject(failed);
       }
       resolve(received as unknown as ReceivedFile);
-    });
+    };
     const body = Readable.fromWeb(req.body as unknown as WebReadableStream<Uint8Array>);
+    parser.on("close", () => void settle(true));
+    // A malformed upload errors the parser, which then never closes (busboy 1.6, fed by a pipe).
+    parser.on("error", (err: Error) => {
+      fail(new TRPCError({ code: "BAD_REQUEST", message: `Cannot read the upload: ${err.message}` }));
+      body.unpipe(parser);
+      void settle(false);
+    });
     body.on("error", (err) => {
       fail(new TRPCError({ code: "BAD_REQUEST", message: `The upload was interrupted: ${err.message}` }));
       parser.destroy();
+      void settle(false);
     });
     body.pipe(parser);
   });

@@ -13,6 +13,7 @@ import { eventsRouter } from "./events.ts";
 import { formationRouter } from "./formation.ts";
 import { logsRouter } from "./logs.ts";
 import { metricsRouter } from "./metrics.ts";
+import { oneOffsRouter } from "./one-offs.ts";
 import { releasesRouter } from "./releases.ts";
 import { teamsRouter } from "./teams.ts";
 import { tokensRouter } from "./tokens.ts";
@@ -35,6 +36,7 @@ export const appRouter = router({
   logs: logsRouter,
   metrics: metricsRouter,
   deployments: deploymentsRouter,
+  oneOffs: oneOffsRouter,
   audit: auditRouter,
   events: eventsRouter,
 });

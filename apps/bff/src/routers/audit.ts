@@ -1,9 +1,6 @@
-import { z } from "zod";
+import { auditForAppInput } from "../schemas/audit.ts";
 import { authedProcedure, router } from "../trpc.ts";
-import { appRef } from "./apps.ts";
 
 export const auditRouter = router({
-  forApp: authedProcedure
-    .input(z.object({ app: appRef, before: z.number().int().positive().optional(), limit: z.number().int().min(1).max(200).optional() }))
-    .query(({ ctx, input }) => ctx.engine.audit.forApp(ctx.actor, input.app, input)),
+  forApp: authedProcedure.input(auditForAppInput).query(({ ctx, input }) => ctx.engine.audit.forApp(ctx.actor, input.app, input)),
 });

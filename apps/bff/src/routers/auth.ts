@@ -1,8 +1,7 @@
 import { SetupDoneError } from "@skypanel/engine";
 import { z } from "zod";
+import { credentials } from "../schemas/accounts.ts";
 import { authedProcedure, publicProcedure, router } from "../trpc.ts";
-
-const credentials = z.object({ email: z.string().max(254), password: z.string().max(1024) });
 
 export const authRouter = router({
   /** Who is logged in, and whether the platform still needs its first admin. */

@@ -1,25 +1,17 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
+import { buildCreateInput, buildListInput, buildLogInput, buildRef, buildUploadInput } from "../schemas/builds.ts";
+import { appInput } from "../schemas/common.ts";
 import { authedProcedure, router } from "../trpc.ts";
-import { appRef } from "./apps.ts";
-
-const buildRef = z.object({ app: appRef, id: z.string().max(64) });
 
 export const buildsRouter = router({
-  list: authedProcedure
-    .input(z.object({ app: appRef, limit: z.number().int().optional(), beforeNumber: z.number().int().optional() }))
-    .query(({ ctx, input }) => ctx.engine.builds.list(ctx.actor, input.app, input)),
+  list: authedProcedure.input(buildListInput).query(({ ctx, input }) => ctx.engine.builds.list(ctx.actor, input.app, input)),
 
   get: authedProcedure.input(buildRef).query(({ ctx, input }) => ctx.engine.builds.get(ctx.actor, input.app, input.id)),
 
   /** Builds from a git URL; archives are uploaded through POST /api/apps/:app/builds. */
   create: authedProcedure
-    .input(
-      z.object({
-        app: appRef,
-        source: z.object({ type: z.literal("git"), url: z.string().max(2000), ref: z.string().max(255).nullish() }),
-      }),
-    )
+    .input(buildCreateInput)
     .mutation(({ ctx, input }) => ctx.engine.builds.create(ctx.actor, input.app, input.source)),
 
   /**
@@ -27,14 +19,12 @@ export const buildsRouter = router({
    * The engine accepts only files in its own incoming-uploads folder, so a path cannot be forged.
    */
   upload: authedProcedure
-    .input(z.object({ app: appRef, uploadPath: z.string().max(4096), filename: z.string().max(255), bytes: z.number().int().min(0) }))
+    .input(buildUploadInput)
     .mutation(({ ctx, input }) => ctx.engine.builds.create(ctx.actor, input.app, { type: "archive", ...input })),
 
   cancel: authedProcedure.input(buildRef).mutation(({ ctx, input }) => ctx.engine.builds.cancel(ctx.actor, input.app, input.id)),
 
-  log: authedProcedure
-    .input(buildRef.extend({ after: z.number().int().min(0).optional() }))
-    .query(({ ctx, input }) => ctx.engine.builds.log(ctx.actor, input.app, input.id, input.after)),
+  log: authedProcedure.input(buildLogInput).query(({ ctx, input }) => ctx.engine.builds.log(ctx.actor, input.app, input.id, input.after)),
 
   /**
    * The log, live. Each line's event id is its number, so a dropped connection resumes after
@@ -53,7 +43,7 @@ export const buildsRouter = router({
   }),
 
   /** Build status and stage changes for one app, as they happen. */
-  events: authedProcedure.input(z.object({ app: appRef })).subscription(async function* ({ ctx, input, signal }) {
+  events: authedProcedure.input(appInput).subscription(async function* ({ ctx, input, signal }) {
     const { app } = await ctx.engine.apps.resolve(ctx.actor, input.app, "read", "viewing builds");
     yield* ctx.engine.events.forApp(app.id, ["build.updated"], signal);
   }),

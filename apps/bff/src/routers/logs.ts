@@ -1,21 +1,7 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
+import { logQuery } from "../schemas/logs.ts";
 import { authedProcedure, router } from "../trpc.ts";
-import { appRef } from "./apps.ts";
-
-export const logQuery = z.object({
-  app: appRef,
-  tail: z.number().int().optional(),
-  levels: z
-    .array(z.enum(["debug", "info", "warn", "error"]))
-    .max(4)
-    .optional(),
-  processType: z.string().max(63).optional(),
-  instanceId: z.string().uuid().optional(),
-  search: z.string().max(200).optional(),
-  since: z.date().optional(),
-  until: z.date().optional(),
-});
 
 export const logsRouter = router({
   query: authedProcedure.input(logQuery).query(({ ctx, input }) => ctx.engine.logs.query(ctx.actor, input.app, input)),

@@ -1,10 +1,7 @@
-import { z } from "zod";
+import { metricsSeriesInput } from "../schemas/metrics.ts";
 import { authedProcedure, router } from "../trpc.ts";
-import { appRef } from "./apps.ts";
 
 export const metricsRouter = router({
   /** CPU, memory, network and instance count over `range`, downsampled to about 120 points. */
-  series: authedProcedure
-    .input(z.object({ app: appRef, range: z.enum(["15m", "1h", "6h", "24h", "7d"]).default("1h") }))
-    .query(({ ctx, input }) => ctx.engine.metrics.series(ctx.actor, input.app, input.range)),
+  series: authedProcedure.input(metricsSeriesInput).query(({ ctx, input }) => ctx.engine.metrics.series(ctx.actor, input.app, input.range)),
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { teamCreateInput } from "../schemas/accounts.ts";
 import { authedProcedure, router } from "../trpc.ts";
 
 const teamId = z.string().max(64);
@@ -7,9 +8,7 @@ const role = z.string().max(20);
 
 export const teamsRouter = router({
   list: authedProcedure.query(({ ctx }) => ctx.engine.teams.list(ctx.actor)),
-  create: authedProcedure
-    .input(z.object({ name: z.string().max(100) }))
-    .mutation(({ ctx, input }) => ctx.engine.teams.create(ctx.actor, input)),
+  create: authedProcedure.input(teamCreateInput).mutation(({ ctx, input }) => ctx.engine.teams.create(ctx.actor, input)),
   members: authedProcedure.input(z.object({ teamId })).query(({ ctx, input }) => ctx.engine.teams.members(ctx.actor, input.teamId)),
   addMember: authedProcedure
     .input(z.object({ teamId, email: z.string().max(254), role }))

@@ -1,16 +1,7 @@
-import { z } from "zod";
+import { userCreateInput } from "../schemas/accounts.ts";
 import { authedProcedure, router } from "../trpc.ts";
 
 export const usersRouter = router({
   list: authedProcedure.query(({ ctx }) => ctx.engine.users.list(ctx.actor)),
-  create: authedProcedure
-    .input(
-      z.object({
-        email: z.string().max(254),
-        password: z.string().max(1024),
-        name: z.string().max(100).optional(),
-        isAdmin: z.boolean().optional(),
-      }),
-    )
-    .mutation(({ ctx, input }) => ctx.engine.users.create(ctx.actor, input)),
+  create: authedProcedure.input(userCreateInput).mutation(({ ctx, input }) => ctx.engine.users.create(ctx.actor, input)),
 });

@@ -43,6 +43,8 @@ function affected(trpc: Trpc, type: AppEventType, app: string): QueryFilters[] {
       ];
     case "instance.updated":
       return [trpc.deployments.instances.queryFilter({ app }), trpc.apps.get.queryFilter({ app })];
+    case "one-off.updated":
+      return [trpc.oneOffs.list.queryFilter({ app }), trpc.oneOffs.get.queryFilter({ app })];
     case "formation.updated":
       return [trpc.formation.get.queryFilter({ app }), trpc.deployments.instances.queryFilter({ app })];
     case "build.updated":

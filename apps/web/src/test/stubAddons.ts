@@ -4,7 +4,7 @@
 // backup or restore with the backend's finishBackup / finishRestore, as pg_dump would.
 import { TRPCError } from "@trpc/server";
 import type { RouterOutputs } from "../lib/trpc.ts";
-import { input, type StubProcedure, t } from "./stubTrpc.ts";
+import { type StubProcedure, t } from "./stubTrpc.ts";
 
 type AddonView = RouterOutputs["addons"]["list"][number];
 export type StubBackup = RouterOutputs["addons"]["backups"][number];
@@ -174,12 +174,12 @@ export function addonsRouters(proc: StubProcedure, s: StubAddons, apps: AppAcces
   }
 
   const router = t.router({
-    list: proc.input(input<{ app: string }>()).query(({ input }) => {
+    list: proc("addons.list").query(({ input }) => {
       const app = apps.find(input.app);
       const seen = s.addons.filter((a) => a.appId === app.id || a.attachments.some((x) => x.appId === app.id));
       return seen.map((row) => view(row, app));
     }),
-    create: proc.input(input<{ app: string; type: string; plan?: string; as?: string }>()).mutation(async ({ input }) => {
+    create: proc("addons.create").mutation(async ({ input }) => {
       await s.creating;
       if (!Object.hasOwn(TYPES, input.type)) throw fail("BAD_REQUEST", "Add-on type must be one of postgresql, redis.");
       const type = input.type as AddonType;
@@ -190,7 +190,7 @@ export function addonsRouters(proc: StubProcedure, s: StubAddons, apps: AppAcces
       const app = apps.find(input.app);
       return view(provision(app, type, plan, as), app);
     }),
-    attach: proc.input(input<{ app: string; addonId: string; target?: string; as?: string }>()).mutation(({ input }) => {
+    attach: proc("addons.attach").mutation(({ input }) => {
       apps.writable("attaching add-ons");
       const { app: owner, row } = find(input.app, input.addonId, "attaching add-ons", true);
       const as = checkKey(input.as ?? TYPES[row.type].defaultAs);
@@ -201,7 +201,7 @@ export function addonsRouters(proc: StubProcedure, s: StubAddons, apps: AppAcces
       attachTo(row, target, as);
       return view(row, owner);
     }),
-    detach: proc.input(input<{ app: string; addonId: string; attachmentId?: string }>()).mutation(({ input }) => {
+    detach: proc("addons.detach").mutation(({ input }) => {
       apps.writable("detaching add-ons");
       const { app, row } = find(input.app, input.addonId, "detaching add-ons");
       const mine = row.appId === app.id ? row.attachments : row.attachments.filter((a) => a.appId === app.id);
@@ -211,7 +211,7 @@ export function addonsRouters(proc: StubProcedure, s: StubAddons, apps: AppAcces
       row.attachments = row.attachments.filter((a) => !chosen.includes(a));
       return view(row, app);
     }),
-    destroy: proc.input(input<{ app: string; addonId: string; confirm?: string }>()).mutation(({ input }) => {
+    destroy: proc("addons.destroy").mutation(({ input }) => {
       apps.writable("destroying add-ons");
       const { app, row } = find(input.app, input.addonId, "destroying add-ons", true);
       if (input.confirm !== app.name) {
@@ -223,11 +223,11 @@ export function addonsRouters(proc: StubProcedure, s: StubAddons, apps: AppAcces
       return { id: row.id, name: row.name };
     }),
 
-    backups: proc.input(input<{ app: string; addonId: string }>()).query(({ input }) => {
+    backups: proc("addons.backups").query(({ input }) => {
       const { row } = find(input.app, input.addonId, "viewing backups", true);
       return s.backups.filter((b) => b.addonId === row.id).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
     }),
-    createBackup: proc.input(input<{ app: string; addonId: string }>()).mutation(({ input }) => {
+    createBackup: proc("addons.createBackup").mutation(({ input }) => {
       apps.writable("backing up add-ons");
       const { row } = find(input.app, input.addonId, "backing up add-ons", true);
       checkPostgres(row, "backups");
@@ -241,36 +241,31 @@ export function addonsRouters(proc: StubProcedure, s: StubAddons, apps: AppAcces
       s.backups.push(backup);
       return backup;
     }),
-    restore: proc
-      .input(input<{ app: string; addonId: string; backupId: string; into?: string; as?: string; confirm?: string }>())
-      .mutation(({ input }) => {
-        apps.writable("restoring backups");
-        const { app, row, backup } = findBackup(input.app, input.addonId, input.backupId, "restoring backups");
-        if (backup.status !== "succeeded") {
-          throw fail(
-            "CONFLICT",
-            `Backup ${backup.id} ${backup.status === "running" ? "is still running" : "failed"}; restore a succeeded one.`,
-          );
+    restore: proc("addons.restore").mutation(({ input }) => {
+      apps.writable("restoring backups");
+      const { app, row, backup } = findBackup(input.app, input.addonId, input.backupId, "restoring backups");
+      if (backup.status !== "succeeded") {
+        throw fail(
+          "CONFLICT",
+          `Backup ${backup.id} ${backup.status === "running" ? "is still running" : "failed"}; restore a succeeded one.`,
+        );
+      }
+      let target: StubAddon;
+      if (input.into === "new") {
+        checkPostgres(row, "restores");
+        target = provision(app, "postgresql", row.plan, checkKey(input.as ?? "DATABASE_RESTORED_URL"));
+      } else {
+        if (input.confirm !== app.name) {
+          throw fail("BAD_REQUEST", `Restoring replaces the add-on's data with the backup's: confirm with the app's name, "${app.name}".`);
         }
-        let target: StubAddon;
-        if (input.into === "new") {
-          checkPostgres(row, "restores");
-          target = provision(app, "postgresql", row.plan, checkKey(input.as ?? "DATABASE_RESTORED_URL"));
-        } else {
-          if (input.confirm !== app.name) {
-            throw fail(
-              "BAD_REQUEST",
-              `Restoring replaces the add-on's data with the backup's: confirm with the app's name, "${app.name}".`,
-            );
-          }
-          target = input.into ? find(input.app, input.into, "restoring backups", true).row : row;
-          checkPostgres(target, "restores");
-        }
-        Object.assign(backup, { restoreStatus: "running", restoreError: null, restoredInto: target.id, restoredAt: null });
-        target.status = "restoring";
-        return backup;
-      }),
-    setBackupSchedule: proc.input(input<{ app: string; addonId: string; hour: number | null }>()).mutation(({ input }) => {
+        target = input.into ? find(input.app, input.into, "restoring backups", true).row : row;
+        checkPostgres(target, "restores");
+      }
+      Object.assign(backup, { restoreStatus: "running", restoreError: null, restoredInto: target.id, restoredAt: null });
+      target.status = "restoring";
+      return backup;
+    }),
+    setBackupSchedule: proc("addons.setBackupSchedule").mutation(({ input }) => {
       apps.writable("scheduling backups");
       const { row } = find(input.app, input.addonId, "scheduling backups", true);
       if (row.type !== "postgresql") throw fail("BAD_REQUEST", `Only PostgreSQL add-ons have backups; ${row.name} is ${row.type}.`);

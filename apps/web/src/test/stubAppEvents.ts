@@ -3,7 +3,7 @@
 // an id it does not know (another epoch) gets a resync first.
 import { tracked } from "@trpc/server";
 import type { AppEvent } from "../hooks/useAppEvents.ts";
-import { input, type StubProcedure, t } from "./stubTrpc.ts";
+import { type StubProcedure, t } from "./stubTrpc.ts";
 
 const EPOCH = "stub";
 
@@ -12,7 +12,7 @@ export function stubAppEvents(proc: StubProcedure, find: (idOrName: string) => {
   const waiting = new Set<() => void>();
 
   const router = t.router({
-    app: proc.input(input<{ app: string; lastEventId?: string | null }>()).subscription(async function* ({ input, signal }) {
+    app: proc("events.app").subscription(async function* ({ input, signal }) {
       const app = find(input.app);
       const head = () => `${EPOCH}:${published.length}`;
       let next = published.length;

@@ -11,7 +11,7 @@ import { logsRouter, type StubLogEntry } from "./stubLogs.ts";
 import { stubNetwork } from "./stubNetwork.ts";
 import { runtimeRouters, type StubRuntime } from "./stubRuntime.ts";
 import { type StubSettings, settingsRouters } from "./stubSettings.ts";
-import { input, stubProcedure, TEST_CSRF, t } from "./stubTrpc.ts";
+import { type Misplaced, stubProcedure, TEST_CSRF, t } from "./stubTrpc.ts";
 
 export { type StubAddon, stubAddon, stubBackup } from "./stubAddons.ts";
 export { type StubBuild, stubBuild, stubStages } from "./stubBuilds.ts";
@@ -113,6 +113,7 @@ export function createStubBackend(
       releases: [...(init.runtime?.releases ?? [])],
       deployments: [...(init.runtime?.deployments ?? [])],
       instances: [...(init.runtime?.instances ?? [])],
+      oneOffs: { ...init.runtime?.oneOffs },
       formation: [...(init.runtime?.formation ?? [])],
       metrics: { ...init.runtime?.metrics },
       logs: [...(init.runtime?.logs ?? [])],
@@ -212,26 +213,26 @@ export function createStubBackend(
 
   const router = t.router({
     auth: t.router({
-      session: proc.query(() => ({
+      session: proc("auth.session").query(() => ({
         needsSetup: false,
         user: state.loggedIn ? { id: "user-1", email: "ada@example.com", name: "Ada", isAdmin: true } : null,
         csrfToken: state.loggedIn ? TEST_CSRF : null,
       })),
     }),
     teams: t.router({
-      list: proc.query(() => [
+      list: proc("teams.list").query(() => [
         { ...TEAM, personal: true, role: state.role, createdAt: new Date("2025-01-01") },
         ...state.otherTeams.map((team) => ({ ...team, personal: false, createdAt: new Date("2025-01-01") })),
       ]),
     }),
     apps: t.router({
-      list: proc.input(input<{ page?: number; perPage?: number; search?: string }>()).query(({ input }) => {
-        const page = input.page ?? 1;
-        const perPage = input.perPage ?? 20;
-        const matching = state.apps.filter((a) => !input.search || a.name.includes(input.search));
+      // The input is optional, as the BFF's.
+      list: proc("apps.list").query(({ input = {} }) => {
+        const { page = 1, perPage = 20, search } = input;
+        const matching = state.apps.filter((a) => !search || a.name.includes(search));
         return { items: matching.slice((page - 1) * perPage, page * perPage), total: matching.length, page, perPage };
       }),
-      get: proc.input(input<{ app: string }>()).query(({ input }) => {
+      get: proc("apps.get").query(({ input }) => {
         const app = find(input.app);
         return {
           ...app,
@@ -243,7 +244,7 @@ export function createStubBackend(
           configVarCount: state.vars.get(app.id)?.size ?? 0,
         };
       }),
-      create: proc.input(input<{ name: string; description?: string }>()).mutation(({ input }) => {
+      create: proc("apps.create").mutation(({ input }) => {
         if (!/^[a-z][a-z0-9-]{1,28}[a-z0-9]$/.test(input.name)) {
           throw new TRPCError({ code: "BAD_REQUEST", message: `"${input.name}" is not a valid app name. ${APP_NAME_RULE}` });
         }
@@ -257,27 +258,25 @@ export function createStubBackend(
         state.apps.push(app);
         return app;
       }),
-      update: proc
-        .input(input<{ app: string; name?: string; description?: string; rootDirectory?: string | null }>())
-        .mutation(({ input }) => {
-          writable();
-          const app = find(input.app);
-          // The engine's full rule is in apps/root-directory.ts; the stub plays its answer to "..".
-          if (input.rootDirectory?.split("/").includes("..")) {
-            throw new TRPCError({
-              code: "BAD_REQUEST",
-              message: `"${input.rootDirectory}" is not a valid root directory: it has a ".." part.`,
-            });
-          }
-          Object.assign(
-            app,
-            input.name ? { name: input.name } : {},
-            input.description !== undefined ? { description: input.description } : {},
-            input.rootDirectory !== undefined ? { rootDirectory: input.rootDirectory?.replace(/\/$/, "") || null } : {},
-          );
-          return app;
-        }),
-      transfer: proc.input(input<{ app: string; teamId: string }>()).mutation(({ input }) => {
+      update: proc("apps.update").mutation(({ input }) => {
+        writable();
+        const app = find(input.app);
+        // The engine's full rule is in apps/root-directory.ts; the stub plays its answer to "..".
+        if (input.rootDirectory?.split("/").includes("..")) {
+          throw new TRPCError({
+            code: "BAD_REQUEST",
+            message: `"${input.rootDirectory}" is not a valid root directory: it has a ".." part.`,
+          });
+        }
+        Object.assign(
+          app,
+          input.name ? { name: input.name } : {},
+          input.description !== undefined ? { description: input.description } : {},
+          input.rootDirectory !== undefined ? { rootDirectory: input.rootDirectory?.replace(/\/$/, "") || null } : {},
+        );
+        return app;
+      }),
+      transfer: proc("apps.transfer").mutation(({ input }) => {
         const app = find(input.app);
         if (state.role !== "owner" && state.role !== "admin") {
           throw new TRPCError({
@@ -296,18 +295,16 @@ export function createStubBackend(
         Object.assign(app, { teamId: team.id, teamName: team.name });
         return app;
       }),
-      delete: proc.input(input<{ app: string }>()).mutation(({ input }) => {
+      delete: proc("apps.delete").mutation(({ input }) => {
         const app = find(input.app);
         state.apps = state.apps.filter((a) => a !== app);
         return { id: app.id, name: app.name };
       }),
     }),
     config: t.router({
-      get: proc
-        .input(input<{ app: string; revealSecrets?: boolean }>())
-        .query(({ input }) => config(find(input.app).id, input.revealSecrets)),
+      get: proc("config.get").query(({ input }) => config(find(input.app).id, input.revealSecrets)),
       // As the engine: a var set without `secret` is a plain one, even if it was secret before.
-      set: proc.input(input<{ app: string; vars: Record<string, string>; secret?: boolean }>()).mutation(({ input }) => {
+      set: proc("config.set").mutation(({ input }) => {
         writable();
         const app = find(input.app);
         for (const key of Object.keys(input.vars)) {
@@ -321,7 +318,7 @@ export function createStubBackend(
         state.vars.set(app.id, vars);
         return config(app.id);
       }),
-      unset: proc.input(input<{ app: string; keys: string[] }>()).mutation(({ input }) => {
+      unset: proc("config.unset").mutation(({ input }) => {
         writable();
         const app = find(input.app);
         for (const key of input.keys) state.vars.get(app.id)?.delete(key);
@@ -329,8 +326,8 @@ export function createStubBackend(
       }),
     }),
     tokens: t.router({
-      list: proc.query(() => state.tokens),
-      create: proc.input(input<{ name: string; expiresInDays?: number | null }>()).mutation(({ input }) => {
+      list: proc("tokens.list").query(() => state.tokens),
+      create: proc("tokens.create").mutation(({ input }) => {
         const token = {
           id: `tok-${state.tokens.length + 1}`,
           name: input.name,
@@ -342,24 +339,24 @@ export function createStubBackend(
         state.tokens.unshift(token);
         return { ...token, token: `spt_abcd-secret-${token.id}` };
       }),
-      revoke: proc.input(input<{ id: string }>()).mutation(({ input }) => {
+      revoke: proc("tokens.revoke").mutation(({ input }) => {
         state.tokens = state.tokens.filter((t) => t.id !== input.id);
         return { id: input.id };
       }),
     }),
     audit: t.router({
-      forApp: proc.input(input<{ app: string }>()).query(() => []),
+      forApp: proc("audit.forApp").query(() => []),
     }),
     builds: t.router({
-      list: proc.input(input<{ app: string; limit?: number; beforeNumber?: number }>()).query(({ input }) => {
+      list: proc("builds.list").query(({ input }) => {
         const app = find(input.app);
         return state.builds
           .filter((b) => b.appId === app.id && (input.beforeNumber === undefined || b.number < input.beforeNumber))
           .sort((a, b) => b.number - a.number)
           .slice(0, input.limit ?? 20);
       }),
-      get: proc.input(input<{ app: string; id: string }>()).query(({ input }) => findBuild(input.app, input.id)),
-      create: proc.input(input<{ app: string; source: { type: "git"; url: string; ref?: string | null } }>()).mutation(({ input }) => {
+      get: proc("builds.get").query(({ input }) => findBuild(input.app, input.id)),
+      create: proc("builds.create").mutation(({ input }) => {
         writable();
         const app = find(input.app);
         if (!/^https:\/\/[^\s]+$/.test(input.source.url)) {
@@ -370,7 +367,7 @@ export function createStubBackend(
         }
         return queueBuild(app, { type: "git", url: input.source.url, ref: input.source.ref ?? null });
       }),
-      cancel: proc.input(input<{ app: string; id: string }>()).mutation(({ input }) => {
+      cancel: proc("builds.cancel").mutation(({ input }) => {
         writable();
         const build = findBuild(input.app, input.id);
         if (FINISHED_BUILD.has(build.status)) {
@@ -379,7 +376,7 @@ export function createStubBackend(
         update(build.id, { status: "cancelled", finishedAt: new Date(), error: "cancelled" });
         return { id: build.id, status: "cancelled" };
       }),
-      log: proc.input(input<{ app: string; id: string; after?: number }>()).query(({ input }) => {
+      log: proc("builds.log").query(({ input }) => {
         const build = findBuild(input.app, input.id);
         const after = input.after ?? 0;
         const lines = logOf(build.id)
@@ -387,10 +384,7 @@ export function createStubBackend(
           .map((text, i) => ({ n: after + i + 1, text }));
         return { lines, finished: FINISHED_BUILD.has(build.status), status: build.status };
       }),
-      follow: proc.input(input<{ app: string; id: string; lastEventId?: string | null }>()).subscription(async function* ({
-        input,
-        signal,
-      }) {
+      follow: proc("builds.follow").subscription(async function* ({ input, signal }) {
         const build = findBuild(input.app, input.id);
         const events = listener(listeners, signal);
         try {
@@ -409,7 +403,7 @@ export function createStubBackend(
           events.close();
         }
       }),
-      events: proc.input(input<{ app: string }>()).subscription(async function* ({ input, signal }) {
+      events: proc("builds.events").subscription(async function* ({ input, signal }) {
         const app = find(input.app);
         const events = listener(listeners, signal);
         try {
@@ -433,6 +427,9 @@ export function createStubBackend(
     logs: appLogs.router,
     events: appEvents.router,
   });
+  // Each procedure above is the BFF's under the same name, with its input and output: tsc names any that is not.
+  const misplaced: [Misplaced<typeof router>] extends [never] ? "none" : Misplaced<typeof router> = "none";
+  void misplaced;
 
   const network = stubNetwork();
   const fetch = network.connect((request) =>

@@ -1,38 +1,11 @@
-// Builds for the stub tRPC server: rows shaped like the BFF's, and the event plumbing its
+// Builds for the stub tRPC server: rows typed by the BFF's output, and the event plumbing its
 // subscriptions (builds.follow, builds.events) wait on.
+import type { RouterOutputs } from "../lib/trpc.ts";
 
-type StageName = "fetch" | "detect" | "dependencies" | "build" | "tests" | "artifact" | "optimise";
-type StageStatus = "pending" | "running" | "succeeded" | "failed" | "skipped" | "cancelled";
-export interface StubStage {
-  name: StageName;
-  status: StageStatus;
-  startedAt: string | null;
-  durationMs: number | null;
-  detail: string | null;
-}
-
-export interface StubBuild {
-  id: string;
-  appId: string;
-  number: number;
-  status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
-  source:
-    | { type: "git"; url: string; ref: string | null }
-    | { type: "archive"; filename: string; bytes: number }
-    | { type: "push"; ref: string; sha: string };
-  commitSha: string | null;
-  plan: unknown;
-  stages: StubStage[];
-  cacheKey: string | null;
-  cacheHit: boolean | null;
-  storePath: string | null;
-  closureBytes: number | null;
-  error: string | null;
-  durationMs: number | null;
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-}
+export type StubBuild = RouterOutputs["builds"]["get"];
+export type StubStage = StubBuild["stages"][number];
+type StageName = StubStage["name"];
+type StageStatus = StubStage["status"];
 
 const STAGE_NAMES: StageName[] = ["fetch", "detect", "dependencies", "build", "tests", "artifact", "optimise"];
 export const FINISHED_BUILD = new Set(["succeeded", "failed", "cancelled"]);
@@ -43,26 +16,40 @@ export function stubStages(statuses: Partial<Record<StageName, Partial<StubStage
 }
 
 export function stubBuild(appName: string, number: number, extra: Partial<StubBuild> = {}): StubBuild {
+  const source = extra.source ?? { type: "git", url: "https://git.example.com/shop.git", ref: "main" };
   return {
     id: `00000000-0000-4000-8000-${String(number).padStart(12, "0")}`,
     appId: `id-${appName}`,
     number,
     status: "queued",
-    source: { type: "git", url: "https://git.example.com/shop.git", ref: "main" },
+    source,
+    ...sourceColumns(source),
     commitSha: null,
     plan: null,
     stages: stubStages(),
+    toolchainId: null,
     cacheKey: null,
     cacheHit: null,
     storePath: null,
     closureBytes: null,
     error: null,
     durationMs: null,
+    createdBy: "user-1",
     createdAt: new Date("2025-01-02T03:04:05Z"),
     startedAt: null,
     finishedAt: null,
+    cancelRequestedAt: null,
+    jobId: null,
     ...extra,
   };
+}
+
+/** The columns the engine fills from the source (builds/service.ts). */
+function sourceColumns(source: StubBuild["source"]): Pick<StubBuild, "sourceType" | "sourceRef"> {
+  if (!("type" in source)) return { sourceType: "archive", sourceRef: null };
+  if (source.type === "git") return { sourceType: "git", sourceRef: source.ref ? `${source.url}#${source.ref}` : source.url };
+  if (source.type === "archive") return { sourceType: "archive", sourceRef: source.filename };
+  return { sourceType: "push", sourceRef: source.ref };
 }
 
 export type StubEvent = { type: "log"; buildId: string } | { type: "updated"; build: StubBuild };

@@ -4,7 +4,7 @@
 import { TRPCError, tracked } from "@trpc/server";
 import type { RouterInputs, RouterOutputs } from "../lib/trpc.ts";
 import { listener } from "./stubBuilds.ts";
-import { input, type StubProcedure, t } from "./stubTrpc.ts";
+import { type StubProcedure, t } from "./stubTrpc.ts";
 
 export type StubLogEntry = RouterOutputs["logs"]["query"][number] & { appId: string };
 type LogQuery = RouterInputs["logs"]["query"];
@@ -53,8 +53,8 @@ export function logsRouter(proc: StubProcedure, logs: StubLogEntry[], apps: { fi
   };
 
   const router = t.router({
-    query: proc.input(input<LogQuery>()).query(({ input }) => stored(apps.find(input.app).id, input, 0).map(toEntry)),
-    follow: proc.input(input<LogQuery & { lastEventId?: string | null }>()).subscription(async function* ({ input, signal }) {
+    query: proc("logs.query").query(({ input }) => stored(apps.find(input.app).id, input, 0).map(toEntry)),
+    follow: proc("logs.follow").subscription(async function* ({ input, signal }) {
       const app = apps.find(input.app);
       // Listening before reading the stored lines, so none written in between is missed. The real
       // server sends bursts as one batch; the stub sends batches of one line, each its own event id.

@@ -2,19 +2,19 @@
 // typed by the BFF's own outputs so the stub cannot drift from the contract. Tests move a
 // deployment along by changing its row in `state.runtime`, as the engine would.
 import { TRPCError } from "@trpc/server";
-import type { MetricsPoint, MetricsRange, MetricsSeries, RequestsPoint } from "../components/paas/metrics.ts";
+import type { MetricsPoint, MetricsRange, RequestsPoint } from "../components/paas/metrics.ts";
 import type { RouterOutputs } from "../lib/trpc.ts";
 import type { StubBuild } from "./stubBuilds.ts";
 import type { StubLogEntry } from "./stubLogs.ts";
-import { input, type StubProcedure, t } from "./stubTrpc.ts";
+import { type StubProcedure, t } from "./stubTrpc.ts";
 
 export type StubRelease = RouterOutputs["releases"]["list"][number];
 export type StubDeployment = RouterOutputs["deployments"]["list"][number];
 export type StubInstance = RouterOutputs["deployments"]["instances"][number];
+export type StubOneOff = RouterOutputs["oneOffs"]["list"][number];
 export type StubFormation = RouterOutputs["formation"]["get"][number] & { appId: string };
 type RuntimeMode = NonNullable<RouterOutputs["deployments"]["overview"]["runtimeMode"]>;
 type Strategy = StubDeployment["strategy"];
-type ScaleChange = number | { quantity?: number; memoryMb?: number; cpuQuota?: number; maxProcs?: number };
 
 export interface StubRuntime {
   /** How the platform runs apps; null plays a platform started without a runtime. */
@@ -24,6 +24,8 @@ export interface StubRuntime {
   releases: StubRelease[];
   deployments: StubDeployment[];
   instances: StubInstance[];
+  /** One-off processes by app name (`skypanel run`); absent: none. */
+  oneOffs?: Record<string, StubOneOff[]>;
   formation: StubFormation[];
   /** Sampled metrics by app id, already bucketed; every range answers with them. */
   metrics: Record<string, MetricsPoint[]>;
@@ -147,24 +149,23 @@ export function runtimeRouters(proc: StubProcedure, rt: StubRuntime, apps: AppAc
 
   return {
     metrics: t.router({
-      series: proc.input(input<{ app: string; range: MetricsRange }>()).query(
-        ({ input }): MetricsSeries => ({
-          range: input.range,
-          bucketSeconds: BUCKET_SECONDS[input.range],
-          points: rt.metrics[apps.find(input.app).id] ?? [],
-          requests: rt.requests?.[apps.find(input.app).id] ?? [],
-        }),
-      ),
+      // The range defaults to an hour, as the BFF's input does.
+      series: proc("metrics.series").query(({ input: { app, range = "1h" } }) => ({
+        range,
+        bucketSeconds: BUCKET_SECONDS[range],
+        points: rt.metrics[apps.find(app).id] ?? [],
+        requests: rt.requests?.[apps.find(app).id] ?? [],
+      })),
     }),
     releases: t.router({
-      list: proc.input(input<{ app: string }>()).query(({ input }) => {
+      list: proc("releases.list").query(({ input }) => {
         const app = apps.find(input.app);
         return rt.releases.filter((r) => r.appId === app.id).sort((a, b) => b.version - a.version);
       }),
     }),
     formation: t.router({
-      get: proc.input(input<{ app: string }>()).query(({ input }) => formationOf(apps.find(input.app).id)),
-      scale: proc.input(input<{ app: string; changes: Record<string, ScaleChange> }>()).mutation(({ input }) => {
+      get: proc("formation.get").query(({ input }) => formationOf(apps.find(input.app).id)),
+      scale: proc("formation.scale").mutation(({ input }) => {
         apps.writable();
         const app = apps.find(input.app);
         const rows = rt.formation.filter((f) => f.appId === app.id);
@@ -192,16 +193,16 @@ export function runtimeRouters(proc: StubProcedure, rt: StubRuntime, apps: AppAc
       }),
     }),
     deployments: t.router({
-      overview: proc.input(input<{ app: string }>()).query(({ input }) => {
+      overview: proc("deployments.overview").query(({ input }) => {
         const app = apps.find(input.app);
         return { url: rt.mode && rt.router ? `http://${app.name}.localhost:8080/` : null, runtimeMode: rt.mode };
       }),
-      list: proc.input(input<{ app: string }>()).query(({ input }) => {
+      list: proc("deployments.list").query(({ input }) => {
         const app = apps.find(input.app);
         return rt.deployments.filter((d) => d.appId === app.id).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
       }),
-      instances: proc.input(input<{ app: string }>()).query(({ input }) => rt.instances.filter((i) => i.appId === apps.find(input.app).id)),
-      create: proc.input(input<{ app: string; buildId: string; strategy?: Strategy }>()).mutation(({ input }) => {
+      instances: proc("deployments.instances").query(({ input }) => rt.instances.filter((i) => i.appId === apps.find(input.app).id)),
+      create: proc("deployments.create").mutation(({ input }) => {
         requireRuntime();
         apps.writable();
         const app = apps.find(input.app);
@@ -210,7 +211,7 @@ export function runtimeRouters(proc: StubProcedure, rt: StubRuntime, apps: AppAc
         }
         return enqueue(app, input.strategy, { buildId: input.buildId });
       }),
-      restart: proc.input(input<{ app: string; strategy?: Strategy }>()).mutation(({ input }) => {
+      restart: proc("deployments.restart").mutation(({ input }) => {
         requireRuntime();
         apps.writable();
         const app = apps.find(input.app);
@@ -219,7 +220,7 @@ export function runtimeRouters(proc: StubProcedure, rt: StubRuntime, apps: AppAc
           throw new TRPCError({ code: "PRECONDITION_FAILED", message: `${app.name} has no release to restart; deploy it first.` });
         return enqueue(app, input.strategy, { releaseId: current, restart: true });
       }),
-      rollback: proc.input(input<{ app: string; release: number; strategy?: Strategy }>()).mutation(({ input }) => {
+      rollback: proc("deployments.rollback").mutation(({ input }) => {
         requireRuntime();
         apps.writable();
         const app = apps.find(input.app);
@@ -237,6 +238,9 @@ export function runtimeRouters(proc: StubProcedure, rt: StubRuntime, apps: AppAc
         rt.releases.push(release);
         return enqueue(app, input.strategy, { releaseId: release.id, rollback: true });
       }),
+    }),
+    oneOffs: t.router({
+      list: proc("oneOffs.list").query(({ input }) => rt.oneOffs?.[apps.find(input.app).name] ?? []),
     }),
   };
 }

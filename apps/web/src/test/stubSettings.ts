@@ -2,7 +2,7 @@
 // BFF's outputs and answering with the engine's rules and messages (a subset of its checks).
 import { TRPCError } from "@trpc/server";
 import type { RouterInputs, RouterOutputs } from "../lib/trpc.ts";
-import { input, type StubProcedure, t } from "./stubTrpc.ts";
+import { type StubProcedure, t } from "./stubTrpc.ts";
 
 export type StubDomain = RouterOutputs["domains"]["list"][number];
 type Policy = RouterOutputs["autoscale"]["get"]["policies"][number];
@@ -87,8 +87,8 @@ export function settingsRouters(proc: StubProcedure, s: StubSettings, apps: AppA
 
   return {
     domains: t.router({
-      list: proc.input(input<{ app: string }>()).query(({ input }) => s.domains.filter((d) => d.appId === apps.find(input.app).id)),
-      add: proc.input(input<{ app: string; domain: string }>()).mutation(({ input }) => {
+      list: proc("domains.list").query(({ input }) => s.domains.filter((d) => d.appId === apps.find(input.app).id)),
+      add: proc("domains.add").mutation(({ input }) => {
         apps.writable();
         const app = apps.find(input.app);
         const hostname = input.domain.trim().toLowerCase();
@@ -109,20 +109,20 @@ export function settingsRouters(proc: StubProcedure, s: StubSettings, apps: AppA
         return domain;
       }),
       // The stub's DNS always points here by the time a user checks, and the certificate is issued.
-      check: proc.input(input<{ app: string; domain: string }>()).mutation(({ input }) => {
+      check: proc("domains.check").mutation(({ input }) => {
         apps.writable();
         const domain = domainOf(input);
         Object.assign(domain, { dnsStatus: "ok", error: null, tlsStatus: "issued", certExpiresAt: new Date("2026-03-01T00:00:00Z") });
         return domain;
       }),
       // As the engine, HSTS can be set whatever the state of the certificate.
-      setHsts: proc.input(input<{ app: string; domain: string; hsts: boolean }>()).mutation(({ input }) => {
+      setHsts: proc("domains.setHsts").mutation(({ input }) => {
         apps.writable();
         const domain = domainOf(input);
         domain.hsts = input.hsts;
         return domain;
       }),
-      remove: proc.input(input<{ app: string; domain: string }>()).mutation(({ input }) => {
+      remove: proc("domains.remove").mutation(({ input }) => {
         apps.writable();
         const domain = domainOf(input);
         s.domains = s.domains.filter((d) => d !== domain);
@@ -130,8 +130,8 @@ export function settingsRouters(proc: StubProcedure, s: StubSettings, apps: AppA
       }),
     }),
     autoscale: t.router({
-      get: proc.input(input<{ app: string }>()).query(({ input }) => settingsOf(apps.find(input.app).id)),
-      set: proc.input(input<{ app: string; processType: string; policy: PolicyInput }>()).mutation(({ input }) => {
+      get: proc("autoscale.get").query(({ input }) => settingsOf(apps.find(input.app).id)),
+      set: proc("autoscale.set").mutation(({ input }) => {
         apps.writable();
         const app = apps.find(input.app);
         if (!apps.processTypes(app.id).includes(input.processType)) {

@@ -10,6 +10,7 @@ export * from "./domains.ts";
 export * from "./instances.ts";
 export * from "./jobs.ts";
 export * from "./metrics.ts";
+export * from "./one-offs.ts";
 export * from "./releases.ts";
 export * from "./scaling.ts";
 export * from "./teams.ts";

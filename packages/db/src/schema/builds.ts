@@ -1,6 +1,7 @@
 import { bigint, boolean, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { at, createdAt, id } from "./_columns.ts";
 import { applications } from "./applications.ts";
+import type { BuildPlan } from "./build-plan.ts";
 import { jobs } from "./jobs.ts";
 import { users } from "./users.ts";
 
@@ -18,7 +19,7 @@ export const builds = pgTable("builds", {
   sourceRef: text("source_ref"),
   commitSha: text("commit_sha"),
   // The build plan: stack, versions, commands, process types and why each was chosen.
-  plan: jsonb("plan"),
+  plan: jsonb("plan").$type<BuildPlan>(),
   storePath: text("store_path"),
   closureBytes: bigint("closure_bytes", { mode: "number" }),
   cacheHit: boolean("cache_hit"),

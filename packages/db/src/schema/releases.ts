@@ -27,7 +27,9 @@ export const releases = pgTable("releases", {
 });
 
 export const DEPLOYMENT_STATUSES = ["queued", "pending", "running", "succeeded", "failed", "cancelled", "rolled_back"] as const;
+// The one list of deploy strategies: the engine, the API's input schemas and the dashboard's labels derive from it.
 export const DEPLOY_STRATEGIES = ["rolling", "blue_green", "canary"] as const;
+export type DeployStrategy = (typeof DEPLOY_STRATEGIES)[number];
 
 export const deployments = pgTable("deployments", {
   id: id(),

@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Build, BuildSource } from "@skypanel/db";
-import { findBuild, insertBuild, isUuid, listBuilds, updateBuild, withActor } from "@skypanel/db/queries";
+import { findBuild, findVisibleApp, insertBuild, isUuid, listBuilds, updateBuild, withActor } from "@skypanel/db/queries";
 import type { Actor } from "../actor.ts";
 import type { Apps } from "../apps/index.ts";
 import type { EngineDeps } from "../deps.ts";
@@ -93,6 +93,36 @@ export function createBuilds(
       });
       runtime.queue.kick();
       runtime.bus.publish({ type: "build.updated", appId: app.id, buildId: build.id, status: "queued", stage: null });
+      return build;
+    },
+
+    /**
+     * Records a pushed commit whose build could not start: a failed build with the reason, so the
+     * build list says what became of the push. Null when the actor can no longer see the app.
+     */
+    async recordNotStarted(
+      actor: Actor,
+      idOrName: string,
+      source: Extract<NewBuildSource, { type: "push" }>,
+      reason: string,
+    ): Promise<Build | null> {
+      const app = await findVisibleApp(db, actor.userId, idOrName);
+      if (!app) return null;
+      const stages = initialStages().map((s) => ({ ...s, status: "skipped" as const }));
+      const build = await withActor(db, actor, async (tx) => {
+        const b = await insertBuild(tx, {
+          appId: app.id,
+          sourceType: "push",
+          source: { type: "push", ref: source.ref, sha: source.sha },
+          sourceRef: source.ref,
+          createdBy: actor.userId,
+          stages,
+        });
+        const ended = { status: "failed" as const, error: reason, commitSha: source.sha, finishedAt: new Date() };
+        await updateBuild(tx, b.id, ended);
+        return { ...b, ...ended };
+      });
+      runtime.bus.publish({ type: "build.updated", appId: app.id, buildId: build.id, status: "failed", stage: null });
       return build;
     },
 

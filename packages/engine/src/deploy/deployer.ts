@@ -1,4 +1,4 @@
-import type { Database, Deployment, Release } from "@skypanel/db";
+import type { Database, Deployment, DeployStrategy, Release } from "@skypanel/db";
 import {
   findBuildById,
   findDeploymentById,
@@ -16,8 +16,9 @@ import type { Managed, Supervisor } from "../supervisor/supervisor.ts";
 import type { RuntimeManager } from "./manager.ts";
 import { StepRecorder } from "./steps.ts";
 
-export const STRATEGIES = ["rolling", "blue_green", "canary"] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+// The list is declared once, beside the column (packages/db/src/schema/releases.ts); these names stay for the engine's callers.
+export { DEPLOY_STRATEGIES as STRATEGIES } from "@skypanel/db/schema";
+export type Strategy = DeployStrategy;
 
 export interface DeployOptions {
   /** Seconds a new instance has to become healthy. */
@@ -130,7 +131,7 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
     const retire = async (ms: Managed[]) => {
       for (const m of ms) await d.supervisor.stop(m.id, { drainMs: options.drainMs });
     };
-    const strategy = dep.strategy as Strategy;
+    const strategy = dep.strategy;
 
     for (const { f, plan } of plans) {
       if (f.quantity === 0) {

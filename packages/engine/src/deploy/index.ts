@@ -20,6 +20,7 @@ import { recordRouterTrouble } from "./router-activity.ts";
 
 export { type DeployOptions, STRATEGIES, type Strategy } from "./deployer.ts";
 export { INSTANCE_PORT } from "./manager.ts";
+export { BUILD_BRANCHES, createPushes, type Pushes, type PushOutcome } from "./pushes.ts";
 export { createDeployments, DeploymentNotFoundError, type Deployments, type NewDeployment } from "./service.ts";
 export type { DeployStep } from "./steps.ts";
 
@@ -98,6 +99,8 @@ export function createRunningApps(
     supervisor,
     manager,
     router,
+    /** For one-off processes, which the supervisor does not keep running. */
+    runtime,
 
     /** The job handler of deployments. */
     run: (deploymentId: string, signal: AbortSignal) =>

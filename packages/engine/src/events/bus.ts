@@ -8,6 +8,7 @@ export type PlatformEvent =
   | { type: "app.log"; appId: string; entry: AppLogEntry }
   | { type: "deployment.updated"; appId: string; deploymentId: string; status: string }
   | { type: "instance.updated"; appId: string; instanceId: string; status: string; health: string }
+  | { type: "one-off.updated"; appId: string; oneOffId: string; status: string }
   | { type: "formation.updated"; appId: string; processes: { processType: string; quantity: number }[] }
   | { type: "metrics.tick"; appId: string; sampledAt: Date }
   /** An add-on of the app (owned or attached) changed: made, attached, detached, destroyed, a backup or restore moved on. */

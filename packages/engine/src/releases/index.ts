@@ -52,13 +52,12 @@ export function createReleases(deps: EngineDeps, apps: Apps) {
       if (build.status !== "succeeded" || !build.storePath) {
         throw new EngineError("PRECONDITION_FAILED", `Build #${build.number} is ${build.status}; only a succeeded build can be released.`);
       }
-      const plan = (build.plan ?? {}) as { processes?: Record<string, string>; release?: string | null };
       return insertRelease(tx, {
         appId,
         buildId: build.id,
         storePath: build.storePath,
-        processes: plan.processes ?? {},
-        releaseCommand: plan.release ?? null,
+        processes: build.plan?.processes ?? {},
+        releaseCommand: build.plan?.release ?? null,
         configSnapshot: await snapshotConfig(tx, appId),
         kind: "build",
         description: description ?? `Deploy build #${build.number}`,
@@ -108,9 +107,13 @@ export function createReleases(deps: EngineDeps, apps: Apps) {
 
     async get(actor: Actor, idOrName: string, versionOrId: string | number) {
       const { app } = await apps.resolve(actor, idOrName, "read", "viewing releases");
+      const version = typeof versionOrId === "number" || /^v?\d+$/.test(versionOrId) ? Number(String(versionOrId).replace(/^v/, "")) : null;
       const release =
-        typeof versionOrId === "number" || /^v?\d+$/.test(versionOrId)
-          ? await findRelease(db, app.id, Number(String(versionOrId).replace(/^v/, "")))
+        version !== null
+          ? // Versions are PostgreSQL integers: a bigger number names no release (and must not reach the query).
+            Number.isSafeInteger(version) && version <= 2_147_483_647
+            ? await findRelease(db, app.id, version)
+            : null
           : isUuid(versionOrId)
             ? await findReleaseById(db, versionOrId)
             : null;

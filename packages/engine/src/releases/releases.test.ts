@@ -41,6 +41,9 @@ describe.each(TEST_DRIVERS)("releases and formation on %s", (driver) => {
     expect((await t.engine.releases.list(alice, "rel-app")).map((r) => r.version)).toEqual([2, 1]);
     expect((await t.engine.releases.get(alice, "rel-app", "v1")).id).toBe(v1.id);
     await expect(t.engine.releases.get(alice, "rel-app", "v9")).rejects.toThrow(/No release/);
+    // Past PostgreSQL's integer range: not found, not an internal error from the query.
+    await expect(t.engine.releases.get(alice, "rel-app", "v99999999999")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(t.engine.releases.get(alice, "rel-app", 2 ** 53)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("refuses to release a build that did not succeed", async () => {

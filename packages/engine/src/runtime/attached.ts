@@ -1,7 +1,7 @@
 // How a one-off instance is attached to its caller: the launcher joins the instance's cgroups
 // and execs the sandbox with pipes to the control plane, on a pseudo-terminal when asked for.
 import { type ChildProcess, spawn } from "node:child_process";
-import type { Readable, Writable } from "node:stream";
+import { type Readable, Transform, type Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import type { Instance, LauncherExit } from "./instance.ts";
 import { childExit, HOST_PATH, spawnLauncher } from "./launcher.ts";
@@ -44,7 +44,7 @@ const PYTHON = "/usr/bin/python3";
 const RELAY = fileURLToPath(new URL("./pty-relay.py", import.meta.url));
 
 /** A launcher whose child keeps its pipes: the one-off's input, output and (on a terminal) window size. */
-export function attachedLauncher(terminal: TerminalSize | null): SandboxLauncher & { io(): AttachedIo | null } {
+export function attachedLauncher(terminal: TerminalSize | null, noise: RegExp[] = []): SandboxLauncher & { io(): AttachedIo | null } {
   let child: ChildProcess | null = null;
   return {
     terminal: terminal !== null,
@@ -68,8 +68,8 @@ export function attachedLauncher(terminal: TerminalSize | null): SandboxLauncher
       const control = child.stdio[3] as Writable | null;
       return {
         input: child.stdin,
-        output: child.stdout,
-        errors: child.stderr,
+        output: noise.length ? child.stdout.pipe(withoutNoise(noise)) : child.stdout,
+        errors: noise.length ? child.stderr.pipe(withoutNoise(noise)) : child.stderr,
         resize(size) {
           if (control?.writable) control.write(`${clampSize(size.cols)} ${clampSize(size.rows)}\n`);
         },
@@ -81,4 +81,19 @@ export function attachedLauncher(terminal: TerminalSize | null): SandboxLauncher
 /** A window dimension the terminal accepts: 1–1000. */
 export function clampSize(n: number): number {
   return Math.min(1000, Math.max(1, Math.floor(Number.isFinite(n) ? n : 80)));
+}
+
+/**
+ * Drops whole lines the sandbox itself prints that say nothing about the app (nspawn's, at
+ * exit). Such a line arrives in one write, so in one chunk; every other byte passes untouched.
+ */
+function withoutNoise(noise: RegExp[]) {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const text = chunk.toString("latin1");
+      if (!text.includes("\n")) return done(null, chunk);
+      const kept = text.split(/(?<=\n)/).filter((line) => !noise.some((re) => re.test(line.replace(/\r?\n$/, ""))));
+      done(null, Buffer.from(kept.join(""), "latin1"));
+    },
+  });
 }

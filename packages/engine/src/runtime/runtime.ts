@@ -209,7 +209,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
 
     async startAttached(spec, terminal) {
       const appDir = appDirOf(spec);
-      const launcher = attachedLauncher(terminal);
+      const launcher = attachedLauncher(terminal, spec.mode === "nspawn" ? NSPAWN_NOISE : []);
       const instance =
         spec.mode === "process"
           ? track(startProcessInstance(spec, appDir, log, launcher))

@@ -81,6 +81,7 @@ describe("live updates of the app dashboard (events.app over the stub's SSE)", (
       "releases.list",
     ]);
     expect(await refetchedAfter({ type: "metrics.tick", appId: APP_ID, sampledAt: new Date() })).toEqual(["deployments.instances"]);
+    expect(await refetchedAfter({ type: "one-off.updated", appId: APP_ID, oneOffId: "o1", status: "running" })).toEqual(["oneOffs.list"]);
     expect(await refetchedAfter({ type: "resync", appId: APP_ID })).toEqual([
       "apps.get",
       "audit.forApp",
@@ -88,6 +89,7 @@ describe("live updates of the app dashboard (events.app over the stub's SSE)", (
       "deployments.list",
       "deployments.overview",
       "formation.get",
+      "oneOffs.list",
       "releases.list",
     ]);
   });

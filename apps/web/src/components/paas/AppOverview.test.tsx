@@ -33,6 +33,47 @@ describe("AppOverview: where the app answers and what runs it (stub tRPC server 
     expect(screen.getByTestId("current-release").textContent).toContain("None yet");
   });
 
+  it("lists the app's one-off processes with their command and how each ended", async () => {
+    const at = new Date("2025-01-02T03:04:05Z");
+    const oneOff = (number: number, extra: Partial<NonNullable<StubRuntime["oneOffs"]>[string][number]>) => ({
+      id: `00000000-0000-4000-8000-00000000000${number}`,
+      name: `run.${number}`,
+      number,
+      command: "bash",
+      attach: true,
+      status: "running" as const,
+      exitCode: null,
+      exitReason: null,
+      releaseId: v2.id,
+      timeoutSeconds: 3600,
+      createdAt: at,
+      startedAt: at,
+      finishedAt: null,
+      attachUrl: null,
+      ...extra,
+    });
+    openOverview({
+      releases: [v1, v2],
+      oneOffs: {
+        "web-shop": [
+          oneOff(2, {}),
+          oneOff(1, { command: "rake db:migrate", attach: false, status: "failed", exitCode: 3, exitReason: "exited with code 3" }),
+        ],
+      },
+    });
+    await waitFor(() => expect(screen.getAllByTestId("one-off-row")).toHaveLength(2));
+    const [running, failed] = screen.getAllByTestId("one-off-row").map((r) => within(r));
+    expect(running?.getByText("run.2")).toBeTruthy();
+    expect(running?.getByText("running (attached)")).toBeTruthy();
+    expect(failed?.getByText("rake db:migrate")).toBeTruthy();
+    expect(failed?.getByText("failed, exit 3")).toBeTruthy();
+  });
+
+  it("says how to run a one-off process when there are none", async () => {
+    openOverview({ releases: [v1, v2] });
+    expect((await screen.findByTestId("one-offs-empty")).textContent).toContain("skypanel run -a web-shop -- bash");
+  });
+
   it("lists live instances with release, health and restarts, keeps stopped ones behind a toggle, and follows the platform's instance events", async () => {
     const backend = openOverview({
       releases: [v1, v2],

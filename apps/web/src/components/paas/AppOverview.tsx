@@ -12,6 +12,7 @@ import { StatusBadge } from "../ui/StatusBadge.tsx";
 import { describeActivity } from "./activity.ts";
 import { strategyLabel } from "./deployments.ts";
 import { InstanceTable } from "./InstanceTable.tsx";
+import { OneOffTable } from "./OneOffTable.tsx";
 import { RuntimeBadge } from "./RuntimeBadge.tsx";
 import { ScaleForm } from "./ScaleForm.tsx";
 import type { AppDetail } from "./types.ts";
@@ -66,6 +67,9 @@ export function AppOverview({ app }: { app: AppDetail }) {
         <Card title="Instances" testId="overview-instances">
           <IsolationWarning app={app.name} />
           <InstanceTable app={app.name} />
+        </Card>
+        <Card title="One-off processes" testId="overview-one-offs">
+          <OneOffTable app={app.name} />
         </Card>
         <Card title="Scale" testId="overview-scale">
           <ScaleForm app={app} />

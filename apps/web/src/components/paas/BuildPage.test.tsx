@@ -2,10 +2,10 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { renderWithBackend } from "../../test/render.tsx";
-import { createStubBackend, stubApp, stubBuild, stubDeployment, stubStages } from "../../test/stubBackend.ts";
+import { createStubBackend, type StubBuild, stubApp, stubBuild, stubDeployment, stubStages } from "../../test/stubBackend.ts";
 import { AppDashboard } from "./AppDashboard.tsx";
 
-const PLAN = {
+const PLAN: NonNullable<StubBuild["plan"]> = {
   stack: "nodejs",
   framework: "express",
   versions: { node: "20.x" },

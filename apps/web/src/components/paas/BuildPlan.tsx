@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { asPlan } from "./builds.ts";
+import type { Build } from "./builds.ts";
 
 function Row({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -18,9 +18,8 @@ function Command({ value, none }: { value: string | null; none: string }) {
   );
 }
 
-/** What detection decided about the source, and why. */
-export function BuildPlan({ plan: raw }: { plan: unknown }) {
-  const plan = asPlan(raw);
+/** What detection decided about the source, and why; null until the detect stage has looked (and on old builds). */
+export function BuildPlan({ plan }: { plan: Build["plan"] }) {
   return (
     <section aria-labelledby="build-plan-title" data-testid="build-plan" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="build-plan-title" className="text-base font-semibold">
@@ -89,7 +88,7 @@ export function BuildPlan({ plan: raw }: { plan: unknown }) {
                 <Command value={plan.release} none="" />
               </Row>
             )}
-            <Row term="Port">{plan.port ?? "—"}</Row>
+            <Row term="Port">{plan.port}</Row>
           </dl>
           {plan.reasons.length > 0 && (
             <div>

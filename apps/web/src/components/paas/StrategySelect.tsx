@@ -1,9 +1,8 @@
 import { useId } from "react";
-import type { Deployment } from "../../hooks/useDeployments.ts";
 import { SelectField } from "../ui/Field.tsx";
-import { STRATEGIES } from "./deployments.ts";
+import { type DeployStrategy, STRATEGIES } from "./deployments.ts";
 
-export type Strategy = Deployment["strategy"];
+export type Strategy = DeployStrategy;
 
 /** How a deployment replaces the running instances, with a line saying what the chosen way does. */
 export function StrategySelect({
@@ -18,7 +17,7 @@ export function StrategySelect({
   className?: string;
 }) {
   const hintId = useId();
-  const about = STRATEGIES.find((s) => s.value === value);
+  const about = STRATEGIES[value];
   return (
     <div className={className}>
       <SelectField
@@ -28,14 +27,14 @@ export function StrategySelect({
         disabled={disabled}
         aria-describedby={hintId}
       >
-        {STRATEGIES.map((s) => (
-          <option key={s.value} value={s.value}>
-            {s.label}
+        {Object.entries(STRATEGIES).map(([strategy, { label }]) => (
+          <option key={strategy} value={strategy}>
+            {label}
           </option>
         ))}
       </SelectField>
       <p id={hintId} className="mt-1 text-xs text-slate-600">
-        {about?.label}: {about?.hint}.
+        {about.label}: {about.hint}.
       </p>
     </div>
   );

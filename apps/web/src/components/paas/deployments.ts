@@ -34,13 +34,17 @@ export const deploymentOfBuild = (list: readonly Deployment[] | undefined, build
 export const deploymentKind = (d: Deployment) =>
   isRecord(d.options) && d.options.restart === true ? "Restart" : isRollback(d) ? "Rollback" : "Deploy";
 
-export const STRATEGIES: { value: Deployment["strategy"]; label: string; hint: string }[] = [
-  { value: "rolling", label: "Rolling", hint: "one new instance in, one old out, until all are new" },
-  { value: "blue_green", label: "Blue-green", hint: "the whole new set starts beside the old, then traffic switches at once" },
-  { value: "canary", label: "Canary", hint: "one new instance takes a growing share of traffic first" },
-];
+/** A deploy strategy: the list is declared once (DEPLOY_STRATEGIES in packages/db) and reaches here through the API's types. */
+export type DeployStrategy = Deployment["strategy"];
 
-export const strategyLabel = (s: Deployment["strategy"]) => STRATEGIES.find((x) => x.value === s)?.label ?? s;
+/** The dashboard's words for each strategy; a strategy added to the list fails tsc here until it has them. */
+export const STRATEGIES: Record<DeployStrategy, { label: string; hint: string }> = {
+  rolling: { label: "Rolling", hint: "one new instance in, one old out, until all are new" },
+  blue_green: { label: "Blue-green", hint: "the whole new set starts beside the old, then traffic switches at once" },
+  canary: { label: "Canary", hint: "one new instance takes a growing share of traffic first" },
+};
+
+export const strategyLabel = (s: DeployStrategy) => STRATEGIES[s].label;
 
 /** "v3", or "—" when the release is unknown (a deployment still waiting for its build). */
 export function versionOf(releases: Release[] | undefined, releaseId: string | null): string {

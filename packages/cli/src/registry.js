@@ -1,0 +1,335 @@
+// @ts-check
+// Every command, once: its usage, flags and example (for help and completion) and how to load
+// it. Modules are imported only when their command runs, so `--version` and `--help` stay fast.
+
+/** @typedef {import("./args.js").FlagSpec} FlagSpec */
+/** @typedef {import("./context.js").Context} Context */
+
+/**
+ * @typedef {object} Command
+ * @property {string} usage      what follows `skypanel`, e.g. `config:set KEY=VALUE…`
+ * @property {string} summary
+ * @property {Record<string, FlagSpec>} flags
+ * @property {string} example
+ * @property {(ctx: Context) => Promise<number | void>} run
+ * @property {boolean} [stopAtPositional]
+ * @property {string[]} [aliases]
+ */
+
+/** @type {Record<string, FlagSpec>} */
+const APP = { app: { type: "string", short: "a", value: "APP", help: "the app (default: the one of the git remote named skypanel)" } };
+/** @type {Record<string, FlagSpec>} */
+const JSON_OUT = { json: { type: "boolean", help: "print the API's data as JSON" } };
+/** @type {Record<string, FlagSpec>} */
+const WAIT = { wait: { type: "boolean", help: "wait until the change is live (default; --no-wait returns at once)" } };
+/** @type {Record<string, FlagSpec>} */
+const STRATEGY = { strategy: { type: "string", value: "rolling|blue_green|canary", help: "how instances are replaced (default rolling)" } };
+/** @type {Record<string, FlagSpec>} */
+const CONFIRM = { confirm: { type: "string", value: "APP", help: "the app's name, to confirm a destructive change" } };
+
+/** @type {Record<string, Command>} */
+export const COMMANDS = {
+  apps: {
+    usage: "apps",
+    summary: "list your apps",
+    flags: { ...JSON_OUT },
+    example: "skypanel apps",
+    run: (ctx) => import("./commands/apps.js").then((m) => m.list(ctx)),
+  },
+  "apps:create": {
+    usage: "apps:create [NAME]",
+    summary: "create an app (a generated name when none is given) and its skypanel git remote",
+    flags: {
+      team: { type: "string", short: "t", value: "TEAM_ID", help: "create it in this team" },
+      remote: { type: "boolean", help: "add the skypanel git remote in this repository (default; --no-remote skips)" },
+      ...JSON_OUT,
+    },
+    example: "skypanel apps:create my-app",
+    aliases: ["create"],
+    run: (ctx) => import("./commands/apps.js").then((m) => m.create(ctx)),
+  },
+  "apps:info": {
+    usage: "apps:info",
+    summary: "show an app: status, URL, release, instances",
+    flags: { ...APP, ...JSON_OUT },
+    example: "skypanel apps:info -a my-app",
+    aliases: ["info"],
+    run: (ctx) => import("./commands/apps.js").then((m) => m.info(ctx)),
+  },
+  "apps:rename": {
+    usage: "apps:rename NEWNAME",
+    summary: "rename an app (and its skypanel git remote)",
+    flags: { ...APP, ...JSON_OUT },
+    example: "skypanel apps:rename new-name -a my-app",
+    aliases: ["rename"],
+    run: (ctx) => import("./commands/apps.js").then((m) => m.rename(ctx)),
+  },
+  "apps:destroy": {
+    usage: "apps:destroy --confirm APP",
+    summary: "delete an app, its releases and the add-ons it owns",
+    flags: { ...APP, ...CONFIRM },
+    example: "skypanel apps:destroy -a my-app --confirm my-app",
+    aliases: ["destroy"],
+    run: (ctx) => import("./commands/apps.js").then((m) => m.destroy(ctx)),
+  },
+  open: {
+    usage: "open [PATH]",
+    summary: "open the app in a browser (prints its URL when there is none)",
+    flags: { ...APP },
+    example: "skypanel open /status",
+    run: (ctx) => import("./commands/open.js").then((m) => m.open(ctx)),
+  },
+  deploy: {
+    usage: "deploy [DIR]",
+    summary: "pack this directory (minus .gitignore, .slugignore and .git), build it and deploy it",
+    flags: { ...APP, ...STRATEGY, ...WAIT, ...JSON_OUT },
+    example: "skypanel deploy --strategy blue_green",
+    run: (ctx) => import("./commands/deploy.js").then((m) => m.deploy(ctx)),
+  },
+  releases: {
+    usage: "releases",
+    summary: "list an app's releases, newest first",
+    flags: { ...APP, num: { type: "string", short: "n", value: "N", help: "show only the newest N" }, ...JSON_OUT },
+    example: "skypanel releases -n 5",
+    run: (ctx) => import("./commands/releases.js").then((m) => m.list(ctx)),
+  },
+  "releases:info": {
+    usage: "releases:info [vN]",
+    summary: "show one release (default: the current one)",
+    flags: { ...APP, ...JSON_OUT },
+    example: "skypanel releases:info v3",
+    run: (ctx) => import("./commands/releases.js").then((m) => m.info(ctx)),
+  },
+  "releases:rollback": {
+    usage: "releases:rollback [vN]",
+    summary: "run an earlier release again as a new release (default: the one before the current)",
+    flags: { ...APP, ...STRATEGY, ...WAIT, ...JSON_OUT },
+    example: "skypanel releases:rollback v1",
+    aliases: ["rollback"],
+    run: (ctx) => import("./commands/releases.js").then((m) => m.rollback(ctx)),
+  },
+  config: {
+    usage: "config",
+    summary: "show the config vars",
+    flags: {
+      ...APP,
+      shell: { type: "boolean", short: "s", help: "print KEY='value' lines for a shell" },
+      reveal: { type: "boolean", help: "show secret values too" },
+      ...JSON_OUT,
+    },
+    example: "skypanel config --shell > .env",
+    run: (ctx) => import("./commands/config.js").then((m) => m.show(ctx)),
+  },
+  "config:get": {
+    usage: "config:get KEY",
+    summary: "print one config var's value",
+    flags: { ...APP, shell: { type: "boolean", short: "s", help: "print KEY='value'" }, ...JSON_OUT },
+    example: "skypanel config:get DATABASE_URL",
+    run: (ctx) => import("./commands/config.js").then((m) => m.get(ctx)),
+  },
+  "config:set": {
+    usage: "config:set KEY=VALUE…",
+    summary: "set config vars: a new release, rolled out",
+    flags: { ...APP, ...WAIT, ...JSON_OUT },
+    example: "skypanel config:set GREETING=hello LEVEL=debug",
+    aliases: ["config:add"],
+    run: (ctx) => import("./commands/config.js").then((m) => m.set(ctx)),
+  },
+  "config:unset": {
+    usage: "config:unset KEY…",
+    summary: "remove config vars: a new release, rolled out",
+    flags: { ...APP, ...WAIT, ...JSON_OUT },
+    example: "skypanel config:unset LEVEL",
+    aliases: ["config:remove"],
+    run: (ctx) => import("./commands/config.js").then((m) => m.unset(ctx)),
+  },
+  ps: {
+    usage: "ps",
+    summary: "show the formation and each instance",
+    flags: { ...APP, ...JSON_OUT },
+    example: "skypanel ps",
+    run: (ctx) => import("./commands/ps.js").then((m) => m.list(ctx)),
+  },
+  "ps:scale": {
+    usage: "ps:scale TYPE=N…",
+    summary: "set how many instances of each process type run",
+    flags: { ...APP, ...JSON_OUT },
+    example: "skypanel ps:scale web=2 worker=1",
+    aliases: ["scale"],
+    run: (ctx) => import("./commands/ps.js").then((m) => m.scale(ctx)),
+  },
+  "ps:restart": {
+    usage: "ps:restart",
+    summary: "replace every instance with a fresh one (same release)",
+    flags: { ...APP, ...STRATEGY, ...WAIT, ...JSON_OUT },
+    example: "skypanel ps:restart",
+    aliases: ["restart"],
+    run: (ctx) => import("./commands/ps.js").then((m) => m.restart(ctx)),
+  },
+  logs: {
+    usage: "logs",
+    summary: "show the app's logs; --tail keeps following",
+    flags: {
+      ...APP,
+      tail: { type: "boolean", short: "t", help: "keep following new lines" },
+      num: { type: "string", short: "n", value: "N", help: "lines to show (default 100)" },
+      ps: { type: "string", short: "p", value: "TYPE", help: "only this process type (web, worker…)" },
+      since: { type: "string", value: "TIME", help: "only lines since an ISO time or 30s/10m/1h/2d ago" },
+      level: { type: "string", value: "LEVELS", help: "only these levels: debug,info,warn,error" },
+      ...JSON_OUT,
+    },
+    example: "skypanel logs --tail --ps web",
+    run: (ctx) => import("./commands/logs.js").then((m) => m.logs(ctx)),
+  },
+  domains: {
+    usage: "domains",
+    summary: "list the app's custom domains",
+    flags: { ...APP, ...JSON_OUT },
+    example: "skypanel domains",
+    run: (ctx) => import("./commands/domains.js").then((m) => m.list(ctx)),
+  },
+  "domains:add": {
+    usage: "domains:add HOSTNAME",
+    summary: "add a custom domain",
+    flags: { ...APP, ...JSON_OUT },
+    example: "skypanel domains:add www.example.com",
+    run: (ctx) => import("./commands/domains.js").then((m) => m.add(ctx)),
+  },
+  "domains:remove": {
+    usage: "domains:remove HOSTNAME",
+    summary: "remove a custom domain",
+    flags: { ...APP },
+    example: "skypanel domains:remove www.example.com",
+    run: (ctx) => import("./commands/domains.js").then((m) => m.remove(ctx)),
+  },
+  addons: {
+    usage: "addons",
+    summary: "list the app's add-ons",
+    flags: { ...APP, ...JSON_OUT },
+    example: "skypanel addons",
+    run: (ctx) => import("./commands/addons.js").then((m) => m.list(ctx)),
+  },
+  "addons:create": {
+    usage: "addons:create postgresql|redis",
+    summary: "create an add-on, attached as DATABASE_URL/REDIS_URL (or --as NAME)",
+    flags: {
+      ...APP,
+      as: { type: "string", value: "NAME", help: "the config var name prefix (NAME_URL)" },
+      plan: { type: "string", value: "PLAN", help: "the add-on's plan" },
+      ...JSON_OUT,
+    },
+    example: "skypanel addons:create postgresql --as ANALYTICS",
+    run: (ctx) => import("./commands/addons.js").then((m) => m.create(ctx)),
+  },
+  "addons:info": {
+    usage: "addons:info ADDON",
+    summary: "show an add-on (by name, id or attachment name)",
+    flags: { ...APP, ...JSON_OUT },
+    example: "skypanel addons:info DATABASE",
+    run: (ctx) => import("./commands/addons.js").then((m) => m.info(ctx)),
+  },
+  "addons:destroy": {
+    usage: "addons:destroy ADDON --confirm APP",
+    summary: "destroy an add-on and its data",
+    flags: { ...APP, ...CONFIRM },
+    example: "skypanel addons:destroy DATABASE --confirm my-app",
+    run: (ctx) => import("./commands/addons.js").then((m) => m.destroy(ctx)),
+  },
+  "addons:attach": {
+    usage: "addons:attach [OWNER_APP::]ADDON",
+    summary: "attach an add-on to the app (-a) as another config var",
+    flags: { ...APP, as: { type: "string", value: "NAME", help: "the config var name prefix" }, ...JSON_OUT },
+    example: "skypanel addons:attach api::postgresql-shiny-1234 -a worker --as SHARED_DB",
+    run: (ctx) => import("./commands/addons.js").then((m) => m.attach(ctx)),
+  },
+  "pg:backups": {
+    usage: "pg:backups [DATABASE]",
+    summary: "list a PostgreSQL add-on's backups",
+    flags: { ...APP, ...JSON_OUT },
+    example: "skypanel pg:backups",
+    run: (ctx) => import("./commands/pg.js").then((m) => m.list(ctx)),
+  },
+  "pg:backups:capture": {
+    usage: "pg:backups:capture [DATABASE]",
+    summary: "take a backup (pg_dump) now",
+    flags: { ...APP, ...WAIT, ...JSON_OUT },
+    example: "skypanel pg:backups:capture",
+    run: (ctx) => import("./commands/pg.js").then((m) => m.capture(ctx)),
+  },
+  "pg:backups:restore": {
+    usage: "pg:backups:restore BACKUP_ID [DATABASE] --confirm APP",
+    summary: "restore a backup into the add-on, replacing its data",
+    flags: { ...APP, ...CONFIRM, ...WAIT, ...JSON_OUT },
+    example: "skypanel pg:backups:restore 6f1c… --confirm my-app",
+    run: (ctx) => import("./commands/pg.js").then((m) => m.restore(ctx)),
+  },
+  run: {
+    usage: "run COMMAND…",
+    summary: "run a one-off process with the app's release and config, attached to this terminal",
+    flags: {
+      ...APP,
+      detached: { type: "boolean", short: "d", help: "start it without attaching (output goes to the app's logs); prints its name" },
+      timeout: { type: "string", value: "SECONDS", help: "stop it after this many seconds" },
+      ...JSON_OUT,
+    },
+    example: "skypanel run -- node -e 'console.log(process.version)'",
+    stopAtPositional: true,
+    run: (ctx) => import("./commands/run.js").then((m) => m.run(ctx)),
+  },
+  login: {
+    usage: "login",
+    summary: "log in (email and password on a terminal, or an API token by --token or stdin) and keep the token in ~/.netrc",
+    flags: { token: { type: "string", value: "TOKEN", help: "an API token (from the Account page or POST /api/tokens)" } },
+    example: "skypanel login",
+    aliases: ["auth:login"],
+    run: (ctx) => import("./commands/auth.js").then((m) => m.login(ctx)),
+  },
+  logout: {
+    usage: "logout",
+    summary: "forget the stored token (and end its session on the server)",
+    flags: {},
+    example: "skypanel logout",
+    aliases: ["auth:logout"],
+    run: (ctx) => import("./commands/auth.js").then((m) => m.logout(ctx)),
+  },
+  "auth:whoami": {
+    usage: "auth:whoami",
+    summary: "print the email of the account in use",
+    flags: { ...JSON_OUT },
+    example: "skypanel auth:whoami",
+    aliases: ["whoami"],
+    run: (ctx) => import("./commands/auth.js").then((m) => m.whoami(ctx)),
+  },
+  "git:remote": {
+    usage: "git:remote -a APP",
+    summary: "add (or point) the git remote named skypanel at the app",
+    flags: { ...APP, remote: { type: "string", short: "r", value: "NAME", help: "the remote's name (default skypanel)" } },
+    example: "skypanel git:remote -a my-app",
+    run: (ctx) => import("./commands/git.js").then((m) => m.remote(ctx)),
+  },
+  autocomplete: {
+    usage: "autocomplete bash|zsh",
+    summary: 'print a completion script: eval "$(skypanel autocomplete bash)"',
+    flags: {},
+    example: "skypanel autocomplete zsh >> ~/.zshrc",
+    run: (ctx) => import("./commands/autocomplete.js").then((m) => m.autocomplete(ctx)),
+  },
+  help: {
+    usage: "help [COMMAND]",
+    summary: "show help for skypanel or one command",
+    flags: {},
+    example: "skypanel help deploy",
+    run: async (ctx) => {
+      const { commandHelp, generalHelp } = await import("./help.js");
+      const name = ctx.args[0];
+      ctx.out.line(name ? commandHelp(resolveCommand(name) ?? name) : generalHelp());
+    },
+  },
+};
+
+/** The command's canonical name for a name or alias, or null. */
+export function resolveCommand(/** @type {string} */ name) {
+  if (Object.hasOwn(COMMANDS, name)) return name;
+  for (const [canonical, c] of Object.entries(COMMANDS)) if (c.aliases?.includes(name)) return canonical;
+  return null;
+}
