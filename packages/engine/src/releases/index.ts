@@ -114,7 +114,7 @@ export function createReleases(deps: EngineDeps, apps: Apps) {
             Number.isSafeInteger(version) && version <= 2_147_483_647
             ? await findRelease(db, app.id, version)
             : null
-          : isUuid(versionOrId)
+          : typeof versionOrId === "string" && isUuid(versionOrId)
             ? await findReleaseById(db, versionOrId)
             : null;
       if (!release || release.appId !== app.id) throw new ReleaseNotFoundError(`"${versionOrId}"`);
