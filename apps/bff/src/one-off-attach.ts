@@ -16,6 +16,9 @@ const MAX_FRAME_BYTES = 1024 * 1024;
 // After the one-off ends its last output is sent; a client that never reads it is cut off.
 const CLOSE_GRACE_MS = 5_000;
 const HANG_UP_GRACE_MS = 5_000;
+// Past this many bytes queued for a slow client, the process's output waits (its pipe fills and
+// it blocks), rather than the control plane holding everything it prints.
+const MAX_QUEUED_BYTES = 1024 * 1024;
 
 /** Serves one-off attaches on `server`'s upgrade requests; other upgrades are refused. */
 export function serveOneOffAttach(server: Pick<Server, "on">, engine: Engine, config: BffConfig) {
@@ -38,22 +41,28 @@ export function serveOneOffAttach(server: Pick<Server, "on">, engine: Engine, co
     if (presented?.from === "cookie" && !sameOrigin(req)) throw new EngineError("FORBIDDEN", "Attach from the dashboard's own origin.");
     const ip = config.trustProxy ? (headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null) : (req.socket.remoteAddress ?? null);
     const actor = { userId: auth.user.id, isAdmin: auth.user.isAdmin, ip };
-    return engine.oneOffs.attach(actor, decodeURIComponent(match[1] ?? ""), decodeURIComponent(match[2] ?? ""));
+    return engine.oneOffs.attach(actor, decoded(match[1]), decoded(match[2]));
   }
 }
 
 function relay(ws: WebSocket, session: OneOffSession) {
   const { io } = session.instance;
   let ended = false;
+  const outputs = [io.output, io.errors];
   const send = (chunk: Buffer) => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(chunk, { binary: true });
+    if (ws.readyState !== WebSocket.OPEN) return;
+    ws.send(chunk, { binary: true }, () => {
+      if (ws.bufferedAmount < MAX_QUEUED_BYTES) for (const o of outputs) o.resume();
+    });
+    if (ws.bufferedAmount >= MAX_QUEUED_BYTES) for (const o of outputs) o.pause();
   };
-  io.output.on("data", send);
-  io.errors.on("data", send);
+  for (const o of outputs) o.on("data", send);
+  // A client typing faster than the process reads waits for it, likewise.
+  io.input.on("drain", () => ws.resume());
   ws.on("message", (data, isBinary) => {
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     if (isBinary) {
-      io.input.write(bytes);
+      if (!io.input.writableEnded && !io.input.write(bytes)) ws.pause();
       return;
     }
     const message = parseControl(bytes.toString("utf8"));
@@ -73,6 +82,15 @@ function relay(ws: WebSocket, session: OneOffSession) {
     ws.close(1000, "exited");
     setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
   });
+}
+
+/** A path segment as written; a malformed escape names nothing. */
+function decoded(segment: string | undefined): string {
+  try {
+    return decodeURIComponent(segment ?? "");
+  } catch {
+    throw new EngineError("NOT_FOUND", "No such one-off process.");
+  }
 }
 
 function drained(stream: NodeJS.ReadableStream): Promise<void> {

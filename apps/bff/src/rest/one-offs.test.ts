@@ -92,6 +92,14 @@ describe("REST one-off processes with a WebSocket attach (nspawn; PGlite)", { ti
     expect(read.body).toMatchObject({ status: "failed", exitCode: 3 });
   });
 
+  it("delivers every byte of a large output to the client (5.5 MB, more than the server queues for a slow client)", async () => {
+    const started = await t.rest("POST", "/api/apps/shop/one-offs", { token, body: { command: "yes 0123456789 | head -n 500000" } });
+    const result = await attach(base, started.body.attachUrl, token);
+    expect(result.exit).toBe(0);
+    expect(result.output.length).toBe(500_000 * 11);
+    expect(result.output.split("\n").filter((line) => line !== "" && line !== "0123456789")).toEqual([]);
+  });
+
   it("runs on a terminal of the client's size and follows a resize", async () => {
     const started = await t.rest("POST", "/api/apps/shop/one-offs", {
       token,

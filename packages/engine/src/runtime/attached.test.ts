@@ -55,6 +55,12 @@ describe.each<RuntimeMode>(["nspawn", "bwrap", "process"])("runtime: an attached
     expect(text).toContain("got:some input");
   });
 
+  it("a one-off stopped the moment it starts still gets its SIGTERM (it stops; it is not killed at the grace's end)", async () => {
+    const one = await t.runtime.startAttached(spec("exec sleep 30"), null);
+    const exit = await one.stop(20_000);
+    expect(exit.reason).toBe("stopped");
+  });
+
   it("runs on a terminal of the asked size, follows a resize, and Ctrl-C interrupts the command", async () => {
     const one = await t.runtime.startAttached(
       spec(`stty size; [ -t 0 ] && echo on-a-tty; trap 'stty size; echo resized' WINCH; echo ready; sleep 60 & wait; wait; echo after`),

@@ -1,5 +1,5 @@
 // The handle on one running instance: its address, its output, stopping it, its end and its usage.
-import { readlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { cgroupPids, type InstanceCgroup, oomKills } from "./cgroups.ts";
@@ -101,6 +101,16 @@ function sandboxedPids(cg: InstanceCgroup): number[] {
   });
 }
 
+/** PID 1 of its PID namespace (nspawn's stub init, bwrap): not the app, and deaf to SIGTERM. */
+function isNamespaceInit(pid: number): boolean {
+  try {
+    const nspid = /^NSpid:\s*(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]?.trim().split(/\s+/);
+    return nspid?.at(-1) === "1";
+  } catch {
+    return false;
+  }
+}
+
 /** SIGKILL to everything in the cgroup until it is empty (a fork bomb keeps adding, up to pids.max). */
 export async function killCgroup(cg: InstanceCgroup) {
   for (let round = 0; round < 400; round++) {
@@ -165,7 +175,9 @@ export class RunningInstance implements Instance {
   async stop(graceMs = 10_000): Promise<InstanceExit> {
     if (this.done || this.stopping) return this.ended;
     this.stopping = true;
-    this.signalAll("SIGTERM");
+    // Stopped before the sandbox has started the app (a one-off hung up at once): the app gets
+    // its SIGTERM as soon as it appears, rather than running on until the SIGKILL.
+    if (this.signalAll("SIGTERM") === 0) void this.signalOnceStarted("SIGTERM", graceMs);
     let timer: NodeJS.Timeout | undefined;
     const graceOver = await Promise.race([
       this.ended.then(() => false),
@@ -188,10 +200,24 @@ export class RunningInstance implements Instance {
     return reading;
   }
 
-  private signalAll(sig: NodeJS.Signals) {
+  /** Signals every process of the app; returns how many there were. */
+  private signalAll(sig: NodeJS.Signals): number {
     // The sandbox's own init (PID 1 inside) ignores it; the app and its children get it, as on a dyno.
-    if (this.cg) for (const pid of sandboxedPids(this.cg)) signal(pid, sig);
-    else signal(-this.pid, sig);
+    if (!this.cg) {
+      signal(-this.pid, sig);
+      return 1;
+    }
+    const pids = sandboxedPids(this.cg);
+    for (const pid of pids) signal(pid, sig);
+    return pids.filter((pid) => !isNamespaceInit(pid)).length;
+  }
+
+  private async signalOnceStarted(sig: NodeJS.Signals, withinMs: number) {
+    const until = Date.now() + withinMs;
+    while (!this.done && Date.now() < until) {
+      await sleep(50);
+      if (!this.done && this.signalAll(sig) > 0) return;
+    }
   }
 
   private async killAll() {
