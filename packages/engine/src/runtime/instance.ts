@@ -104,8 +104,9 @@ function sandboxedPids(cg: InstanceCgroup): number[] {
 /** PID 1 of its PID namespace (nspawn's stub init, bwrap): not the app, and deaf to SIGTERM. */
 function isNamespaceInit(pid: number): boolean {
   try {
-    const nspid = /^NSpid:\s*(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]?.trim().split(/\s+/);
-    return nspid?.at(-1) === "1";
+    // "NSpid: <pid on the host> … <pid in its own namespace>"
+    const line = /^NSpid:\s*(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? "";
+    return line.trim().split(/\s+/).at(-1) === "1";
   } catch {
     return false;
   }
