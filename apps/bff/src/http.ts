@@ -41,3 +41,12 @@ export function requestToken(headers: Headers): { token: string; from: "bearer" 
   const cookie = parseCookies(headers.get("cookie"))[SESSION_COOKIE];
   return cookie ? { token: cookie, from: "cookie" } : null;
 }
+
+/**
+ * The client's address: the socket's, or with a trusted proxy in front the first
+ * X-Forwarded-For entry (the socket's when the header is absent).
+ */
+export function clientAddress(headers: Headers, socketAddress: string | null, trustProxy: boolean): string | null {
+  if (!trustProxy) return socketAddress;
+  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || socketAddress;
+}

@@ -8,7 +8,8 @@ import { type Engine, EngineError, type OneOffSession } from "@skypanel/engine";
 import { WebSocket, WebSocketServer } from "ws";
 import type { BffConfig } from "./config.ts";
 import { HTTP_STATUS } from "./errors.ts";
-import { requestToken } from "./http.ts";
+import { clientAddress, requestToken } from "./http.ts";
+import { errorBody } from "./rest/respond.ts";
 
 const ATTACH_PATH = /^\/api\/apps\/([^/]+)\/one-offs\/([^/]+)\/attach$/;
 // A terminal's keystrokes and resizes are small; a client that sends more is refused, not buffered.
@@ -39,7 +40,7 @@ export function serveOneOffAttach(server: Pick<Server, "on">, engine: Engine, co
     if (!auth) throw new EngineError("UNAUTHORIZED", "Attaching needs an API token (Authorization: Bearer) or a session.");
     // A page on another site can open a WebSocket with the user's cookie: cookie sessions attach only from our own origin.
     if (presented?.from === "cookie" && !sameOrigin(req)) throw new EngineError("FORBIDDEN", "Attach from the dashboard's own origin.");
-    const ip = config.trustProxy ? (headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null) : (req.socket.remoteAddress ?? null);
+    const ip = clientAddress(headers, req.socket.remoteAddress ?? null, config.trustProxy);
     const actor = { userId: auth.user.id, isAdmin: auth.user.isAdmin, ip };
     return engine.oneOffs.attach(actor, decoded(match[1]), decoded(match[2]));
   }
@@ -133,7 +134,7 @@ function refuse(socket: Duplex, err: unknown) {
   if (!known) console.error("[bff] one-off attach failed:", err);
   const code = known ? err.code : "INTERNAL_SERVER_ERROR";
   const status = HTTP_STATUS[code] ?? 500;
-  const body = JSON.stringify({ error: { code, message: known ? err.message : "Internal error; the server log has the details." } });
+  const body = JSON.stringify(errorBody(code, known ? err.message : "Internal error; the server log has the details."));
   if (!socket.writable) return socket.destroy();
   socket.end(
     `HTTP/1.1 ${status} ${code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

@@ -10,6 +10,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { BffConfig } from "./config.ts";
 import { createContext, type RequestFacts } from "./context.ts";
 import { gitRoutes } from "./git.ts";
+import { clientAddress } from "./http.ts";
 import { errorBody } from "./rest/respond.ts";
 import { restRoutes } from "./rest/routes.ts";
 import { appRouter } from "./routers/_app.ts";
@@ -25,11 +26,8 @@ function requestFacts(c: HonoContext, config: BffConfig): RequestFacts {
     // Not behind the Node server (e.g. app.request() in tests): no socket to ask.
   }
   let https = new URL(c.req.url).protocol === "https:";
-  if (config.trustProxy) {
-    ip = headers.get("x-forwarded-for")?.split(",")[0]?.trim() || ip;
-    https = headers.get("x-forwarded-proto") === "https" || https;
-  }
-  return { headers, ip, https };
+  if (config.trustProxy) https = headers.get("x-forwarded-proto") === "https" || https;
+  return { headers, ip: clientAddress(headers, ip, config.trustProxy), https };
 }
 
 /** The whole HTTP surface: health, tRPC, REST, and the built dashboard. */

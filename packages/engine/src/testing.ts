@@ -16,8 +16,11 @@ export interface TestEngine {
   home: string;
   /** Adds a user through the engine and returns them as an actor. */
   user(email: string, options?: { isAdmin?: boolean }): Promise<Actor & { email: string }>;
-  /** Gives an app a current release with these process types, as a finished build and deploy leave it (nothing runs). */
-  release(actor: Actor, appId: string, processes: Record<string, string>): Promise<void>;
+  /**
+   * Gives an app a current release with these process types, as a finished build and deploy leave
+   * it (nothing runs). Its artifact is a made-up store path unless `storePath` names a real one.
+   */
+  release(actor: Actor, appId: string, processes: Record<string, string>, storePath?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,12 +48,12 @@ export async function createTestEngine(
       const u = await engine.users.create(root, { email, password: "correct horse battery", isAdmin: options.isAdmin ?? false });
       return { userId: u.id, isAdmin: u.isAdmin, email };
     },
-    async release(actor, appId, processes) {
+    async release(actor, appId, processes, storePath = "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-app") {
       const [build] = await database.sql.query<{ id: string }>(
         `INSERT INTO builds (app_id, number, status, source_type, store_path, plan)
-         VALUES ($1, coalesce((SELECT max(number) FROM builds WHERE app_id = $1), 0) + 1, 'succeeded', 'archive',
-                 '/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-app', $2) RETURNING id`,
-        [appId, JSON.stringify({ processes })],
+         VALUES ($1, coalesce((SELECT max(number) FROM builds WHERE app_id = $1), 0) + 1, 'succeeded', 'archive', $3, $2)
+         RETURNING id`,
+        [appId, JSON.stringify({ processes }), storePath],
       );
       const release = await withActor(database.db, actor, (tx) => engine.releases.fromBuild(tx, actor, appId, build?.id ?? ""));
       await database.sql.query("UPDATE applications SET current_release_id = $1 WHERE id = $2", [release.id, appId]);

@@ -1,4 +1,5 @@
 // One-off processes (`skypanel run`): what starting one takes, and what the API shows of one.
+import { ONE_OFF_STATUSES } from "@skypanel/db";
 import { ONE_OFF_DEFAULT_TIMEOUT_SECONDS, ONE_OFF_MAX_TIMEOUT_SECONDS } from "@skypanel/engine";
 import { z } from "zod";
 import { appInput } from "./common.ts";
@@ -32,7 +33,7 @@ export const oneOffSchema = z.strictObject({
   number: z.number().int(),
   command: z.string(),
   attach: z.boolean(),
-  status: z.enum(["starting", "running", "succeeded", "failed", "stopped", "timed_out"]),
+  status: z.enum(ONE_OFF_STATUSES),
   exitCode: z.number().int().nullable(),
   exitReason: z.string().nullable(),
   releaseId: z.string().nullable(),

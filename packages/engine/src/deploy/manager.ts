@@ -1,7 +1,7 @@
 import type { Database, Release } from "@skypanel/db";
 import { domainHostnamesByApp, findReleaseById, listAppsWithReleases } from "@skypanel/db/queries";
 import { underBaseDomain } from "../domains/index.ts";
-import type { FormationService, ProcessFormation } from "../formation/index.ts";
+import { type FormationService, instanceLimits, type ProcessFormation } from "../formation/index.ts";
 import { healthCheckFor } from "../health/index.ts";
 import type { Releases } from "../releases/index.ts";
 import type { AppRoute, Router } from "../router/index.ts";
@@ -51,14 +51,13 @@ export function createRuntimeManager(o: ManagerOptions) {
     f: Pick<ProcessFormation, "processType" | "memoryMb" | "cpuQuota" | "maxProcs">,
     options: { healthCheck?: boolean } = {},
   ): Promise<InstancePlan> {
-    const memoryBytes = f.memoryMb * 1024 * 1024;
     return {
       appId: app.id,
       appName: app.name,
       release,
       processType: f.processType,
       env: o.releases.environment(release),
-      limits: { memoryBytes, cpuQuota: f.cpuQuota, maxProcs: f.maxProcs, ioWeight: 100 },
+      limits: instanceLimits(f),
       port: INSTANCE_PORT,
       health: options.healthCheck === false ? null : healthCheckFor({ processes: release.processes }, f.processType, undefined),
     };

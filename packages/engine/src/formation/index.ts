@@ -5,6 +5,7 @@ import type { Apps } from "../apps/index.ts";
 import type { EngineDeps } from "../deps.ts";
 import { ValidationError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
+import type { InstanceLimits } from "../runtime/index.ts";
 
 export interface ProcessFormation {
   processType: string;
@@ -18,6 +19,11 @@ export interface ProcessFormation {
 
 export const MAX_QUANTITY = 100;
 const DEFAULTS = { memoryMb: 512, cpuQuota: 1, maxProcs: 256 };
+
+/** The runtime's limits for an instance of a process type, from its formation row. */
+export function instanceLimits(f: Pick<ProcessFormation, "memoryMb" | "cpuQuota" | "maxProcs">): InstanceLimits {
+  return { memoryBytes: f.memoryMb * 1024 * 1024, cpuQuota: f.cpuQuota, maxProcs: f.maxProcs, ioWeight: 100 };
+}
 
 /** Heroku's rule: `web` runs one instance by default, other process types none until scaled. */
 export function defaultQuantity(processType: string) {

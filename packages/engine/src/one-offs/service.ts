@@ -21,11 +21,11 @@ import type { RunningApps } from "../deploy/index.ts";
 import { INSTANCE_PORT } from "../deploy/index.ts";
 import { EngineError, ValidationError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
-import type { FormationService } from "../formation/index.ts";
+import { type FormationService, instanceLimits } from "../formation/index.ts";
 import type { LogStore } from "../logs/index.ts";
 import { freePort } from "../process/free-port.ts";
 import type { Releases } from "../releases/index.ts";
-import { type AttachedInstance, clampSize, type InstanceExit, type TerminalSize } from "../runtime/index.ts";
+import { type AttachedInstance, clampSize, DEFAULT_LIMITS, type InstanceExit, type TerminalSize } from "../runtime/index.ts";
 
 export const DEFAULT_TIMEOUT_SECONDS = 3600;
 export const MAX_TIMEOUT_SECONDS = 86_400;
@@ -93,7 +93,8 @@ export function createOneOffs(
   x: { running: RunningApps | null; logStore: LogStore; bus: EventBus },
 ) {
   const pending = new Map<string, Pending>();
-  const live = new Map<string, AttachedInstance>();
+  /** Started one-offs: the instance, and its end once the row says how it ended. */
+  const live = new Map<string, { instance: AttachedInstance; finished: Promise<number | null> }>();
 
   const announce = (row: OneOffProcess) =>
     x.bus.publish({ type: "one-off.updated", appId: row.appId, oneOffId: row.id, status: row.status });
@@ -119,8 +120,9 @@ export function createOneOffs(
     const running = x.running;
     const release = row.releaseId ? await findReleaseById(db, row.releaseId) : null;
     if (!running || !release?.storePath) throw new EngineError("PRECONDITION_FAILED", "The release this one-off was to run is gone.");
+    // The web process's limits, else the first process type's; with none at all, the runtime's defaults.
     const processes = await formation.current(row.appId, row.releaseId);
-    const limits = processes.find((p) => p.processType === "web") ?? processes[0];
+    const sized = processes.find((p) => p.processType === "web") ?? processes[0];
     const env = { ...releases.environment(release), DYNO: `run.${row.number}`, ...(size ? { TERM: "xterm-256color" } : {}) };
     const instance = await running.runtime.startAttached(
       {
@@ -131,17 +133,11 @@ export function createOneOffs(
         artifactPath: release.storePath,
         env,
         port: running.mode === "process" ? await freePort() : INSTANCE_PORT,
-        limits: {
-          memoryBytes: (limits?.memoryMb ?? 512) * 1024 * 1024,
-          cpuQuota: limits?.cpuQuota ?? 1,
-          maxProcs: limits?.maxProcs ?? 256,
-          ioWeight: 100,
-        },
+        limits: sized ? instanceLimits(sized) : DEFAULT_LIMITS,
         mode: running.mode,
       },
       size,
     );
-    live.set(row.id, instance);
     return instance;
   }
 
@@ -152,13 +148,15 @@ export function createOneOffs(
       timedOut = true;
       void instance.stop(STOP_GRACE_MS);
     }, row.timeoutSeconds * 1000);
-    return instance.wait().then(async (exit) => {
+    const finished = instance.wait().then(async (exit) => {
       clearTimeout(timer);
       live.delete(row.id);
       const { status, reason } = outcome(exit, timedOut, row.timeoutSeconds);
       await setStatus(row, { status, exitCode: exit.code, exitReason: reason, finishedAt: new Date() });
       return exit.code;
     });
+    live.set(row.id, { instance, finished });
+    return finished;
   }
 
   async function resolveApp(actor: Actor, appRef: string, permission: "read" | "write") {
@@ -253,11 +251,10 @@ export function createOneOffs(
           app.name,
         );
       }
-      const instance = live.get(id);
-      if (instance) {
-        await instance.stop(STOP_GRACE_MS);
-        // watch() writes the final status once the instance has ended.
-        await new Promise((r) => setImmediate(r));
+      const started = live.get(id);
+      if (started) {
+        await started.instance.stop(STOP_GRACE_MS);
+        await started.finished;
       }
       return oneOffView((await findOneOff(db, app.id, id)) ?? row, app.name);
     },
@@ -271,7 +268,7 @@ export function createOneOffs(
     async stopAll() {
       for (const p of pending.values()) clearTimeout(p.expire);
       pending.clear();
-      await Promise.all([...live.values()].map((i) => i.stop(STOP_GRACE_MS)));
+      await Promise.all([...live.values()].map(({ instance }) => instance.stop(STOP_GRACE_MS)));
     },
   };
 

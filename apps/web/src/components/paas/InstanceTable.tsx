@@ -5,6 +5,7 @@ import { ErrorNotice } from "../ui/ErrorNotice.tsx";
 import { LoadingBlock } from "../ui/Skeleton.tsx";
 import { shortId, versionOf } from "./deployments.ts";
 import { RuntimeBadge } from "./RuntimeBadge.tsx";
+import { TD, TH } from "./tableStyles.ts";
 
 const isGone = (i: Instance) => i.status === "stopped" || i.status === "failed";
 
@@ -16,9 +17,6 @@ function When({ date }: { date: Date | null }) {
     </time>
   );
 }
-
-const TH = "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
-const TD = "px-3 py-2 align-top";
 
 /** The app's instances, kept current by the platform's instance events: live ones always, stopped and failed ones on request. */
 export function InstanceTable({ app }: { app: string }) {

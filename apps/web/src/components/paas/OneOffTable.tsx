@@ -2,9 +2,7 @@ import { type OneOff, useOneOffs } from "../../hooks/useOneOffs.ts";
 import { formatDateTime, formatRelative } from "../../lib/format.ts";
 import { ErrorNotice } from "../ui/ErrorNotice.tsx";
 import { LoadingBlock } from "../ui/Skeleton.tsx";
-
-const TH = "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
-const TD = "px-3 py-2 align-top";
+import { TD, TH } from "./tableStyles.ts";
 
 const STATUS_TEXT: Record<OneOff["status"], string> = {
   starting: "waiting to be attached",
