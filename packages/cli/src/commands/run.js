@@ -65,8 +65,14 @@ async function attachTerminal(ctx, address) {
   const onInput = (/** @type {Buffer} */ chunk) => {
     if (ws.readyState === WebSocket.OPEN) ws.send(chunk, { binary: true });
   };
+  // One message per new size: a size change can bring more than one SIGWINCH (the kernel's, and a
+  // terminal's own), and the remote terminal needs to hear of each size once.
+  let lastSize = `${stdout.columns}x${stdout.rows}`;
   const onResize = () => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "resize", cols: stdout.columns, rows: stdout.rows }));
+    const size = `${stdout.columns}x${stdout.rows}`;
+    if (size === lastSize || ws.readyState !== WebSocket.OPEN) return;
+    lastSize = size;
+    ws.send(JSON.stringify({ type: "resize", cols: stdout.columns, rows: stdout.rows }));
   };
   // Piped stdin that ends: say so, so `echo 'select 1' | skypanel run psql` finishes (a server
   // that does not know `eof` ignores it, and the process ends when the socket closes).
