@@ -2,7 +2,7 @@
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BUILD_NETWORK_SETTINGS, type BuildNetwork, buildNetwork } from "@skypanel/engine";
+import { BUILD_NETWORK_SETTINGS, type BuildNetwork, buildNetwork, DEFAULT_HEROKU, type HerokuSettings } from "@skypanel/engine";
 import { z } from "zod";
 
 const flag = z
@@ -73,6 +73,14 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "SKYPANEL_ADDON_POSTGRES_URL must be a postgres:// or postgresql:// URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  SKYPANEL_HEROKU_API_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, "SKYPANEL_HEROKU_API_URL must be an http(s):// URL")
+    .default(DEFAULT_HEROKU.apiUrl),
+  SKYPANEL_HEROKU_DATA_API_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, "SKYPANEL_HEROKU_DATA_API_URL must be an http(s):// URL")
+    .default(DEFAULT_HEROKU.dataApiUrl),
   SKYPANEL_ADDON_REDIS_URL: z
     .string()
     .regex(/^redis:\/\//, "SKYPANEL_ADDON_REDIS_URL must be a redis:// URL")
@@ -132,6 +140,8 @@ export interface BffConfig {
   localTls: { httpsPort: number } | null;
   /** On SIGTERM/SIGINT also stop every app instance and Caddy (tests); normally they keep serving. */
   stopAppsOnExit: boolean;
+  /** Where Heroku imports read Heroku's Platform API and its Postgres API. */
+  heroku: HerokuSettings;
   /** Which toolchain set from nix/toolchains the buildpacks get. */
   toolchains: "host" | "nixpkgs";
   /** Admin URLs of the servers managed add-ons are made on; an unset one refuses that type of add-on. */
@@ -223,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
       localServers: e.SKYPANEL_ADDON_LOCAL_SERVERS === "auto",
     },
     workDir: e.SKYPANEL_WORK_DIR,
+    heroku: { apiUrl: e.SKYPANEL_HEROKU_API_URL, dataApiUrl: e.SKYPANEL_HEROKU_DATA_API_URL },
     vault: e.SKYPANEL_VAULT_ADDR
       ? {
           address: e.SKYPANEL_VAULT_ADDR,

@@ -27,6 +27,7 @@ async function main() {
     baseDomain: config.baseDomain,
     domains: { dnsServers: config.dnsServers, publicIps: config.publicIps },
     addons,
+    heroku: config.heroku,
     ...(config.vault ? { vault: config.vault } : {}),
     builds: {
       concurrency: config.buildConcurrency,

@@ -44,6 +44,7 @@ export const testConfig = (home: string): BffConfig => ({
   addons: { gatewayPorts: { postgresql: 15432, redis: 15479 }, localServers: false },
   workDir: undefined,
   vault: null,
+  heroku: { apiUrl: "http://127.0.0.1:9", dataApiUrl: "http://127.0.0.1:9" },
   // The engine itself comes from createTestEngine, which reads the same from this process's environment.
   buildNetwork: buildNetwork(process.env),
 });
@@ -73,7 +74,7 @@ export interface TestBff extends TestEngine {
 
 export async function createTestBff(
   driver: Driver,
-  options: Pick<EngineOptions, "builds" | "runtime" | "domains" | "addons"> = {},
+  options: Pick<EngineOptions, "builds" | "runtime" | "domains" | "addons" | "heroku"> = {},
 ): Promise<TestBff> {
   const t = await createTestEngine(driver, options);
   const config = testConfig(t.home);

@@ -13,6 +13,7 @@ const SetupPage = lazy(() => import("./pages/SetupPage.tsx"));
 const AppList = lazy(() => import("./components/paas/AppList.tsx"));
 const AppDashboard = lazy(() => import("./components/paas/AppDashboard.tsx"));
 const AccountPage = lazy(() => import("./pages/AccountPage.tsx"));
+const ImportPage = lazy(() => import("./pages/ImportPage.tsx"));
 
 export function App() {
   const location = useLocation();
@@ -29,6 +30,7 @@ export function App() {
                 <Route index element={<Navigate to="/paas/apps" replace />} />
                 <Route path="apps" element={<AppList />} />
                 <Route path="apps/:id/*" element={<AppDashboard />} />
+                <Route path="import/*" element={<ImportPage />} />
                 <Route path="account" element={<AccountPage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Route>

@@ -14,6 +14,7 @@ export const DEFAULT_URL = "http://127.0.0.1:3000";
  * @property {boolean} noColor
  * @property {string | null} browser  $BROWSER, for `open`
  * @property {boolean} display  a graphical session ($DISPLAY or $WAYLAND_DISPLAY) a browser could open in
+ * @property {string | null} herokuApiKey  HEROKU_API_KEY (the Heroku CLI's own variable), for `migrate:*`
  */
 
 /**
@@ -38,6 +39,7 @@ export function readConfig(env) {
     noColor: Boolean(env.NO_COLOR),
     browser: env.BROWSER || null,
     display: Boolean(env.DISPLAY || env.WAYLAND_DISPLAY),
+    herokuApiKey: env.HEROKU_API_KEY?.trim() || null,
   };
 }
 

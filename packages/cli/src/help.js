@@ -5,6 +5,7 @@ import { COMMANDS } from "./registry.js";
 const COMMON = `Environment:
   SKYPANEL_URL       the platform (default http://127.0.0.1:3000)
   SKYPANEL_API_KEY   a token that wins over the one \`skypanel login\` stored in ~/.netrc
+  HEROKU_API_KEY     the Heroku token migrate:* reads (never a flag)
   NO_COLOR           no colour even on a terminal
 
 The app is -a/--app, else the one the git remote named skypanel points at.`;

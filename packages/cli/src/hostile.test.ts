@@ -20,6 +20,12 @@ describe("hostile or mistaken input is refused before anything is sent (recordin
         [["logs", "-a", "app1", "--num", "-5"], 2, /--num must be/],
         [["logs", "-a", "app1", "--level", "loud"], 2, /--level takes/],
         [["run", "-a", "app1"], 2, /Give the command/],
+        [["migrate:plan", "shop"], 2, /No Heroku token/],
+        [["migrate:plan", "shop;rm -rf /"], 2, /is not a Heroku app name/],
+        [["migrate:execute", "shop", "--heroku-token", "hk_x"], 2, /Unknown flag --heroku-token/],
+        [["migrate:plan", "shop", "--ref", "main"], 2, /give --git too/],
+        [["migrate:rollback", "imp_1"], 2, /add --confirm APP/],
+        [["migrate:verify", ".."], 2, /is not an import id/],
         [["apps", "--force"], 2, /Unknown flag --force/],
         [["no-such-command"], 2, /not a skypanel command/],
       ];

@@ -27,6 +27,26 @@ const STRATEGY = { strategy: { type: "string", value: "rolling|blue_green|canary
 /** @type {Record<string, FlagSpec>} */
 const CONFIRM = { confirm: { type: "string", value: "APP", help: "the app's name, to confirm a destructive change" } };
 
+/** @type {Record<string, FlagSpec>} */
+const HEROKU_TOKEN = {
+  "heroku-token-stdin": {
+    type: "boolean",
+    help: "read the Heroku API token from stdin (else HEROKU_API_KEY, else a hidden prompt on a terminal; never a flag, which ps would show)",
+  },
+};
+/** @type {Record<string, FlagSpec>} */
+const IMPORT_FROM = {
+  name: { type: "string", value: "NAME", help: "the SkyPanel app's name (default: the Heroku app's)" },
+  git: { type: "string", value: "URL", help: "build from this git repository instead of the Heroku slug" },
+  ref: { type: "string", value: "REF", help: "the branch, tag or commit of --git (default: its default branch)" },
+  "no-data": {
+    type: "string",
+    multiple: true,
+    value: "ADDON",
+    help: "start this Heroku add-on (name or attachment, e.g. DATABASE) empty instead of from its latest backup; repeatable",
+  },
+};
+
 /** @type {Record<string, Command>} */
 export const COMMANDS = {
   apps: {
@@ -306,6 +326,46 @@ export const COMMANDS = {
     flags: { ...APP, remote: { type: "string", short: "r", value: "NAME", help: "the remote's name (default skypanel)" } },
     example: "skypanel git:remote -a my-app",
     run: (ctx) => import("./commands/git.js").then((m) => m.remote(ctx)),
+  },
+  "migrate:analyze": {
+    usage: "migrate:analyze [HEROKU_APP]",
+    summary: "show what a Heroku app has (config vars only counted); without one, the Heroku apps the token sees",
+    flags: { ...HEROKU_TOKEN, ...JSON_OUT },
+    example: "HEROKU_API_KEY=$(heroku auth:token) skypanel migrate:analyze my-heroku-app",
+    run: (ctx) => import("./commands/migrate.js").then((m) => m.analyze(ctx)),
+  },
+  "migrate:plan": {
+    usage: "migrate:plan HEROKU_APP [--name NAME] [--git URL [--ref REF]] [--no-data ADDON…]",
+    summary: "show what importing a Heroku app would make, side by side, and what cannot come",
+    flags: { ...IMPORT_FROM, ...HEROKU_TOKEN, ...JSON_OUT },
+    example: "skypanel migrate:plan my-heroku-app --name shop --no-data DATABASE",
+    run: (ctx) => import("./commands/migrate.js").then((m) => m.plan(ctx)),
+  },
+  "migrate:execute": {
+    usage: "migrate:execute HEROKU_APP [--name NAME] [--git URL [--ref REF]] [--no-data ADDON…]",
+    summary: "import a Heroku app and follow it to the end: its URL and the DNS records to make",
+    flags: {
+      ...IMPORT_FROM,
+      ...HEROKU_TOKEN,
+      wait: { type: "boolean", help: "follow the import until it ends (default; --no-wait prints its id and returns)" },
+      ...JSON_OUT,
+    },
+    example: "skypanel migrate:execute my-heroku-app --name shop",
+    run: (ctx) => import("./commands/migrate.js").then((m) => m.execute(ctx)),
+  },
+  "migrate:verify": {
+    usage: "migrate:verify IMPORT_ID",
+    summary: "show an import's steps; exit 0 only when it succeeded and its verify step passed",
+    flags: { ...JSON_OUT },
+    example: "skypanel migrate:verify 5b0e…",
+    run: (ctx) => import("./commands/migrate.js").then((m) => m.verify(ctx)),
+  },
+  "migrate:rollback": {
+    usage: "migrate:rollback IMPORT_ID [--confirm APP]",
+    summary: "undo an import: delete the app it made (asks on a terminal; --confirm elsewhere)",
+    flags: { ...CONFIRM, ...JSON_OUT },
+    example: "skypanel migrate:rollback 5b0e… --confirm shop",
+    run: (ctx) => import("./commands/migrate.js").then((m) => m.rollback(ctx)),
   },
   autocomplete: {
     usage: "autocomplete bash|zsh",

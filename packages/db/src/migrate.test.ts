@@ -29,7 +29,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
 
   it("applies every migration in order, once", async () => {
     t = await createTestDatabase(driver, { migrate: false });
-    expect(await migrateUp(t.sql)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(await migrateUp(t.sql)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
     expect(await migrateUp(t.sql)).toEqual([]);
     const status = await migrationStatus(t.sql);
     expect(status.map((s) => [s.name, s.applied])).toEqual([
@@ -46,6 +46,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
       ["0011_addon_sharing_backups_hsts", true],
       ["0012_app_root_directory", true],
       ["0013_one_off_processes", true],
+      ["0014_imports", true],
     ]);
     const tables = await t.sql.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
@@ -68,6 +69,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
         "encryption_keys",
         "env_vars",
         "formations",
+        "imports",
         "instances",
         "jobs",
         "memberships",
@@ -93,14 +95,14 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
     }
     const full = before[all.length];
     expect(full?.columns.length).toBeGreaterThan(150);
-    expect(full?.triggers.length).toBe(13);
+    expect(full?.triggers.length).toBe(14);
     expect(full?.constraints.length).toBeGreaterThan(50);
     for (let n = all.length - 1; n >= 0; n--) {
       expect(await migrateDown(t.sql, n, all)).toEqual([n + 1]);
       expect(await schemaSnapshot(t.sql)).toEqual(before[n]);
     }
     // And back up again from nothing, as on a fresh machine.
-    expect(await migrateUp(t.sql, all)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(await migrateUp(t.sql, all)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
     expect(await schemaSnapshot(t.sql)).toEqual(before[all.length]);
   });
 

@@ -25,13 +25,15 @@ import type { EngineDeps } from "./deps.ts";
 import { createDomains, type DomainOptions } from "./domains/index.ts";
 import { createAppEvents, type EventBus, eventsForApp, memoryEventBus } from "./events/index.ts";
 import { createFormation } from "./formation/index.ts";
+import { DEFAULT_HEROKU, type HerokuSettings } from "./imports/heroku-run.ts";
+import { appJsonRunner, archiveRunner, createImports, herokuRunner, type Imports } from "./imports/service.ts";
 import { createJobQueue } from "./jobs/index.ts";
 import { createLogStore, createLogs } from "./logs/index.ts";
 import { createMetrics } from "./metrics/index.ts";
 import { type NixEnv, prepareNix } from "./nix/index.ts";
 import { createOneOffs } from "./one-offs/index.ts";
 import { createReleases } from "./releases/index.ts";
-import { DEFAULT_BASE_DOMAIN } from "./router/index.ts";
+import { DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT } from "./router/index.ts";
 import { loadKeyring, type VaultSettings, vaultTransit } from "./secrets/index.ts";
 import { createTeams } from "./teams/index.ts";
 import { createUsers } from "./users/index.ts";
@@ -72,6 +74,8 @@ export interface EngineOptions {
   addons?: AddonServers;
   /** HashiCorp Vault's transit engine wraps the data-encryption keys; unset, they are plain files. */
   vault?: VaultSettings;
+  /** Where Heroku imports read from (default: Heroku's own APIs). */
+  heroku?: Partial<HerokuSettings>;
 }
 
 /** Migrates the database, opens the keyring, and assembles every engine area. */
@@ -148,8 +152,17 @@ export async function createEngine(options: EngineOptions) {
             },
           }
         : {}),
+      import: {
+        // A Heroku slug download and a large restore can take long; a restart resumes where it was.
+        timeoutMs: 2 * 60 * 60_000,
+        run: (job: Job, signal: AbortSignal) => {
+          if (!imports) throw new Error("imports are not ready");
+          return imports.run(job, signal);
+        },
+      },
     },
   });
+  let imports: Imports | null = null;
   const builds = createBuilds(deps, apps, { queue, bus, home: options.home, allowLocalGit: options.builds?.allowLocalGit ?? false });
   const releases = createReleases(deps, apps);
   const formation = createFormation(
@@ -165,7 +178,16 @@ export async function createEngine(options: EngineOptions) {
     : null;
   const deployments = createDeployments(deps, apps, builds, releases, { queue, bus, runtimeEnabled: Boolean(running) });
   const oneOffs = createOneOffs(options.db, apps, releases, formation, { running, logStore, bus });
-  if (running) formationListeners.add((appId) => void running.reconcile(appId).catch((err) => console.error("[reconcile]", err)));
+  if (running) {
+    const reconcile = (appId: string) => void running.reconcile(appId).catch((err) => console.error("[reconcile]", err));
+    formationListeners.add(reconcile);
+    // A deleted app stops answering at once, not at the next periodic pass: its instances are
+    // stopped and its routes dropped before the delete returns.
+    apps.onDeleted(async () => {
+      await running.manager.reconcileAll();
+      await running.manager.syncRoutes();
+    });
+  }
   // A domain added or removed changes only Caddy's routes; no instance starts or stops.
   const domains = createDomains(
     deps,
@@ -181,6 +203,38 @@ export async function createEngine(options: EngineOptions) {
   const gatewayPorts = inContainers ? new Map(routes.map((r) => [r.type, r.route.port])) : null;
   const addons = createAddons(deps, apps, config, options.addons, { home: options.home }, bus, gatewayPorts);
   const addonGateway = inContainers ? createAddonGateway(routes.map((r) => r.route)) : null;
+  const routerSettings = options.runtime?.router || null;
+  const routerAddress = routerSettings
+    ? { host: "127.0.0.1", port: routerSettings.httpPort ?? DEFAULT_HTTP_PORT, baseDomain: deps.baseDomain }
+    : null;
+  const autoscale = createAutoscale(deps, apps, formation);
+  const importParts = {
+    db: options.db,
+    apps,
+    config,
+    addons,
+    domains,
+    builds,
+    deployments,
+    formation,
+    oneOffs,
+    releases,
+    autoscale,
+    nixEnv,
+    home: options.home,
+    router: routerAddress,
+  };
+  const heroku: HerokuSettings = { ...DEFAULT_HEROKU, ...options.heroku };
+  imports = createImports(deps, importParts, {
+    queue,
+    home: options.home,
+    heroku,
+    appUrl: (name) =>
+      routerAddress ? `http://${name}.${routerAddress.baseDomain}${routerAddress.port === 80 ? "" : `:${routerAddress.port}`}/` : null,
+  });
+  imports.register("heroku", herokuRunner(importParts, imports, heroku));
+  imports.register("app-json", appJsonRunner(importParts));
+  imports.register("archive", archiveRunner(importParts, imports));
   return {
     deps,
     bus,
@@ -225,6 +279,8 @@ export async function createEngine(options: EngineOptions) {
     /** `git push` to an app's repository: main and master build (and deploy); other branches are kept. */
     pushes: createPushes(builds, deployments),
     oneOffs,
+    /** Apps brought in whole: from Heroku, another SkyPanel's export, or a source's app.json. */
+    imports,
     logStore,
     logs: createLogs(apps, logStore, bus),
     maintenance: createBuildMaintenance(options.db, nixEnv),
@@ -239,7 +295,7 @@ export async function createEngine(options: EngineOptions) {
     keys: createKeyRotation(deps),
     releases,
     formation,
-    autoscale: createAutoscale(deps, apps, formation),
+    autoscale,
     domains,
     onFormationChange(listener: (appId: string) => void) {
       formationListeners.add(listener);

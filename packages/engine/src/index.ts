@@ -28,6 +28,7 @@ export type { BuildPlan } from "./detect/plan.ts";
 export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
 export * from "./errors.ts";
 export type { PlatformEvent, ResyncEvent, SequencedEvent, StateEvent } from "./events/index.ts";
+export * from "./imports/index.ts";
 export {
   ATTACH_WITHIN_MS,
   DEFAULT_TIMEOUT_SECONDS as ONE_OFF_DEFAULT_TIMEOUT_SECONDS,

@@ -26,7 +26,7 @@ export interface TestEngine {
 
 export async function createTestEngine(
   driver: Driver,
-  options: Pick<EngineOptions, "builds" | "runtime" | "baseDomain" | "domains" | "addons" | "vault"> & {
+  options: Pick<EngineOptions, "builds" | "runtime" | "baseDomain" | "domains" | "addons" | "vault" | "heroku"> & {
     /** Default: a fresh folder under the system's temp folder (removed by close()). */
     home?: string;
   } = {},
@@ -38,7 +38,9 @@ export async function createTestEngine(
   const domains = options.domains ?? { dnsServers: ["127.0.0.1:9"], timeoutMs: 200 };
   // Tests are their own config module: builds reach the network as this machine's environment says.
   const builds = { network: buildNetwork(process.env), ...options.builds };
-  const engine = await createEngine({ db: database.db, sql: database.sql, home, ...options, domains, builds });
+  // Tests never reach Heroku: unless a test starts the stand-in, imports ask a closed loopback port.
+  const heroku = options.heroku ?? { apiUrl: "http://127.0.0.1:9", dataApiUrl: "http://127.0.0.1:9" };
+  const engine = await createEngine({ db: database.db, sql: database.sql, home, ...options, domains, builds, heroku });
   const root: Actor = { userId: "00000000-0000-0000-0000-000000000000", isAdmin: true };
   return {
     engine,

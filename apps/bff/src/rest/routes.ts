@@ -10,6 +10,7 @@ import { buildOperations } from "./builds.ts";
 import { configOperations } from "./config.ts";
 import { documentOperations } from "./document.ts";
 import { domainOperations } from "./domains.ts";
+import { importOperations } from "./imports.ts";
 import { logOperations } from "./logs.ts";
 import { oneOffOperations } from "./one-offs.ts";
 import { mountOperations, type Operation } from "./operation.ts";
@@ -27,6 +28,7 @@ export const operations: Operation[] = [
   ...addonOperations,
   ...runtimeOperations,
   ...oneOffOperations,
+  ...importOperations,
   ...logOperations,
   ...adminOperations,
   ...documentOperations(() => operations),

@@ -10,6 +10,8 @@ export interface ReceivedFile {
   path: string;
   filename: string;
   bytes: number;
+  /** The form's text fields (at most 10, each at most 4 KiB), by name. */
+  fields: Record<string, string>;
 }
 
 /**
@@ -27,7 +29,10 @@ export function receiveUpload(req: Request, dir: string, field: string, maxBytes
   return new Promise<ReceivedFile>((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: { "content-type": contentType }, limits: { files: 1, fileSize: maxBytes, fields: 10, parts: 20 } });
+      parser = busboy({
+        headers: { "content-type": contentType },
+        limits: { files: 1, fileSize: maxBytes, fields: 10, parts: 20, fieldSize: 4096 },
+      });
     } catch (err) {
       return reject(new TRPCError({ code: "BAD_REQUEST", message: `Cannot read the upload: ${(err as Error).message}` }));
     }
@@ -36,9 +41,15 @@ export function receiveUpload(req: Request, dir: string, field: string, maxBytes
     let writing: Promise<void> | null = null;
     let out: WriteStream | null = null;
     let settled = false;
+    const fields: Record<string, string> = Object.create(null);
     const fail = (err: TRPCError) => {
       failed ??= err;
     };
+    parser.on("field", (name, value, info) => {
+      if (info.valueTruncated)
+        fail(new TRPCError({ code: "BAD_REQUEST", message: `The form field "${name.slice(0, 64)}" is longer than 4 KiB.` }));
+      else fields[name] = value;
+    });
     parser.on("file", (name, stream, info) => {
       if (name !== field || received) {
         stream.resume();
@@ -60,7 +71,7 @@ export function receiveUpload(req: Request, dir: string, field: string, maxBytes
         file.on("error", error);
       });
       stream.pipe(file);
-      received = { path, filename: (info.filename || "upload").replace(/[^\w.@+-]/g, "_").slice(0, 200), bytes: 0 };
+      received = { path, filename: (info.filename || "upload").replace(/[^\w.@+-]/g, "_").slice(0, 200), bytes: 0, fields };
       stream.on("end", () => {
         if (received) received.bytes = bytes;
       });

@@ -11,6 +11,7 @@ import { deploymentsRouter } from "./deployments.ts";
 import { domainsRouter } from "./domains.ts";
 import { eventsRouter } from "./events.ts";
 import { formationRouter } from "./formation.ts";
+import { importsRouter } from "./imports.ts";
 import { logsRouter } from "./logs.ts";
 import { metricsRouter } from "./metrics.ts";
 import { oneOffsRouter } from "./one-offs.ts";
@@ -37,6 +38,7 @@ export const appRouter = router({
   metrics: metricsRouter,
   deployments: deploymentsRouter,
   oneOffs: oneOffsRouter,
+  imports: importsRouter,
   audit: auditRouter,
   events: eventsRouter,
 });

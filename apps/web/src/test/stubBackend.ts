@@ -7,6 +7,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { addonsRouters, type StubAddons } from "./stubAddons.ts";
 import { stubAppEvents } from "./stubAppEvents.ts";
 import { FINISHED_BUILD, listener, type StubBuild, type StubEvent, stubBuild } from "./stubBuilds.ts";
+import { importsRouter, type StubImports } from "./stubImports.ts";
 import { logsRouter, type StubLogEntry } from "./stubLogs.ts";
 import { stubNetwork } from "./stubNetwork.ts";
 import { runtimeRouters, type StubRuntime } from "./stubRuntime.ts";
@@ -15,6 +16,7 @@ import { type Misplaced, stubProcedure, TEST_CSRF, t } from "./stubTrpc.ts";
 
 export { type StubAddon, stubAddon, stubBackup } from "./stubAddons.ts";
 export { type StubBuild, stubBuild, stubStages } from "./stubBuilds.ts";
+export { HEROKU_TOKEN_REFUSED, type StubHerokuApp, type StubImport, stubHerokuApp, stubImport } from "./stubImports.ts";
 export { type StubLogEntry, stubLogEntry } from "./stubLogs.ts";
 export { stubDeployment, stubFormation, stubInstance, stubMetricsPoint, stubRelease } from "./stubRuntime.ts";
 export { stubDomain } from "./stubSettings.ts";
@@ -59,6 +61,8 @@ export interface StubState {
   settings: StubSettings;
   /** Add-ons and their backups (the Add-ons tab). */
   addons: StubAddons;
+  /** The stub Heroku and the imports made from it. */
+  imports: StubImports;
   /** Teams besides the user's own ("team-1"), with the user's role in each. */
   otherTeams: { id: string; name: string; role: Role }[];
 }
@@ -95,6 +99,7 @@ export function createStubBackend(
     runtime?: Partial<StubRuntime>;
     settings?: Partial<StubSettings>;
     addons?: Partial<StubAddons>;
+    imports?: Partial<StubImports>;
     otherTeams?: { id: string; name: string; role: Role }[];
   } = {},
 ) {
@@ -124,6 +129,13 @@ export function createStubBackend(
       backups: [...(init.addons?.backups ?? [])],
       servers: { postgresql: true, redis: true, ...init.addons?.servers },
     },
+    imports: {
+      herokuToken: init.imports?.herokuToken ?? "heroku-token-0123456789",
+      herokuApps: [...(init.imports?.herokuApps ?? [])],
+      imports: [...(init.imports?.imports ?? [])],
+      ticksPerGet: init.imports?.ticksPerGet ?? 1,
+      ...(init.imports?.failAt ? { failAt: init.imports.failAt } : {}),
+    },
     otherTeams: [...(init.otherTeams ?? [])],
   };
   const listeners = new Set<(e: StubEvent) => void>();
@@ -149,6 +161,16 @@ export function createStubBackend(
     const app = state.apps.find((a) => a.id === idOrName || a.name === idOrName);
     if (!app) throw new TRPCError({ code: "NOT_FOUND", message: `No app named or with id "${idOrName}" is visible to you.` });
     return app;
+  };
+  const checkName = (name: string) => {
+    if (!/^[a-z][a-z0-9-]{1,28}[a-z0-9]$/.test(name)) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: `"${name}" is not a valid app name. ${APP_NAME_RULE}` });
+    }
+  };
+  const checkFree = (name: string) => {
+    if (state.apps.some((a) => a.name === name)) {
+      throw new TRPCError({ code: "CONFLICT", message: `The name "${name}" is already taken by another app. Choose another name.` });
+    }
   };
   const writable = () => {
     if (state.role === "viewer") throw new TRPCError({ code: "FORBIDDEN", message: "Your role in this team is viewer." });
@@ -245,15 +267,8 @@ export function createStubBackend(
         };
       }),
       create: proc("apps.create").mutation(({ input }) => {
-        if (!/^[a-z][a-z0-9-]{1,28}[a-z0-9]$/.test(input.name)) {
-          throw new TRPCError({ code: "BAD_REQUEST", message: `"${input.name}" is not a valid app name. ${APP_NAME_RULE}` });
-        }
-        if (state.apps.some((a) => a.name === input.name)) {
-          throw new TRPCError({
-            code: "CONFLICT",
-            message: `The name "${input.name}" is already taken by another app. Choose another name.`,
-          });
-        }
+        checkName(input.name);
+        checkFree(input.name);
         const app = stubApp(input.name, { description: input.description ?? "", createdAt: new Date(), updatedAt: new Date() });
         state.apps.push(app);
         return app;
@@ -424,6 +439,18 @@ export function createStubBackend(
       processTypes: (appId) => state.runtime.formation.filter((f) => f.appId === appId).map((f) => f.processType),
     }),
     addons: addons.router,
+    imports: importsRouter(proc, state.imports, {
+      checkName,
+      checkFree,
+      create: (name) => {
+        const app = stubApp(name, { createdAt: new Date(), updatedAt: new Date() });
+        state.apps.push(app);
+        return app;
+      },
+      remove: (name) => {
+        state.apps = state.apps.filter((a) => a.name !== name);
+      },
+    }),
     logs: appLogs.router,
     events: appEvents.router,
   });

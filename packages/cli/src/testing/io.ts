@@ -22,10 +22,13 @@ function sink(tty: boolean) {
   return { stream, text: () => text };
 }
 
-/** Runs `skypanel …argv` in this process; `tty` makes stdout (and stderr) look like a terminal. */
+/**
+ * Runs `skypanel …argv` in this process; `tty` makes stdout (and stderr) look like a terminal.
+ * stdin is `stdin`'s text, or `stdinStream` as given (e.g. one that says it is a terminal).
+ */
 export async function runCli(
   argv: string[],
-  options: { env?: NodeJS.ProcessEnv; tty?: boolean; cwd?: string; stdin?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; tty?: boolean; cwd?: string; stdin?: string; stdinStream?: NodeJS.ReadStream } = {},
 ): Promise<Captured> {
   const out = sink(Boolean(options.tty));
   const err = sink(Boolean(options.tty));
@@ -33,7 +36,9 @@ export async function runCli(
     env: options.env ?? {},
     stdout: out.stream as unknown as NodeJS.WriteStream,
     stderr: err.stream as unknown as NodeJS.WriteStream,
-    stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]) as unknown as NodeJS.ReadStream,
+    stdin:
+      options.stdinStream ??
+      (Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]) as unknown as NodeJS.ReadStream),
     cwd: options.cwd ?? process.cwd(),
   });
   return { code, stdout: out.text(), stderr: err.text() };

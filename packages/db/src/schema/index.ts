@@ -7,6 +7,7 @@ export * from "./builds.ts";
 export * from "./config.ts";
 export * from "./domains.ts";
 export * from "./formations.ts";
+export * from "./imports.ts";
 export * from "./instances.ts";
 export * from "./jobs.ts";
 export * from "./logs.ts";

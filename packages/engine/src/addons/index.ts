@@ -27,6 +27,7 @@ import type { EventBus } from "../events/bus.ts";
 import { type BackupOptions, createAddonBackups, type NamedApp } from "./backups.ts";
 import { openAddonUrl, sealAddonUrl } from "./credentials.ts";
 import { checkGatewayPort, DEFAULT_GATEWAY_PORTS, type GatewayRoute, throughGateway } from "./gateway.ts";
+import { pgDump, pgRestore } from "./pg-dump.ts";
 import { createPostgresAddon, dropPostgresAddon, POSTGRES_PLANS } from "./postgres.ts";
 import { createRedisAddon, dropRedisAddon, REDIS_PLANS } from "./redis.ts";
 
@@ -348,6 +349,31 @@ export function createAddons(
       await destroyRow(actor, row);
       await announce(row.id, [row.appId, ...had]);
       return { id: row.id, name: row.name };
+    },
+
+    /**
+     * Makes a PostgreSQL add-on's data what a pg_dump file (custom format) holds, in one
+     * transaction (pg_restore --no-owner --no-privileges): how an import brings a database over.
+     */
+    async loadDump(actor: Actor, idOrName: string, addonId: string, file: string): Promise<void> {
+      const { row } = await find(actor, idOrName, addonId, "write", "loading data into add-ons", true);
+      if (row.type !== "postgresql") throw new ValidationError(`${row.name} is a ${row.type} add-on; only PostgreSQL data can be loaded.`);
+      await backups.waitFor(row.id);
+      await withActor(db, actor, (tx) => updateAddon(tx, row.id, { status: "restoring" }));
+      await announce(row.id);
+      try {
+        await pgRestore(openAddonUrl(keyring, row), file);
+      } finally {
+        await withActor(db, actor, (tx) => updateAddon(tx, row.id, { status: "available" }));
+        await announce(row.id);
+      }
+    },
+
+    /** Writes a PostgreSQL add-on's data to `file` (pg_dump custom format): how an export takes it. */
+    async dumpTo(actor: Actor, idOrName: string, addonId: string, file: string): Promise<void> {
+      const { row } = await find(actor, idOrName, addonId, "read", "exporting add-on data", true);
+      if (row.type !== "postgresql") throw new ValidationError(`${row.name} is a ${row.type} add-on; only PostgreSQL data is exported.`);
+      await pgDump(openAddonUrl(keyring, row), file);
     },
 
     backups,

@@ -60,6 +60,7 @@ export function createApps(deps: EngineDeps) {
   }
 
   const deleteHooks = new Set<(actor: Actor, app: { id: string; name: string }) => Promise<void>>();
+  const deletedListeners = new Set<(appId: string) => Promise<void>>();
 
   return {
     resolve,
@@ -90,6 +91,19 @@ export function createApps(deps: EngineDeps) {
     async get(actor: Actor, idOrName: string) {
       const { app, role } = await resolve(actor, idOrName, "read", "viewing the app");
       return { ...app, role, ...(await appRelations(db, app.id)) };
+    },
+
+    /**
+     * Whether `create` would take this name in this team now (for work that creates the app later,
+     * an import): the name's rule, the team and the caller's role in it, and that no app has the name.
+     */
+    async checkCreate(actor: Actor, input: { name: string; teamId?: string | undefined }): Promise<{ name: string; teamId: string }> {
+      const name = checkAppName(input.name);
+      const teamId = input.teamId ?? (await personalTeamId(actor));
+      if (!isUuid(teamId)) throw new ValidationError(`"${teamId}" is not a team id.`);
+      await requireTeamRole(db, actor, teamId, "write", "creating apps");
+      if (await appNameTaken(db, name)) throw new AppNameTakenError(name);
+      return { name, teamId };
     },
 
     async create(actor: Actor, input: { name: string; teamId?: string | undefined; description?: string | undefined }) {
@@ -145,7 +159,15 @@ export function createApps(deps: EngineDeps) {
       // fails stops the delete with its reason, and the app stays to be deleted again.
       for (const hook of deleteHooks) await hook(actor, app);
       await withActor(db, actor, (tx) => deleteApp(tx, app.id));
+      // Awaited, so the app has stopped answering when the delete returns; a failure is logged, the delete stands.
+      for (const listener of deletedListeners)
+        await listener(app.id).catch((err: Error) => console.error(`[apps] after deleting ${app.name}:`, err.message));
       return { id: app.id, name: app.name };
+    },
+
+    /** Tells `listener` an app was deleted (the runtime stops its instances and drops its routes now). */
+    onDeleted(listener: (appId: string) => Promise<void>) {
+      deletedListeners.add(listener);
     },
 
     /** Runs `hook` before an app is deleted (engine areas register their clean-up). */

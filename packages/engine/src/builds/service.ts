@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { Build, BuildSource } from "@skypanel/db";
+import type { Build, BuildPlan, BuildSource } from "@skypanel/db";
 import { findBuild, findVisibleApp, insertBuild, isUuid, listBuilds, updateBuild, withActor } from "@skypanel/db/queries";
 import type { Actor } from "../actor.ts";
 import type { Apps } from "../apps/index.ts";
@@ -42,6 +42,12 @@ export function createBuilds(
   }
 
   return {
+    /** Refuses a git source now, with the reason, for work that builds it later (an import). */
+    checkGitSource(url: string, ref: string | null) {
+      checkGitUrl(url, runtime.allowLocalGit);
+      if (ref) checkGitRef(ref);
+    },
+
     /** Queues a build of the app from the given source; returns it at once (status queued). */
     async create(actor: Actor, idOrName: string, source: NewBuildSource): Promise<Build> {
       const { app } = await apps.resolve(actor, idOrName, "write", "starting builds");
@@ -93,6 +99,34 @@ export function createBuilds(
       });
       runtime.queue.kick();
       runtime.bus.publish({ type: "build.updated", appId: app.id, buildId: build.id, status: "queued", stage: null });
+      return build;
+    },
+
+    /**
+     * Records a build made elsewhere (an imported export's Nix closure, already in the store) as a
+     * succeeded build of the app, so it deploys like any other.
+     */
+    async recordArtifact(
+      actor: Actor,
+      idOrName: string,
+      artifact: { storePath: string; plan: BuildPlan; filename: string; bytes: number },
+    ): Promise<Build> {
+      const { app } = await apps.resolve(actor, idOrName, "write", "starting builds");
+      const stages = initialStages().map((s) => ({ ...s, status: "skipped" as const }));
+      const build = await withActor(db, actor, async (tx) => {
+        const b = await insertBuild(tx, {
+          appId: app.id,
+          sourceType: "archive",
+          source: { type: "archive", filename: artifact.filename.slice(0, 255), bytes: artifact.bytes },
+          sourceRef: artifact.filename.slice(0, 255),
+          createdBy: actor.userId,
+          stages,
+        });
+        const ended = { status: "succeeded" as const, storePath: artifact.storePath, plan: artifact.plan, finishedAt: new Date() };
+        await updateBuild(tx, b.id, ended);
+        return { ...b, ...ended };
+      });
+      runtime.bus.publish({ type: "build.updated", appId: app.id, buildId: build.id, status: "succeeded", stage: null });
       return build;
     },
 
