@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { libpqEnv } from "../addons/pg-dump.ts";
 import type { HerokuStandInModel } from "./heroku/stand-in.ts";
@@ -35,7 +35,14 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
  * (DATABASE_URL, data from the backup), a Papertrail add-on SkyPanel has no counterpart for,
  * Heroku's own domain and a custom one.
  */
-export function notesOnHeroku(dir: string, pgAdminUrl: string, appName = "notes-on-heroku"): NotesOnHeroku {
+export function notesOnHeroku(
+  where: string,
+  pgAdminUrl: string,
+  appName = "notes-on-heroku",
+  token = `HRKU-${randomUUID()}`,
+): NotesOnHeroku {
+  // The tools run from /, where a relative folder would mean something else.
+  const dir = resolve(where);
   mkdirSync(dir, { recursive: true });
   // The slug: the app's files under ./app/, with what Heroku's Node.js buildpack leaves there.
   const tree = join(dir, "slug-tree");
@@ -77,7 +84,6 @@ export function notesOnHeroku(dir: string, pgAdminUrl: string, appName = "notes-
   }
 
   const secrets = [`greeting-${randomUUID()}`, `s3cr3t-${randomUUID()}`, `postgres://u${randomUUID().slice(0, 8)}:pw@ec2.example.com/d1`];
-  const token = `HRKU-${randomUUID()}`;
   const slugId = randomUUID();
   return {
     token,
