@@ -4,76 +4,20 @@
 // the app writes a row to. Then a second platform on the same ports is refused, and the first is
 // stopped and started again with the same home. Every request is counted; none is retried until
 // it passes.
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, httpGet } from "@skypanel/engine/router-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { archive, asSuperuser, multipart, type Platform, startPlatform, stopPlatform } from "./platform-process.testing.ts";
 
 const REPO = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const FIXTURE = join(REPO, "packages/engine/fixtures/apps/node-express-postgres");
 const ADMIN = { email: "first@example.com", password: "correct horse battery" };
 // Gateway ports of this platform's own, so it never meets another test's platform on 15432/15479.
 const GATEWAY = { postgresql: 15480, redis: 15481 };
-
-function archive(dir: string): Buffer {
-  const out = join(mkdtempSync(join(tmpdir(), "skypanel-first-run-")), "app.tar.gz");
-  execFileSync("tar", ["-czf", out, "-C", dir, "."]);
-  const bytes = readFileSync(out);
-  rmSync(join(out, ".."), { recursive: true, force: true });
-  return bytes;
-}
-
-function multipart(file: Buffer, filename: string) {
-  const boundary = `----skypanel${Date.now()}`;
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="archive"; filename="${filename}"\r\nContent-Type: application/gzip\r\n\r\n`,
-  );
-  return {
-    body: Buffer.concat([head, file, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    contentType: `multipart/form-data; boundary=${boundary}`,
-  };
-}
-
-const asSuperuser = (sql: string) =>
-  spawnSync("runuser", ["-u", "postgres", "--", "psql", "-X", "-q", "-At", "-d", "postgres", "-c", sql], { cwd: "/", encoding: "utf8" });
-
-/** A platform process started from the clone (`bash scripts/up.sh` or `npm start`), its output kept. */
-interface Platform {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-}
-
-function startPlatform(cwd: string, command: string[], env: NodeJS.ProcessEnv): Platform {
-  const child = spawn(command[0] as string, command.slice(1), { cwd, detached: true, stdio: ["ignore", "pipe", "pipe"], env });
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  return { child, output: () => output, exited };
-}
-
-/** SIGTERM to the platform's process group; SIGKILL if it has not stopped in 30 s. */
-async function stopPlatform(p: Platform | null): Promise<void> {
-  if (!p?.child.pid || p.child.exitCode !== null || p.child.signalCode !== null) return;
-  const pid = p.child.pid;
-  process.kill(-pid, "SIGTERM");
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      // Gone already.
-    }
-  }, 30_000);
-  await p.exited;
-  clearTimeout(timer);
-}
 
 describe("first run: a fresh clone in a 0700 folder, the README's up.sh, an Express app and its PostgreSQL add-on", {
   timeout: 900_000,
