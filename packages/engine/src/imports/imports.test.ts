@@ -10,8 +10,9 @@ import { TEST_PG_ADMIN_URL } from "@skypanel/db/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../actor.ts";
+import { buildNetwork } from "../builds/index.ts";
 import { FIXTURES } from "../builds/testing.ts";
-import type { Engine } from "../engine.ts";
+import { createEngine, type Engine } from "../engine.ts";
 import { freePort, httpGet } from "../router/testing.ts";
 import { makeRepo } from "../sources/test-git.ts";
 import { createTestEngine, type TestEngine } from "../testing.ts";
@@ -51,29 +52,37 @@ describe("imports (Heroku stand-in, nspawn, Caddy, real Nix, PostgreSQL add-ons;
   const addonDatabases = async () =>
     (await admin<{ datname: string }[]>`SELECT datname FROM pg_database WHERE datname LIKE 'addon_%'`).map((r) => r.datname);
 
+  const options = () => ({
+    builds: { concurrency: 2, allowLocalGit: true, network: buildNetwork(process.env) },
+    runtime: {
+      mode: "nspawn" as const,
+      router: { httpPort, baseDomain: "localhost" },
+      cgroupParent,
+      reconcileIntervalMs: 1000,
+      deploy: { healthTimeoutMs: 30_000, drainMs: 300, canaryObserveMs: 1500 },
+    },
+    addons: { postgresUrl: TEST_PG_ADMIN_URL, gatewayPorts: { postgresql: 15482, redis: 15483 } },
+    heroku: { apiUrl: standIn.url, dataApiUrl: standIn.dataUrl },
+    domains: { dnsServers: ["127.0.0.1:9"], timeoutMs: 200 },
+  });
+
   beforeAll(async () => {
     httpPort = await freePort();
     heroku = notesOnHeroku(join(work, "heroku"), TEST_PG_ADMIN_URL);
     standIn = await startHerokuStandIn(heroku.model);
-    t = await createTestEngine("pglite", {
-      builds: { concurrency: 2, allowLocalGit: true },
-      runtime: {
-        mode: "nspawn",
-        router: { httpPort, baseDomain: "localhost" },
-        cgroupParent,
-        reconcileIntervalMs: 1000,
-        deploy: { healthTimeoutMs: 30_000, drainMs: 300, canaryObserveMs: 1500 },
-      },
-      addons: { postgresUrl: TEST_PG_ADMIN_URL, gatewayPorts: { postgresql: 15482, redis: 15483 } },
-      heroku: { apiUrl: standIn.url, dataApiUrl: standIn.dataUrl },
-    });
+    t = await createTestEngine("pglite", options());
     engine = t.engine;
     await engine.start();
     // An admin: importing an export's build into the shared Nix store is theirs to do (see startArchive).
     alice = await t.user("importer@example.com", { isAdmin: true });
   });
   afterAll(async () => {
+    // Deleting the apps drops their add-ons' databases and roles on the shared test server.
+    for (const app of (await engine.apps.list(alice).catch(() => ({ items: [] }))).items)
+      await engine.apps.delete(alice, app.id).catch(() => {});
     await engine.running?.shutdown();
+    // The engine made by the restart test is not the one t.close() stops.
+    if (engine !== t.engine) await engine.stop();
     await t.close();
     await standIn?.close();
     await admin.end();
@@ -290,7 +299,7 @@ describe("imports (Heroku stand-in, nspawn, Caddy, real Nix, PostgreSQL add-ons;
 
   it("a failure mid-way removes everything the import made (Heroku's backup download fails)", async () => {
     const before = await addonDatabases();
-    standIn.failNext({ path: /^\/blobs\//, status: 500, times: 5, body: "backup storage unavailable" });
+    standIn.failNext({ path: /^\/blobs\//, status: 500, times: 1, body: "backup storage unavailable" });
     const { id } = await engine.imports.startHeroku(alice, { herokuApp: heroku.appName, herokuToken: heroku.token, name: "notes-failing" });
     const view = await finished(id);
     expect(view.status).toBe("failed");
@@ -336,5 +345,35 @@ describe("imports (Heroku stand-in, nspawn, Caddy, real Nix, PostgreSQL add-ons;
     expect(oneOffs.map((o) => [o.command, o.status, o.exitCode])).toEqual([["node seed.js", "succeeded", 0]]);
     expect(await statuses("notes-setup.localhost")).toEqual(Array(REQUESTS).fill(200));
     expect(JSON.parse((await get("notes-setup.localhost", "/notes")).body)).toEqual(["seeded by postdeploy"]);
+  });
+
+  it("resumes after a control-plane restart: the steps that ended are not run again, and the app serves", async () => {
+    const { id } = await engine.imports.startHeroku(alice, { herokuApp: heroku.appName, herokuToken: heroku.token, name: "notes-resumed" });
+    // Stopped once the app, its config and its add-on exist, while a later step runs.
+    for (let i = 0; i < 600; i++) {
+      const view = await engine.imports.get(alice, id);
+      if (view.steps.find((s) => s.name === "addons")?.status === "succeeded") break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const before = await engine.imports.get(alice, id);
+    expect(before.status).toBe("running");
+    await engine.stop();
+    const again = await createEngine({ db: t.database.db, sql: t.database.sql, home: t.home, ...options() });
+    await again.start();
+    engine = again;
+    const view = await finished(id);
+    expect(view.status, `${view.error} ${JSON.stringify(view.steps)}`).toBe("succeeded");
+    // Made once: one app, one add-on, though the job ran twice.
+    const made = await t.database.sql.query<{ target_type: string; n: string }>(
+      `SELECT target_type, count(*)::text AS n FROM audit_log
+        WHERE action IN ('applications.insert', 'addons.insert') AND app_id = $1 GROUP BY target_type ORDER BY 1`,
+      [view.app.id],
+    );
+    expect(made.map((r) => [r.target_type, r.n])).toEqual([
+      ["addons", "1"],
+      ["applications", "1"],
+    ]);
+    expect(await statuses("notes-resumed.localhost")).toEqual(Array(REQUESTS).fill(200));
+    expect(JSON.parse((await get("notes-resumed.localhost", "/notes")).body)).toEqual(HEROKU_NOTES);
   });
 });
