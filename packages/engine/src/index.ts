@@ -28,6 +28,7 @@ export type { BuildPlan } from "./detect/plan.ts";
 export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
 export * from "./errors.ts";
 export type { PlatformEvent, ResyncEvent, SequencedEvent, StateEvent } from "./events/index.ts";
+export { HEALTH_CHECK_TYPES, type HealthCheckSettings } from "./health/index.ts";
 export * from "./imports/index.ts";
 export {
   ATTACH_WITHIN_MS,

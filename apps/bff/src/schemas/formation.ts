@@ -1,4 +1,5 @@
 // The formation: how many instances of each process type run, and with what limits.
+import { HEALTH_CHECK_TYPES } from "@skypanel/engine";
 import { z } from "zod";
 import { appRef } from "./common.ts";
 
@@ -24,5 +25,21 @@ export const processFormationSchema = z
     cpuQuota: z.number(),
     maxProcs: z.number().int(),
     command: z.string().nullable(),
+    healthCheck: z
+      .strictObject({
+        type: z.enum(HEALTH_CHECK_TYPES).optional(),
+        path: z.string().optional(),
+        expectStatus: z.union([z.number().int(), z.strictObject({ min: z.number().int(), max: z.number().int() })]).optional(),
+        bodyMatch: z.string().optional(),
+        host: z.string().optional(),
+        command: z.string().optional(),
+        intervalSeconds: z.number().optional(),
+        timeoutSeconds: z.number().optional(),
+        startPeriodSeconds: z.number().optional(),
+        healthyThreshold: z.number().int().optional(),
+        unhealthyThreshold: z.number().int().optional(),
+      })
+      .nullable()
+      .meta({ description: "The process type's health check settings (from app.json's `healthchecks`); null: its default check." }),
   })
   .meta({ id: "ProcessFormation" });

@@ -104,7 +104,16 @@ export function stubInstance(appName: string, n: number, extra: Partial<StubInst
 }
 
 export function stubFormation(appName: string, processType: string, quantity: number): StubFormation {
-  return { appId: `id-${appName}`, processType, quantity, memoryMb: 512, cpuQuota: 1, maxProcs: 256, command: `${processType} command` };
+  return {
+    appId: `id-${appName}`,
+    processType,
+    quantity,
+    memoryMb: 512,
+    cpuQuota: 1,
+    maxProcs: 256,
+    command: `${processType} command`,
+    healthCheck: null,
+  };
 }
 
 /** One bucket of metrics for an app of one instance, `minutesAgo` before 2025-01-02 03:04. */

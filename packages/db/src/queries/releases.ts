@@ -43,7 +43,15 @@ export async function listFormation(db: Database, appId: string) {
 
 export async function upsertFormation(
   db: Database,
-  values: { appId: string; processType: string; quantity?: number; memoryMb?: number; cpuQuota?: number; maxProcs?: number },
+  values: {
+    appId: string;
+    processType: string;
+    quantity?: number;
+    memoryMb?: number;
+    cpuQuota?: number;
+    maxProcs?: number;
+    healthCheck?: unknown;
+  },
 ) {
   const { appId, processType, ...rest } = values;
   await db

@@ -48,7 +48,7 @@ export function createRuntimeManager(o: ManagerOptions) {
   async function planFor(
     app: { id: string; name: string },
     release: Release,
-    f: Pick<ProcessFormation, "processType" | "memoryMb" | "cpuQuota" | "maxProcs">,
+    f: Pick<ProcessFormation, "processType" | "memoryMb" | "cpuQuota" | "maxProcs"> & Partial<Pick<ProcessFormation, "healthCheck">>,
     options: { healthCheck?: boolean } = {},
   ): Promise<InstancePlan> {
     return {
@@ -59,7 +59,8 @@ export function createRuntimeManager(o: ManagerOptions) {
       env: o.releases.environment(release),
       limits: instanceLimits(f),
       port: INSTANCE_PORT,
-      health: options.healthCheck === false ? null : healthCheckFor({ processes: release.processes }, f.processType, undefined),
+      health:
+        options.healthCheck === false ? null : healthCheckFor({ processes: release.processes }, f.processType, f.healthCheck ?? undefined),
     };
   }
 

@@ -5,6 +5,8 @@ import type { Apps } from "../apps/index.ts";
 import type { EngineDeps } from "../deps.ts";
 import { ValidationError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
+import { healthCheckFor } from "../health/defaults.ts";
+import type { HealthCheckSettings } from "../health/settings.ts";
 import type { InstanceLimits } from "../runtime/index.ts";
 
 export interface ProcessFormation {
@@ -15,6 +17,8 @@ export interface ProcessFormation {
   maxProcs: number;
   /** The command from the current release; null when that release has no such process type. */
   command: string | null;
+  /** The user's health check settings (app.json's `healthchecks`); null: the process type's default. */
+  healthCheck: HealthCheckSettings | null;
 }
 
 export const MAX_QUANTITY = 100;
@@ -30,7 +34,9 @@ export function defaultQuantity(processType: string) {
   return processType === "web" ? 1 : 0;
 }
 
-export type ScaleChange = number | { quantity?: number; memoryMb?: number; cpuQuota?: number; maxProcs?: number };
+export type ScaleChange =
+  | number
+  | { quantity?: number; memoryMb?: number; cpuQuota?: number; maxProcs?: number; healthCheck?: HealthCheckSettings | null };
 
 export function createFormation(deps: EngineDeps, apps: Apps, onChange: (appId: string) => void, bus: EventBus) {
   const { db } = deps;
@@ -49,6 +55,7 @@ export function createFormation(deps: EngineDeps, apps: Apps, onChange: (appId: 
         cpuQuota: row?.cpuQuota ?? DEFAULTS.cpuQuota,
         maxProcs: row?.maxProcs ?? DEFAULTS.maxProcs,
         command: release?.processes[processType] ?? null,
+        healthCheck: (row?.healthCheck as HealthCheckSettings | null | undefined) ?? null,
       };
     });
   }
@@ -61,12 +68,20 @@ export function createFormation(deps: EngineDeps, apps: Apps, onChange: (appId: 
       return current(app.id, app.currentReleaseId);
     },
 
-    /** Scales process types (`{ web: 3 }`) and/or sets their limits; all checked before any change. */
-    async scale(actor: Actor, idOrName: string, changes: Record<string, ScaleChange>) {
+    /**
+     * Scales process types (`{ web: 3 }`) and/or sets their limits and health checks; all checked
+     * before any change. `upcoming`: the processes of a build about to be deployed, which may be
+     * set up before their first release (an app set up from app.json starts as it says).
+     */
+    async scale(actor: Actor, idOrName: string, changes: Record<string, ScaleChange>, upcoming: Record<string, string> = {}) {
       const { app } = await apps.resolve(actor, idOrName, "write", "scaling");
       const entries = Object.entries(changes);
       if (entries.length === 0) throw new ValidationError('Name at least one process type to scale, e.g. {"web": 2}.');
       const known = new Map((await current(app.id, app.currentReleaseId)).map((f) => [f.processType, f]));
+      for (const [processType, command] of Object.entries(upcoming)) {
+        if (!known.has(processType))
+          known.set(processType, { ...DEFAULTS, processType, quantity: defaultQuantity(processType), command, healthCheck: null });
+      }
       const checked = entries.map(([processType, change]) => {
         const c = typeof change === "number" ? { quantity: change } : change;
         if (!known.has(processType)) {
@@ -86,6 +101,9 @@ export function createFormation(deps: EngineDeps, apps: Apps, onChange: (appId: 
         if (c.maxProcs !== undefined && (!Number.isInteger(c.maxProcs) || c.maxProcs < 8 || c.maxProcs > 65536)) {
           throw new ValidationError(`${processType}: the process limit is 8 to 65536.`);
         }
+        // Checked as the instance's check would be made (http only for web, and so on).
+        if (c.healthCheck)
+          healthCheckFor({ processes: { [processType]: known.get(processType)?.command ?? "" } }, processType, c.healthCheck);
         // A first row for a type keeps its current quantity unless this change sets one.
         return { processType, ...c, quantity: c.quantity ?? known.get(processType)?.quantity };
       });

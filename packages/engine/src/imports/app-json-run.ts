@@ -7,6 +7,7 @@ import { ADDON_TYPES } from "../addons/index.ts";
 import type { AppJsonManifest } from "../app-json/index.ts";
 import { readAppJson, resolveAppJsonEnv } from "../app-json/index.ts";
 import { EngineError } from "../errors.ts";
+import type { ScaleChange } from "../formation/index.ts";
 import { planFor } from "./heroku-run.ts";
 import {
   build,
@@ -70,11 +71,16 @@ export async function runAppJsonSetup(parts: ImportParts, s: RunState, options: 
     const note = addons.ignored.length > 0 ? `; not available here, ignored: ${addons.ignored.join(", ")}` : "";
     return typeof made === "string" ? `${made}${note}` : note ? { skipped: `no add-ons SkyPanel has${note}` } : made;
   });
+  // Before the first deploy, so the app starts as app.json says (quantities, health checks).
+  await s.progress.run("formation", async () => {
+    if (!manifest) return { skipped: "no app.json" };
+    const changes: Record<string, Exclude<ScaleChange, number>> = {};
+    for (const f of manifest.formation) changes[f.type] = { quantity: f.quantity };
+    for (const [type, healthCheck] of Object.entries(manifest.healthchecks)) changes[type] = { ...changes[type], healthCheck };
+    return scale(parts, s, changes, (await builtBy(parts, s)).plan?.processes ?? {});
+  });
   await s.progress.run("deploy", () =>
     deploy(parts, s, () => parts.deployments.create(s.actor, s.made.appId ?? "", { buildId: s.made.buildId ?? "" })),
-  );
-  await s.progress.run("formation", () =>
-    scale(parts, s, Object.fromEntries((manifest?.formation ?? []).map((f) => [f.type, f.quantity]))),
   );
   await s.progress.run("postdeploy", () => postdeploy(parts, s, manifest?.postdeploy ?? null));
   const quantities = new Map((manifest?.formation ?? []).map((f) => [f.type, f.quantity]));
@@ -91,9 +97,13 @@ function resolveKeys(manifest: AppJsonManifest, provided: Record<string, string>
   return keys;
 }
 
-/** app.json as the build has it (the build's app/ tree), or null when the source has none. */
-async function manifestOfBuild(parts: ImportParts, s: RunState): Promise<AppJsonManifest | null> {
+async function builtBy(parts: ImportParts, s: RunState) {
   const b = s.made.appId && s.made.buildId ? await findBuild(parts.db, s.made.appId, s.made.buildId) : null;
   if (!b?.storePath) throw new Error("the import's build has no artifact");
-  return readAppJson(join(b.storePath, "app"));
+  return { storePath: b.storePath, plan: b.plan };
+}
+
+/** app.json as the build has it (the build's app/ tree), or null when the source has none. */
+async function manifestOfBuild(parts: ImportParts, s: RunState): Promise<AppJsonManifest | null> {
+  return readAppJson(join((await builtBy(parts, s)).storePath, "app"));
 }

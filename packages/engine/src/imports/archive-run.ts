@@ -6,6 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import type { BuildPlan } from "@skypanel/db";
 import type { Autoscale, AutoscalePolicyInput } from "../autoscale/index.ts";
 import { type ExportManifest, importClosureFor, openWithPassphrase } from "../exports/index.ts";
+import { checkHealthCheckSettings } from "../health/settings.ts";
 import type { NixEnv } from "../nix/index.ts";
 import {
   addDomains,
@@ -109,6 +110,8 @@ export async function runArchiveImport(
           ...(f.memoryMb !== null ? { memoryMb: f.memoryMb } : {}),
           ...(f.cpuQuota !== null ? { cpuQuota: f.cpuQuota } : {}),
           ...(f.maxProcs !== null ? { maxProcs: f.maxProcs } : {}),
+          // Checked again by scale, as any setting from outside is.
+          ...(f.healthCheck ? { healthCheck: checkHealthCheckSettings(f.healthCheck) } : {}),
         },
       ]),
     );

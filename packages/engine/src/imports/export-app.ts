@@ -126,7 +126,7 @@ export async function exportApp(
         memoryMb: f.memoryMb,
         cpuQuota: f.cpuQuota,
         maxProcs: f.maxProcs,
-        healthCheck: null,
+        healthCheck: f.healthCheck as never,
       })),
       domains: (await parts.domains.list(actor, app.id)).map((d) => d.hostname),
       autoscale: policies.length > 0 ? policies : null,

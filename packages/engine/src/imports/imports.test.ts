@@ -324,8 +324,8 @@ describe("imports (Heroku stand-in, nspawn, Caddy, real Nix, PostgreSQL add-ons;
       ["build", "succeeded"],
       ["config", "succeeded"],
       ["addons", "succeeded"],
-      ["deploy", "succeeded"],
       ["formation", "succeeded"],
+      ["deploy", "succeeded"],
       ["postdeploy", "succeeded"],
       ["verify", "succeeded"],
     ]);
@@ -337,9 +337,13 @@ describe("imports (Heroku stand-in, nspawn, Caddy, real Nix, PostgreSQL add-ons;
     expect(vars.GREETING).toBe("Hello from app.json");
     expect(vars).not.toHaveProperty("OPTIONAL_HOOK");
     expect(vars.DATABASE_URL).toMatch(/^postgres/);
-    expect((await engine.formation.get(alice, "notes-setup")).map((f) => [f.processType, f.quantity])).toEqual([
-      ["web", 1],
-      ["worker", 1],
+    const formation = await engine.formation.get(alice, "notes-setup");
+    expect(
+      formation.map((f) => [f.processType, f.quantity, f.healthCheck]),
+      JSON.stringify(view.steps),
+    ).toEqual([
+      ["web", 1, { path: "/", expectStatus: 200, intervalSeconds: 5 }],
+      ["worker", 1, null],
     ]);
     const oneOffs = await engine.oneOffs.list(alice, "notes-setup");
     expect(oneOffs.map((o) => [o.command, o.status, o.exitCode])).toEqual([["node seed.js", "succeeded", 0]]);

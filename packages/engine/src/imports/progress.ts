@@ -9,7 +9,7 @@ import type { ImportStep, ImportStepStatus } from "./types.ts";
 export const STEP_NAMES = {
   heroku: ["app", "config", "addons", "data", "domains", "build", "deploy", "formation", "verify"],
   archive: ["app", "config", "addons", "data", "domains", "artifact", "deploy", "formation", "verify"],
-  "app-json": ["app", "build", "config", "addons", "deploy", "formation", "postdeploy", "verify"],
+  "app-json": ["app", "build", "config", "addons", "formation", "deploy", "postdeploy", "verify"],
 } as const;
 
 export const initialSteps = (names: readonly string[]): ImportStep[] => names.map((name) => ({ name, status: "pending", detail: "" }));

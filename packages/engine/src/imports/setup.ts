@@ -210,16 +210,23 @@ export async function deploy(parts: ImportParts, s: RunState, start: () => Promi
   return "deployed and live";
 }
 
-/** Scales the release's process types to the wanted quantities (types the release lacks are named, not scaled). */
-export async function scale(parts: ImportParts, s: RunState, wanted: Record<string, ScaleChange>) {
+/**
+ * Scales the release's process types to the wanted quantities, limits and health checks (types
+ * the release lacks are named, not scaled). `upcoming`: the processes of the build about to be
+ * deployed, set up before their first release.
+ */
+export async function scale(parts: ImportParts, s: RunState, wanted: Record<string, ScaleChange>, upcoming: Record<string, string> = {}) {
   const current = await parts.formation.get(s.actor, appIdOf(s));
-  const known = new Set(current.map((f) => f.processType));
+  const known = new Set([...current.map((f) => f.processType), ...Object.keys(upcoming)]);
   const changes = Object.fromEntries(Object.entries(wanted).filter(([type]) => known.has(type)));
   const missing = Object.keys(wanted).filter((type) => !known.has(type));
   if (Object.keys(changes).length === 0) return { skipped: "no process quantities to set" };
-  await parts.formation.scale(s.actor, appIdOf(s), changes);
+  await parts.formation.scale(s.actor, appIdOf(s), changes, upcoming);
   const said = Object.entries(changes)
-    .map(([t, q]) => `${t}=${typeof q === "number" ? q : (q.quantity ?? "")}`)
+    .map(([t, q]) => {
+      const c = typeof q === "number" ? { quantity: q } : q;
+      return `${t}=${c.quantity ?? "as before"}${c.healthCheck ? " (health check set)" : ""}`;
+    })
     .join(" ");
   return missing.length > 0 ? `${said} (the release has no ${missing.join(", ")})` : said;
 }
