@@ -7,7 +7,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { TEST_PG_ADMIN_URL } from "@skypanel/db/testing";
 import { copyFixture } from "@skypanel/engine/build-testing";
+import { type HerokuStandIn, startHerokuStandIn } from "@skypanel/engine/heroku-stand-in";
+import { HEROKU_NOTES, notesOnHeroku } from "@skypanel/engine/imports-testing";
 import { freePort, httpGet } from "@skypanel/engine/router-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestBff, type TestBff } from "../../../apps/bff/src/testing.ts";
@@ -50,8 +53,11 @@ describe("skypanel CLI end to end (a real platform: PGlite, Nix, nspawn, Caddy)"
   const source = copyFixture("node-greeting");
   // Only the machine's basics: no SKYPANEL_API_KEY or a real ~/.netrc can leak in.
   const env = () => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, SKYPANEL_URL: url });
-  const sky = (args: string[], options: { cwd?: string; input?: string } = {}) =>
-    exec(process.execPath, [BIN, ...args], { env: env(), cwd: options.cwd ?? home, input: options.input });
+  const sky = (args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}) =>
+    exec(process.execPath, [BIN, ...args], { env: { ...env(), ...options.env }, cwd: options.cwd ?? home, input: options.input });
+  // A Heroku app on the Heroku STAND-IN (Heroku is not reachable here), for migrate:*.
+  const heroku = notesOnHeroku(join(home, "heroku"), TEST_PG_ADMIN_URL, "cli-heroku");
+  let standIn: HerokuStandIn;
   const ok = (r: Run) => {
     expect(r.code, `exit ${r.code}\nstdout: ${r.stdout.slice(-3000)}\nstderr: ${r.stderr.slice(-3000)}`).toBe(0);
     return r;
@@ -71,7 +77,10 @@ describe("skypanel CLI end to end (a real platform: PGlite, Nix, nspawn, Caddy)"
 
   beforeAll(async () => {
     httpPort = await freePort();
+    standIn = await startHerokuStandIn(heroku.model);
     t = await createTestBff("pglite", {
+      heroku: { apiUrl: standIn.url, dataApiUrl: standIn.dataUrl },
+      addons: { postgresUrl: TEST_PG_ADMIN_URL, gatewayPorts: { postgresql: 15486, redis: 15487 } },
       builds: { concurrency: 2 },
       runtime: {
         mode: "nspawn",
@@ -97,6 +106,7 @@ describe("skypanel CLI end to end (a real platform: PGlite, Nix, nspawn, Caddy)"
   afterAll(async () => {
     await t?.engine.running?.shutdown();
     await t?.close();
+    await standIn?.close();
     rmSync(home, { recursive: true, force: true });
     rmSync(join(source, ".."), { recursive: true, force: true });
   });
@@ -253,6 +263,28 @@ describe("skypanel CLI end to end (a real platform: PGlite, Nix, nspawn, Caddy)"
     const failed = await exec(process.execPath, [ACTION], { env: { ...actionEnv, INPUT_APP: "no-such-app" }, cwd: workspace });
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/^::error::.*no-such-app/m);
+  });
+
+  it("migrate:plan, execute, verify and rollback move a Heroku app over and back, the token only in HEROKU_API_KEY", async () => {
+    const withToken = { env: { HEROKU_API_KEY: heroku.token } };
+    const plan = ok(await sky(["migrate:plan", "cli-heroku"], withToken));
+    expect(plan.stdout).toContain("heroku-postgresql");
+    for (const secret of [...heroku.secrets, heroku.token]) expect(plan.stdout + plan.stderr).not.toContain(secret);
+
+    const run = ok(await sky(["migrate:execute", "cli-heroku", "--json"], withToken));
+    const view = JSON.parse(run.stdout);
+    expect(view).toMatchObject({ status: "succeeded", app: { name: "cli-heroku" }, url: `http://cli-heroku.localhost:${httpPort}/` });
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) statuses.push((await httpGet({ port: httpPort, host: "cli-heroku.localhost", path: "/" })).status);
+    expect(statuses).toEqual(Array(20).fill(200));
+    const notes = await httpGet({ port: httpPort, host: "cli-heroku.localhost", path: "/notes" });
+    expect(JSON.parse(notes.body)).toEqual(HEROKU_NOTES);
+
+    expect(ok(await sky(["migrate:verify", view.id])).stderr).toContain("Verified: cli-heroku");
+    const refused = await sky(["migrate:rollback", view.id]);
+    expect(refused.code).toBe(2);
+    expect(ok(await sky(["migrate:rollback", view.id, "--confirm", "cli-heroku"])).stdout).toContain("cli-heroku is gone");
+    expect((await t.rest("GET", "/api/apps/cli-heroku", { token: apiToken })).status).toBe(404);
   });
 
   it("apps:destroy refuses a wrong --confirm and deletes with the right one; logout forgets the token", async () => {

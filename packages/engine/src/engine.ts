@@ -159,6 +159,9 @@ export async function createEngine(options: EngineOptions) {
           if (!imports) throw new Error("imports are not ready");
           return imports.run(job, signal);
         },
+        onAbandoned: async (job: Job, reason: string) => {
+          await imports?.abandoned(job, reason);
+        },
       },
     },
   });

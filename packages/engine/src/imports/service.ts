@@ -191,8 +191,27 @@ export function createImports(
     }
   }
 
+  /** A job the queue gave up on (restarted too often): the import fails, and what it made goes. */
+  async function abandoned(job: Job, reason: string) {
+    const row = await findImport(db, (job.payload as { importId: string }).importId);
+    if (row?.status !== "running") return;
+    let undone = "";
+    try {
+      await undo(
+        await actorFor(row),
+        row,
+        (row.steps as ImportStep[]).map((s) => ({ ...s })),
+      );
+      undone = "; everything it made was removed";
+    } catch (err) {
+      undone = `; removing what it made failed too (${(err as Error).message}): roll it back again`;
+    }
+    await record(row.id, { status: "failed", error: `${reason}${undone}`, secret: null, finishedAt: deps.now() });
+  }
+
   return {
     run,
+    abandoned,
     /** Tells `listener` the id of every import that changed (in this process). */
     onChange(listener: (id: string) => void) {
       changes.on("change", listener);

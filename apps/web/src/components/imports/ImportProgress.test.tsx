@@ -35,7 +35,7 @@ describe("ImportProgress and the recent imports (stub tRPC server behind fetch)"
       verify: "waiting",
     });
     expect(screen.getByTestId("import-status").textContent).toContain("failed");
-    expect(screen.getByTestId("import-announcer").textContent).toBe("Import failed.");
+    expect(screen.getByTestId("import-announcer").textContent).toBe("The import failed; what it made was removed.");
     expect(screen.queryByRole("button", { name: "Roll back…" })).toBeNull();
     expect(backend.state.apps).toEqual([]);
   });

@@ -1,10 +1,16 @@
 import type { ImportStep, ImportView } from "../../hooks/useImports.ts";
 import { cx } from "../../lib/cx.ts";
-import { IMPORT_STATUS, STEP_STATUS, stepLabel } from "./importWords.ts";
+import { STEP_STATUS, stepLabel } from "./importWords.ts";
+
+const ENDED: Record<Exclude<ImportView["status"], "running">, string> = {
+  succeeded: "The import finished: the app is imported.",
+  failed: "The import failed; what it made was removed.",
+  rolled_back: "The import was rolled back.",
+};
 
 /** What a screen reader hears as the import moves: the step in progress, or how it ended. */
 function announcement(status: ImportView["status"], steps: ImportStep[]): string {
-  if (status !== "running") return `Import ${IMPORT_STATUS[status].text}.`;
+  if (status !== "running") return ENDED[status];
   const step = steps.find((s) => s.status === "running") ?? [...steps].reverse().find((s) => s.status !== "pending");
   if (!step) return "Import waiting to start.";
   const n = steps.indexOf(step) + 1;

@@ -138,7 +138,7 @@ describe("ImportWizard (stub tRPC server behind fetch)", () => {
     // 5. The steps finish; the result shows the address, the dashboard and the DNS records.
     await waitFor(() => expect(screen.getByTestId("import-progress").dataset.status).toBe("succeeded"));
     expect(screen.getAllByTestId("step-status").map((s) => s.textContent)).toEqual(Array(9).fill("done"));
-    expect(screen.getByTestId("import-announcer").textContent).toBe("Import imported.");
+    expect(screen.getByTestId("import-announcer").textContent).toBe("The import finished: the app is imported.");
     const gets = backend.state.calls.filter((c) => c.path === "imports.get");
     expect(gets.length).toBeGreaterThan(1);
     expect(screen.getByRole("link", { name: "http://shop-eu.localhost:8080/" }).getAttribute("href")).toBe(

@@ -48,6 +48,23 @@ async function refusal(p: Promise<ImportPlan>): Promise<Error & { code?: string 
 }
 
 describe("analyzeHerokuApp (against the Heroku stand-in)", () => {
+  it("leaves out vars SkyPanel would refuse (a non-POSIX name, a value over 32 KiB) and says why, without their values", async () => {
+    const big = "x".repeat(40 * 1024);
+    const p = await plan(
+      await serveShop((app) => {
+        app.config["my.dotted-var"] = "dotted value";
+        app.config.HUGE_CERT = big;
+      }),
+    );
+    expect(p.config.map((c) => c.key)).not.toContain("my.dotted-var");
+    expect(p.config.map((c) => c.key)).not.toContain("HUGE_CERT");
+    const why = Object.fromEntries(p.unsupported.map((u) => [u.what, u.why]));
+    expect(why["config var my.dotted-var"]).toMatch(/POSIX/);
+    expect(why["config var HUGE_CERT"]).toMatch(/32 KiB/);
+    expect(JSON.stringify(p)).not.toContain("dotted value");
+    expect(JSON.stringify(p)).not.toContain(big.slice(0, 100));
+  });
+
   it("marks the vars add-ons own as addon and copies the rest", async () => {
     const p = await plan(await serve());
     const action = Object.fromEntries(p.config.map((c) => [c.key, c.addon ?? c.action]));

@@ -1,6 +1,7 @@
 // Reads a Heroku app and says what importing it would make: the plan the user reads before
 // anything is made. Only keys, names and counts go into the plan, never a config value.
 import { checkAppName } from "../../apps/index.ts";
+import { checkConfigKey, MAX_VALUE_BYTES } from "../../config-vars/rules.ts";
 import { InvalidAppNameError, ValidationError } from "../../errors.ts";
 import { checkGitRef, checkGitUrl } from "../../sources/index.ts";
 import type { ImportPlan, PlannedDomain, PlannedProcess, PlannedSource } from "../types.ts";
@@ -43,6 +44,7 @@ export async function analyzeHerokuApp(client: HerokuClient, herokuApp: string, 
   const source = git?.source ?? (slug ? slugSource(slug, buildpacks) : null);
   if (source === null) throw noSlug(app, release);
   const addonsPlan = await planAddons(client, app.name, { addons, attachments, config }, opts.addonData);
+  const uncopyable = uncopyableVars(addonsPlan.config, config);
   const address = `${name}.${opts.baseDomain}`;
 
   const plan: Omit<ImportPlan, "creates"> = {
@@ -56,13 +58,42 @@ export async function analyzeHerokuApp(client: HerokuClient, herokuApp: string, 
     },
     app: { name },
     processes: processes(formation, slug),
-    config: addonsPlan.config,
+    config: addonsPlan.config.filter((c) => !uncopyable.some((u) => u.key === c.key)),
     addons: addonsPlan.addons,
     domains: domains.map((d) => plannedDomain(d, address)).sort((a, b) => a.hostname.localeCompare(b.hostname)),
     source,
-    unsupported: [...addonsPlan.unsupported, ...buildpackGaps(buildpacks), ...certificateGaps(domains)],
+    unsupported: [
+      ...addonsPlan.unsupported,
+      ...uncopyable.map((u) => ({ what: `config var ${u.key}`, why: u.why })),
+      ...buildpackGaps(buildpacks),
+      ...certificateGaps(domains),
+    ],
   };
   return { ...plan, creates: planSentences(plan, addonsPlan.backups, git?.display ?? null, address) };
+}
+
+/**
+ * Vars to copy that SkyPanel would refuse (Heroku allows names like `my.var`; SkyPanel's are
+ * POSIX, and a value is at most 32 KiB): left out of the plan, and said why, rather than failing
+ * the import half-way. The why names the key only.
+ */
+function uncopyableVars(planned: ImportPlan["config"], values: Record<string, string | null>): { key: string; why: string }[] {
+  const out: { key: string; why: string }[] = [];
+  for (const c of planned) {
+    if (c.action !== "copy") continue;
+    try {
+      checkConfigKey(c.key);
+    } catch {
+      out.push({ key: c.key, why: "Its name is not a POSIX variable name, which SkyPanel needs; rename it and set it by hand." });
+      continue;
+    }
+    if (Buffer.byteLength(values[c.key] ?? "", "utf8") > MAX_VALUE_BYTES)
+      out.push({
+        key: c.key,
+        why: `Its value is larger than SkyPanel's ${MAX_VALUE_BYTES / 1024} KiB limit; keep it in a file or a store instead.`,
+      });
+  }
+  return out;
 }
 
 /** The given name, else Heroku's, by SkyPanel's rule (stricter than Heroku's: no reserved words, no "--"). */
