@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { cpus, hostname } from "node:os";
 import { join } from "node:path";
 import { type Database, type Job, migrateUp, type SqlRunner } from "@skypanel/db";
@@ -34,6 +35,7 @@ import { type NixEnv, prepareNix } from "./nix/index.ts";
 import { createOneOffs } from "./one-offs/index.ts";
 import { createReleases } from "./releases/index.ts";
 import { DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT } from "./router/index.ts";
+import { runtimeName } from "./runtime/name.ts";
 import { loadKeyring, type VaultSettings, vaultTransit } from "./secrets/index.ts";
 import { createTeams } from "./teams/index.ts";
 import { createUsers } from "./users/index.ts";
@@ -80,6 +82,8 @@ export interface EngineOptions {
 
 /** Migrates the database, opens the keyring, and assembles every engine area. */
 export async function createEngine(options: EngineOptions) {
+  // Read before the keyring makes its folder: a home in use before keeps the shared runtime name.
+  const homeExisted = existsSync(join(options.home, "keys"));
   await migrateUp(options.sql);
   const keyring = await loadKeyring(options.home, options.vault ? vaultTransit(options.vault) : undefined);
   await ensureEncryptionKey(options.db, keyring.currentId);
@@ -176,8 +180,11 @@ export async function createEngine(options: EngineOptions) {
     },
     bus,
   );
-  const running: RunningApps | null = options.runtime
-    ? createRunningApps(options.runtime, { db: options.db, home: options.home, bus, logStore, releases, formation, nixEnv })
+  const runtimeOptions = options.runtime
+    ? { ...options.runtime, cgroupParent: options.runtime.cgroupParent ?? runtimeName(options.home, homeExisted) }
+    : null;
+  const running: RunningApps | null = runtimeOptions
+    ? createRunningApps(runtimeOptions, { db: options.db, home: options.home, bus, logStore, releases, formation, nixEnv })
     : null;
   const deployments = createDeployments(deps, apps, builds, releases, { queue, bus, runtimeEnabled: Boolean(running) });
   const oneOffs = createOneOffs(options.db, apps, releases, formation, { running, logStore, bus });
