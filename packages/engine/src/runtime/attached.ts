@@ -1,7 +1,7 @@
 // How a one-off instance is attached to its caller: the launcher joins the instance's cgroups
 // and execs the sandbox with pipes to the control plane, on a pseudo-terminal when asked for.
 import { type ChildProcess, spawn } from "node:child_process";
-import { type Readable, Transform, type Writable } from "node:stream";
+import { type Readable, Transform, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import type { Instance, LauncherExit } from "./instance.ts";
 import { childExit, HOST_PATH, spawnLauncher } from "./launcher.ts";
@@ -55,27 +55,58 @@ export function attachedLauncher(terminal: TerminalSize | null, noise: RegExp[] 
         cwd: "/",
         env: { PATH: HOST_PATH },
         detached: true,
-        stdio: ["pipe", "pipe", "pipe", terminal ? "pipe" : "ignore"],
+        stdio: ["pipe", "pipe", "pipe"],
       });
       // The caller may hang up at any time; a write after that must not crash the control plane.
       child.stdin?.on("error", () => {});
-      child.stdio[3]?.on("error", () => {});
       return child;
     },
     exit: childExit,
     io() {
       if (!child?.stdin || !child.stdout || !child.stderr) return null;
-      const control = child.stdio[3] as Writable | null;
+      const output = noise.length ? child.stdout.pipe(withoutNoise(noise)) : child.stdout;
+      const errors = noise.length ? child.stderr.pipe(withoutNoise(noise)) : child.stderr;
+      if (!terminal) return { input: child.stdin, output, errors, resize() {} };
+      // On a terminal, input and resizes share the relay's stdin as frames, in the order sent.
+      const input = relayFrames(child.stdin);
       return {
-        input: child.stdin,
-        output: noise.length ? child.stdout.pipe(withoutNoise(noise)) : child.stdout,
-        errors: noise.length ? child.stderr.pipe(withoutNoise(noise)) : child.stderr,
+        input,
+        output,
+        errors,
         resize(size) {
-          if (control?.writable) control.write(`${clampSize(size.cols)} ${clampSize(size.rows)}\n`);
+          if (input.writable) input.write({ cols: clampSize(size.cols), rows: clampSize(size.rows) });
         },
       };
     },
   };
+}
+
+/**
+ * pty-relay.py's stdin: each Buffer written becomes an input frame (type 0), each `{cols, rows}`
+ * a resize frame (type 1); one queue keeps them in the order they were written.
+ */
+function relayFrames(stdin: Writable): Writable {
+  const frame = (type: number, body: Buffer) => {
+    const head = Buffer.alloc(5);
+    head[0] = type;
+    head.writeUInt32BE(body.length, 1);
+    return Buffer.concat([head, body]);
+  };
+  return new Writable({
+    objectMode: true,
+    write(chunk: Buffer | string | TerminalSize, _encoding, done) {
+      const bytes =
+        typeof chunk === "string" || Buffer.isBuffer(chunk)
+          ? frame(0, Buffer.from(chunk))
+          : frame(1, Buffer.from(`${chunk.cols} ${chunk.rows}`));
+      if (stdin.write(bytes)) done();
+      else stdin.once("drain", () => done());
+    },
+    final(done) {
+      stdin.end();
+      done();
+    },
+  });
 }
 
 /** A window dimension the terminal accepts: 1–1000. */

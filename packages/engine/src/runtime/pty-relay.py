@@ -1,5 +1,8 @@
-# Runs a command on a new pseudo-terminal and relays it over plain pipes: stdin to the
-# terminal, the terminal to stdout, and "COLS ROWS" lines on fd 3 to its window size.
+# Runs a command on a new pseudo-terminal and relays it over plain pipes: the terminal to stdout,
+# and frames on stdin: input for the terminal, or a new window size. One stream keeps their order
+# (a resize sent before a keystroke is applied before the program reads it; over two pipes the
+# keystroke could overtake it). A frame is one type byte (0: input, 1: "COLS ROWS"), a 4-byte
+# big-endian length, and that many bytes.
 # Node has no pseudo-terminals without a native module (node-pty), and a native module
 # cannot be built here (node-gyp fetches headers from the internet); Debian's Python can.
 #
@@ -10,6 +13,11 @@ import errno, fcntl, os, pty, select, signal, struct, sys, termios
 
 def set_size(fd, cols, rows):
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+
+def write_all(fd, data):
+    while data:
+        data = data[os.write(fd, data) :]
 
 
 def main():
@@ -23,12 +31,7 @@ def main():
             os._exit(127)
     set_size(master, cols, rows)
     readers = [master, 0]
-    try:
-        os.fstat(3)
-        readers.append(3)
-    except OSError:
-        pass
-    control = b""
+    pending = b""
     while master in readers:
         ready, _, _ = select.select(readers, [], [])
         for fd in ready:
@@ -47,21 +50,24 @@ def main():
                     except BrokenPipeError:
                         os.kill(pid, signal.SIGHUP)
                         readers = []
-            elif fd == 0:
-                if not data:
-                    readers.remove(0)
-                    os.kill(pid, signal.SIGHUP)
-                else:
-                    os.write(master, data)
             else:
                 if not data:
-                    readers.remove(3)
-                control += data
-                *lines, control = control.split(b"\n")
-                for line in lines:
-                    parts = line.split()
-                    if len(parts) == 2 and all(p.isdigit() for p in parts):
-                        set_size(master, min(int(parts[0]), 1000), min(int(parts[1]), 1000))
+                    if 0 in readers:
+                        readers.remove(0)
+                    os.kill(pid, signal.SIGHUP)
+                    continue
+                pending += data
+                while len(pending) >= 5:
+                    size = int.from_bytes(pending[1:5], "big")
+                    if len(pending) < 5 + size:
+                        break
+                    kind, body, pending = pending[0], pending[5 : 5 + size], pending[5 + size :]
+                    if kind == 0:
+                        write_all(master, body)
+                    elif kind == 1:
+                        parts = body.split()
+                        if len(parts) == 2 and all(p.isdigit() for p in parts):
+                            set_size(master, min(int(parts[0]), 1000), min(int(parts[1]), 1000))
     _, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
     sys.exit(128 - code if code < 0 else code)
