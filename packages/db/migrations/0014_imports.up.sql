@@ -29,6 +29,8 @@ CREATE TABLE imports (
   finished_at timestamptz
 );
 CREATE INDEX imports_created_by ON imports (created_by, created_at DESC);
--- Every change (each step, the end, a rollback) is audited; the sealed secret never is.
+-- Every change (each step, the end, a rollback) is audited; the sealed secret never is, nor the
+-- options (an archive's whole manifest, which would be copied into every step's audit row; `source`
+-- says where the import comes from).
 CREATE TRIGGER imports_audit AFTER INSERT OR UPDATE ON imports
-  FOR EACH ROW EXECUTE FUNCTION skypanel_audit_row_change('secret');
+  FOR EACH ROW EXECUTE FUNCTION skypanel_audit_row_change('secret', 'options');
