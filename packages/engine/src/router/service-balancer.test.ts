@@ -93,6 +93,17 @@ describe("service balancer (nftables)", () => {
     expect(again.addressFor("app-2")).toBe(vip2);
   });
 
+  it("a released address stays claimed until the table without it is loaded (another control plane cannot get it while old rules refuse it)", async () => {
+    balancer.addressFor("app-2");
+    const dir = "/run/skypanel/service-addresses";
+    const claimed = () => readdirSync(dir).some((f) => readFileSync(join(dir, f), "utf8") === `${owner}/app-2`);
+    balancer.release(new Set(["app-1"]));
+    // Released, but the loaded table still rejects app-2's address: its claim stays.
+    expect(claimed()).toBe(true);
+    await balancer.apply([{ appId: "app-1", port: 5000, upstreams: upstreams() }]);
+    expect(claimed()).toBe(false);
+  });
+
   it("remove() takes the rules and the claims away", async () => {
     await balancer.remove();
     expect(execFileSync("/usr/sbin/nft", ["list", "tables"], { encoding: "utf8" })).not.toContain(`skypanel_lb_${owner}`);

@@ -45,6 +45,10 @@ export function createServiceBalancer(o: { runDir: string; owner: string }): Ser
   const claimsDir = join(o.runDir, "service-addresses");
   const table = `skypanel_lb_${o.owner}`;
   const claims = new Map<string, number>();
+  // Released addresses whose claim files go only once the table without them is loaded: until
+  // then its old rules still reject (or rewrite) them, and another control plane that claimed one
+  // meanwhile would see its connections refused.
+  const releasing = new Set<number>();
   // The last ruleset loaded, and when: the reconciler syncs every few seconds, mostly unchanged.
   let last: { script: string; at: number } | null = null;
 
@@ -128,7 +132,7 @@ export function createServiceBalancer(o: { runDir: string; owner: string }): Ser
         "}",
       ].join("\n");
       // Unchanged: loaded again only once a minute, in case someone flushed the rules meanwhile.
-      if (last?.script === script && Date.now() - last.at < 60_000) return;
+      if (last?.script === script && Date.now() - last.at < 60_000 && releasing.size === 0) return;
       // Packets to a service address are routed at connect time, before the nat hook; without
       // this route they would fail as unreachable instead of being rewritten.
       const have = await run(IP, ["-4", "addr", "show", "dev", "lo"]);
@@ -136,12 +140,14 @@ export function createServiceBalancer(o: { runDir: string; owner: string }): Ser
       await runChecked(IP, ["route", "replace", SERVICE_CIDR, "dev", "lo", "src", SOURCE]);
       await runChecked(NFT, ["-f", "-"], { input: `${script}\n` });
       last = { script, at: Date.now() };
+      for (const index of releasing) rmSync(join(claimsDir, String(index)), { force: true });
+      releasing.clear();
     },
 
     release(keepAppIds) {
       for (const [appId, index] of claims) {
         if (keepAppIds.has(appId)) continue;
-        rmSync(join(claimsDir, String(index)), { force: true });
+        releasing.add(index);
         claims.delete(appId);
       }
     },
@@ -149,7 +155,9 @@ export function createServiceBalancer(o: { runDir: string; owner: string }): Ser
     async remove() {
       last = null;
       await run(NFT, ["delete", "table", "ip", table]);
-      this.release(new Set());
+      for (const index of [...claims.values(), ...releasing]) rmSync(join(claimsDir, String(index)), { force: true });
+      claims.clear();
+      releasing.clear();
     },
   };
 }
