@@ -109,7 +109,8 @@ test("the Heroku import wizard: plan side by side, import live, the app serves H
     await dialog.getByRole("textbox", { name: `Type ${HEROKU_APP} to confirm` }).fill(HEROKU_APP);
     await dialog.getByRole("button", { name: "Roll back the import" }).click();
     await expect(page.getByTestId("import-rolled-back")).toBeVisible({ timeout: 60_000 });
-    expect((await throughCaddy(`${HEROKU_APP}.localhost`)).status).toBe(404);
+    // Its instances stop right after the delete; the route goes with them.
+    await expect.poll(async () => (await throughCaddy(`${HEROKU_APP}.localhost`)).status, { timeout: 30_000 }).toBe(404);
     const apps = await page.request.get("/api/apps");
     expect(((await apps.json()) as { apps: unknown[] }).apps).toEqual([]);
   });

@@ -191,8 +191,8 @@ export async function createEngine(options: EngineOptions) {
   if (running) {
     const reconcile = (appId: string) => void running.reconcile(appId).catch((err) => console.error("[reconcile]", err));
     formationListeners.add(reconcile);
-    // A deleted app stops answering at once, not at the next periodic pass: its instances are
-    // stopped and its routes dropped before the delete returns.
+    // A deleted app stops answering now, not at the next periodic pass: its instances are
+    // stopped and its routes dropped right after the delete.
     apps.onDeleted(async () => {
       await running.manager.reconcileAll();
       await running.manager.syncRoutes();

@@ -159,13 +159,13 @@ export function createApps(deps: EngineDeps) {
       // fails stops the delete with its reason, and the app stays to be deleted again.
       for (const hook of deleteHooks) await hook(actor, app);
       await withActor(db, actor, (tx) => deleteApp(tx, app.id));
-      // Awaited, so the app has stopped answering when the delete returns; a failure is logged, the delete stands.
+      // Not awaited: stopping the instances waits for them to exit, which the caller need not.
       for (const listener of deletedListeners)
-        await listener(app.id).catch((err: Error) => console.error(`[apps] after deleting ${app.name}:`, err.message));
+        void listener(app.id).catch((err: Error) => console.error(`[apps] after deleting ${app.name}:`, err.message));
       return { id: app.id, name: app.name };
     },
 
-    /** Tells `listener` an app was deleted (the runtime stops its instances and drops its routes now). */
+    /** Tells `listener` an app was deleted (the runtime then stops its instances and drops its routes at once, not at its next pass). */
     onDeleted(listener: (appId: string) => Promise<void>) {
       deletedListeners.add(listener);
     },

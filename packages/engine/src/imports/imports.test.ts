@@ -294,7 +294,8 @@ describe("imports (Heroku stand-in, nspawn, Caddy, real Nix, PostgreSQL add-ons;
     expect(view.steps.every((s) => s.status === "rolled_back")).toBe(true);
     await expect(engine.apps.get(alice, heroku.appName)).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await addonDatabases()).not.toContain(addons[0]?.resource);
-    expect((await get(`${heroku.appName}.localhost`)).status).toBe(404);
+    // The instances stop right after the delete (not at the reconciler's next pass); the route goes with them.
+    await expect.poll(async () => (await get(`${heroku.appName}.localhost`)).status, { timeout: 30_000, interval: 250 }).toBe(404);
   });
 
   it("a failure mid-way removes everything the import made (Heroku's backup download fails)", async () => {
