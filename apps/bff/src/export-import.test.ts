@@ -163,8 +163,13 @@ describe("export from one platform process, import into another with its own SKY
     );
     expect(deployed.status, JSON.stringify(deployed)).toBe("succeeded");
     expect(await statuses(from)).toEqual(Array(REQUESTS).fill(200));
-    expect(await app(from, "/notes/add?body=carried%20over")).toMatchObject({ status: 201 });
-    expect(await app(from, "/notes")).toMatchObject({ status: 200, body: '["carried over"]' });
+    // On a miss, what the platform said and its instances, to tell why (seen once in CI: a 502).
+    const why = async () =>
+      `instances: ${JSON.stringify((await call(from, "GET", "/api/apps/ledger/instances")).body)}\n${from.platform?.output().slice(-3000)}`;
+    const added = await app(from, "/notes/add?body=carried%20over");
+    expect(added.status, await why()).toBe(201);
+    const notes = await app(from, "/notes");
+    expect(notes, await why()).toMatchObject({ status: 200, body: '["carried over"]' });
   });
 
   let exported: Buffer;
