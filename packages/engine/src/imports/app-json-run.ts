@@ -51,7 +51,6 @@ export async function runAppJsonSetup(parts: ImportParts, s: RunState, options: 
     return `${built.detail} from ${options.source.url}`;
   });
   const manifest = await manifestOfBuild(parts, s);
-  const expected: string[] = [];
   await s.progress.run("config", async () => {
     if (!manifest) return setConfig(parts, s, provided);
     const env = resolveAppJsonEnv(manifest, provided);
@@ -63,8 +62,8 @@ export async function runAppJsonSetup(parts: ImportParts, s: RunState, options: 
     const done = await setConfig(parts, s, env.values);
     return env.generated.length > 0 && typeof done === "string" ? `${done} (generated: ${env.generated.join(", ")})` : done;
   });
-  if (manifest) expected.push(...Object.keys(resolveKeys(manifest, provided)));
-  else expected.push(...Object.keys(provided));
+  // The keys the config step set: resolving again gives the same keys (only generated values differ).
+  const expected = Object.keys(manifest ? resolveAppJsonEnv(manifest, provided).values : provided);
   const addons = manifest ? appJsonAddons(manifest) : { wanted: [], ignored: [] };
   await s.progress.run("addons", async () => {
     const made = await makeAddons(parts, s, addons.wanted);
@@ -87,14 +86,6 @@ export async function runAppJsonSetup(parts: ImportParts, s: RunState, options: 
   await s.progress.run("verify", () =>
     verify(parts, s, [...expected, ...addons.wanted.map((w) => w.as)], (quantities.get("web") ?? 1) > 0),
   );
-}
-
-/** Every key the app gets from app.json and the caller (values are not needed, only which keys). */
-function resolveKeys(manifest: AppJsonManifest, provided: Record<string, string>) {
-  const keys: Record<string, true> = {};
-  for (const e of manifest.env) if (e.value !== undefined || e.generator || Object.hasOwn(provided, e.key)) keys[e.key] = true;
-  for (const k of Object.keys(provided)) keys[k] = true;
-  return keys;
 }
 
 async function builtBy(parts: ImportParts, s: RunState) {

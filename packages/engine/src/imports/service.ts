@@ -237,7 +237,7 @@ export function createImports(
     },
 
     /** What importing the Heroku app would make, read from Heroku; nothing is made. */
-    async herokuPlan(actor: Actor, input: HerokuImportInput): Promise<ImportPlan> {
+    async herokuPlan(_actor: Actor, input: HerokuImportInput): Promise<ImportPlan> {
       const client = herokuClient(o.heroku, checkToken(input.herokuToken));
       const source =
         input.source?.kind === "git" ? { kind: "git" as const, url: input.source.url, ref: input.source.ref ?? null } : undefined;
@@ -247,7 +247,6 @@ export function createImports(
         ...(input.addonData ? { addonData: input.addonData } : {}),
         baseDomain: deps.baseDomain,
       });
-      void actor;
       return plan;
     },
 
