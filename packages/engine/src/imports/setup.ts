@@ -2,7 +2,6 @@
 // scale, run postdeploy, verify. Each records what it made in `made` before it goes on, so a
 // control plane that restarts mid-way resumes without making anything twice, and a rollback
 // knows what to remove.
-import { request } from "node:http";
 import type { Database } from "@skypanel/db";
 import { findBuild, findDeployment, findOneOff, updateImport } from "@skypanel/db/queries";
 import type { Actor } from "../actor.ts";
@@ -14,6 +13,7 @@ import type { Deployments } from "../deploy/index.ts";
 import type { Domains } from "../domains/index.ts";
 import { DomainTakenError, EngineError } from "../errors.ts";
 import type { FormationService, ScaleChange } from "../formation/index.ts";
+import { probeHttp } from "../health/http.ts";
 import type { OneOffs } from "../one-offs/index.ts";
 import type { Progress } from "./progress.ts";
 import type { DnsInstruction } from "./types.ts";
@@ -262,25 +262,16 @@ export async function verify(parts: ImportParts, s: RunState, expectedKeys: stri
   if (absent.length > 0) throw new EngineError("PRECONDITION_FAILED", `Config vars missing after the import: ${absent.join(", ")}`);
   if (!hasWeb || !parts.router) return `${expectedKeys.length} config vars present; ${hasWeb ? "no router to ask" : "no web process"}`;
   const { host, port, baseDomain } = parts.router;
-  const statuses: number[] = [];
-  for (let i = 0; i < VERIFY_REQUESTS; i++) statuses.push(await statusThrough(host, port, `${s.appName}.${baseDomain}`));
-  const bad = statuses.filter((code) => code === 0 || code >= 500);
-  if (bad.length > 0)
+  // The health checker's own HTTP probe, through the router: below 500 is an answer from the app.
+  const probe = { kind: "http" as const, path: "/", expectStatus: { min: 100, max: 499 }, headers: { host: `${s.appName}.${baseDomain}` } };
+  const results: { ok: boolean; detail: string }[] = [];
+  for (let i = 0; i < VERIFY_REQUESTS; i++)
+    results.push(await probeHttp(probe, { address: host, port }, { timeoutMs: 10_000, signal: s.signal }));
+  const failed = results.filter((r) => !r.ok);
+  if (failed.length > 0)
     throw new EngineError(
       "PRECONDITION_FAILED",
-      `The web process did not answer through the router: statuses ${statuses.join(", ")} (0 = no answer)`,
+      `The web process did not answer through the router (${failed.length} of ${VERIFY_REQUESTS}): ${[...new Set(failed.map((r) => r.detail))].join("; ")}`,
     );
-  return `${VERIFY_REQUESTS} of ${VERIFY_REQUESTS} requests through the router answered (${[...new Set(statuses)].join(", ")}); ${expectedKeys.length} config vars present`;
-}
-
-function statusThrough(host: string, port: number, hostname: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request({ host, port, path: "/", headers: { host: hostname }, timeout: 10_000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on("timeout", () => req.destroy());
-    req.on("error", () => resolve(0));
-    req.end();
-  });
+  return `${VERIFY_REQUESTS} of ${VERIFY_REQUESTS} requests through the router answered (${[...new Set(results.map((r) => r.detail))].join("; ")}); ${expectedKeys.length} config vars present`;
 }
