@@ -61,6 +61,14 @@ describe("export from one platform process, import into another with its own SKY
     return all;
   };
 
+  /** On a miss, what the platform said and its instances, to tell why (seen in CI: a 502, then 503s). */
+  const why = async (side: Side) =>
+    [
+      `${side.name}'s instances: ${JSON.stringify((await call(side, "GET", "/api/apps/ledger/instances")).body)}`,
+      `its app's logs: ${JSON.stringify((await call(side, "GET", "/api/apps/ledger/logs?tail=40")).body)}`,
+      `its output: ${side.platform?.output().slice(-4000)}`,
+    ].join("\n");
+
   async function start(name: string, gateway: number): Promise<Side> {
     const port = await freePort();
     const side: Side = {
@@ -163,13 +171,10 @@ describe("export from one platform process, import into another with its own SKY
     );
     expect(deployed.status, JSON.stringify(deployed)).toBe("succeeded");
     expect(await statuses(from)).toEqual(Array(REQUESTS).fill(200));
-    // On a miss, what the platform said and its instances, to tell why (seen once in CI: a 502).
-    const why = async () =>
-      `instances: ${JSON.stringify((await call(from, "GET", "/api/apps/ledger/instances")).body)}\n${from.platform?.output().slice(-3000)}`;
     const added = await app(from, "/notes/add?body=carried%20over");
-    expect(added.status, await why()).toBe(201);
+    expect(added.status, await why(from)).toBe(201);
     const notes = await app(from, "/notes");
-    expect(notes, await why()).toMatchObject({ status: 200, body: '["carried over"]' });
+    expect(notes, await why(from)).toMatchObject({ status: 200, body: '["carried over"]' });
   });
 
   let exported: Buffer;
@@ -225,7 +230,7 @@ describe("export from one platform process, import into another with its own SKY
     expect(done.steps.find((s: { name: string }) => s.name === "artifact").detail).toContain("not rebuilt");
     addonDatabases.push(...(await call(to, "GET", "/api/apps/ledger/addons")).body.addons.map((a: { resource: string }) => a.resource));
 
-    expect(await statuses(to)).toEqual(Array(REQUESTS).fill(200));
+    expect(await statuses(to), await why(to)).toEqual(Array(REQUESTS).fill(200));
     expect(await app(to, "/notes")).toMatchObject({ status: 200, body: '["carried over"]' });
     const vars = (await call(to, "GET", "/api/apps/ledger/config?reveal=secrets")).body.vars;
     expect(vars.LEDGER_CURRENCY).toBe(CURRENCY);
@@ -234,6 +239,7 @@ describe("export from one platform process, import into another with its own SKY
     const builds = (await call(to, "GET", "/api/apps/ledger/builds")).body.builds;
     expect(builds.map((b: { storePath: string; status: string }) => [b.storePath, b.status])).toEqual([[storePath, "succeeded"]]);
     // The first platform still serves its own copy.
-    expect(await statuses(from)).toEqual(Array(REQUESTS).fill(200));
+    const served = await statuses(from);
+    expect(served, served.every((s) => s === 200) ? "" : `${await why(from)}\n${await why(to)}`).toEqual(Array(REQUESTS).fill(200));
   });
 });

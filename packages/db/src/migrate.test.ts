@@ -29,7 +29,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
 
   it("applies every migration in order, once", async () => {
     t = await createTestDatabase(driver, { migrate: false });
-    expect(await migrateUp(t.sql)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(await migrateUp(t.sql)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
     expect(await migrateUp(t.sql)).toEqual([]);
     const status = await migrationStatus(t.sql);
     expect(status.map((s) => [s.name, s.applied])).toEqual([
@@ -47,6 +47,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
       ["0012_app_root_directory", true],
       ["0013_one_off_processes", true],
       ["0014_imports", true],
+      ["0015_request_classes", true],
     ]);
     const tables = await t.sql.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
@@ -102,7 +103,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
       expect(await schemaSnapshot(t.sql)).toEqual(before[n]);
     }
     // And back up again from nothing, as on a fresh machine.
-    expect(await migrateUp(t.sql, all)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(await migrateUp(t.sql, all)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
     expect(await schemaSnapshot(t.sql)).toEqual(before[all.length]);
   });
 

@@ -19,6 +19,12 @@ export const metricsSnapshots = pgTable("metrics_snapshots", {
   requestCount: bigint("request_count", { mode: "number" }),
   responseTimeP50Ms: doublePrecision("response_time_p50_ms"),
   responseTimeP95Ms: doublePrecision("response_time_p95_ms"),
+  responseTimeP99Ms: doublePrecision("response_time_p99_ms"),
+  /** Router rows: requests answered with each status class in the interval. */
+  requests2xx: bigint("requests_2xx", { mode: "number" }),
+  requests3xx: bigint("requests_3xx", { mode: "number" }),
+  requests4xx: bigint("requests_4xx", { mode: "number" }),
+  requests5xx: bigint("requests_5xx", { mode: "number" }),
   /** How long a router row counted requests for: its rate is request_count / this. */
   requestIntervalMs: integer("request_interval_ms"),
 });
