@@ -1,13 +1,15 @@
-// `npm run bench [-- app-list|builds|stacks|deploy|dashboard|cli]`: runs the benchmarks and prints rows for BENCHMARKS.md
+// `npm run bench [-- app-list|builds|stacks|deploy|dashboard|cli|log-search|autoscale]`: runs the benchmarks and prints rows for BENCHMARKS.md
 // with the machine and date; the raw numbers go to bench/results/<date>.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { appListBenchmark } from "./app-list.bench.ts";
+import { autoscaleBenchmark } from "./autoscale.bench.ts";
 import { buildBenchmark } from "./builds.bench.ts";
 import { cliBenchmark } from "./cli.bench.ts";
 import { dashboardBenchmark } from "./dashboard.bench.ts";
 import { deployBenchmark } from "./deploy.bench.ts";
 import { machine, markdownTable, ROOT } from "./harness.ts";
+import { logSearchBenchmark } from "./log-search.bench.ts";
 import { stackBuildBenchmark } from "./stacks.bench.ts";
 
 const only = process.argv[2];
@@ -60,6 +62,24 @@ if (!only || only === "cli") {
   console.log("\n| command | p50 ms | p95 ms | p50 × node -e 0 | runs |\n|---|---:|---:|---:|---:|");
   for (const r of rows)
     console.log(`| ${r.benchmark} | ${r.p50Ms.toFixed(1)} | ${r.p95Ms.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.runs} |`);
+}
+
+if (!only || only === "log-search") {
+  const rows = await logSearchBenchmark();
+  results.logSearch = rows;
+  console.log("\n| benchmark | database | p50 ms | p95 ms | runs | lines | note |\n|---|---|---:|---:|---:|---:|---|");
+  for (const r of rows)
+    console.log(
+      `| ${r.benchmark} | ${r.database} | ${r.p50Ms.toFixed(1)} | ${r.p95Ms.toFixed(1)} | ${r.runs} | ${r.lines} | ${r.note ?? ""} |`,
+    );
+}
+
+if (!only || only === "autoscale") {
+  const rows = await autoscaleBenchmark();
+  results.autoscale = rows;
+  console.log("\n| benchmark | median | runs |\n|---|---:|---|");
+  for (const r of rows)
+    console.log(`| ${r.benchmark} | ${(r.median / 1000).toFixed(1)} s | ${r.runs.map((x) => (x / 1000).toFixed(1)).join(", ")} |`);
 }
 
 const dir = join(ROOT, "bench", "results");

@@ -24,6 +24,10 @@ command -v pebble-challtestsrv >/dev/null || apt_install pebble
 dpkg -s ruby-rack ruby-webrick >/dev/null 2>&1 || apt_install ruby-rack ruby-webrick
 # The REST contract test runs Schemathesis against the generated OpenAPI document.
 require_schemathesis
+# The /metrics test checks the exposition with promtool, Prometheus's own parser.
+require_promtool
+# The embedded Prometheus test runs Debian's prometheus and prometheus-alertmanager.
+require_embedded_prometheus
 
 step "PostgreSQL for the db and add-on tests"
 # The tests create and drop their own databases, and add-on roles, through this URL.

@@ -11,5 +11,7 @@ require_npm11
 require_build_tools
 require_runtime_tools
 require_addon_servers
+# SKYPANEL_PROMETHEUS=1: the platform runs its own Prometheus and Alertmanager (Debian's binaries).
+if flag_on "${SKYPANEL_PROMETHEUS:-}"; then require_embedded_prometheus; fi
 install_node_modules
 exec npm start

@@ -207,3 +207,27 @@ require_schemathesis() {
   fi
   export SKYPANEL_SCHEMATHESIS_VENV="$venv"
 }
+
+# promtool (Debian's prometheus package) checks the /metrics exposition with Prometheus's own
+# parser (apps/bff/src/prometheus.test.ts). Only the tool is wanted: the package's daemon is kept
+# from starting (policy-rc.d), so nothing listens on :9090 after the install.
+require_promtool() {
+  command -v promtool >/dev/null && return 0
+  apt_install_quiet_services prometheus
+  command -v promtool >/dev/null || die "Debian's prometheus package installed no promtool"
+}
+
+# SKYPANEL_PROMETHEUS=1: the platform runs its own Prometheus and Alertmanager as child processes
+# (packages/engine/src/metrics/embedded-prometheus). Debian's packages bring the binaries; their
+# own daemons are kept from starting, so nothing but the platform's children listen afterwards.
+require_embedded_prometheus() {
+  local missing=()
+  command -v prometheus >/dev/null || missing+=(prometheus)
+  command -v prometheus-alertmanager >/dev/null || missing+=(prometheus-alertmanager)
+  [ ${#missing[@]} -eq 0 ] || apt_install_quiet_services "${missing[@]}"
+  command -v prometheus >/dev/null || die "Debian's prometheus package installed no prometheus binary"
+  command -v prometheus-alertmanager >/dev/null || die "Debian's prometheus-alertmanager package installed no prometheus-alertmanager binary"
+}
+
+# True when the environment turns a flag on the way the platform reads it (1, true or yes).
+flag_on() { case "${1:-}" in 1 | true | yes) return 0 ;; *) return 1 ;; esac }

@@ -1,8 +1,19 @@
 // The one place the BFF reads process.env. Every setting is documented in README.md.
+import { existsSync, statSync } from "node:fs";
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BUILD_NETWORK_SETTINGS, type BuildNetwork, buildNetwork, DEFAULT_HEROKU, type HerokuSettings } from "@skypanel/engine";
+import {
+  BUILD_NETWORK_SETTINGS,
+  type BuildNetwork,
+  buildNetwork,
+  DEFAULT_HEROKU,
+  type EmbeddedPrometheusSettings,
+  type HerokuSettings,
+  type TracingSettings,
+  TracingSettingsError,
+  tracingSettingsFromEnv,
+} from "@skypanel/engine";
 import { z } from "zod";
 
 const flag = z
@@ -100,8 +111,50 @@ const schema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   SKYPANEL_VAULT_TOKEN: z.string().optional(),
+  SKYPANEL_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/\S+$/, "SKYPANEL_SMTP_URL must be an smtp:// or smtps:// URL, like smtp://user:password@mail.example.com:587")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  SKYPANEL_SMTP_FROM: z.string().email("SKYPANEL_SMTP_FROM must be an email address").default("skypanel@localhost"),
+  SKYPANEL_ALERTS_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
+  SKYPANEL_AUTOSCALE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+  SKYPANEL_METRICS_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   SKYPANEL_VAULT_TRANSIT_MOUNT: z.string().default("transit"),
   SKYPANEL_VAULT_TRANSIT_KEY: z.string().default("skypanel"),
+  // Certificate authorities (PEM) log drains trust besides Node's own: a syslog server or HTTPS endpoint with a private CA.
+  SKYPANEL_DRAIN_CA_FILE: z
+    .string()
+    .optional()
+    .transform((v) => (v ? resolve(v) : undefined))
+    .refine((v) => v === undefined || (existsSync(v) && statSync(v).isFile()), "SKYPANEL_DRAIN_CA_FILE must name a PEM file that exists"),
+  SKYPANEL_METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,512}$/, "SKYPANEL_METRICS_TOKEN must be 16 to 512 printable characters without spaces")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  // The platform's own Prometheus and Alertmanager (engine/metrics/embedded-prometheus); the charts then read PromQL.
+  SKYPANEL_PROMETHEUS: flag,
+  SKYPANEL_PROMETHEUS_RETENTION: z
+    .string()
+    .regex(/^(\d+(y|w|d|h|ms|m|s))+$/, "SKYPANEL_PROMETHEUS_RETENTION is a Prometheus duration like 15d, 12h or 1w")
+    .default("15d")
+    .or(z.literal("").transform(() => "15d")),
+  SKYPANEL_PROMETHEUS_SCRAPE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  SKYPANEL_PROMETHEUS_PORT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  SKYPANEL_ALERTMANAGER_PORT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   // PIP_INDEX_URL, GOPROXY, SKYPANEL_CARGO_REGISTRY, SKYPANEL_MAVEN_REPOSITORY_URL, SKYPANEL_RUBYGEMS_URL, the proxies, SSL_CERT_FILE/_DIR.
   ...BUILD_NETWORK_SETTINGS.shape,
 });
@@ -160,9 +213,30 @@ export interface BffConfig {
   buildNetwork: BuildNetwork;
   /** The S3 tier of the dependency cache, when configured. */
   remoteCache: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; prefix: string } | null;
+  /** OpenTelemetry: the OTLP/HTTP export (the standard OTEL_* variables), span retention, the apps' endpoint. */
+  tracing: TracingSettings;
+  /** Alerts: how often rules are evaluated, and the SMTP server email channels use unless they name their own. */
+  alerts: { intervalMs: number; smtp: { url: string; from: string } | null };
+  /** How often the autoscaler looks, and how often instances are sampled and requests counted. */
+  autoscale: { intervalMs: number; metricsIntervalMs: number };
+  /** A Bearer token Prometheus may read /metrics with, besides an admin's API token; null: admins' tokens only. */
+  metricsToken: string | null;
+  /** SKYPANEL_PROMETHEUS=1: the platform runs its own Prometheus and Alertmanager; null: it does not. */
+  prometheus: EmbeddedPrometheusSettings | null;
+  /** A PEM file of CAs log drains trust besides Node's defaults; null: the defaults only. */
+  drainCaFile: string | null;
 }
 
 export class ConfigError extends Error {}
+
+/** OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, _HEADERS, OTEL_SERVICE_NAME, SKYPANEL_TRACE_RETENTION_DAYS, SKYPANEL_APP_OTLP_ENDPOINT. */
+function tracingSettings(env: NodeJS.ProcessEnv): TracingSettings {
+  try {
+    return tracingSettingsFromEnv(env);
+  } catch (err) {
+    throw err instanceof TracingSettingsError ? new ConfigError(err.message) : err;
+  }
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
   const parsed = schema.safeParse(env);
@@ -192,6 +266,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
   }
   if (e.SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT === e.SKYPANEL_ADDON_REDIS_GATEWAY_PORT) {
     throw new ConfigError("SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT and SKYPANEL_ADDON_REDIS_GATEWAY_PORT must differ.");
+  }
+  const promPorts = [e.SKYPANEL_PROMETHEUS_PORT, e.SKYPANEL_ALERTMANAGER_PORT].filter((p) => p !== undefined);
+  if (new Set([...promPorts, e.SKYPANEL_PORT]).size !== promPorts.length + 1) {
+    throw new ConfigError("SKYPANEL_PROMETHEUS_PORT, SKYPANEL_ALERTMANAGER_PORT and SKYPANEL_PORT must differ.");
   }
   if (e.SKYPANEL_VAULT_ADDR && !e.SKYPANEL_VAULT_TOKEN) {
     throw new ConfigError("SKYPANEL_VAULT_TOKEN must be set with SKYPANEL_VAULT_ADDR.");
@@ -243,6 +321,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
         }
       : null,
     buildNetwork: buildNetwork(env),
+    tracing: tracingSettings(env),
+    metricsToken: e.SKYPANEL_METRICS_TOKEN ?? null,
+    prometheus: e.SKYPANEL_PROMETHEUS
+      ? {
+          retention: e.SKYPANEL_PROMETHEUS_RETENTION,
+          scrapeIntervalSeconds: e.SKYPANEL_PROMETHEUS_SCRAPE_INTERVAL_SECONDS,
+          ...(e.SKYPANEL_PROMETHEUS_PORT ? { prometheusPort: e.SKYPANEL_PROMETHEUS_PORT } : {}),
+          ...(e.SKYPANEL_ALERTMANAGER_PORT ? { alertmanagerPort: e.SKYPANEL_ALERTMANAGER_PORT } : {}),
+        }
+      : null,
+    drainCaFile: e.SKYPANEL_DRAIN_CA_FILE ?? null,
+    autoscale: { intervalMs: e.SKYPANEL_AUTOSCALE_INTERVAL_SECONDS * 1000, metricsIntervalMs: e.SKYPANEL_METRICS_INTERVAL_SECONDS * 1000 },
+    alerts: {
+      intervalMs: e.SKYPANEL_ALERTS_INTERVAL_SECONDS * 1000,
+      smtp: e.SKYPANEL_SMTP_URL ? { url: e.SKYPANEL_SMTP_URL, from: e.SKYPANEL_SMTP_FROM } : null,
+    },
     remoteCache:
       e.SKYPANEL_CACHE_S3_ENDPOINT &&
       e.SKYPANEL_CACHE_S3_BUCKET &&

@@ -2,8 +2,16 @@
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { DatabaseConnectError, dbOptionsFromEnv, MigrationError, openDatabase } from "@skypanel/db";
-import { checkRouterPorts, createEngine, localAddonServers, PortsHeldError, WorkRootError } from "@skypanel/engine";
+import {
+  checkRouterPorts,
+  createEngine,
+  EmbeddedPrometheusError,
+  localAddonServers,
+  PortsHeldError,
+  WorkRootError,
+} from "@skypanel/engine";
 import { ConfigError, loadConfig } from "./config.ts";
+import { scrapeTokenOf, startPlatformPrometheus } from "./embedded-prometheus.ts";
 import { serveOneOffAttach } from "./one-off-attach.ts";
 import { createApp } from "./server.ts";
 
@@ -28,6 +36,10 @@ async function main() {
     domains: { dnsServers: config.dnsServers, publicIps: config.publicIps },
     addons,
     heroku: config.heroku,
+    tracing: config.tracing,
+    alerts: config.alerts,
+    autoscale: { intervalMs: config.autoscale.intervalMs },
+    drains: { caFile: config.drainCaFile },
     ...(config.vault ? { vault: config.vault } : {}),
     builds: {
       concurrency: config.buildConcurrency,
@@ -37,7 +49,7 @@ async function main() {
       network: config.buildNetwork,
       ...(config.workDir ? { workDir: config.workDir } : {}),
     },
-    runtime: config.runtime === "off" ? undefined : { mode: config.runtime, router },
+    runtime: config.runtime === "off" ? undefined : { mode: config.runtime, router, metricsIntervalMs: config.autoscale.metricsIntervalMs },
   });
   if (engine.workRoot && engine.workRoot.reason !== "inside SKYPANEL_HOME")
     console.log(`[skypanel] build work folder ${engine.workRoot.dir} (${engine.workRoot.reason})`);
@@ -50,7 +62,10 @@ async function main() {
     console.log("[skypanel] no users yet: open the dashboard to create the first admin");
   }
 
-  const app = createApp(engine, config);
+  // SKYPANEL_PROMETHEUS=1: the platform's own Prometheus scrapes /metrics (first scrapes fail until it listens).
+  const metricsToken = scrapeTokenOf(config);
+  const prometheus = await startPlatformPrometheus(engine, config, metricsToken ?? "");
+  const app = createApp(engine, { ...config, metricsToken });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`[skypanel] dashboard and API on http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${info.port}/`);
     if (config.runtime !== "off") {
@@ -75,6 +90,7 @@ async function main() {
     server.close(async () => {
       // Normally apps keep serving without the control plane, and the next start adopts them.
       if (config.stopAppsOnExit) await engine.running?.shutdown();
+      await prometheus?.stop();
       await engine.stop();
       await conn.close();
       process.exit(0);
@@ -104,7 +120,8 @@ main().catch((err) => {
     err instanceof DatabaseConnectError ||
     err instanceof MigrationError ||
     err instanceof WorkRootError ||
-    err instanceof PortsHeldError;
+    err instanceof PortsHeldError ||
+    err instanceof EmbeddedPrometheusError;
   console.error(known ? `[skypanel] ${err.message}` : err);
   process.exit(1);
 });

@@ -11,6 +11,8 @@ import type { BffConfig } from "./config.ts";
 import { createContext, type RequestFacts } from "./context.ts";
 import { gitRoutes } from "./git.ts";
 import { clientAddress } from "./http.ts";
+import { httpMetrics, metricsHandler } from "./prometheus.ts";
+import { requestSpans } from "./request-spans.ts";
 import { errorBody } from "./rest/respond.ts";
 import { restRoutes } from "./rest/routes.ts";
 import { appRouter } from "./routers/_app.ts";
@@ -35,6 +37,8 @@ export function createApp(engine: Engine, config: BffConfig) {
   const app = new Hono();
   const contextFor = (c: HonoContext, resHeaders: Headers) => createContext(engine, config, requestFacts(c, config), resHeaders);
 
+  app.use("*", requestSpans(engine.tracing));
+  app.use("*", httpMetrics(engine));
   app.use(
     "*",
     secureHeaders({
@@ -59,6 +63,7 @@ export function createApp(engine: Engine, config: BffConfig) {
     await engine.deps.db.execute("select 1");
     return c.json({ status: "ok" });
   });
+  app.get("/metrics", metricsHandler(engine, config));
 
   app.all("/api/trpc/*", (c) =>
     fetchRequestHandler({

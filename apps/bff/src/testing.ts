@@ -47,6 +47,12 @@ export const testConfig = (home: string): BffConfig => ({
   heroku: { apiUrl: "http://127.0.0.1:9", dataApiUrl: "http://127.0.0.1:9" },
   // The engine itself comes from createTestEngine, which reads the same from this process's environment.
   buildNetwork: buildNetwork(process.env),
+  tracing: { serviceName: "skypanel", export: null, retentionDays: 14, appEndpoint: null },
+  metricsToken: null,
+  prometheus: null,
+  alerts: { intervalMs: 30_000, smtp: null },
+  autoscale: { intervalMs: 15_000, metricsIntervalMs: 10_000 },
+  drainCaFile: null,
 });
 
 const createCaller = createCallerFactory(appRouter);
@@ -74,7 +80,7 @@ export interface TestBff extends TestEngine {
 
 export async function createTestBff(
   driver: Driver,
-  options: Pick<EngineOptions, "builds" | "runtime" | "domains" | "addons" | "heroku"> = {},
+  options: Pick<EngineOptions, "builds" | "runtime" | "domains" | "addons" | "heroku" | "tracing" | "autoscale"> = {},
 ): Promise<TestBff> {
   const t = await createTestEngine(driver, options);
   const config = testConfig(t.home);

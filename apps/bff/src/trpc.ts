@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import type { Context } from "./context.ts";
 import { describeZodError, isZodError, toTRPCError } from "./errors.ts";
+import { procedureSpan } from "./request-spans.ts";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -34,7 +35,18 @@ const engineErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(engineErrors);
+/** Times every call for Prometheus, by procedure and result (after engineErrors mapped it). */
+const timed = t.middleware(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  ctx.engine.prometheus.trpcCall(path, type, result.ok ? "OK" : result.error.code, (performance.now() - started) / 1000);
+  return result;
+});
+
+/** Each call is a span below its request's when traces are exported (request-spans.ts). */
+const traced = t.middleware(({ ctx, path, type, next }) => procedureSpan(ctx.engine.tracing, path, type, next));
+
+export const publicProcedure = t.procedure.use(traced).use(timed).use(engineErrors);
 
 /** Needs a session or API token; narrows ctx.auth and adds ctx.actor for the engine. */
 export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {

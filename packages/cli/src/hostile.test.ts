@@ -19,6 +19,8 @@ describe("hostile or mistaken input is refused before anything is sent (recordin
         [["releases:rollback", "-a", "app1", "latest"], 2, /not a release version/],
         [["logs", "-a", "app1", "--num", "-5"], 2, /--num must be/],
         [["logs", "-a", "app1", "--level", "loud"], 2, /--level takes/],
+        [["logs:retention", "-a", "app1", "--days", "0"], 2, /--days must be/],
+        [["logs:retention", "-a", "app1", "--size", "lots"], 2, /--size takes a size/],
         [["run", "-a", "app1"], 2, /Give the command/],
         [["migrate:plan", "shop"], 2, /No Heroku token/],
         [["migrate:plan", "shop;rm -rf /"], 2, /is not a Heroku app name/],

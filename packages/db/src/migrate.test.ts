@@ -29,7 +29,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
 
   it("applies every migration in order, once", async () => {
     t = await createTestDatabase(driver, { migrate: false });
-    expect(await migrateUp(t.sql)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(await migrateUp(t.sql)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
     expect(await migrateUp(t.sql)).toEqual([]);
     const status = await migrationStatus(t.sql);
     expect(status.map((s) => [s.name, s.applied])).toEqual([
@@ -48,6 +48,11 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
       ["0013_one_off_processes", true],
       ["0014_imports", true],
       ["0015_request_classes", true],
+      ["0016_log_search", true],
+      ["0017_log_drains", true],
+      ["0018_autoscaler", true],
+      ["0019_alerts", true],
+      ["0020_trace_spans", true],
     ]);
     const tables = await t.sql.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
@@ -57,7 +62,15 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
         "addon_attachments",
         "addon_backups",
         "addons",
+        "alert_channels",
+        "alert_events",
+        "alert_rule_channels",
+        "alert_rules",
         "api_tokens",
+        "app_log_retention",
+        "autoscale_events",
+        "log_drains",
+        "trace_spans",
         "app_logs",
         "app_logs_default",
         "applications",
@@ -96,14 +109,14 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
     }
     const full = before[all.length];
     expect(full?.columns.length).toBeGreaterThan(150);
-    expect(full?.triggers.length).toBe(14);
+    expect(full?.triggers.length).toBe(18);
     expect(full?.constraints.length).toBeGreaterThan(50);
     for (let n = all.length - 1; n >= 0; n--) {
       expect(await migrateDown(t.sql, n, all)).toEqual([n + 1]);
       expect(await schemaSnapshot(t.sql)).toEqual(before[n]);
     }
     // And back up again from nothing, as on a fresh machine.
-    expect(await migrateUp(t.sql, all)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(await migrateUp(t.sql, all)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
     expect(await schemaSnapshot(t.sql)).toEqual(before[all.length]);
   });
 

@@ -5,10 +5,11 @@ import { type Database, type Job, migrateUp, type SqlRunner } from "@skypanel/db
 import { ensureEncryptionKey, updateBuild } from "@skypanel/db/queries";
 import { createAddonGateway } from "./addons/gateway.ts";
 import { type AddonServers, createAddons, gatewayRoutes } from "./addons/index.ts";
+import { type AlertOptions, createAlerts } from "./alerts/index.ts";
 import { createApps } from "./apps/index.ts";
 import { createAudit } from "./audit/index.ts";
 import { createAuth, memoryRateLimiter, type RateLimiter } from "./auth/index.ts";
-import { createAutoscale } from "./autoscale/index.ts";
+import { type AutoscalerOptions, createAutoscale } from "./autoscale/index.ts";
 import {
   type BuildJobPayload,
   type BuildNetwork,
@@ -29,8 +30,9 @@ import { createFormation } from "./formation/index.ts";
 import { DEFAULT_HEROKU, type HerokuSettings } from "./imports/heroku-run.ts";
 import { appJsonRunner, archiveRunner, createImports, herokuRunner, type Imports } from "./imports/service.ts";
 import { createJobQueue } from "./jobs/index.ts";
-import { createLogStore, createLogs } from "./logs/index.ts";
-import { createMetrics } from "./metrics/index.ts";
+import { createDrains, type DrainOptions } from "./logs/drains/index.ts";
+import { createLogRetention, createLogStore, createLogs, DEFAULT_LOG_RETENTION, enforceLogRetention } from "./logs/index.ts";
+import { createMetrics, createPlatformMetrics } from "./metrics/index.ts";
 import { type NixEnv, prepareNix } from "./nix/index.ts";
 import { createOneOffs } from "./one-offs/index.ts";
 import { createReleases } from "./releases/index.ts";
@@ -38,6 +40,7 @@ import { DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT } from "./router/index.ts";
 import { runtimeName } from "./runtime/name.ts";
 import { loadKeyring, type VaultSettings, vaultTransit } from "./secrets/index.ts";
 import { createTeams } from "./teams/index.ts";
+import { createTraces, createTracing, type TracingSettings } from "./tracing/index.ts";
 import { createUsers } from "./users/index.ts";
 
 export interface EngineOptions {
@@ -48,8 +51,10 @@ export interface EngineOptions {
   limiter?: RateLimiter;
   bus?: EventBus;
   now?: () => Date;
-  /** Days of app logs kept (whole days are dropped; default 7). */
+  /** Days of app logs kept by apps that set none of their own (default 7). */
   logRetentionDays?: number;
+  /** Bytes of log text kept per app by apps that set none of their own (default 100 MiB). */
+  logRetentionBytes?: number;
   builds?: {
     /** Builds run at once (default: the number of cores). */
     concurrency?: number;
@@ -78,6 +83,14 @@ export interface EngineOptions {
   vault?: VaultSettings;
   /** Where Heroku imports read from (default: Heroku's own APIs). */
   heroku?: Partial<HerokuSettings>;
+  /** OpenTelemetry: where spans are exported (none by default), the service name, how long build and deployment spans are kept. */
+  tracing?: Partial<TracingSettings>;
+  /** Alert rules' evaluation interval, the platform's SMTP server for email channels, delivery bounds. */
+  alerts?: Omit<AlertOptions, "bus" | "runtimeEnabled">;
+  /** The autoscaler: how often it looks, the metrics window it averages, how long a pushed custom value counts. */
+  autoscale?: AutoscalerOptions;
+  /** Log drains: the operator's extra CA file, delivery bounds. */
+  drains?: DrainOptions;
 }
 
 /** Migrates the database, opens the keyring, and assembles every engine area. */
@@ -98,8 +111,22 @@ export async function createEngine(options: EngineOptions) {
   // Scaling wakes the runtime's reconciler once it is attached (engine.runtime, later).
   const formationListeners = new Set<(appId: string) => void>();
   const bus = options.bus ?? memoryEventBus();
+  // The Prometheus exposition (GET /metrics on the BFF); made early, so every area can feed it.
+  const prometheus = createPlatformMetrics({
+    db: options.db,
+    bus,
+    onError: (err) => console.error("[metrics] prometheus:", (err as Error).message),
+  });
   const logStore = createLogStore(options.sql, bus);
-  const logRetentionDays = options.logRetentionDays ?? 7;
+  // Log drains follow the store's lines on the bus, so a slow drain never holds up a write.
+  const drains = createDrains(deps, apps, bus, options.drains);
+  // Build and deployment spans (kept for the dashboard's waterfall; exported over OTLP when configured).
+  const tracing = createTracing({ db: options.db, settings: options.tracing });
+  // Each app's own days and bytes, or these defaults; enforced by the hourly upkeep in start().
+  const logRetention = createLogRetention(options.db, apps, {
+    days: options.logRetentionDays ?? DEFAULT_LOG_RETENTION.days,
+    maxBytes: options.logRetentionBytes ?? DEFAULT_LOG_RETENTION.maxBytes,
+  });
   let logJanitor: NodeJS.Timeout | null = null;
   const buildTimeoutMs = options.builds?.timeoutMs ?? 30 * 60_000;
   const remoteCache = options.builds?.remoteCache ? s3LayerCache(options.builds.remoteCache) : null;
@@ -123,6 +150,7 @@ export async function createEngine(options: EngineOptions) {
     allowLocalGit: options.builds?.allowLocalGit ?? false,
     remoteCache,
     network: options.builds?.network ?? DEFAULT_BUILD_NETWORK,
+    tracing,
   });
   const queue = createJobQueue({
     db: options.db,
@@ -184,7 +212,17 @@ export async function createEngine(options: EngineOptions) {
     ? { ...options.runtime, cgroupParent: options.runtime.cgroupParent ?? runtimeName(options.home, homeExisted) }
     : null;
   const running: RunningApps | null = runtimeOptions
-    ? createRunningApps(runtimeOptions, { db: options.db, home: options.home, bus, logStore, releases, formation, nixEnv })
+    ? createRunningApps(runtimeOptions, {
+        db: options.db,
+        home: options.home,
+        bus,
+        logStore,
+        releases,
+        formation,
+        nixEnv,
+        prometheus,
+        tracing,
+      })
     : null;
   const deployments = createDeployments(deps, apps, builds, releases, { queue, bus, runtimeEnabled: Boolean(running) });
   const oneOffs = createOneOffs(options.db, apps, releases, formation, { running, logStore, bus });
@@ -217,7 +255,8 @@ export async function createEngine(options: EngineOptions) {
   const routerAddress = routerSettings
     ? { host: "127.0.0.1", port: routerSettings.httpPort ?? DEFAULT_HTTP_PORT, baseDomain: deps.baseDomain }
     : null;
-  const autoscale = createAutoscale(deps, apps, formation);
+  const autoscale = createAutoscale(deps, apps, formation, bus, options.autoscale);
+  const alerts = createAlerts(deps, apps, { ...options.alerts, bus, runtimeEnabled: Boolean(running) });
   const importParts = {
     db: options.db,
     apps,
@@ -258,7 +297,9 @@ export async function createEngine(options: EngineOptions) {
     async start() {
       const upkeep = async () => {
         await logStore.ensurePartitions();
-        await logStore.dropOlderThan(logRetentionDays);
+        await logStore.flush();
+        await enforceLogRetention(options.sql, logStore, logRetention.defaults);
+        await tracing.prune();
       };
       await upkeep();
       logJanitor = setInterval(() => void upkeep().catch((err) => console.error("[logs] upkeep failed:", err)), 3_600_000);
@@ -268,18 +309,25 @@ export async function createEngine(options: EngineOptions) {
       if (running) await oneOffs.recover();
       await running?.start();
       domains.startChecks();
+      alerts.start();
+      // Only a platform that runs apps scales them.
+      if (running) autoscale.autoscaler.start();
       await addons.backups.startSchedule();
     },
     /** Stops background work; running builds are interrupted and run again at the next start. */
     async stop() {
       if (logJanitor) clearInterval(logJanitor);
       await domains.stopChecks();
+      await alerts.stop();
+      await autoscale.autoscaler.stop();
       await addons.backups.stopSchedule();
       await oneOffs.stopAll();
       await running?.stop();
       await addonGateway?.stop();
       await queue.stop({ interrupt: true });
       await logStore.flush();
+      await drains.stop();
+      await tracing.flush();
     },
     /** Where unprivileged build work happens, and why there; null when not root (no builds). */
     workRoot,
@@ -293,6 +341,10 @@ export async function createEngine(options: EngineOptions) {
     imports,
     logStore,
     logs: createLogs(apps, logStore, bus),
+    /** Each app's log retention (days and bytes), enforced hourly. */
+    logRetention,
+    /** Where an app's log lines are also sent: syslog over TLS, HTTPS NDJSON. */
+    drains,
     maintenance: createBuildMaintenance(options.db, nixEnv),
     builds,
     auth: createAuth(deps),
@@ -306,13 +358,21 @@ export async function createEngine(options: EngineOptions) {
     releases,
     formation,
     autoscale,
+    /** Alert rules, notification channels and the alert history. */
+    alerts,
     domains,
     onFormationChange(listener: (appId: string) => void) {
       formationListeners.add(listener);
       return () => formationListeners.delete(listener);
     },
     audit: createAudit(deps, apps),
+    /** The control plane's OpenTelemetry tracer (request, build and deployment spans). */
+    tracing,
+    /** Build and deployment step waterfalls, from their kept spans. */
+    traces: createTraces(tracing, builds, deployments),
     metrics: createMetrics(deps, apps),
+    /** The platform's and the apps' metrics in Prometheus's text format. */
+    prometheus,
   };
 }
 

@@ -1,6 +1,15 @@
 // The platform itself. No HTTP here: the BFF and the CLI call these functions.
 export type { Actor } from "./actor.ts";
 export { localAddonServers } from "./addons/index.ts";
+export {
+  ALERT_KIND_SPECS,
+  type AlertChannel,
+  type AlertRule,
+  MAX_DURATION_SECONDS as ALERT_MAX_DURATION_SECONDS,
+  SIGNATURE_HEADER as ALERT_SIGNATURE_HEADER,
+  TIMESTAMP_HEADER as ALERT_TIMESTAMP_HEADER,
+  verifySignature as verifyAlertSignature,
+} from "./alerts/index.ts";
 export { APP_NAME_RULE, type AppListQuery, checkAppName, MAX_PER_PAGE } from "./apps/index.ts";
 export {
   type Authenticated,
@@ -12,6 +21,7 @@ export {
   SESSION_TTL_MS,
   sameSecret,
 } from "./auth/index.ts";
+export { AUTOSCALER_DEFAULTS, type AutoscaleBody, type AutoscalerOptions } from "./autoscale/index.ts";
 export {
   BUILD_NETWORK_SETTINGS,
   type BuildNetwork,
@@ -31,6 +41,17 @@ export type { PlatformEvent, ResyncEvent, SequencedEvent, StateEvent } from "./e
 export { HEALTH_CHECK_TYPES, type HealthCheckSettings } from "./health/index.ts";
 export * from "./imports/index.ts";
 export {
+  createRequestCollector,
+  type EmbeddedPrometheus,
+  EmbeddedPrometheusError,
+  type EmbeddedPrometheusSettings,
+  embeddedPrometheusPaths,
+  keptScrapeToken,
+  type PlatformMetrics,
+  PrometheusUnavailableError,
+  startEmbeddedPrometheus,
+} from "./metrics/index.ts";
+export {
   ATTACH_WITHIN_MS,
   DEFAULT_TIMEOUT_SECONDS as ONE_OFF_DEFAULT_TIMEOUT_SECONDS,
   MAX_TIMEOUT_SECONDS as ONE_OFF_MAX_TIMEOUT_SECONDS,
@@ -40,4 +61,12 @@ export {
 } from "./one-offs/index.ts";
 export { checkRouterPorts, PortsHeldError } from "./router/index.ts";
 export { ensureAppRepo, serveGitHttp } from "./sources/index.ts";
+export {
+  type TraceSpanView,
+  type TraceView,
+  type Tracing,
+  type TracingSettings,
+  TracingSettingsError,
+  tracingSettingsFromEnv,
+} from "./tracing/index.ts";
 export type { PublicUser } from "./users/index.ts";

@@ -26,7 +26,10 @@ export interface TestEngine {
 
 export async function createTestEngine(
   driver: Driver,
-  options: Pick<EngineOptions, "builds" | "runtime" | "baseDomain" | "domains" | "addons" | "vault" | "heroku"> & {
+  options: Pick<
+    EngineOptions,
+    "builds" | "runtime" | "baseDomain" | "domains" | "addons" | "vault" | "heroku" | "tracing" | "drains" | "autoscale"
+  > & {
     /** Default: a fresh folder under the system's temp folder (removed by close()). */
     home?: string;
   } = {},

@@ -11,6 +11,7 @@ import { appInput } from "../schemas/common.ts";
 import { operation, parseInput } from "./operation.ts";
 import { queryInt } from "./params.ts";
 import { readJsonObject } from "./respond.ts";
+import { sseEvent } from "./sse.ts";
 import { receiveUpload } from "./upload.ts";
 
 const buildSchema = buildColumns
@@ -157,7 +158,7 @@ export const buildOperations = [
     answers: "The log.",
     alsoAnswers: {
       "text/plain": z.string().meta({ description: "A finished build's log, one line per line." }),
-      "text/event-stream": z.string().meta({ description: "The running build's log as it is written." }),
+      "text/event-stream": sseEvent("The running build's log as it is written: one event per line, then `end`.", ["message", "end"]),
     },
     handle: async ({ caller, c, params, query }) => {
       const after = Number(c.req.header("last-event-id") ?? query.after ?? 0) || 0;

@@ -5,18 +5,23 @@ import { Hono } from "hono";
 import { accountOperations } from "./accounts.ts";
 import { addonOperations } from "./addons.ts";
 import { adminOperations } from "./admin.ts";
+import { alertOperations } from "./alerts.ts";
 import { appOperations } from "./apps.ts";
+import { autoscaleOperations } from "./autoscale.ts";
 import { buildOperations } from "./builds.ts";
 import { configOperations } from "./config.ts";
 import { documentOperations } from "./document.ts";
 import { domainOperations } from "./domains.ts";
+import { drainOperations } from "./drains.ts";
 import { importOperations } from "./imports.ts";
 import { logOperations } from "./logs.ts";
 import { oneOffOperations } from "./one-offs.ts";
 import { mountOperations, type Operation } from "./operation.ts";
+import { prometheusOperations } from "./prometheus.ts";
 import { errorBody } from "./respond.ts";
 import type { ContextFor } from "./route.ts";
 import { runtimeOperations } from "./runtime.ts";
+import { traceOperations } from "./traces.ts";
 
 /** Every REST operation; a new one is added here (and so is documented). */
 export const operations: Operation[] = [
@@ -27,9 +32,14 @@ export const operations: Operation[] = [
   ...domainOperations,
   ...addonOperations,
   ...runtimeOperations,
+  ...traceOperations,
+  ...prometheusOperations,
   ...oneOffOperations,
   ...importOperations,
   ...logOperations,
+  ...drainOperations,
+  ...alertOperations,
+  ...autoscaleOperations,
   ...adminOperations,
   ...documentOperations(() => operations),
 ];

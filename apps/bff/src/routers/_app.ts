@@ -1,6 +1,7 @@
 import { router } from "../trpc.ts";
 import { addonsRouter } from "./addons.ts";
 import { adminRouter } from "./admin.ts";
+import { alertsRouter } from "./alerts.ts";
 import { appsRouter } from "./apps.ts";
 import { auditRouter } from "./audit.ts";
 import { authRouter } from "./auth.ts";
@@ -9,6 +10,7 @@ import { buildsRouter } from "./builds.ts";
 import { configRouter } from "./config.ts";
 import { deploymentsRouter } from "./deployments.ts";
 import { domainsRouter } from "./domains.ts";
+import { drainsRouter } from "./drains.ts";
 import { eventsRouter } from "./events.ts";
 import { formationRouter } from "./formation.ts";
 import { importsRouter } from "./imports.ts";
@@ -18,6 +20,7 @@ import { oneOffsRouter } from "./one-offs.ts";
 import { releasesRouter } from "./releases.ts";
 import { teamsRouter } from "./teams.ts";
 import { tokensRouter } from "./tokens.ts";
+import { tracesRouter } from "./traces.ts";
 import { usersRouter } from "./users.ts";
 
 export const appRouter = router({
@@ -32,15 +35,18 @@ export const appRouter = router({
   releases: releasesRouter,
   formation: formationRouter,
   autoscale: autoscaleRouter,
+  alerts: alertsRouter,
   domains: domainsRouter,
   addons: addonsRouter,
   logs: logsRouter,
+  drains: drainsRouter,
   metrics: metricsRouter,
   deployments: deploymentsRouter,
   oneOffs: oneOffsRouter,
   imports: importsRouter,
   audit: auditRouter,
   events: eventsRouter,
+  traces: tracesRouter,
 });
 
 export type AppRouter = typeof appRouter;

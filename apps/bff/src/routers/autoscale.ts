@@ -1,23 +1,20 @@
-import { z } from "zod";
+import { autoscaleEventsInput, autoscaleMetricInput, autoscalePutInput } from "../schemas/autoscale.ts";
+import { appInput } from "../schemas/common.ts";
 import { authedProcedure, router } from "../trpc.ts";
-import { appRef } from "./apps.ts";
-
-// Shapes only; the engine checks the bounds and says which one a value breaks.
-const target = z.number().nullable().optional();
-const policy = z.object({
-  enabled: z.boolean(),
-  minInstances: z.number(),
-  maxInstances: z.number(),
-  targetCpuPercent: target,
-  targetMemoryPercent: target,
-  targetRequestsPerSecond: target,
-  cooldownSeconds: z.number().optional(),
-});
 
 export const autoscaleRouter = router({
-  get: authedProcedure.input(z.object({ app: appRef })).query(({ ctx, input }) => ctx.engine.autoscale.get(ctx.actor, input.app)),
-  /** Saves one process type's policy. Stored only: nothing scales on it yet. */
-  set: authedProcedure
-    .input(z.object({ app: appRef, processType: z.string().min(1).max(63), policy }))
-    .mutation(({ ctx, input }) => ctx.engine.autoscale.set(ctx.actor, input.app, input.processType, input.policy)),
+  /** Each process type's policy (defaults where none is saved) and the schedules. */
+  get: authedProcedure.input(appInput).query(({ ctx, input }) => ctx.engine.autoscale.settings(ctx.actor, input.app)),
+  /** Replaces the app's policies and schedules; the autoscaler acts on them from its next pass. */
+  put: authedProcedure
+    .input(autoscalePutInput)
+    .mutation(({ ctx, input: { app, ...body } }) => ctx.engine.autoscale.replace(ctx.actor, app, body)),
+  /** The autoscaler's decisions and notices, newest first. */
+  events: authedProcedure
+    .input(autoscaleEventsInput)
+    .query(({ ctx, input: { app, ...page } }) => ctx.engine.autoscale.events(ctx.actor, app, page)),
+  /** A custom metric's value now, for a policy on `custom`. */
+  pushMetric: authedProcedure
+    .input(autoscaleMetricInput.extend(appInput.shape))
+    .mutation(({ ctx, input: { app, ...value } }) => ctx.engine.autoscale.pushMetric(ctx.actor, app, value)),
 });

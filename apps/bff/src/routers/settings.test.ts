@@ -22,18 +22,22 @@ describe.each(TEST_DRIVERS)("the Settings tab's procedures (autoscale, transfer,
     await t.close();
   });
 
-  it("autoscale.get/set: saves a policy, maps the engine's refusals to BAD_REQUEST and FORBIDDEN", async () => {
+  it("autoscale.get/put/events/pushMetric: saves policies, maps the engine's refusals to BAD_REQUEST and FORBIDDEN", async () => {
     const owner = await t.caller(ownerToken);
-    const policy = { enabled: true, minInstances: 1, maxInstances: 3, targetMemoryPercent: 80, cooldownSeconds: 60 };
-    const saved = await owner.autoscale.set({ app: "settings-app", processType: "web", policy });
-    expect(saved.policies).toMatchObject([{ processType: "web", ...policy, saved: true }]);
-    const bad = await owner.autoscale
-      .set({ app: "settings-app", processType: "web", policy: { ...policy, maxInstances: 0 } })
-      .catch((e) => e);
+    const policy = { process: "web", enabled: true, min: 1, max: 3, metric: "memory" as const, target: 80, stabilizationSeconds: 60 };
+    const saved = await owner.autoscale.put({ app: "settings-app", policies: [policy] });
+    expect(saved.policies).toMatchObject([{ ...policy, saved: true }]);
+    const bad = await owner.autoscale.put({ app: "settings-app", policies: [{ ...policy, max: 0 }] }).catch((e: { code?: string }) => e);
     expect(bad).toMatchObject({ code: "BAD_REQUEST", message: "web: the maximum must be a whole number at least the minimum." });
     const viewer = await t.caller(viewerToken);
-    expect(await viewer.autoscale.set({ app: "settings-app", processType: "web", policy }).catch((e) => e.code)).toBe("FORBIDDEN");
-    expect((await viewer.autoscale.get({ app: "settings-app" })).policies[0]).toMatchObject({ maxInstances: 3 });
+    expect(await viewer.autoscale.put({ app: "settings-app", policies: [policy] }).catch((e: { code?: string }) => e.code)).toBe(
+      "FORBIDDEN",
+    );
+    expect(
+      await viewer.autoscale.pushMetric({ app: "settings-app", process: "web", value: 1 }).catch((e: { code?: string }) => e.code),
+    ).toBe("FORBIDDEN");
+    expect((await viewer.autoscale.get({ app: "settings-app" })).policies[0]).toMatchObject({ max: 3 });
+    expect(await viewer.autoscale.events({ app: "settings-app" })).toEqual([]);
   });
 
   it("domains.add/list/remove and apps.transfer answer with the engine's codes", async () => {

@@ -11,6 +11,8 @@ export const logQuery = z.object({
   processType: z.string().max(63).optional(),
   instanceId: z.string().uuid().optional(),
   search: z.string().max(200).optional(),
+  /** The log search language (packages/engine/src/logs/query-language.ts); the engine parses it and says what is wrong. */
+  q: z.string().max(500).optional(),
   since: z.date().optional(),
   until: z.date().optional(),
 });
@@ -27,3 +29,28 @@ export const logLineSchema = z
     loggedAt: z.date(),
   })
   .meta({ id: "LogLine" });
+
+/** Bounds as the engine checks them (packages/engine/src/logs/retention.ts) and the table holds them. */
+const retentionDays = z.number().int().min(1).max(365);
+const retentionBytes = z
+  .number()
+  .int()
+  .min(1024 * 1024)
+  .max(100 * 1024 ** 3);
+
+export const logRetentionInput = z.object({
+  app: appRef,
+  days: retentionDays.optional().meta({ description: "Lines older than this many days are deleted (1–365)." }),
+  maxBytes: retentionBytes
+    .optional()
+    .meta({ description: "The newest lines are kept up to this many bytes of text; older ones are deleted (1 MiB–100 GiB)." }),
+});
+
+export const logRetentionSchema = z
+  .strictObject({
+    days: retentionDays,
+    maxBytes: retentionBytes,
+    custom: z.boolean().meta({ description: "false: the app keeps the platform's defaults." }),
+    defaults: z.strictObject({ days: z.number().int(), maxBytes: z.number().int() }),
+  })
+  .meta({ id: "LogRetention" });

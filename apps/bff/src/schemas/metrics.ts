@@ -17,5 +17,17 @@ export const metricsSeriesSchema = z.strictObject({
       instances: z.number().int(),
     }),
   ),
-  requests: z.array(z.strictObject({ t: z.number(), rate: z.number(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable() })),
+  requests: z.array(
+    z.strictObject({
+      t: z.number(),
+      rate: z.number(),
+      p50Ms: z.number().nullable(),
+      p95Ms: z.number().nullable(),
+      p99Ms: z.number().nullable(),
+      errorRate: z
+        .number()
+        .nullable()
+        .meta({ description: "The share of requests answered 5xx (0 to 1); null when none were counted by status class." }),
+    }),
+  ),
 });

@@ -60,6 +60,17 @@ function affected(trpc: Trpc, type: AppEventType, app: string): QueryFilters[] {
         trpc.addons.backups.queryFilter({ app }),
         trpc.config.get.queryFilter({ app }),
       ];
+    case "autoscale.decision":
+      // The autoscaler changed (or wanted to change) the formation; an alert may fire on it.
+      return [
+        trpc.formation.get.queryFilter({ app }),
+        trpc.autoscale.get.queryFilter({ app }),
+        trpc.alerts.rules.queryFilter({ app }),
+        trpc.alerts.history.queryFilter({ app }),
+        // The decision itself: the autoscaler's list and the app's activity.
+        trpc.autoscale.events.queryFilter({ app }),
+        trpc.audit.forApp.queryFilter({ app }),
+      ];
     case "resync":
       return [{ predicate: aboutApp(app) }];
   }

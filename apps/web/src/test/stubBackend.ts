@@ -5,17 +5,21 @@
 import { TRPCError, tracked } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { addonsRouters, type StubAddons } from "./stubAddons.ts";
+import { alertsRouter, type StubAlerts } from "./stubAlerts.ts";
 import { stubAppEvents } from "./stubAppEvents.ts";
 import { FINISHED_BUILD, listener, type StubBuild, type StubEvent, stubBuild } from "./stubBuilds.ts";
+import { drainsRouter, type StubDrain } from "./stubDrains.ts";
 import { importsRouter, type StubImports } from "./stubImports.ts";
 import { logsRouter, type StubLogEntry } from "./stubLogs.ts";
 import { stubNetwork } from "./stubNetwork.ts";
 import { runtimeRouters, type StubRuntime } from "./stubRuntime.ts";
 import { type StubSettings, settingsRouters } from "./stubSettings.ts";
+import { type StubTrace, tracesRouter } from "./stubTraces.ts";
 import { type Misplaced, stubProcedure, TEST_CSRF, t } from "./stubTrpc.ts";
 
 export { type StubAddon, stubAddon, stubBackup } from "./stubAddons.ts";
 export { type StubBuild, stubBuild, stubStages } from "./stubBuilds.ts";
+export { type StubDrain, stubDrain } from "./stubDrains.ts";
 export { HEROKU_TOKEN_REFUSED, type StubHerokuApp, type StubImport, stubHerokuApp, stubImport } from "./stubImports.ts";
 export { type StubLogEntry, stubLogEntry } from "./stubLogs.ts";
 export { stubDeployment, stubFormation, stubInstance, stubMetricsPoint, stubRelease } from "./stubRuntime.ts";
@@ -59,12 +63,18 @@ export interface StubState {
   runtime: StubRuntime;
   /** Domains and autoscale policies (the Settings tab). */
   settings: StubSettings;
+  /** Log drains of every app (the Settings tab). */
+  drains: StubDrain[];
+  /** Alert rules, history and the team's channels (the Alerts tab). */
+  alerts: StubAlerts;
   /** Add-ons and their backups (the Add-ons tab). */
   addons: StubAddons;
   /** The stub Heroku and the imports made from it. */
   imports: StubImports;
   /** Teams besides the user's own ("team-1"), with the user's role in each. */
   otherTeams: { id: string; name: string; role: Role }[];
+  /** Build and deployment traces by their build's or deployment's id. */
+  traces: Map<string, StubTrace>;
 }
 
 const TEAM = { id: "team-1", name: "Ada's apps" };
@@ -98,9 +108,12 @@ export function createStubBackend(
     buildLogs?: Record<string, string[]>;
     runtime?: Partial<StubRuntime>;
     settings?: Partial<StubSettings>;
+    alerts?: Partial<StubAlerts>;
+    drains?: StubDrain[];
     addons?: Partial<StubAddons>;
     imports?: Partial<StubImports>;
     otherTeams?: { id: string; name: string; role: Role }[];
+    traces?: StubTrace[];
   } = {},
 ) {
   const state: StubState = {
@@ -124,6 +137,12 @@ export function createStubBackend(
       logs: [...(init.runtime?.logs ?? [])],
     },
     settings: { domains: [...(init.settings?.domains ?? [])], policies: { ...init.settings?.policies } },
+    drains: [...(init.drains ?? [])],
+    alerts: {
+      rules: [...(init.alerts?.rules ?? [])],
+      events: [...(init.alerts?.events ?? [])],
+      channels: [...(init.alerts?.channels ?? [])],
+    },
     addons: {
       addons: [...(init.addons?.addons ?? [])],
       backups: [...(init.addons?.backups ?? [])],
@@ -137,6 +156,7 @@ export function createStubBackend(
       ...(init.imports?.failAt ? { failAt: init.imports.failAt } : {}),
     },
     otherTeams: [...(init.otherTeams ?? [])],
+    traces: new Map((init.traces ?? []).map((tr) => [tr.subjectId, tr])),
   };
   const listeners = new Set<(e: StubEvent) => void>();
   const publish = (e: StubEvent) => {
@@ -439,6 +459,18 @@ export function createStubBackend(
       processTypes: (appId) => state.runtime.formation.filter((f) => f.appId === appId).map((f) => f.processType),
     }),
     addons: addons.router,
+    drains: drainsRouter(proc, state.drains, { find, writable }),
+    alerts: alertsRouter(proc, state.alerts, {
+      find,
+      writable,
+      manage: () => {
+        if (state.role === "viewer" || state.role === "member")
+          throw new TRPCError({
+            code: "FORBIDDEN",
+            message: `Your role in this team is ${state.role}; adding notification channels needs admin or above.`,
+          });
+      },
+    }),
     imports: importsRouter(proc, state.imports, {
       checkName,
       checkFree,
@@ -453,6 +485,7 @@ export function createStubBackend(
     }),
     logs: appLogs.router,
     events: appEvents.router,
+    traces: tracesRouter(proc, state.traces),
   });
   // Each procedure above is the BFF's under the same name, with its input and output: tsc names any that is not.
   const misplaced: [Misplaced<typeof router>] extends [never] ? "none" : Misplaced<typeof router> = "none";

@@ -27,7 +27,30 @@ export function stubLogEntry(appName: string, id: number, extra: Partial<StubLog
   };
 }
 
+/**
+ * A small part of the engine's search language (packages/engine/src/logs/query-language.ts):
+ * words and "phrases" as substrings, -exclusions, level:; an open quote is refused with the
+ * engine's message. The engine's own tests cover the language whole.
+ */
+function searchMatches(line: string, level: string, q: string) {
+  const open = q.split('"').length % 2 === 0;
+  if (open) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `Log search: the quote at character ${q.lastIndexOf('"') + 1} is never closed; close it, or leave it out to search for words.`,
+    });
+  }
+  const terms = q.match(/-?"[^"]*"|\S+/g) ?? [];
+  return terms.every((term) => {
+    const negated = term.startsWith("-");
+    const text = (negated ? term.slice(1) : term).replaceAll('"', "").toLowerCase();
+    if (text.startsWith("level:")) return text.slice(6).split(",").includes(level);
+    return line.toLowerCase().includes(text) !== negated;
+  });
+}
+
 function matches(e: StubLogEntry, q: LogQuery) {
+  if (q.q && !searchMatches(e.line, e.level, q.q)) return false;
   if (q.levels?.length && !q.levels.includes(e.level)) return false;
   if (q.processType && e.processType !== q.processType) return false;
   if (q.instanceId && e.instanceId !== q.instanceId) return false;
@@ -52,7 +75,36 @@ export function logsRouter(proc: StubProcedure, logs: StubLogEntry[], apps: { fi
     return logs.filter((e) => e.appId === appId && e.id > afterId && matches(e, q)).slice(-tail);
   };
 
+  // Log retention by app id; the engine's defaults and bounds (packages/engine/src/logs/retention.ts).
+  const defaults = { days: 7, maxBytes: 100 * 1024 * 1024 };
+  const retention = new Map<string, { days: number; maxBytes: number }>();
+  const retentionOf = (appId: string) => {
+    const own = retention.get(appId);
+    return { ...(own ?? defaults), custom: own !== undefined, defaults };
+  };
+
   const router = t.router({
+    retention: proc("logs.retention").query(({ input }) => retentionOf(apps.find(input.app).id)),
+    setRetention: proc("logs.setRetention").mutation(({ input }) => {
+      const appId = apps.find(input.app).id;
+      const next = { days: input.days ?? retentionOf(appId).days, maxBytes: input.maxBytes ?? retentionOf(appId).maxBytes };
+      if (!Number.isInteger(next.days) || next.days < 1 || next.days > 365) {
+        throw new TRPCError({ code: "BAD_REQUEST", message: "Log retention days is a whole number from 1 to 365." });
+      }
+      if (next.maxBytes < 1024 * 1024) {
+        throw new TRPCError({
+          code: "BAD_REQUEST",
+          message: "Log retention bytes is a whole number from 1 MiB (1048576) to 100 GiB (107374182400).",
+        });
+      }
+      retention.set(appId, next);
+      return retentionOf(appId);
+    }),
+    resetRetention: proc("logs.resetRetention").mutation(({ input }) => {
+      const appId = apps.find(input.app).id;
+      retention.delete(appId);
+      return retentionOf(appId);
+    }),
     query: proc("logs.query").query(({ input }) => stored(apps.find(input.app).id, input, 0).map(toEntry)),
     follow: proc("logs.follow").subscription(async function* ({ input, signal }) {
       const app = apps.find(input.app);

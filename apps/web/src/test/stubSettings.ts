@@ -5,17 +5,26 @@ import type { RouterInputs, RouterOutputs } from "../lib/trpc.ts";
 import { type StubProcedure, t } from "./stubTrpc.ts";
 
 export type StubDomain = RouterOutputs["domains"]["list"][number];
-type Policy = RouterOutputs["autoscale"]["get"]["policies"][number];
-type PolicyInput = RouterInputs["autoscale"]["set"]["policy"];
+type Settings = RouterOutputs["autoscale"]["get"];
+type Policy = Settings["policies"][number];
+type Schedule = Settings["schedules"][number];
+type Decision = RouterOutputs["autoscale"]["events"][number];
+type PutInput = RouterInputs["autoscale"]["put"];
+
+/** One app's autoscaling as the stub keeps it. */
+export interface StubAutoscale {
+  policies: Policy[];
+  schedules: Schedule[];
+  events: Decision[];
+}
 
 export interface StubSettings {
   domains: StubDomain[];
-  /** Saved policies by app id. */
-  policies: Record<string, Policy[]>;
+  /** Saved policies, schedules and the autoscaler's decisions, by app id. */
+  policies: Record<string, StubAutoscale>;
 }
 
 const AT = new Date("2025-01-02T03:04:05Z");
-const COOLDOWN = { min: 30, max: 3600, default: 300 };
 
 export function stubDomain(appName: string, hostname: string, n = 1): StubDomain {
   return {
@@ -40,38 +49,49 @@ interface AppAccess {
 
 const bad = (message: string) => new TRPCError({ code: "BAD_REQUEST", message });
 
-function checkPolicy(type: string, p: PolicyInput) {
-  if (p.minInstances < 0) throw bad(`${type}: the minimum is a whole number of instances from 0.`);
-  if (p.maxInstances < p.minInstances) throw bad(`${type}: the maximum must be a whole number at least the minimum.`);
-  if (p.maxInstances > 100) throw bad(`${type}: the maximum is at most 100 instances, the most a formation runs.`);
-  for (const [value, what] of [
-    [p.targetCpuPercent, "the CPU target"],
-    [p.targetMemoryPercent, "the memory target"],
-  ] as const) {
-    if (value != null && (value < 1 || value > 100)) throw bad(`${type}: ${what} is 1 to 100 %.`);
+const LIMITS = {
+  maxInstances: 100,
+  stabilizationSeconds: { min: 10, max: 3600, default: 300 },
+  targets: {
+    cpu: { min: 1, max: 100, unit: "% of the CPU limit" },
+    memory: { min: 1, max: 100, unit: "% of the memory limit" },
+    rps: { min: 0.1, max: 1_000_000, unit: "requests per second per instance" },
+    p95: { min: 1, max: 600_000, unit: "ms (p95 response time)" },
+    custom: { min: 0.000001, max: 1e12, unit: "(your metric's unit, per instance)" },
+  },
+};
+
+function checkPolicy(p: PutInput["policies"][number]) {
+  const type = p.process;
+  if (p.min < 0) throw bad(`${type}: the minimum is a whole number of instances from 0.`);
+  if (p.max < p.min) throw bad(`${type}: the maximum must be a whole number at least the minimum.`);
+  if (p.max > 100) throw bad(`${type}: the maximum is at most 100 instances, the most a formation runs.`);
+  const bounds = LIMITS.targets[p.metric];
+  const target = p.target ?? null;
+  if (target !== null && (target < bounds.min || target > bounds.max))
+    throw bad(`${type}: the ${p.metric} target is ${bounds.min} to ${bounds.max} ${bounds.unit}.`);
+  if (p.enabled && target === null) throw bad(`${type}: an enabled policy needs a target for its metric (${p.metric}).`);
+  const stabilizationSeconds = p.stabilizationSeconds ?? LIMITS.stabilizationSeconds.default;
+  if (stabilizationSeconds < 10 || stabilizationSeconds > 3600) {
+    throw bad(`${type}: the scale-down stabilization window is a whole number of seconds from 10 to 3600.`);
   }
-  const cooldown = p.cooldownSeconds ?? COOLDOWN.default;
-  if (cooldown < COOLDOWN.min || cooldown > COOLDOWN.max) throw bad(`${type}: the cooldown is a whole number of seconds from 30 to 3600.`);
-  if (p.enabled && p.targetCpuPercent == null && p.targetMemoryPercent == null && p.targetRequestsPerSecond == null) {
-    throw bad(`${type}: an enabled policy needs at least one target: CPU %, memory % or requests per second.`);
-  }
-  return cooldown;
+  return { ...p, target, stabilizationSeconds };
 }
 
 export function settingsRouters(proc: StubProcedure, s: StubSettings, apps: AppAccess) {
+  const stateOf = (appId: string): StubAutoscale => s.policies[appId] ?? { policies: [], schedules: [], events: [] };
   const policiesOf = (appId: string) => {
-    const saved = s.policies[appId] ?? [];
+    const saved = stateOf(appId).policies;
     return apps.processTypes(appId).map(
-      (processType): Policy =>
-        saved.find((p) => p.processType === processType) ?? {
-          processType,
+      (process): Policy =>
+        saved.find((p) => p.process === process) ?? {
+          process,
           enabled: false,
-          minInstances: 1,
-          maxInstances: 1,
-          targetCpuPercent: null,
-          targetMemoryPercent: null,
-          targetRequestsPerSecond: null,
-          cooldownSeconds: COOLDOWN.default,
+          min: 1,
+          max: 1,
+          metric: process === "web" ? "rps" : "cpu",
+          target: null,
+          stabilizationSeconds: LIMITS.stabilizationSeconds.default,
           saved: false,
           updatedAt: null,
         },
@@ -83,7 +103,7 @@ export function settingsRouters(proc: StubProcedure, s: StubSettings, apps: AppA
     if (!domain) throw new TRPCError({ code: "NOT_FOUND", message: `This app has no domain "${input.domain}".` });
     return domain;
   };
-  const settingsOf = (appId: string) => ({ policies: policiesOf(appId), maxInstances: 100, cooldownSeconds: COOLDOWN });
+  const settingsOf = (appId: string): Settings => ({ policies: policiesOf(appId), schedules: stateOf(appId).schedules, limits: LIMITS });
 
   return {
     domains: t.router({
@@ -131,27 +151,21 @@ export function settingsRouters(proc: StubProcedure, s: StubSettings, apps: AppA
     }),
     autoscale: t.router({
       get: proc("autoscale.get").query(({ input }) => settingsOf(apps.find(input.app).id)),
-      set: proc("autoscale.set").mutation(({ input }) => {
+      put: proc("autoscale.put").mutation(({ input }) => {
         apps.writable();
         const app = apps.find(input.app);
-        if (!apps.processTypes(app.id).includes(input.processType)) {
-          throw bad(`${app.name} has no process type "${input.processType}".`);
+        for (const p of input.policies) {
+          if (!apps.processTypes(app.id).includes(p.process)) throw bad(`${app.name} has no process type "${p.process}".`);
         }
-        const cooldownSeconds = checkPolicy(input.processType, input.policy);
-        const policy: Policy = {
-          processType: input.processType,
-          enabled: input.policy.enabled,
-          minInstances: input.policy.minInstances,
-          maxInstances: input.policy.maxInstances,
-          targetCpuPercent: input.policy.targetCpuPercent ?? null,
-          targetMemoryPercent: input.policy.targetMemoryPercent ?? null,
-          targetRequestsPerSecond: input.policy.targetRequestsPerSecond ?? null,
-          cooldownSeconds,
-          saved: true,
-          updatedAt: new Date(),
-        };
-        s.policies[app.id] = [...(s.policies[app.id] ?? []).filter((p) => p.processType !== input.processType), policy];
+        const policies = input.policies.map((p) => ({ ...checkPolicy(p), saved: true, updatedAt: new Date() }));
+        const schedules = (input.schedules ?? []).map((sc) => ({ ...sc, min: sc.min ?? null, max: sc.max ?? null }));
+        s.policies[app.id] = { ...stateOf(app.id), policies, schedules };
         return settingsOf(app.id);
+      }),
+      events: proc("autoscale.events").query(({ input }) => stateOf(apps.find(input.app).id).events.slice(0, input.limit ?? 50)),
+      pushMetric: proc("autoscale.pushMetric").mutation(({ input }) => {
+        apps.writable();
+        return { process: input.process, value: input.value, at: new Date(), freshForSeconds: 120 };
       }),
     }),
   };

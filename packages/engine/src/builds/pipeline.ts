@@ -9,6 +9,7 @@ import { JobInterruptedError } from "../jobs/index.ts";
 import { BUILDPACKS_DIR, type NixEnv, nixBuild, pathInfo } from "../nix/index.ts";
 import { CommandAbortedError } from "../process/run.ts";
 import { exportTree, extractArchive, fetchGit } from "../sources/index.ts";
+import type { Tracing } from "../tracing/index.ts";
 import { cachedLayer, formatBytes, type Layer } from "./cache.ts";
 import { dockerDependencies, dockerPlan } from "./deps/docker.ts";
 import { goDependencies } from "./deps/go.ts";
@@ -46,6 +47,8 @@ export interface PipelineDeps {
   remoteCache: RemoteLayerCache | null;
   /** The registries, proxy and TLS trust dependency fetches and git sources use. */
   network: BuildNetwork;
+  /** Each build is a trace, each stage a span (kept for the dashboard's waterfall; exported when set). */
+  tracing?: Tracing;
 }
 
 /** The job payload of a build. */
@@ -100,13 +103,20 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
   if (!build) throw new BuildFailedError(`build ${payload.buildId} no longer exists`);
   const ws = buildWorkspace(p.home, p.workRoot, build.id);
   const started = performance.now();
+  const trace = p.tracing?.subject("build", {
+    "skypanel.app.id": build.appId,
+    "skypanel.app.name": payload.appName,
+    "skypanel.build.id": build.id,
+    "skypanel.build.number": build.number,
+    "skypanel.build.source": build.sourceType,
+  });
   const log = new BuildLog(ws.log, (line) =>
     p.bus.publish({ type: "build.log", appId: build.appId, buildId: build.id, line: line.n, text: line.text }),
   );
   const stages = new StageTracker(async (list: BuildStage[], current: BuildStageName | null) => {
     await updateBuild(p.db, build.id, { stages: list });
     p.bus.publish({ type: "build.updated", appId: build.appId, buildId: build.id, status: "running", stage: current });
-  });
+  }, trace);
   const say = (line: string) => log.write(line);
 
   await updateBuild(p.db, build.id, { status: "running", startedAt: new Date(), toolchainId: p.nix.toolchain.id, error: null });
@@ -259,16 +269,19 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
     say(`-----> build succeeded in ${(durationMs / 1000).toFixed(1)} s`);
     await updateBuild(p.db, build.id, { status: "succeeded", finishedAt: new Date(), durationMs });
     p.bus.publish({ type: "build.updated", appId: build.appId, buildId: build.id, status: "succeeded", stage: null });
+    trace?.end("succeeded");
     return { storePath };
   } catch (err) {
     if (signal.reason instanceof JobInterruptedError) {
       say("-----> interrupted: the control plane is stopping; this build runs again at the next start");
       await updateBuild(p.db, build.id, { status: "queued" });
+      trace?.end("interrupted", err);
       throw err;
     }
     const cancelled = signal.aborted && !(signal.reason instanceof Error && /timed out/.test(signal.reason.message));
     const message = describeFailure(err, signal);
     say(cancelled ? "-----> build cancelled" : `-----> build failed: ${message}`);
+    trace?.end(cancelled ? "cancelled" : "failed", cancelled ? "cancelled" : message);
     await stages.abandon(cancelled ? "cancelled" : "failed");
     await updateBuild(p.db, build.id, {
       status: cancelled ? "cancelled" : "failed",

@@ -1,4 +1,5 @@
 import { BUILD_STAGE_NAMES, type BuildStage, type BuildStageName } from "@skypanel/db";
+import type { SubjectTrace } from "../tracing/index.ts";
 
 export function initialStages(): BuildStage[] {
   return BUILD_STAGE_NAMES.map((name) => ({ name, status: "pending", startedAt: null, durationMs: null, detail: null }));
@@ -12,7 +13,11 @@ export class StageTracker {
   readonly stages: BuildStage[] = initialStages();
   private startedAtMs = new Map<BuildStageName, number>();
 
-  constructor(private readonly persist: (stages: BuildStage[], current: BuildStageName | null) => Promise<void>) {}
+  constructor(
+    private readonly persist: (stages: BuildStage[], current: BuildStageName | null) => Promise<void>,
+    /** The build's trace: each stage is a span of it, from start to finish. */
+    private readonly trace?: SubjectTrace,
+  ) {}
 
   get current(): BuildStageName | null {
     return this.stages.find((s) => s.status === "running")?.name ?? null;
@@ -29,11 +34,13 @@ export class StageTracker {
     s.status = "running";
     s.startedAt = new Date().toISOString();
     this.startedAtMs.set(name, performance.now());
+    this.trace?.startStep(name);
     await this.persist(this.stages, name);
   }
 
-  async finish(name: BuildStageName, status: "succeeded" | "failed" | "cancelled", detail?: string | null) {
+  async finish(name: BuildStageName, status: "succeeded" | "failed" | "cancelled", detail?: string | null, error?: unknown) {
     const s = this.stage(name);
+    this.trace?.endStep(name, status, error);
     s.status = status;
     s.durationMs = Math.round(performance.now() - (this.startedAtMs.get(name) ?? performance.now()));
     if (detail !== undefined) s.detail = detail;
@@ -55,7 +62,7 @@ export class StageTracker {
       await this.finish(name, "succeeded", result?.detail ?? null);
       return result;
     } catch (err) {
-      await this.finish(name, "failed");
+      await this.finish(name, "failed", undefined, err);
       throw err;
     }
   }
@@ -64,6 +71,7 @@ export class StageTracker {
   async abandon(status: "failed" | "cancelled") {
     for (const s of this.stages) {
       if (s.status === "running") {
+        this.trace?.endStep(s.name, status);
         s.status = status;
         s.durationMs = Math.round(performance.now() - (this.startedAtMs.get(s.name) ?? performance.now()));
       } else if (s.status === "pending") {

@@ -12,8 +12,10 @@ import {
 } from "@skypanel/db/queries";
 import type { Actor } from "../actor.ts";
 import { openAddonUrl, sealAddonUrl } from "../addons/credentials.ts";
+import { resealAlertChannels } from "../alerts/channels.ts";
 import type { EngineDeps } from "../deps.ts";
 import { ForbiddenError } from "../errors.ts";
+import { resealLogDrains } from "../logs/drains/index.ts";
 import type { ConfigSnapshot } from "../releases/index.ts";
 import { open, seal, writeCurrent } from "../secrets/index.ts";
 import { sealContext } from "./index.ts";
@@ -80,6 +82,10 @@ export function createKeyRotation(deps: EngineDeps) {
             await sealAddonCredentials(tx, row.id, sealAddonUrl(keyring, row.id, openAddonUrl(keyring, row)));
             addons++;
           }
+          // Notification channels' targets and secrets too, so the old key can go.
+          await resealAlertChannels(tx, keyring, keyId);
+          // And log drains' URLs, which may carry a token.
+          await resealLogDrains(tx, keyring, keyId);
           return { keyId, retired: await retireEncryptionKeys(tx, keyId), vars, releases, addons };
         });
         writeCurrent(keyring.dir, keyId);

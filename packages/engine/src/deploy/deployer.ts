@@ -13,6 +13,7 @@ import type { FormationService } from "../formation/index.ts";
 import type { LogStore } from "../logs/index.ts";
 import type { Releases } from "../releases/index.ts";
 import type { Managed, Supervisor } from "../supervisor/supervisor.ts";
+import type { Tracing } from "../tracing/index.ts";
 import type { RuntimeManager } from "./manager.ts";
 import { StepRecorder } from "./steps.ts";
 
@@ -43,6 +44,8 @@ export interface DeployerDeps {
   onReleased?: (appName: string, release: Release) => Promise<void>;
   /** Platform-wide defaults for every deployment's options. */
   defaults?: DeployOptions;
+  /** Each deployment is a trace, each step a span, instance starts, health waits and drains below them. */
+  tracing?: Tracing;
 }
 
 export class DeployFailedError extends Error {}
@@ -69,10 +72,19 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
   const app = { id: appRow.id, name: appRow.name };
   const options = { ...DEFAULTS, ...d.defaults, ...(dep.options as DeployOptions) };
   const started = performance.now();
+  const trace = d.tracing?.subject("deployment", {
+    "skypanel.app.id": app.id,
+    "skypanel.app.name": app.name,
+    "skypanel.deployment.id": dep.id,
+    "skypanel.deployment.strategy": dep.strategy,
+  });
+  // Outside a trace (no tracing), the work just runs.
+  const span = <T>(name: string, attributes: Record<string, string | number>, fn: () => Promise<T>) =>
+    d.tracing ? d.tracing.inSpan(name, attributes, fn) : fn();
   const steps = new StepRecorder(async (list) => {
     await updateDeployment(d.db, dep.id, { steps: list });
     d.bus.publish({ type: "deployment.updated", appId: app.id, deploymentId: dep.id, status: "running" });
-  });
+  }, trace);
   const say = (line: string, level: "info" | "warn" | "error" = "info") =>
     d.logStore.append({ appId: app.id, source: "platform", stream: "system", level, line: `deploy: ${line}` });
   const previousReleaseId = appRow.currentReleaseId;
@@ -121,15 +133,18 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
             m.state !== "failed",
         );
     const startNew = async (plan: (typeof plans)[number]["plan"], held = false) => {
-      const m = await d.supervisor.start(plan, { held });
+      const m = await span("start instance", { "skypanel.process.type": plan.processType }, () => d.supervisor.start(plan, { held }));
       started_.add(m.id);
       return m;
     };
     const healthy = async (ms: Managed[]) => {
-      await Promise.all(ms.map((m) => d.supervisor.waitHealthy(m.id, options.healthTimeoutMs)));
+      await span("wait for health", { "skypanel.instances": ms.length }, () =>
+        Promise.all(ms.map((m) => d.supervisor.waitHealthy(m.id, options.healthTimeoutMs))),
+      );
     };
     const retire = async (ms: Managed[]) => {
-      for (const m of ms) await d.supervisor.stop(m.id, { drainMs: options.drainMs });
+      for (const m of ms)
+        await span("drain instance", { "skypanel.drain_ms": options.drainMs }, () => d.supervisor.stop(m.id, { drainMs: options.drainMs }));
     };
     const strategy = dep.strategy;
 
@@ -187,6 +202,8 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
       details: { strategy, version: release.version, steps: steps.steps.length },
     });
     say(`v${release.version} is live (${(durationMs / 1000).toFixed(1)} s)`);
+    trace?.root.setAttribute("skypanel.release.version", release.version);
+    trace?.end("succeeded");
     d.bus.publish({ type: "deployment.updated", appId: app.id, deploymentId: dep.id, status: "succeeded" });
   } catch (err) {
     const rolledBack = err instanceof RolledBackError;
@@ -208,6 +225,7 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
       details: { reason },
     });
     say(`${status}: ${reason}${previousReleaseId ? " (the previous release keeps serving)" : ""}`, "error");
+    trace?.end(status, reason);
     d.bus.publish({ type: "deployment.updated", appId: app.id, deploymentId: dep.id, status });
     if (!rolledBack) throw err;
   } finally {

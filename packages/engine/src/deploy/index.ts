@@ -6,7 +6,7 @@ import { findReleaseById, listAppsWithReleases } from "@skypanel/db/queries";
 import type { EventBus } from "../events/bus.ts";
 import type { FormationService } from "../formation/index.ts";
 import type { LogStore } from "../logs/index.ts";
-import { createRequestCollector } from "../metrics/index.ts";
+import { createRequestCollector, type PlatformMetrics } from "../metrics/index.ts";
 import { addGeneration, type NixEnv } from "../nix/index.ts";
 import type { Releases } from "../releases/index.ts";
 import { DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT } from "../router/caddy-config.ts";
@@ -14,6 +14,7 @@ import { caddyPaths, createRouter, type Router, type RouterEvent, type RouterTls
 import { createServiceBalancer } from "../router/service-balancer.ts";
 import { createRuntime, type RuntimeMode } from "../runtime/index.ts";
 import { createSupervisor } from "../supervisor/supervisor.ts";
+import type { Tracing } from "../tracing/index.ts";
 import { type DeployOptions, runDeployment } from "./deployer.ts";
 import { createRuntimeManager } from "./manager.ts";
 import { recordRouterTrouble } from "./router-activity.ts";
@@ -30,6 +31,8 @@ export interface RunningOptions {
   cgroupParent?: string;
   reconcileIntervalMs?: number;
   deploy?: DeployOptions;
+  /** How often instances are sampled and router requests counted (default 10 s; the autoscaler reads these). */
+  metricsIntervalMs?: number;
 }
 
 // Instances are sampled and requests counted on the same tick, so their charts line up.
@@ -45,6 +48,8 @@ export function createRunningApps(
     releases: Releases;
     formation: FormationService;
     nixEnv: () => Promise<NixEnv>;
+    tracing?: Tracing;
+    prometheus?: PlatformMetrics;
   },
 ) {
   const runtime = createRuntime({ cgroupParent: o.cgroupParent });
@@ -52,6 +57,7 @@ export function createRunningApps(
   const logRouterEvent = routerEventLogger();
   const onRouterEvent = (event: RouterEvent) => {
     logRouterEvent(event);
+    x.prometheus?.routerEvent(event);
     if (!router) return;
     recordRouterTrouble(x.db, router.routedHosts().values(), event).catch((err) =>
       console.error("[router] could not record the event in the apps' activity:", (err as Error).message),
@@ -63,9 +69,10 @@ export function createRunningApps(
     ? createRequestCollector({
         db: x.db,
         logPath: accessLogFile,
-        intervalMs: METRICS_INTERVAL_MS,
+        intervalMs: o.metricsIntervalMs ?? METRICS_INTERVAL_MS,
         routedHosts: () => router.routedHosts(),
         onError: (err) => console.error("[metrics] request counts:", (err as Error).message),
+        onRequest: x.prometheus?.appRequest,
       })
     : null;
   // Containers have addresses of their own, so nftables can spread an app's connections over
@@ -81,7 +88,7 @@ export function createRunningApps(
     logStore: x.logStore,
     bus: x.bus,
     onRotationChange: () => syncRoutes(),
-    usageIntervalMs: METRICS_INTERVAL_MS,
+    usageIntervalMs: o.metricsIntervalMs ?? METRICS_INTERVAL_MS,
   });
   const manager = createRuntimeManager({
     db: x.db,
@@ -91,6 +98,8 @@ export function createRunningApps(
     releases: x.releases,
     formation: x.formation,
     reconcileIntervalMs: o.reconcileIntervalMs,
+    platformEnv: x.tracing?.appEnvironment,
+    onReconcilePass: x.prometheus?.reconcilePass,
     baseDomain: o.router === false ? undefined : (o.router.baseDomain ?? DEFAULT_BASE_DOMAIN),
   });
   syncRoutes = manager.syncRoutes;
@@ -114,6 +123,7 @@ export function createRunningApps(
           supervisor,
           manager,
           defaults: o.deploy,
+          tracing: x.tracing,
           onReleased: async (appName, release) => {
             if (!release.storePath) return;
             await addGeneration(await x.nixEnv(), appName, release.storePath);

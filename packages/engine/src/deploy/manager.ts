@@ -26,6 +26,10 @@ export interface ManagerOptions {
   releases: Releases;
   formation: FormationService;
   reconcileIntervalMs?: number;
+  /** Variables every instance gets beneath its app's config (the OTLP endpoint for apps' own telemetry). */
+  platformEnv?: (appName: string) => Record<string, string>;
+  /** Told after each periodic pass (reconcile, then routes), with its outcome and length. */
+  onReconcilePass?: (outcome: "ok" | "failed", seconds: number) => void;
   /** The router's base domain: a custom domain under it (saved before it changed) is not routed. */
   baseDomain?: string;
 }
@@ -56,7 +60,7 @@ export function createRuntimeManager(o: ManagerOptions) {
       appName: app.name,
       release,
       processType: f.processType,
-      env: o.releases.environment(release),
+      env: { ...o.platformEnv?.(app.name), ...o.releases.environment(release) },
       limits: instanceLimits(f),
       port: INSTANCE_PORT,
       health:
@@ -219,9 +223,15 @@ export function createRuntimeManager(o: ManagerOptions) {
       await reconcileAll();
       await syncRoutes();
       loop = setInterval(() => {
+        const started = performance.now();
+        const seconds = () => (performance.now() - started) / 1000;
         void reconcileAll()
           .then(() => syncRoutes())
-          .catch((err) => console.error("[reconcile]", err));
+          .then(() => o.onReconcilePass?.("ok", seconds()))
+          .catch((err) => {
+            o.onReconcilePass?.("failed", seconds());
+            console.error("[reconcile]", err);
+          });
       }, o.reconcileIntervalMs ?? 5000);
       loop.unref();
     },

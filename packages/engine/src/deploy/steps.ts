@@ -1,3 +1,5 @@
+import type { SubjectTrace } from "../tracing/index.ts";
+
 /** One step of a deployment, as the dashboard, CLI and API show it. */
 export interface DeployStep {
   name: string;
@@ -12,7 +14,11 @@ export class StepRecorder {
   readonly steps: DeployStep[] = [];
   private t0 = new Map<DeployStep, number>();
 
-  constructor(private readonly persist: (steps: DeployStep[]) => Promise<void>) {}
+  constructor(
+    private readonly persist: (steps: DeployStep[]) => Promise<void>,
+    /** The deployment's trace: each step is a span, active while the step runs so its work nests below. */
+    private readonly trace?: SubjectTrace,
+  ) {}
 
   async run<T>(name: string, fn: (note: (detail: string) => void) => Promise<T>): Promise<T> {
     const step: DeployStep = { name, status: "running", startedAt: new Date().toISOString(), durationMs: null, detail: null };
@@ -20,10 +26,11 @@ export class StepRecorder {
     this.t0.set(step, performance.now());
     await this.persist(this.steps);
     try {
-      const result = await fn((detail) => {
+      const note = (detail: string) => {
         step.detail = detail;
         void this.persist(this.steps);
-      });
+      };
+      const result = this.trace ? await this.trace.inStep(name, () => fn(note)) : await fn(note);
       await this.end(step, "succeeded");
       return result;
     } catch (err) {

@@ -12,7 +12,20 @@ export type PlatformEvent =
   | { type: "formation.updated"; appId: string; processes: { processType: string; quantity: number }[] }
   | { type: "metrics.tick"; appId: string; sampledAt: Date }
   /** An add-on of the app (owned or attached) changed: made, attached, detached, destroyed, a backup or restore moved on. */
-  | { type: "addon.updated"; appId: string; addonId: string };
+  | { type: "addon.updated"; appId: string; addonId: string }
+  /**
+   * The autoscaler's decision for one process type; `atMax`: it wants more instances than the
+   * policy's maximum allows (the alerts' autoscaler_max rule listens for this).
+   */
+  | {
+      type: "autoscale.decision";
+      appId: string;
+      processType: string;
+      quantity: number;
+      maxInstances: number;
+      atMax: boolean;
+      reason: string;
+    };
 
 /** Told to a reader who may have missed events (it came back too late, or fell behind): refetch everything. */
 export interface ResyncEvent {

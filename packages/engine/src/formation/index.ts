@@ -116,6 +116,18 @@ export function createFormation(deps: EngineDeps, apps: Apps, onChange: (appId: 
       bus.publish({ type: "formation.updated", appId: app.id, processes });
       return formation;
     },
+
+    /**
+     * The autoscaler's change of one process type's quantity: no user made it, so its audit row
+     * has no actor (the autoscaler records its reason itself). Bounds were checked by its policy.
+     */
+    async scaleByPlatform(app: { id: string; currentReleaseId: string | null }, processType: string, quantity: number) {
+      if (!Number.isInteger(quantity) || quantity < 0 || quantity > MAX_QUANTITY) throw new ValidationError(`bad quantity ${quantity}`);
+      await upsertFormation(db, { appId: app.id, processType, quantity });
+      onChange(app.id);
+      const processes = (await current(app.id, app.currentReleaseId)).map((f) => ({ processType: f.processType, quantity: f.quantity }));
+      bus.publish({ type: "formation.updated", appId: app.id, processes });
+    },
   };
 }
 

@@ -83,6 +83,26 @@ describe.each(TEST_DRIVERS)("following an app's log in batches on %s", (driver) 
     expect(batches.flat().map((e) => e.line)).toEqual(lines(2500, 5001));
   });
 
+  it("follows a search: stored and live lines alike are what the search finds", async () => {
+    store.append({ appId, line: "Error: db pool stored" });
+    await store.flush();
+    const abort = new AbortController();
+    const stream = logs.followBatches(ada, "chatty", { tail: 100, q: '"db pool" -retrying level:error' }, abort.signal);
+    expect(((await stream.next()).value ?? []).map((e: AppLogEntry) => e.line)).toEqual(["Error: db pool stored"]);
+    const rest = take(stream, 2, abort);
+    store.append(
+      ["Error: db pool exhausted", "Error: DB POOL exhausted, retrying", "error: db, pool", "db pool fine", "Error: db pool gone"].map(
+        (line) => ({ appId, line }),
+      ),
+    );
+    await store.flush();
+    expect((await rest).flat().map((e) => e.line)).toEqual(["Error: db pool exhausted", "Error: db pool gone"]);
+  });
+
+  it("refuses a bad search before sending anything", async () => {
+    await expect(logs.followBatches(ada, "chatty", { q: "colour:red" }).next()).rejects.toThrow(/"colour:" is not a search key/);
+  });
+
   it("refuses a stranger before sending anything", async () => {
     await expect(logs.followBatches(eve, "chatty", { tail: 10 }).next()).rejects.toThrow(/No app/);
   });

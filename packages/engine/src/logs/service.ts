@@ -2,6 +2,7 @@ import type { Actor } from "../actor.ts";
 import type { Apps } from "../apps/index.ts";
 import { ValidationError } from "../errors.ts";
 import { type AppLogEntry, type EventBus, eventBatchesForApp } from "../events/bus.ts";
+import { parseLogQuery } from "./query-language.ts";
 import type { LogQuery, LogStore } from "./store.ts";
 
 const LEVELS = ["debug", "info", "warn", "error"] as const;
@@ -23,6 +24,8 @@ function checkQuery(q: LogQuery) {
   for (const l of q.levels ?? []) if (!LEVELS.includes(l)) throw new ValidationError(`A level is one of ${LEVELS.join(", ")}.`);
   if (q.since && Number.isNaN(q.since.getTime())) throw new ValidationError("since is not a date.");
   if (q.until && Number.isNaN(q.until.getTime())) throw new ValidationError("until is not a date.");
+  if (q.q !== undefined) parseLogQuery(q.q);
+  if (q.ids !== undefined) throw new ValidationError("ids is the engine's own filter.");
 }
 
 function matches(e: AppLogEntry, q: LogQuery) {
@@ -39,6 +42,15 @@ function matches(e: AppLogEntry, q: LogQuery) {
 
 /** Reading an app's logs, for users: permission checks, then the store. */
 export function createLogs(apps: Apps, store: LogStore, bus: EventBus) {
+  /** The entries the search `q` finds, asked of the database in batches of at most MAX_BATCH ids. */
+  async function searched(appId: string, q: string, entries: AppLogEntry[]) {
+    const kept = new Set<number>();
+    for (const batch of chunks(entries)) {
+      for (const e of await store.query(appId, { q, ids: batch.map((b) => b.id), tail: batch.length })) kept.add(e.id);
+    }
+    return entries.filter((e) => kept.has(e.id));
+  }
+
   /**
    * The newest `tail` lines, then new ones as they arrive, in batches (whatever arrived while the
    * reader was busy), with ids to resume after a drop (`afterId`): the stored lines after it
@@ -59,13 +71,16 @@ export function createLogs(apps: Apps, store: LogStore, bus: EventBus) {
     while (!signal?.aborted) {
       const r = await next;
       if (r.done) return;
-      const fresh: AppLogEntry[] = [];
+      let fresh: AppLogEntry[] = [];
       for (const { entry } of r.value) {
         if (entry.id > last && matches(entry, q)) {
           last = entry.id;
           fresh.push(entry);
         }
       }
+      // A search is asked of the database for live lines too (one query per batch), so a
+      // followed search shows exactly what the same search of the stored lines would.
+      if (q.q?.trim() && fresh.length) fresh = await searched(app.id, q.q, fresh);
       yield* chunks(fresh);
       next = live.next();
     }

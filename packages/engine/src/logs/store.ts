@@ -1,6 +1,9 @@
 import type { SqlRunner } from "@skypanel/db";
 import type { AppLogEntry, EventBus } from "../events/bus.ts";
+import { httpStatusOf } from "./http-status.ts";
 import { guessLevel } from "./level.ts";
+import { parseLogQuery } from "./query-language.ts";
+import { SEARCH_VECTOR, searchConditions } from "./search-sql.ts";
 
 export interface NewLogLine {
   appId: string;
@@ -23,6 +26,10 @@ export interface LogQuery {
   instanceId?: string;
   /** Full-text search (PostgreSQL `simple` configuration: words, not stems). */
   search?: string;
+  /** A search in the log search language (query-language.ts): words, "phrases", -exclusions, level:, status:… */
+  q?: string;
+  /** Only these lines (a follower re-checking live lines against `q`). */
+  ids?: number[];
   since?: Date;
   until?: Date;
 }
@@ -58,9 +65,10 @@ export function createLogStore(sql: SqlRunner, bus: EventBus) {
         l.level ?? guessLevel(line, stream),
         line,
         (l.loggedAt ?? new Date()).toISOString(),
+        httpStatusOf(line),
       );
-      const b = i * 8;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8})`;
+      const b = i * 9;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9})`;
     });
     const inserted = await sql.query<{
       id: string;
@@ -73,7 +81,7 @@ export function createLogStore(sql: SqlRunner, bus: EventBus) {
       line: string;
       logged_at: Date | string;
     }>(
-      `INSERT INTO app_logs (app_id, instance_id, process_type, source, stream, level, line, logged_at)
+      `INSERT INTO app_logs (app_id, instance_id, process_type, source, stream, level, line, logged_at, status)
        VALUES ${rows.join(", ")} RETURNING id, app_id, instance_id, process_type, source, stream, level, line, logged_at`,
       values,
     );
@@ -112,7 +120,16 @@ export function createLogStore(sql: SqlRunner, bus: EventBus) {
       if (q.levels?.length) add((n) => `level = ANY($${n}::text[])`, q.levels);
       if (q.processType) add((n) => `process_type = $${n}`, q.processType);
       if (q.instanceId) add((n) => `instance_id = $${n}::uuid`, q.instanceId);
-      if (q.search?.trim()) add((n) => `to_tsvector('simple', line) @@ plainto_tsquery('simple', $${n})`, q.search.trim().slice(0, 200));
+      if (q.search?.trim())
+        add((n) => `${SEARCH_VECTOR} @@ plainto_tsquery('simple', translate($${n}, '/.@:<>', '      '))`, q.search.trim().slice(0, 200));
+      if (q.ids) add((n) => `id = ANY($${n}::bigint[])`, q.ids);
+      if (q.q?.trim()) {
+        const param = (value: unknown) => {
+          params.push(value);
+          return `$${params.length}`;
+        };
+        where.push(...(await searchConditions(sql, parseLogQuery(q.q), param, new Date())));
+      }
       if (q.since) add((n) => `logged_at >= $${n}::timestamptz`, q.since.toISOString());
       if (q.until) add((n) => `logged_at < $${n}::timestamptz`, q.until.toISOString());
       const tail = Math.min(Math.max(q.tail ?? 100, 1), 10_000);

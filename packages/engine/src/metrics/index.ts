@@ -6,7 +6,18 @@ import type { Actor } from "../actor.ts";
 import type { Apps } from "../apps/index.ts";
 import type { EngineDeps } from "../deps.ts";
 import { ValidationError } from "../errors.ts";
+import type { MetricsSource } from "./promql.ts";
 
+export {
+  type EmbeddedPrometheus,
+  EmbeddedPrometheusError,
+  type EmbeddedPrometheusSettings,
+  embeddedPrometheusPaths,
+  keptScrapeToken,
+  startEmbeddedPrometheus,
+} from "./embedded-prometheus/index.ts";
+export { createPlatformMetrics, type PlatformMetrics } from "./prometheus/index.ts";
+export { type MetricsSource, PrometheusUnavailableError, promqlMetrics } from "./promql.ts";
 export { createRequestCollector, type RequestCollector, type RequestCollectorStats } from "./request-collector.ts";
 
 /** Range → [its length, the bucket size], in seconds. */
@@ -24,16 +35,29 @@ export interface MetricsSeries {
   range: MetricsRange;
   bucketSeconds: number;
   points: MetricsPoint[];
-  /** Requests per second and response time (p50/p95) through the router, per bucket with rows. */
+  /** Requests per second, response time (p50/p95/p99) and the 5xx share through the router, per bucket with rows. */
   requests: RequestsPoint[];
 }
 
 export function createMetrics(deps: EngineDeps, apps: Apps) {
+  // Null: the database. The platform's own Prometheus once it runs (SKYPANEL_PROMETHEUS=1).
+  let source: MetricsSource | null = null;
   return {
+    /** Reads the series from `from` from now on (null: the database again). */
+    readFrom(from: MetricsSource | null) {
+      source = from;
+    },
     async series(actor: Actor, idOrName: string, range: string = "1h"): Promise<MetricsSeries> {
       if (!Object.hasOwn(METRICS_RANGES, range)) throw new ValidationError(`A range is one of ${Object.keys(METRICS_RANGES).join(", ")}.`);
       const { app } = await apps.resolve(actor, idOrName, "read", "viewing metrics");
       const [seconds, bucketSeconds] = METRICS_RANGES[range as MetricsRange];
+      if (source)
+        return {
+          range: range as MetricsRange,
+          bucketSeconds,
+          points: await source.points(app.name, seconds, bucketSeconds),
+          requests: await source.requests(app.name, seconds, bucketSeconds),
+        };
       return {
         range: range as MetricsRange,
         bucketSeconds,

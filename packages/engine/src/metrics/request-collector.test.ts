@@ -9,7 +9,7 @@ import { caddyPaths, createRouter, type Router } from "../router/index.ts";
 import { freePort, httpGet, type TestUpstream, tempHome, testUpstreams, waitFor } from "../router/testing.ts";
 import { createRequestCollector, type RequestCollector } from "./request-collector.ts";
 
-const entry = (host: string, seconds: number) => JSON.stringify({ request: { host }, duration: seconds, status: 200 });
+const entry = (host: string, seconds: number, status = 200) => JSON.stringify({ request: { host }, duration: seconds, status });
 
 describe.each(TEST_DRIVERS)("request metrics from Caddy's access log, on %s", (driver) => {
   const home = tempHome();
@@ -24,8 +24,17 @@ describe.each(TEST_DRIVERS)("request metrics from Caddy's access log, on %s", (d
 
   const get = (host: string, path = "/") => httpGet({ port, host, path });
   const rowsOf = (app: string) =>
-    db.sql.query<{ instance_id: string | null; request_count: string; p50: number | null; p95: number | null; ms: number }>(
-      `SELECT instance_id, request_count, response_time_p50_ms AS p50, response_time_p95_ms AS p95, request_interval_ms AS ms
+    db.sql.query<{
+      instance_id: string | null;
+      request_count: string;
+      p50: number | null;
+      p95: number | null;
+      p99: number | null;
+      classes: string;
+      ms: number;
+    }>(
+      `SELECT instance_id, request_count, response_time_p50_ms AS p50, response_time_p95_ms AS p95, response_time_p99_ms AS p99,
+              concat_ws(' ', requests_2xx, requests_3xx, requests_4xx, requests_5xx) AS classes, request_interval_ms AS ms
        FROM metrics_snapshots WHERE app_id = $1 ORDER BY id`,
       [appIds[app]],
     );
@@ -66,7 +75,7 @@ describe.each(TEST_DRIVERS)("request metrics from Caddy's access log, on %s", (d
     home.remove();
   });
 
-  it("writes one row per routed app: 50 requests to myapp (any case, port, or custom domain) with their p50/p95, 0 for an idle app", async () => {
+  it("writes one row per routed app: 50 requests to myapp (any case, port, or custom domain) with their status classes and p50/p95/p99, 0 for an idle app", async () => {
     await collector.collect();
     const before = collector.stats().lines;
     const statuses: number[] = [];
@@ -84,6 +93,8 @@ describe.each(TEST_DRIVERS)("request metrics from Caddy's access log, on %s", (d
     expect(Number(row?.request_count)).toBe(50);
     expect(row?.p50).toBeGreaterThan(0);
     expect(row?.p95).toBeGreaterThanOrEqual(row?.p50 ?? Number.POSITIVE_INFINITY);
+    expect(row?.p99).toBeGreaterThanOrEqual(row?.p95 ?? Number.POSITIVE_INFINITY);
+    expect(row?.classes).toBe("50 0 0 0");
     expect(row?.ms).toBeGreaterThan(0);
     const idle = (await rowsOf("idle")).slice(-1)[0];
     expect({ count: Number(idle?.request_count), p50: idle?.p50 }).toEqual({ count: 0, p50: null });
@@ -102,7 +113,11 @@ describe.each(TEST_DRIVERS)("request metrics from Caddy's access log, on %s", (d
     for (let i = 0; i < 3; i++) expect((await get(`idle.localhost:${port}`)).status).toBe(503);
     await linesRead(before + 3);
     await collector.collect();
-    expect(Number((await rowsOf("idle")).slice(-1)[0]?.request_count)).toBe(3);
+    const [idle] = (await rowsOf("idle")).slice(-1);
+    expect({ count: Number(idle?.request_count), classes: idle?.classes }).toEqual({ count: 3, classes: "0 0 0 3" });
+    // The 5xx share the dashboard charts.
+    const series = await requestSeries(db.db, appIds.idle ?? "", 900, 10);
+    expect(series.filter((p) => p.errorRate === 1).length).toBeGreaterThan(0);
     expect(readFileSync(caddyLog, "utf8").slice(logBefore)).not.toContain("handled request");
   });
 
@@ -110,12 +125,19 @@ describe.each(TEST_DRIVERS)("request metrics from Caddy's access log, on %s", (d
     const path = join(home.home, "hand.log");
     writeFileSync(path, `${entry("myapp.localhost", 0.5)}\n`);
     const hosts = new Map([["myapp.localhost", "myapp"]]);
-    const c = createRequestCollector({ db: db.db, logPath: path, intervalMs: 3_600_000, routedHosts: () => hosts });
+    const told: string[] = [];
+    const c = createRequestCollector({
+      db: db.db,
+      logPath: path,
+      intervalMs: 3_600_000,
+      routedHosts: () => hosts,
+      onRequest: (app, status, ms) => told.push(`${app} ${status} ${ms}`),
+    });
     // What the file held before start is not counted.
     await c.start();
     try {
       appendFileSync(path, 'not json\n{"request":{"host":7}}\n\u0000\u00ff{{{\n');
-      appendFileSync(path, `${"x".repeat(40_000)}\n${entry("MyApp.localhost:8080", 0.002)}\n${entry("nobody.localhost", 0.002)}\n`);
+      appendFileSync(path, `${"x".repeat(40_000)}\n${entry("MyApp.localhost:8080", 0.002, 503)}\n${entry("nobody.localhost", 0.002)}\n`);
       // Rolled as lumberjack does: renamed away (one more line lands in it), a new file at the path.
       appendFileSync(path, entry("myapp.localhost", 0.004).slice(0, 30));
       renameSync(path, `${path}.1`);
@@ -125,7 +147,15 @@ describe.each(TEST_DRIVERS)("request metrics from Caddy's access log, on %s", (d
       expect(c.stats()).toEqual({ lines: 8, garbled: 3, tooLong: 1, unknownHost: 1 });
       await c.collect();
       const [row] = (await rowsOf("myapp")).slice(-1);
-      expect({ count: Number(row?.request_count), p50: row?.p50, p95: row?.p95 }).toEqual({ count: 3, p50: 4, p95: 6 });
+      expect({ count: Number(row?.request_count), p50: row?.p50, p95: row?.p95, p99: row?.p99, classes: row?.classes }).toEqual({
+        count: 3,
+        p50: 4,
+        p95: 6,
+        p99: 6,
+        classes: "2 0 0 1",
+      });
+      // Each counted request is told as its line is read (the Prometheus counters); unknown hosts are not.
+      expect(told).toEqual(["myapp 503 2", "myapp 200 4", "myapp 200 6"]);
     } finally {
       await c.stop();
     }

@@ -21,6 +21,11 @@ export interface RequestCollectorOptions {
   pollMs?: number;
   maxSamples?: number;
   onError?: (error: unknown) => void;
+  /**
+   * Told of each request counted for an app, as its line is read (the Prometheus counters and
+   * latency histogram); `durationMs` null: not timed (a WebSocket).
+   */
+  onRequest?: (appName: string, status: number, durationMs: number | null) => void;
 }
 
 /** Lines read since start, and the ones that counted for no app. */
@@ -54,7 +59,9 @@ export function createRequestCollector(o: RequestCollectorOptions) {
       return;
     }
     // A WebSocket's logged duration is the whole connection, not a response time.
-    tally.record(app, entry.status === WEBSOCKET_UPGRADE ? null : entry.durationMs);
+    const durationMs = entry.status === WEBSOCKET_UPGRADE ? null : entry.durationMs;
+    tally.record(app, durationMs, entry.status);
+    o.onRequest?.(app, entry.status, durationMs);
   }
 
   const tail = tailFile({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRequestTally, percentile } from "./requests.ts";
+import { createRequestTally, percentile, statusClass } from "./requests.ts";
 
 describe("percentile (nearest rank)", () => {
   const oneToHundred = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -20,37 +20,51 @@ describe("percentile (nearest rank)", () => {
   });
 });
 
+describe("statusClass", () => {
+  it("puts 200–599 in their classes, and nothing else in any", () => {
+    expect([200, 299, 300, 399, 400, 499, 500, 599].map(statusClass)).toEqual(["2xx", "2xx", "3xx", "3xx", "4xx", "4xx", "5xx", "5xx"]);
+    expect([0, 101, 199, 600, 999].map(statusClass)).toEqual([null, null, null, null, null]);
+  });
+});
+
 describe("request tally", () => {
-  it("counts each app's requests and their p50/p95, then starts afresh", () => {
+  /** A drained row: `classes` 2xx…5xx, then p50/p95/p99. */
+  const row = (appName: string, requestCount: number, classes: number[], p: (number | null)[] = [null, null, null]) => ({
+    appName,
+    requestCount,
+    p50Ms: p[0],
+    p95Ms: p[1],
+    p99Ms: p[2],
+    requests2xx: classes[0],
+    requests3xx: classes[1],
+    requests4xx: classes[2],
+    requests5xx: classes[3],
+  });
+
+  it("counts each app's requests, by status class, and their p50/p95/p99, then starts afresh", () => {
     const tally = createRequestTally();
-    for (let ms = 1; ms <= 200; ms++) tally.record("shop", ms);
-    tally.record("blog", 5);
+    for (let ms = 1; ms <= 200; ms++) tally.record("shop", ms, ms <= 150 ? 200 : ms <= 170 ? 302 : ms <= 190 ? 404 : 503);
+    tally.record("blog", 5, 200);
     expect(tally.drain(["shop", "blog"])).toEqual([
-      { appName: "blog", requestCount: 1, p50Ms: 5, p95Ms: 5 },
-      { appName: "shop", requestCount: 200, p50Ms: 100, p95Ms: 190 },
+      row("blog", 1, [1, 0, 0, 0], [5, 5, 5]),
+      row("shop", 200, [150, 20, 20, 10], [100, 190, 198]),
     ]);
-    expect(tally.drain(["shop"])).toEqual([{ appName: "shop", requestCount: 0, p50Ms: null, p95Ms: null }]);
+    expect(tally.drain(["shop"])).toEqual([row("shop", 0, [0, 0, 0, 0])]);
   });
 
   it("gives a routed app without requests a zero, and an app no longer routed its last counts", () => {
     const tally = createRequestTally();
-    tally.record("gone", 3);
-    expect(tally.drain(["idle"])).toEqual([
-      { appName: "gone", requestCount: 1, p50Ms: 3, p95Ms: 3 },
-      { appName: "idle", requestCount: 0, p50Ms: null, p95Ms: null },
-    ]);
+    tally.record("gone", 3, 500);
+    expect(tally.drain(["idle"])).toEqual([row("gone", 1, [0, 0, 0, 1], [3, 3, 3]), row("idle", 0, [0, 0, 0, 0])]);
   });
 
-  it("counts a request it does not time (a WebSocket) without letting it into the percentiles", () => {
+  it("counts a request it does not time (a WebSocket) without letting it into the percentiles, nor a 1xx into a class", () => {
     const tally = createRequestTally();
-    tally.record("chat", 10);
-    tally.record("chat", null);
-    tally.record("chat", null);
-    tally.record("socket-only", null);
-    expect(tally.drain([])).toEqual([
-      { appName: "chat", requestCount: 3, p50Ms: 10, p95Ms: 10 },
-      { appName: "socket-only", requestCount: 1, p50Ms: null, p95Ms: null },
-    ]);
+    tally.record("chat", 10, 200);
+    tally.record("chat", null, 101);
+    tally.record("chat", null, 101);
+    tally.record("socket-only", null, 101);
+    expect(tally.drain([])).toEqual([row("chat", 3, [1, 0, 0, 0], [10, 10, 10]), row("socket-only", 1, [0, 0, 0, 0])]);
   });
 
   it("holds at most maxSamples durations per app however many requests come, and the sample stays representative", () => {
@@ -62,7 +76,7 @@ describe("request tally", () => {
     };
     const tally = createRequestTally({ maxSamples: 500, random });
     // 100,000 requests, durations spread evenly over 0–1000 ms, in a shuffled order.
-    for (let i = 0; i < 100_000; i++) tally.record("busy", ((i * 7919) % 100_000) / 100);
+    for (let i = 0; i < 100_000; i++) tally.record("busy", ((i * 7919) % 100_000) / 100, 200);
     expect(tally.held()).toBe(500);
     const [busy] = tally.drain([]);
     expect(busy?.requestCount).toBe(100_000);

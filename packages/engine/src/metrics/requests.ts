@@ -1,6 +1,6 @@
-// Each app's requests within one collection interval: an exact count, and the durations of at
-// most `maxSamples` of them for p50/p95. Beyond that a uniform reservoir sample (Vitter's
-// algorithm R) stands in for them all, so memory stays bounded however busy an app is.
+// Each app's requests within one collection interval: exact counts (in all, and by status class),
+// and the durations of at most `maxSamples` of them for p50/p95/p99. Beyond that a uniform
+// reservoir sample (Vitter's algorithm R) stands in for them all, so memory stays bounded however busy an app is.
 
 export interface IntervalRequests {
   appName: string;
@@ -8,6 +8,25 @@ export interface IntervalRequests {
   /** Null when nothing was timed in the interval. */
   p50Ms: number | null;
   p95Ms: number | null;
+  p99Ms: number | null;
+  /** Answers by status class; 1xx (a WebSocket's 101) is in requestCount only. */
+  requests2xx: number;
+  requests3xx: number;
+  requests4xx: number;
+  requests5xx: number;
+}
+
+/** The status classes counted apart: what error rates and the Prometheus counters are made of. */
+export const STATUS_CLASSES = ["2xx", "3xx", "4xx", "5xx"] as const;
+export type StatusClass = (typeof STATUS_CLASSES)[number];
+
+/** The class of an HTTP status; null for 1xx and anything outside 100–599. */
+export function statusClass(status: number): StatusClass | null {
+  if (status >= 200 && status < 300) return "2xx";
+  if (status >= 300 && status < 400) return "3xx";
+  if (status >= 400 && status < 500) return "4xx";
+  if (status >= 500 && status < 600) return "5xx";
+  return null;
 }
 
 export const DEFAULT_MAX_SAMPLES = 1024;
@@ -21,6 +40,7 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 interface AppTally {
   count: number;
+  byClass: Record<StatusClass, number>;
   /** Durations seen for the reservoir (timed requests only). */
   timed: number;
   samples: number[];
@@ -33,13 +53,15 @@ export function createRequestTally(options: { maxSamples?: number; random?: () =
 
   return {
     /** Counts one request; `durationMs` null: counted, not timed (a WebSocket lasts as long as its connection). */
-    record(appName: string, durationMs: number | null) {
+    record(appName: string, durationMs: number | null, status: number) {
       let tally = apps.get(appName);
       if (!tally) {
-        tally = { count: 0, timed: 0, samples: [] };
+        tally = { count: 0, byClass: { "2xx": 0, "3xx": 0, "4xx": 0, "5xx": 0 }, timed: 0, samples: [] };
         apps.set(appName, tally);
       }
       tally.count++;
+      const cls = statusClass(status);
+      if (cls) tally.byClass[cls]++;
       if (durationMs === null) return;
       tally.timed++;
       if (tally.samples.length < maxSamples) tally.samples.push(durationMs);
@@ -72,6 +94,11 @@ export function createRequestTally(options: { maxSamples?: number; random?: () =
           requestCount: tally?.count ?? 0,
           p50Ms: sorted.length ? percentile(sorted, 50) : null,
           p95Ms: sorted.length ? percentile(sorted, 95) : null,
+          p99Ms: sorted.length ? percentile(sorted, 99) : null,
+          requests2xx: tally?.byClass["2xx"] ?? 0,
+          requests3xx: tally?.byClass["3xx"] ?? 0,
+          requests4xx: tally?.byClass["4xx"] ?? 0,
+          requests5xx: tally?.byClass["5xx"] ?? 0,
         };
       });
     },

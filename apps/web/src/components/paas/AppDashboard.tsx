@@ -11,6 +11,7 @@ import { LoadingBlock, Skeleton } from "../ui/Skeleton.tsx";
 import { AppHeader } from "./AppHeader.tsx";
 
 const AddonsTab = lazy(() => import("./addons/AddonsTab.tsx"));
+const AlertsTab = lazy(() => import("./alerts/AlertsTab.tsx"));
 const AppOverview = lazy(() => import("./AppOverview.tsx"));
 const AppSettings = lazy(() => import("./AppSettings.tsx"));
 const BuildPage = lazy(() => import("./BuildPage.tsx"));
@@ -25,6 +26,7 @@ const TABS: { to: string; label: string; also?: string }[] = [
   { to: "logs", label: "Logs" },
   { to: "metrics", label: "Metrics" },
   { to: "addons", label: "Add-ons" },
+  { to: "alerts", label: "Alerts" },
   { to: "settings", label: "Settings" },
 ];
 
@@ -104,6 +106,7 @@ export function AppDashboard() {
             <Route path="logs" element={<LogViewer app={app.data} />} />
             <Route path="metrics" element={<MetricsDashboard app={app.data} />} />
             <Route path="addons" element={<AddonsTab app={app.data} />} />
+            <Route path="alerts" element={<AlertsTab app={app.data} />} />
             <Route path="settings" element={<AppSettings app={app.data} />} />
             <Route path="*" element={<EmptyState title="This app has no such tab." />} />
           </Routes>

@@ -7,6 +7,8 @@ import { EnvVarEditor } from "./EnvVarEditor.tsx";
 import { AutoscaleForm } from "./settings/AutoscaleForm.tsx";
 import { DomainList } from "./settings/DomainList.tsx";
 import { LimitsForm } from "./settings/LimitsForm.tsx";
+import { LogDrains } from "./settings/LogDrains.tsx";
+import { LogRetentionForm } from "./settings/LogRetentionForm.tsx";
 import { RootDirectoryForm } from "./settings/RootDirectoryForm.tsx";
 import { TransferApp } from "./settings/TransferApp.tsx";
 import { type AppDetail, can } from "./types.ts";
@@ -46,6 +48,16 @@ export function AppSettings({ app }: { app: AppDetail }) {
       </Section>
       <Section title="Domains" testId="settings-domains" intro="Your own hostnames for this app, routed by the platform.">
         <DomainList app={app} />
+      </Section>
+      <Section
+        title="Log drains"
+        testId="settings-log-drains"
+        intro="Where the app's log lines are also sent as they are written: a syslog server over TLS, or an HTTPS endpoint taking NDJSON."
+      >
+        <LogDrains app={app} />
+      </Section>
+      <Section title="Log retention" testId="settings-log-retention" intro="How long, and how much, of the app's log the platform keeps.">
+        <LogRetentionForm app={app} />
       </Section>
       <Section title="Resource limits" testId="settings-limits" intro="Memory, CPU and processes each instance may use, per process type.">
         <LimitsForm app={app} />

@@ -17,6 +17,7 @@ import { BuildPlan } from "./BuildPlan.tsx";
 import { BuildStages } from "./BuildStages.tsx";
 import { BuildStatusBadge } from "./BuildStatusBadge.tsx";
 import { type Build, cacheLabel, describeSource, isActiveBuild } from "./builds.ts";
+import { StepWaterfall } from "./StepWaterfall.tsx";
 import { type AppDetail, can } from "./types.ts";
 
 /** One build: its header, stages, live log and plan, all updating as the build runs. */
@@ -45,6 +46,7 @@ export function BuildPage({ app }: { app: AppDetail }) {
     <div className="space-y-6">
       <BuildHeader app={app} build={b} backTo={backTo} />
       <BuildStages stages={b.stages} />
+      <StepWaterfall kind="build" app={app.name} id={b.id} status={b.status} live={isActiveBuild(b.status)} />
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="min-w-0 lg:col-span-2">
           <LiveLog key={b.id} app={app} build={b} />

@@ -1,4 +1,4 @@
-import { type Deployment, type Release, useDeployments, useReleases } from "../../hooks/useDeployments.ts";
+import { type Deployment, isActiveDeployment, type Release, useDeployments, useReleases } from "../../hooks/useDeployments.ts";
 import { useNow } from "../../hooks/useNow.ts";
 import { useSession } from "../../hooks/useSession.ts";
 import { formatDateTime, formatDuration, formatRelative } from "../../lib/format.ts";
@@ -8,14 +8,17 @@ import { LoadingBlock } from "../ui/Skeleton.tsx";
 import { DeploymentSteps } from "./DeploymentSteps.tsx";
 import { asSteps, deploymentKind, strategyLabel, versionOf } from "./deployments.ts";
 import { RuntimeBadge } from "./RuntimeBadge.tsx";
+import { StepWaterfall } from "./StepWaterfall.tsx";
 
 function DeploymentRow({
+  app,
   deployment: d,
   releases,
   open,
   onToggle,
   me,
 }: {
+  app: string;
   deployment: Deployment;
   releases: Release[] | undefined;
   open: boolean;
@@ -59,6 +62,9 @@ function DeploymentRow({
       {open && (
         <div id={panelId} className="border-t border-slate-100 bg-slate-50 px-4 py-3" data-testid="deployment-detail">
           <DeploymentSteps steps={asSteps(d.steps)} />
+          <div className="mt-4">
+            <StepWaterfall kind="deployment" app={app} id={d.id} status={d.status} live={isActiveDeployment(d.status)} />
+          </div>
           {d.error && (
             <p
               className="mt-3 whitespace-pre-wrap break-words rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
@@ -99,6 +105,7 @@ export function DeploymentList({ app, open, onToggle }: { app: string; open: Rea
       {deployments.data.map((d) => (
         <DeploymentRow
           key={d.id}
+          app={app}
           deployment={d}
           releases={releases.data}
           open={open.has(d.id)}

@@ -15,6 +15,17 @@ import { Field, SelectField } from "../ui/Field.tsx";
 import { LEVEL_LABELS, LOG_RANGE_OPTIONS } from "./appLogs.ts";
 import { shortId } from "./deployments.ts";
 
+/** The search language in one line (packages/engine/src/logs/query-language.ts has all of it). */
+function SearchSyntax() {
+  const term = (text: string) => <code className="rounded bg-slate-100 px-1 text-slate-800">{text}</code>;
+  return (
+    <span data-testid="log-search-syntax">
+      Words, {term('"a phrase"')}, {term("-word")} to leave out, {term("level:error")}, {term("status:500..599")}, {term("process:web")},{" "}
+      {term("instance:1a2b")}, {term("since:30m")}.
+    </span>
+  );
+}
+
 /**
  * What the Logs tab shows: levels, time range, words, process type and instance. Each change is
  * kept in the store (per app) and restarts the stream with the filter sent to the server.
@@ -24,9 +35,12 @@ export function LogFilters({
   filters,
   processTypes,
   instances,
+  searchError = null,
 }: {
   appId: string;
   filters: Filters;
+  /** What the server said is wrong with the search, shown under the box. */
+  searchError?: string | null;
   /** The app's process types, from its formation and instances. */
   processTypes: readonly string[];
   instances: readonly Instance[];
@@ -77,10 +91,13 @@ export function LogFilters({
       <Field
         label="Search"
         type="search"
-        placeholder="Words in the line"
-        className="w-full sm:w-56"
+        placeholder='timeout "connection refused" -healthcheck'
+        className="w-full sm:w-96"
+        spellCheck={false}
         value={search}
         onChange={(e) => setSearch(e.target.value)}
+        hint={<SearchSyntax />}
+        error={searchError}
       />
       <SelectField
         label="Process type"

@@ -105,7 +105,7 @@ describe("LogViewer (stub tRPC server behind fetch, logs.follow over SSE)", () =
         levels: ["info", "warn", "error"],
         processType: "worker",
         instanceId: WORKER.id,
-        search: "failed",
+        q: "failed",
         lastEventId: null,
       },
     ]);
@@ -126,7 +126,7 @@ describe("LogViewer (stub tRPC server behind fetch, logs.follow over SSE)", () =
     expect((screen.getByRole("searchbox", { name: "Search" }) as HTMLInputElement).value).toBe("failed");
     expect((screen.getByRole("combobox", { name: "Time range" }) as HTMLSelectElement).value).toBe("1h");
     await waitFor(() => expect(followCalls(backend).length).toBe(streams + 1));
-    expect(followCalls(backend).at(-1)).toMatchObject({ processType: "worker", instanceId: WORKER.id, search: "failed" });
+    expect(followCalls(backend).at(-1)).toMatchObject({ processType: "worker", instanceId: WORKER.id, q: "failed" });
   });
 
   it("says Reconnecting… when the connection drops, then resumes after the last line it had: none lost, none twice", async () => {
@@ -207,6 +207,39 @@ describe("LogViewer (stub tRPC server behind fetch, logs.follow over SSE)", () =
     await waitFor(() => expect(texts()).toEqual(["line 1", "line 2"]));
     expect((screen.getByRole("searchbox", { name: "Search" }) as HTMLInputElement).value).toBe("");
     expect(followCalls(backend).at(-1)).toEqual({ app: "web-shop", tail: 10_000, lastEventId: null });
+  });
+
+  it("searches in the log search language, hints at its syntax, and says what is wrong with a bad search under the box", async () => {
+    const { backend } = openLogs(
+      [
+        stubLogEntry("web-shop", 1, { level: "error", line: "connection refused by db" }),
+        stubLogEntry("web-shop", 2, { level: "error", line: "connection refused, retrying" }),
+        stubLogEntry("web-shop", 3, { line: "connection refused in a test" }),
+      ],
+      { released: true },
+    );
+    await waitFor(() => expect(rows()).toHaveLength(3));
+    const box = screen.getByRole("searchbox", { name: "Search" });
+    expect(screen.getByTestId("log-search-syntax").textContent).toMatch(/"a phrase".*-word.*level:error.*status:500..599.*since:30m/);
+
+    await userEvent.type(box, '"connection refused" -retrying level:error');
+    await waitFor(() => expect(texts()).toEqual(["connection refused by db"]));
+    expect(followCalls(backend).at(-1)).toMatchObject({ q: '"connection refused" -retrying level:error' });
+
+    await userEvent.clear(box);
+    await userEvent.type(box, '"connection refused');
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toBe("Log search: the quote at character 1 is never closed; close it, or leave it out to search for words.");
+    expect(box.getAttribute("aria-invalid")).toBe("true");
+    // Said once, under the box: not also as the stream's failure.
+    expect(screen.queryByText("The log stream stopped.")).toBeNull();
+
+    await userEvent.type(box, '"');
+    await waitFor(() =>
+      expect(texts()).toEqual(["connection refused by db", "connection refused, retrying", "connection refused in a test"]),
+    );
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(box.getAttribute("aria-invalid")).toBeNull();
   });
 });
 

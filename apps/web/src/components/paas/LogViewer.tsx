@@ -3,6 +3,7 @@ import { useAppLogs } from "../../hooks/useAppLogs.ts";
 import { useInstances } from "../../hooks/useDeployments.ts";
 import { useFormation } from "../../hooks/useFormation.ts";
 import { downloadLog } from "../../lib/download.ts";
+import { errorCode, errorMessage } from "../../lib/trpc.ts";
 import { useAppDispatch, useAppSelector } from "../../store/index.ts";
 import { isFiltered, resetLogFilters, selectLogFilters, setLogFollow } from "../../store/logViewerSlice.ts";
 import type { LogConnection } from "../../store/paasSlice.ts";
@@ -62,6 +63,9 @@ export function LogViewer({ app }: { app: AppDetail }) {
     [formation.data, instances.data],
   );
   const filtered = isFiltered(filters);
+  // A search the server refused is said under the search box; the stream starts again once it changes.
+  const searchError =
+    log.error !== null && errorCode(log.error) === "BAD_REQUEST" && filters.search.trim() !== "" ? errorMessage(log.error) : null;
   const neverRan = !filtered && app.currentReleaseId === null && instances.data?.length === 0;
 
   return (
@@ -76,8 +80,15 @@ export function LogViewer({ app }: { app: AppDetail }) {
         downloadLabel="Download logs"
         onDownload={() => downloadLog(logFileName(app.name, new Date()), log.lines, log.count, entryText)}
       />
-      <LogFilters key={app.id} appId={app.id} filters={filters} processTypes={processTypes} instances={instances.data ?? []} />
-      {log.error !== null && <ErrorNotice title="The log stream stopped." error={log.error} onRetry={log.retry} />}
+      <LogFilters
+        key={app.id}
+        appId={app.id}
+        filters={filters}
+        processTypes={processTypes}
+        instances={instances.data ?? []}
+        searchError={searchError}
+      />
+      {log.error !== null && searchError === null && <ErrorNotice title="The log stream stopped." error={log.error} onRetry={log.retry} />}
       <AppLogList
         appName={app.name}
         lines={log.lines}

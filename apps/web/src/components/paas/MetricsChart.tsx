@@ -1,4 +1,4 @@
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatBucket, formatTick, type MetricsRange } from "./metrics.ts";
 
 export interface ChartLine<P> {
@@ -24,6 +24,7 @@ export function MetricsChart<P extends { t: number }>({
   step = false,
   empty,
   note,
+  marks = [],
 }: {
   title: string;
   points: P[];
@@ -33,6 +34,8 @@ export function MetricsChart<P extends { t: number }>({
   step?: boolean;
   empty?: string;
   note?: string;
+  /** Moments drawn as vertical lines (the autoscaler's decisions), listed under the chart for screen readers. */
+  marks?: { t: number; label: string }[];
 }) {
   return (
     <section aria-label={title} className="min-w-0 rounded-lg border border-slate-200 bg-white p-4">
@@ -60,6 +63,9 @@ export function MetricsChart<P extends { t: number }>({
                 formatter={(v) => format(Number(v))}
               />
               {lines.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
+              {marks.map((m) => (
+                <ReferenceLine key={`${m.t}:${m.label}`} x={m.t} stroke="#f59e0b" strokeDasharray="4 2" ifOverflow="hidden" />
+              ))}
               {lines.map((line) => (
                 <Line
                   key={line.key}
@@ -75,6 +81,13 @@ export function MetricsChart<P extends { t: number }>({
             </LineChart>
           </ResponsiveContainer>
         </div>
+      )}
+      {marks.length > 0 && (
+        <ul aria-label={`Autoscaler decisions on ${title}`} className="sr-only">
+          {marks.map((m) => (
+            <li key={`${m.t}:${m.label}`}>{`${formatBucket(m.t)}: ${m.label}`}</li>
+          ))}
+        </ul>
       )}
     </section>
   );

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useAutoscaleMarks } from "../../hooks/useAutoscale.ts";
 import { useMetrics } from "../../hooks/useMetrics.ts";
 import { Button } from "../ui/Button.tsx";
 import { EmptyState } from "../ui/EmptyState.tsx";
@@ -12,6 +13,7 @@ import {
   formatMemory,
   formatRate,
   formatRequestRate,
+  formatShare,
   METRICS_RANGES,
   type MetricsRange,
   type MetricsSeries,
@@ -39,7 +41,7 @@ function RangePicker({ range, onChange }: { range: MetricsRange; onChange: (rang
   );
 }
 
-function Charts({ series }: { series: MetricsSeries }) {
+function Charts({ series, marks }: { series: MetricsSeries; marks: { t: number; label: string }[] }) {
   const { points, range } = series;
   if (points.length === 0) {
     return (
@@ -79,6 +81,7 @@ function Charts({ series }: { series: MetricsSeries }) {
         format={formatCount}
         step
         lines={[{ key: "instances", name: "Instances", color: "#475569" }]}
+        marks={marks}
       />
     </div>
   );
@@ -88,11 +91,12 @@ const NO_REQUESTS = "No requests in this range";
 // Percentiles of whole buckets would need every duration; the server averages each interval's instead.
 const PERCENTILE_NOTE = "approximate: each 10 s interval's percentiles, averaged weighted by requests";
 
-/** Requests through the router: the rate, and the response times of the ones that were timed. */
+/** Requests through the router: the rate, the response times of the ones that were timed, and the 5xx share. */
 function RequestCharts({ series }: { series: MetricsSeries }) {
   const { requests, range } = series;
   const none = requests.every((p) => p.rate === 0);
   const timed = requests.some((p) => p.p50Ms !== null);
+  const classed = requests.some((p) => p.errorRate !== null);
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <MetricsChart
@@ -104,7 +108,7 @@ function RequestCharts({ series }: { series: MetricsSeries }) {
         lines={[{ key: "rate", name: "Requests per second", color: "#7c3aed" }]}
       />
       <MetricsChart
-        title="Response time (p50 / p95)"
+        title="Response time (p50 / p95 / p99)"
         points={requests}
         range={range}
         format={formatDuration}
@@ -112,8 +116,18 @@ function RequestCharts({ series }: { series: MetricsSeries }) {
         note={PERCENTILE_NOTE}
         lines={[
           { key: "p50Ms", name: "p50", color: "#0d9488" },
-          { key: "p95Ms", name: "p95", color: "#dc2626" },
+          { key: "p95Ms", name: "p95", color: "#d97706" },
+          { key: "p99Ms", name: "p99", color: "#dc2626" },
         ]}
+      />
+      <MetricsChart
+        title="Error rate (5xx)"
+        points={requests}
+        range={range}
+        format={formatShare}
+        empty={none ? NO_REQUESTS : classed ? undefined : "No status codes were counted in this range (older samples lack them)"}
+        note="share of requests the app (or the router for it) answered with a 5xx status"
+        lines={[{ key: "errorRate", name: "5xx share", color: "#b91c1c" }]}
       />
     </div>
   );
@@ -123,6 +137,8 @@ function RequestCharts({ series }: { series: MetricsSeries }) {
 export function MetricsDashboard({ app }: { app: AppDetail }) {
   const [range, setRange] = useState<MetricsRange>(DEFAULT_METRICS_RANGE);
   const metrics = useMetrics(app.name, range);
+  // The autoscaler's decisions, drawn on the instance chart.
+  const marks = useAutoscaleMarks(app.name, range);
 
   return (
     <div className="space-y-4">
@@ -136,7 +152,7 @@ export function MetricsDashboard({ app }: { app: AppDetail }) {
         <ErrorNotice title="The metrics could not be loaded." error={metrics.error} onRetry={() => metrics.refetch()} />
       ) : (
         <>
-          <Charts series={metrics.data} />
+          <Charts series={metrics.data} marks={marks} />
           <RequestCharts series={metrics.data} />
         </>
       )}

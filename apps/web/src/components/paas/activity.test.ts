@@ -19,6 +19,13 @@ describe("describeActivity", () => {
     expect(describeActivity("router.caddy_replaced", {})).toBe("Router trouble");
   });
 
+  it("tells the autoscaler's decision with its reason", () => {
+    expect(describeActivity("autoscale.scale_up", { message: "web: 120 requests/s per instance vs target 40/s: 1 → 3" })).toBe(
+      "Autoscaler: web: 120 requests/s per instance vs target 40/s: 1 → 3",
+    );
+    expect(describeActivity("autoscale.at_max", null)).toBe("Autoscaler decision");
+  });
+
   it("still says what happened when the row is null or the details are not the expected shape", () => {
     expect(describeActivity("releases.insert", { row: null })).toBe("Release added");
     expect(describeActivity("applications.update", { row: null, changed: ["current_release_id", "status"] })).toBe(

@@ -26,6 +26,9 @@ export function describeActivity(action: string, details: unknown): string {
     case "router":
       // Written by the platform, not a trigger: what the router could not do, in its own words.
       return isRecord(details) && typeof details.message === "string" ? `Router: ${details.message}` : "Router trouble";
+    case "autoscale":
+      // Written by the autoscaler: its decision and the reason, in its own words.
+      return isRecord(details) && typeof details.message === "string" ? `Autoscaler: ${details.message}` : "Autoscaler decision";
     case "domains":
       return sentence("Domain", field("hostname"), verb);
     default:

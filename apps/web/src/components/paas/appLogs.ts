@@ -18,7 +18,10 @@ export const LOG_RANGE_OPTIONS: { range: LogRange; label: string; ms: number | n
 
 export const LEVEL_LABELS: Record<LogLevel, string> = { debug: "Debug", info: "Info", warn: "Warning", error: "Error" };
 
-/** What logs.follow is asked for: only the filters in use, so the server filters the stored tail and the live lines alike. */
+/**
+ * What logs.follow is asked for: only the filters in use, so the server filters the stored tail and
+ * the live lines alike. The search box holds the log search language (`q`), parsed by the engine.
+ */
 export function followInput(app: string, f: LogFilters, now: Date): RouterInputs["logs"]["follow"] {
   const ms = LOG_RANGE_OPTIONS.find((r) => r.range === f.range)?.ms ?? null;
   const search = f.search.trim();
@@ -28,7 +31,7 @@ export function followInput(app: string, f: LogFilters, now: Date): RouterInputs
     ...(f.levels.length < LOG_LEVELS.length ? { levels: f.levels } : {}),
     ...(f.processType ? { processType: f.processType } : {}),
     ...(f.instanceId ? { instanceId: f.instanceId } : {}),
-    ...(search ? { search } : {}),
+    ...(search ? { q: search } : {}),
     ...(ms !== null ? { since: new Date(now.getTime() - ms) } : {}),
   };
 }

@@ -26,6 +26,9 @@ export interface MetricsSeries {
     /** The collection intervals' percentiles averaged, weighted by requests: an approximation. */
     p50Ms: number | null;
     p95Ms: number | null;
+    p99Ms: number | null;
+    /** The share of requests answered 5xx, 0–1; null when none were counted by status class. */
+    errorRate: number | null;
   }>;
 }
 
@@ -73,6 +76,14 @@ export function formatRate(bytesPerSec: number): string {
 
 export function formatRequestRate(perSec: number): string {
   return `${perSec < 10 ? Number(perSec.toFixed(2)) : Math.round(perSec)} req/s`;
+}
+
+/** A share (0–1) as a percentage; small ones keep two decimals, so a few errors never read as 0 %. */
+export function formatShare(share: number): string {
+  const percent = share * 100;
+  if (percent === 0) return "0 %";
+  if (percent < 1) return `${Number(percent.toFixed(2))} %`;
+  return `${percent < 10 ? Number(percent.toFixed(1)) : Math.round(percent)} %`;
 }
 
 export function formatDuration(ms: number): string {

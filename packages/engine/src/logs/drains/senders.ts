@@ -1,0 +1,153 @@
+// How a batch of lines reaches a drain: over one kept TLS connection to a syslog server (made
+// again after it drops), or as one NDJSON POST over HTTPS. A send resolves once the lines are
+// handed over, and rejects (so the batch is retried) on any failure, a certificate refused included.
+import { Agent, request } from "node:https";
+import { isIP } from "node:net";
+import { connect, type TLSSocket } from "node:tls";
+import type { DrainLine } from "./format.ts";
+import { ndjsonLine, octetCounted, syslogMessage } from "./format.ts";
+import type { DrainTarget } from "./url.ts";
+
+export interface DrainSender {
+  send(lines: DrainLine[]): Promise<void>;
+  /** Whether a syslog connection is open now (null: HTTPS, which connects per request). */
+  connected(): boolean | null;
+  close(): void;
+}
+
+export interface SenderOptions {
+  /** The certificates trusted: Node's defaults plus the operator's CA file. */
+  ca: string[];
+  /** Connecting, a write or a request taking longer fails (and is retried). */
+  timeoutMs: number;
+  /** The HOSTNAME of syslog messages: this control plane. */
+  hostname: string;
+}
+
+export function createSender(target: DrainTarget, o: SenderOptions): DrainSender {
+  return target.kind === "syslog-tls" ? syslogSender(target, o) : httpsSender(target, o);
+}
+
+function syslogSender(target: DrainTarget, o: SenderOptions): DrainSender {
+  let socket: TLSSocket | null = null;
+  // The connection being made, so close() can end it too.
+  let opening: TLSSocket | null = null;
+
+  function open(): Promise<TLSSocket> {
+    return new Promise((resolve, reject) => {
+      const s = connect({
+        host: target.host,
+        port: target.port,
+        ca: o.ca,
+        // SNI takes names only; the certificate is checked against the host either way.
+        ...(isIP(target.host) ? {} : { servername: target.host }),
+      });
+      opening = s;
+      const timer = setTimeout(
+        () => s.destroy(new Error(`no TLS connection to ${target.host}:${target.port} within ${o.timeoutMs} ms`)),
+        o.timeoutMs,
+      );
+      s.once("secureConnect", () => {
+        clearTimeout(timer);
+        opening = null;
+        resolve(s);
+      });
+      // Kept for the socket's life: an error after connecting only closes it; the next send reconnects.
+      s.on("error", (err) => {
+        clearTimeout(timer);
+        if (opening === s) opening = null;
+        reject(err);
+      });
+      s.on("close", () => {
+        clearTimeout(timer);
+        if (socket === s) socket = null;
+        if (opening === s) opening = null;
+        reject(new Error(`the connection to ${target.host}:${target.port} closed before TLS was set up`));
+      });
+      // Receivers do not answer (RFC 5425); anything they send is read and dropped.
+      s.on("data", () => {});
+    });
+  }
+
+  return {
+    async send(lines) {
+      if (!socket || socket.destroyed || !socket.writable) {
+        socket?.destroy();
+        socket = await open();
+      }
+      const s = socket;
+      const data = lines.map((l) => octetCounted(syslogMessage(l, o.hostname))).join("");
+      await new Promise<void>((resolve, reject) => {
+        // A receiver that stops reading fills the buffers; the write then times out and the batch is retried.
+        const timer = setTimeout(() => {
+          s.destroy();
+          reject(new Error(`the syslog server did not take the lines within ${o.timeoutMs} ms`));
+        }, o.timeoutMs);
+        s.write(data, (err) => {
+          clearTimeout(timer);
+          if (err) {
+            s.destroy();
+            reject(err);
+          } else resolve();
+        });
+      });
+    },
+    connected: () => Boolean(socket && !socket.destroyed && socket.writable),
+    close() {
+      opening?.destroy();
+      socket?.destroy();
+      socket = null;
+    },
+  };
+}
+
+const MAX_ERROR_BODY = 200;
+
+function httpsSender(target: DrainTarget, o: SenderOptions): DrainSender {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: o.ca });
+  const url = new URL(target.url);
+  return {
+    send(lines) {
+      const body = Buffer.from(lines.map(ndjsonLine).join(""), "utf8");
+      return new Promise<void>((resolve, reject) => {
+        // A user and password in the URL go as Basic auth (Node sends them from the URL).
+        const req = request(url, {
+          method: "POST",
+          agent,
+          timeout: o.timeoutMs,
+          headers: {
+            "content-type": "application/x-ndjson",
+            "content-length": body.length,
+            "user-agent": "SkyPanel-Log-Drain/1",
+            "logplex-msg-count": lines.length,
+          },
+        });
+        req.on("timeout", () => req.destroy(new Error(`the drain did not answer within ${o.timeoutMs} ms`)));
+        req.on("error", reject);
+        req.on("response", (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on("data", (c: Buffer) => {
+            if (size < MAX_ERROR_BODY) chunks.push(c);
+            size += c.length;
+          });
+          res.on("error", reject);
+          res.on("end", () => {
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) return resolve();
+            // Only the answer's start, with nothing but printable characters: it is shown to users.
+            const text = Buffer.concat(chunks)
+              .toString("utf8")
+              .slice(0, MAX_ERROR_BODY)
+              .replace(/[^\x20-\x7e]+/g, " ")
+              .trim();
+            reject(new Error(`the drain answered HTTP ${status}${text ? `: ${text}` : ""}`));
+          });
+        });
+        req.end(body);
+      });
+    },
+    connected: () => null,
+    close: () => agent.destroy(),
+  };
+}
