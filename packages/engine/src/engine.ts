@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { cpus, hostname } from "node:os";
 import { join } from "node:path";
 import { type Database, type Job, migrateUp, type SqlRunner } from "@skypanel/db";
@@ -37,7 +36,7 @@ import { type NixEnv, prepareNix } from "./nix/index.ts";
 import { createOneOffs } from "./one-offs/index.ts";
 import { createReleases } from "./releases/index.ts";
 import { DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT } from "./router/index.ts";
-import { runtimeName } from "./runtime/name.ts";
+import { homeInUse, runtimeName } from "./runtime/name.ts";
 import { loadKeyring, type VaultSettings, vaultTransit } from "./secrets/index.ts";
 import { createTeams } from "./teams/index.ts";
 import { createTraces, createTracing, type TracingSettings } from "./tracing/index.ts";
@@ -96,7 +95,7 @@ export interface EngineOptions {
 /** Migrates the database, opens the keyring, and assembles every engine area. */
 export async function createEngine(options: EngineOptions) {
   // Read before the keyring makes its folder: a home in use before keeps the shared runtime name.
-  const homeExisted = existsSync(join(options.home, "keys"));
+  const homeExisted = homeInUse(options.home);
   await migrateUp(options.sql);
   const keyring = await loadKeyring(options.home, options.vault ? vaultTransit(options.vault) : undefined);
   await ensureEncryptionKey(options.db, keyring.currentId);

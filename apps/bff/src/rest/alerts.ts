@@ -158,7 +158,7 @@ export const alertOperations = [
     path: `${channels}/{id}/test`,
     tag: "alerts",
     summary: "Send a test notification",
-    description: "Sends now, with the same deadline and retries as a real notice; at most 10 a minute.",
+    description: "Sends now, once, with a real notice's deadline (10 s) and no retry; at most 10 a minute.",
     params: alertChannelIdInput,
     status: 200,
     response: alertTestResultSchema,

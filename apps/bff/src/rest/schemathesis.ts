@@ -39,6 +39,8 @@ const drawn = (operationId: string, parameter: string, from: string) =>
 export function schemathesisConfig(d: ContractData, token: string): string {
   return [
     `headers = { Authorization = ${toml(`Bearer ${token}`)} }`,
+    // A Server-Sent Events answer is read until it ends or this timeout, then checked as far as it got.
+    "request-timeout = 3",
     `[dictionaries]`,
     `apps = ${dictionary([d.app])}`,
     `builds = ${dictionary(d.buildIds)}`,
@@ -58,6 +60,8 @@ export function schemathesisConfig(d: ContractData, token: string): string {
     fixed("updateApp", { "path.app": d.doomed.renamedApp }),
     fixed("revokeToken", { "path.id": d.doomed.tokenId }),
     fixed("removeDomain", { "path.domain": d.doomed.domain }),
+    // A test notification waits for the channel's server, up to a notice's 10 s deadline.
+    `[[operations]]\ninclude-operation-id = "testAlertChannel"\nrequest-timeout = 12\n`,
   ].join("\n");
 }
 
@@ -94,9 +98,6 @@ export function runSchemathesis(
       "examples,coverage,fuzzing",
       "--max-examples",
       "4",
-      // A Server-Sent Events answer is read until it ends or this timeout, then checked as far as it got.
-      "--request-timeout",
-      "3",
       "--workers",
       "2",
       ...args,

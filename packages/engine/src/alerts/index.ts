@@ -309,7 +309,8 @@ export function createAlerts(deps: EngineDeps, apps: Apps, options: AlertOptions
           at: deps.now(),
           eventId: null,
         },
-        delivery,
+        // One attempt: the person who pressed the button waits for the answer (a real notice retries).
+        { ...delivery, attempts: 1 },
       );
     },
 

@@ -2,8 +2,9 @@
 // Started Caddies run in their own process group with their output in a log file, so a restart
 // of the control plane leaves them serving (the next start adopts them instead of racing them).
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileSize, readTail } from "../process/log-tail.ts";
 import { type CaddyAdminClient, caddyAdminClient, describeAdminAddress } from "./admin-client.ts";
 import { adminConfig } from "./caddy-config.ts";
 import { CaddyStartError } from "./errors.ts";
@@ -238,27 +239,4 @@ export async function startCaddy(options: CaddyProcessOptions & { recordPid?: bo
   }
   if (options.recordPid !== false && child.pid) recordCaddyPid(options.home, child.pid);
   return { admin, client, adopted: false, pid: child.pid ?? null, alive: isAlive, stop, terminate: stop };
-}
-
-function fileSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
-
-/** What Caddy logged since `from`, the last 2 KiB of it. */
-function readTail(path: string, from: number): string {
-  const size = fileSize(path);
-  const start = Math.max(from, size - 2048);
-  if (size <= start) return "";
-  const buf = Buffer.alloc(size - start);
-  const fd = openSync(path, "r");
-  try {
-    readSync(fd, buf, 0, buf.length, start);
-  } finally {
-    closeSync(fd);
-  }
-  return buf.toString("utf8").trim();
 }

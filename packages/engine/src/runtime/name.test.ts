@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runtimeName, SHARED_RUNTIME_NAME } from "./name.ts";
+import { loadKeyring } from "../secrets/keyring.ts";
+import { homeInUse, runtimeName, SHARED_RUNTIME_NAME } from "./name.ts";
 
 describe("runtimeName: one name per SKYPANEL_HOME for the host's cgroups, instance state and nftables", () => {
   const homes: string[] = [];
@@ -28,6 +29,21 @@ describe("runtimeName: one name per SKYPANEL_HOME for the host's cgroups, instan
     const h = home();
     expect(runtimeName(h, true)).toBe(SHARED_RUNTIME_NAME);
     expect(runtimeName(h, false)).toBe(SHARED_RUNTIME_NAME);
+  });
+
+  it("reads a home as in use only once its keyring has a key, not when `keys` holds only the add-on servers' settings", async () => {
+    const h = home();
+    expect(homeInUse(h)).toBe(false);
+    // What `npm start` writes before the engine starts (addons/local-servers.ts): a fresh home still.
+    mkdirSync(join(h, "keys"), { mode: 0o700 });
+    writeFileSync(join(h, "keys", "local-addon-servers.json"), '{"role":"skypanel_x","password":"y"}\n', { mode: 0o600 });
+    expect(homeInUse(h)).toBe(false);
+    expect(runtimeName(h, homeInUse(h))).not.toBe(SHARED_RUNTIME_NAME);
+    // A home an earlier platform ran in: its keyring made a current key.
+    const used = home();
+    await loadKeyring(used);
+    expect(homeInUse(used)).toBe(true);
+    expect(runtimeName(used, homeInUse(used))).toBe(SHARED_RUNTIME_NAME);
   });
 
   it("refuses a kept name that could not be a cgroup or nftables name", () => {

@@ -11,6 +11,16 @@ export const SHARED_RUNTIME_NAME = "skypanel";
 const NAME = /^[a-z0-9][a-z0-9_]{0,39}$/;
 
 /**
+ * Whether the home was in use by a platform before this start: its keyring has a current key.
+ * Not merely a `keys` folder: the add-on servers' settings (addons/local-servers.ts) are written
+ * there before the engine starts, and a fresh home read as "in use" got the shared name, so two
+ * new platforms on one machine stopped each other's instances.
+ */
+export function homeInUse(home: string): boolean {
+  return existsSync(join(home, "keys", "current"));
+}
+
+/**
  * The home's runtime name, made once and kept in `$SKYPANEL_HOME/runtime-name`. A home that was
  * already in use before (it has keys, `existed`) keeps the shared name, so an upgrade re-adopts
  * the instances running under it; a new home gets a name of its own.

@@ -4,8 +4,9 @@
 // adopted: it serves only the platform, so a leftover one (from a platform that was killed) is
 // stopped and started afresh with this start's config.
 import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, closeSync, constants, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, closeSync, constants, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
+import { fileSize, readTail } from "../../process/log-tail.ts";
 import { processAlive } from "../../router/port-holders.ts";
 import { EmbeddedPrometheusError } from "./errors.ts";
 
@@ -173,27 +174,4 @@ export async function stopLeftover(spec: Pick<ChildSpec, "name" | "pidFile" | "m
   if (!cmdline.includes(spec.marker)) return;
   spec.notify(`stopping the ${spec.name} (pid ${pid}) a previous start left running`);
   await terminate(pid);
-}
-
-function fileSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
-
-/** What it logged since `from`, the last 2 KiB of it. */
-function readTail(path: string, from: number): string {
-  const size = fileSize(path);
-  const start = Math.max(from, size - 2048);
-  if (size <= start) return "";
-  const buf = Buffer.alloc(size - start);
-  const fd = openSync(path, "r");
-  try {
-    readSync(fd, buf, 0, buf.length, start);
-  } finally {
-    closeSync(fd);
-  }
-  return buf.toString("utf8").trim();
 }
