@@ -3,9 +3,10 @@ import { defineConfig } from "vitest/config";
 // One run covers every workspace; each project keeps its own environment.
 export default defineConfig({
   test: {
-    // Both cores: most files wait on PostgreSQL, Nix, Caddy or containers much of the time, and the
-    // default (one worker on a 2-core machine) left the run near its 20-minute budget.
-    maxWorkers: 2,
+    // More files than cores: most wait on PostgreSQL, Nix, Caddy, containers or a package index
+    // much of the time (two workers kept each busy ~87 % of the run while the run neared its
+    // 20-minute budget); a third fills those waits. No test asserts on timing.
+    maxWorkers: 3,
     projects: [
       {
         test: {

@@ -63,22 +63,11 @@ install_node_modules
 step "lint and format (biome)"
 npx biome ci .
 
-step "typecheck, in the background beside the tests"
-# tsc is CPU only, and the tests spend much of their time waiting on builds, downloads and
-# health checks: run side by side, the typecheck's minute mostly disappears from the run.
-typecheck_log=$(mktemp)
-npx turbo run typecheck --output-logs=errors-only >"$typecheck_log" 2>&1 &
-typecheck_pid=$!
-trap 'kill "$typecheck_pid" 2>/dev/null || true; rm -f "$typecheck_log"' EXIT
+step "typecheck"
+npx turbo run typecheck --output-logs=errors-only
 
 step "unit, db and API tests (vitest; PGlite and PostgreSQL)"
 SKYPANEL_TEST_DRIVERS=pglite,postgres npx vitest run
-
-step "typecheck's result"
-if ! wait "$typecheck_pid"; then
-  cat "$typecheck_log"
-  die "typecheck failed"
-fi
 
 step "browser tests (Playwright in Debian Chromium)"
 npx playwright test
