@@ -5,7 +5,8 @@ export default defineConfig({
   test: {
     // More files than cores: most wait on PostgreSQL, Nix, Caddy, containers or a package index
     // much of the time (two workers kept each busy ~87 % of the run while the run neared its
-    // 20-minute budget); a third fills those waits. No test asserts on timing.
+    // 20-minute budget); a third fills those waits, and the CPU is then nearly always busy (vmstat).
+    // No test asserts on timing.
     maxWorkers: 3,
     projects: [
       {

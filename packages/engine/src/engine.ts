@@ -94,7 +94,7 @@ export interface EngineOptions {
 
 /** Migrates the database, opens the keyring, and assembles every engine area. */
 export async function createEngine(options: EngineOptions) {
-  // Read before the keyring makes its folder: a home in use before keeps the shared runtime name.
+  // Read before the keyring makes its first key: a home in use before keeps the shared runtime name.
   const homeExisted = homeInUse(options.home);
   await migrateUp(options.sql);
   const keyring = await loadKeyring(options.home, options.vault ? vaultTransit(options.vault) : undefined);

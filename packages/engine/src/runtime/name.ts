@@ -22,7 +22,7 @@ export function homeInUse(home: string): boolean {
 
 /**
  * The home's runtime name, made once and kept in `$SKYPANEL_HOME/runtime-name`. A home that was
- * already in use before (it has keys, `existed`) keeps the shared name, so an upgrade re-adopts
+ * already in use before (its keyring has a key, `existed`: homeInUse) keeps the shared name, so an upgrade re-adopts
  * the instances running under it; a new home gets a name of its own.
  */
 export function runtimeName(home: string, existed: boolean): string {
