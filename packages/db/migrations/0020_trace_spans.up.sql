@@ -14,6 +14,9 @@ CREATE TABLE trace_spans (
   status text NOT NULL CHECK (status IN ('running', 'ok', 'error')),
   status_message text,
   attributes jsonb NOT NULL DEFAULT '{}',
+  -- The order spans were first written in, which is the order they started in (the span
+  -- processor writes one at a time): it tells apart spans that started in the same millisecond.
+  seq bigserial NOT NULL,
   PRIMARY KEY (trace_id, span_id),
   CHECK (num_nonnulls(build_id, deployment_id) = 1)
 );

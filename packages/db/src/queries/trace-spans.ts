@@ -1,4 +1,4 @@
-import { asc, eq, lt, sql } from "drizzle-orm";
+import { asc, eq, lt } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { type TraceSpanRow, type TraceSubject, traceSpans } from "../schema/index.ts";
 
@@ -23,12 +23,8 @@ export async function upsertTraceSpan(db: Database, span: typeof traceSpans.$inf
 /** Every kept span of one build or deployment, in start order. */
 export async function listTraceSpans(db: Database, subject: TraceSubject, id: string): Promise<TraceSpanRow[]> {
   const column = subject === "build" ? traceSpans.buildId : traceSpans.deploymentId;
-  // Start times are kept to the millisecond: a root and its first child can share one, the root first.
-  return db
-    .select()
-    .from(traceSpans)
-    .where(eq(column, id))
-    .orderBy(asc(traceSpans.startedAt), asc(sql`${traceSpans.parentSpanId} IS NOT NULL`), asc(traceSpans.spanId));
+  // Start times are kept to the millisecond: spans that share one come in the order they started (seq).
+  return db.select().from(traceSpans).where(eq(column, id)).orderBy(asc(traceSpans.startedAt), asc(traceSpans.seq));
 }
 
 /** Drops spans that started before `before`; returns how many went. */

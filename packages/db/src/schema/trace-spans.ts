@@ -1,4 +1,4 @@
-import { jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { bigserial, jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { at } from "./_columns.ts";
 import { builds } from "./builds.ts";
 import { deployments } from "./releases.ts";
@@ -29,6 +29,8 @@ export const traceSpans = pgTable(
     status: text("status", { enum: TRACE_SPAN_STATUSES }).notNull(),
     statusMessage: text("status_message"),
     attributes: jsonb("attributes").$type<TraceAttributes>().notNull().default({}),
+    /** The order the spans were first written in: the order they started in, below a millisecond. */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.traceId, t.spanId] })],
 );
