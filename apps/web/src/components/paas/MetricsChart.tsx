@@ -44,7 +44,9 @@ export function MetricsChart<P extends { t: number }>({
       {empty ? (
         <p className="mt-3 flex h-48 items-center justify-center text-sm text-slate-600">{empty}</p>
       ) : (
-        <div className="mt-3 h-48">
+        // Clipped: the chart keeps its last measured width until its container's resize is observed,
+        // so a window narrowed from desktop to phone would otherwise scroll sideways for a frame or two.
+        <div className="mt-3 h-48 overflow-hidden">
           <ResponsiveContainer width="100%" height="100%" initialDimension={INITIAL_SIZE}>
             <LineChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
