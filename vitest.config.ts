@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import SlowFirstSequencer from "./vitest.sequencer.ts";
 
 // One run covers every workspace; each project keeps its own environment.
 export default defineConfig({
@@ -8,6 +9,7 @@ export default defineConfig({
     // 20-minute budget); a third fills those waits, and the CPU is then nearly always busy (vmstat).
     // No test asserts on timing.
     maxWorkers: 3,
+    sequence: { sequencer: SlowFirstSequencer },
     projects: [
       {
         test: {
