@@ -88,6 +88,8 @@ export default defineConfig({
         // Heroku imports read the stand-in.
         SKYPANEL_HEROKU_API_URL: `http://127.0.0.1:${HEROKU_PORT}`,
         SKYPANEL_HEROKU_DATA_API_URL: `http://127.0.0.1:${HEROKU_PORT}`,
+        // The stand-in's slug and backup URLs are on loopback, which requests made for users refuse unless allowed.
+        SKYPANEL_OUTBOUND_ALLOW: "127.0.0.1",
       },
       // SIGTERM rather than Playwright's default SIGKILL, so the platform can stop its apps.
       gracefulShutdown: { signal: "SIGTERM", timeout: 25_000 },

@@ -28,6 +28,9 @@ require_schemathesis
 require_promtool
 # The embedded Prometheus test runs Debian's prometheus and prometheus-alertmanager.
 require_embedded_prometheus
+# The traffic protection tests (router/traffic.test.ts) run SkyPanel's own Caddy: built once per
+# machine and cached (/var/cache/skypanel/caddy/<hash>/caddy), so only the first run pays.
+require_custom_caddy || die "SkyPanel's Caddy (packages/engine/caddy) could not be built: the traffic protection tests need it"
 
 step "PostgreSQL for the db and add-on tests"
 # The tests create and drop their own databases, and add-on roles, through this URL.

@@ -231,3 +231,52 @@ require_embedded_prometheus() {
 
 # True when the environment turns a flag on the way the platform reads it (1, true or yes).
 flag_on() { case "${1:-}" in 1 | true | yes) return 0 ;; *) return 1 ;; esac }
+
+# SkyPanel's own Caddy (packages/engine/caddy: Caddy plus per-app rate limits, in-flight limits and
+# the Coraza WAF with the OWASP Core Rule Set), built with the machine's Go from the Go module
+# proxy, checked against the committed go.sum, once per machine: the binary is cached under
+# /var/cache/skypanel/caddy/<hash of the build's files>/caddy, so every clone of the same source
+# reuses it. The hash is the one packages/engine/src/router/custom-caddy.ts computes.
+CUSTOM_CADDY_GO=${SKYPANEL_GO:-/usr/local/go/bin/go}
+custom_caddy_cache() {
+  if is_root; then echo /var/cache/skypanel/caddy; else echo "${XDG_CACHE_HOME:-$HOME/.cache}/skypanel/caddy"; fi
+}
+# The sha256 of each build file's path and content, files in byte order of their paths.
+custom_caddy_hash() {
+  local src="$1" f
+  (cd "$src" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) | sed 's|^\./||' | LC_ALL=C sort |
+    while IFS= read -r f; do printf '%s\0' "$f"; cat "$f"; printf '\0'; done | sha256sum | cut -c1-16)
+}
+custom_caddy_path() { echo "$(custom_caddy_cache)/$(custom_caddy_hash "${1:-packages/engine/caddy}")/caddy"; }
+
+# require_custom_caddy [SOURCE_DIR]: prints nothing and returns 0 when the cached binary exists;
+# builds it (saying so, and how long it took) when it does not; returns 1 when Go is missing.
+require_custom_caddy() {
+  local src="${1:-packages/engine/caddy}"
+  local bin
+  bin=$(custom_caddy_path "$src")
+  [ -x "$bin" ] && return 0
+  if [ ! -x "$CUSTOM_CADDY_GO" ]; then
+    say "no Go toolchain at $CUSTOM_CADDY_GO: cannot build the custom Caddy (set SKYPANEL_GO to a go binary)"
+    return 1
+  fi
+  local dir tmp started
+  dir=$(dirname "$bin")
+  mkdir -p "$dir"
+  tmp=$(mktemp "$dir/caddy.XXXXXX")
+  started=$(date +%s)
+  say "building the custom Caddy ($("$CUSTOM_CADDY_GO" version | cut -d' ' -f3), modules from the Go module proxy) into $bin; the first build takes a few minutes"
+  # -mod=readonly: the committed go.mod and go.sum are used as they are (never rewritten), and every
+  # downloaded module is checked against go.sum (and the checksum database, through the proxy).
+  # GOTOOLCHAIN=local: this machine's Go or a clear failure, never a toolchain fetched on the side;
+  # no VCS stamp, so the binary does not depend on the clone's git state.
+  if ! (cd "$src" && GOFLAGS='-mod=readonly -buildvcs=false' GOTOOLCHAIN=local GOPROXY=https://proxy.golang.org CGO_ENABLED=0 \
+    "$CUSTOM_CADDY_GO" build -trimpath -ldflags='-s -w' -o "$tmp" .); then
+    rm -f "$tmp"
+    say "the custom Caddy did not build"
+    return 1
+  fi
+  # Renamed into place last, so a build cut short never leaves a binary that looks finished.
+  mv -f "$tmp" "$bin"
+  say "custom Caddy built in $(($(date +%s) - started))s: $bin"
+}

@@ -10,11 +10,13 @@ import {
   DEFAULT_HEROKU,
   type EmbeddedPrometheusSettings,
   type HerokuSettings,
+  isOutboundAllowEntry,
   type TracingSettings,
   TracingSettingsError,
   tracingSettingsFromEnv,
 } from "@skypanel/engine";
 import { z } from "zod";
+import { isTrustedProxyItem } from "./client-address.ts";
 
 const flag = z
   .enum(["1", "0", "true", "false", "yes", "no", ""])
@@ -34,6 +36,9 @@ const list = (check: (item: string) => boolean, message: string) =>
     )
     .refine((items) => items.every(check), message);
 
+const AUDIT_RETENTION_RULE =
+  "SKYPANEL_AUDIT_RETENTION_DAYS is a whole number of days from 1 to 36500, or empty to keep the audit log forever";
+
 const schema = z.object({
   SKYPANEL_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SKYPANEL_HOST: z.string().min(1).default("127.0.0.1"),
@@ -46,7 +51,12 @@ const schema = z.object({
   SKYPANEL_ADMIN_EMAIL: z.string().optional(),
   SKYPANEL_ADMIN_PASSWORD: z.string().optional(),
   SKYPANEL_WEB_DIST: z.string().optional(),
+  // Deprecated: SKYPANEL_TRUST_PROXY=1 means SKYPANEL_TRUSTED_PROXIES=loopback (a proxy on this machine).
   SKYPANEL_TRUST_PROXY: flag,
+  SKYPANEL_TRUSTED_PROXIES: list(
+    isTrustedProxyItem,
+    "SKYPANEL_TRUSTED_PROXIES must be addresses or CIDRs (10.0.0.0/8), or loopback, linklocal, uniquelocal, separated by commas",
+  ),
   SKYPANEL_SECURE_COOKIES: flag,
   SKYPANEL_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(200),
   SKYPANEL_BUILD_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
@@ -79,6 +89,8 @@ const schema = z.object({
   SKYPANEL_ACME_EMAIL: z.string().optional(),
   SKYPANEL_HTTPS_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
   SKYPANEL_LOCAL_TLS: z.enum(["auto", "on", "off"], { message: "SKYPANEL_LOCAL_TLS is auto, on or off" }).default("auto"),
+  // Which Caddy serves apps: auto takes SkyPanel's build when it is built on this machine (router/custom-caddy.ts).
+  SKYPANEL_CADDY: z.enum(["auto", "custom", "debian"], { message: "SKYPANEL_CADDY is auto, custom or debian" }).default("auto"),
   SKYPANEL_ADDON_POSTGRES_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "SKYPANEL_ADDON_POSTGRES_URL must be a postgres:// or postgresql:// URL")
@@ -120,9 +132,20 @@ const schema = z.object({
   SKYPANEL_ALERTS_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   SKYPANEL_AUTOSCALE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   SKYPANEL_METRICS_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  // Unset or empty: the audit log is kept forever (it is evidence; deleting it is the operator's choice).
+  SKYPANEL_AUDIT_RETENTION_DAYS: z
+    .string()
+    .regex(/^(\d{1,5})?$/, AUDIT_RETENTION_RULE)
+    .optional()
+    .transform((v) => (v ? Number(v) : undefined))
+    .refine((v) => v === undefined || (v >= 1 && v <= 36_500), AUDIT_RETENTION_RULE),
   SKYPANEL_VAULT_TRANSIT_MOUNT: z.string().default("transit"),
   SKYPANEL_VAULT_TRANSIT_KEY: z.string().default("skypanel"),
   // Certificate authorities (PEM) log drains trust besides Node's own: a syslog server or HTTPS endpoint with a private CA.
+  SKYPANEL_OUTBOUND_ALLOW: list(
+    isOutboundAllowEntry,
+    "SKYPANEL_OUTBOUND_ALLOW must be CIDRs (10.0.0.0/8), addresses, host names or *.domain names, separated by commas",
+  ),
   SKYPANEL_DRAIN_CA_FILE: z
     .string()
     .optional()
@@ -166,8 +189,11 @@ export interface BffConfig {
   databaseUrl: string | undefined;
   admin: { email: string; password: string } | null;
   webDist: string;
-  /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
-  trustProxy: boolean;
+  /**
+   * Proxies whose X-Forwarded-For/-Proto/-Host entries are believed (client-address.ts): the client
+   * is the rightmost hop that is not one of them. Empty: the socket's peer is the client.
+   */
+  trustedProxies: string[];
   /** Mark cookies Secure; on when the dashboard is served over HTTPS. */
   secureCookies: boolean;
   /** Largest source archive a build accepts. */
@@ -193,6 +219,8 @@ export interface BffConfig {
   localTls: { httpsPort: number } | null;
   /** On SIGTERM/SIGINT also stop every app instance and Caddy (tests); normally they keep serving. */
   stopAppsOnExit: boolean;
+  /** SKYPANEL_CADDY: SkyPanel's Caddy build (rate limits, WAF), Debian's (body size limit only), or auto. */
+  caddy?: "auto" | "custom" | "debian";
   /** Where Heroku imports read Heroku's Platform API and its Postgres API. */
   heroku: HerokuSettings;
   /** Which toolchain set from nix/toolchains the buildpacks get. */
@@ -225,6 +253,10 @@ export interface BffConfig {
   prometheus: EmbeddedPrometheusSettings | null;
   /** A PEM file of CAs log drains trust besides Node's defaults; null: the defaults only. */
   drainCaFile: string | null;
+  /** Destinations requests made for users may reach though they are loopback, private or link-local (SKYPANEL_OUTBOUND_ALLOW). */
+  outboundAllow: string[];
+  /** Days audit rows are kept (the hourly upkeep deletes older ones, keeping the chain verifiable); null: forever. */
+  auditRetentionDays?: number | null;
 }
 
 export class ConfigError extends Error {}
@@ -282,7 +314,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
     admin:
       e.SKYPANEL_ADMIN_EMAIL && e.SKYPANEL_ADMIN_PASSWORD ? { email: e.SKYPANEL_ADMIN_EMAIL, password: e.SKYPANEL_ADMIN_PASSWORD } : null,
     webDist: resolve(e.SKYPANEL_WEB_DIST ?? fileURLToPath(new URL("../../web/dist", import.meta.url))),
-    trustProxy: e.SKYPANEL_TRUST_PROXY,
+    trustedProxies: [...new Set([...(e.SKYPANEL_TRUST_PROXY ? ["loopback"] : []), ...e.SKYPANEL_TRUSTED_PROXIES])],
     secureCookies: e.SKYPANEL_SECURE_COOKIES,
     maxUploadBytes: e.SKYPANEL_MAX_UPLOAD_MB * 1024 * 1024,
     buildConcurrency: e.SKYPANEL_BUILD_CONCURRENCY,
@@ -293,6 +325,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
     httpPort: e.SKYPANEL_HTTP_PORT,
     baseDomain: e.SKYPANEL_BASE_DOMAIN,
     stopAppsOnExit: e.SKYPANEL_STOP_APPS_ON_EXIT,
+    caddy: e.SKYPANEL_CADDY,
     dnsServers: e.SKYPANEL_DNS_SERVERS,
     publicIps: e.SKYPANEL_PUBLIC_IPS,
     tls: e.SKYPANEL_ACME_DIRECTORY
@@ -311,6 +344,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
       localServers: e.SKYPANEL_ADDON_LOCAL_SERVERS === "auto",
     },
     workDir: e.SKYPANEL_WORK_DIR,
+    auditRetentionDays: e.SKYPANEL_AUDIT_RETENTION_DAYS ?? null,
     heroku: { apiUrl: e.SKYPANEL_HEROKU_API_URL, dataApiUrl: e.SKYPANEL_HEROKU_DATA_API_URL },
     vault: e.SKYPANEL_VAULT_ADDR
       ? {
@@ -332,6 +366,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
         }
       : null,
     drainCaFile: e.SKYPANEL_DRAIN_CA_FILE ?? null,
+    outboundAllow: e.SKYPANEL_OUTBOUND_ALLOW,
     autoscale: { intervalMs: e.SKYPANEL_AUTOSCALE_INTERVAL_SECONDS * 1000, metricsIntervalMs: e.SKYPANEL_METRICS_INTERVAL_SECONDS * 1000 },
     alerts: {
       intervalMs: e.SKYPANEL_ALERTS_INTERVAL_SECONDS * 1000,

@@ -4,9 +4,12 @@ import { CSRF_COOKIE, CSRF_HEADER, requestToken, SESSION_COOKIE, serializeCookie
 
 export interface RequestFacts {
   headers: Headers;
-  /** The client address as the server saw it (or from X-Forwarded-For when trusted). */
+  /** The client's address: the rightmost hop that is not a trusted proxy (client-address.ts). */
   ip: string | null;
   https: boolean;
+  /** The HTTP request, for the audit log's refusals; absent for in-process callers. */
+  method?: string;
+  path?: string;
 }
 
 export interface Context {
@@ -22,6 +25,11 @@ export interface Context {
   csrfOk: boolean;
   ip: string | null;
   userAgent: string | null;
+  /**
+   * The HTTP method and path (no query string) the call came in on; null in-process. `refused`
+   * is set once a refusal is audited, so a REST call made of two procedures writes one row.
+   */
+  request: { method: string; path: string; refused?: boolean } | null;
   /** Appends Set-Cookie headers to the response. */
   setSession(token: string, csrfToken: string, expiresAt: Date): void;
   clearSession(): void;
@@ -42,6 +50,7 @@ export async function createContext(engine: Engine, config: BffConfig, req: Requ
     csrfOk,
     ip: req.ip,
     userAgent: req.headers.get("user-agent"),
+    request: req.method && req.path ? { method: req.method, path: req.path } : null,
     setSession(token, csrfToken, expiresAt) {
       const maxAgeSeconds = (expiresAt.getTime() - Date.now()) / 1000;
       resHeaders.append("set-cookie", serializeCookie(SESSION_COOKIE, token, { httpOnly: true, secure, maxAgeSeconds }));

@@ -8,6 +8,7 @@ import { type Engine, ensureAppRepo, serveGitHttp } from "@skypanel/engine";
 import type { Context as HonoContext } from "hono";
 import { Hono } from "hono";
 import type { BffConfig } from "./config.ts";
+import { gitScopeRefusal, mfaEnrolmentRefusal } from "./scopes.ts";
 
 function challenge(c: HonoContext, message: string) {
   c.header("WWW-Authenticate", 'Basic realm="SkyPanel", charset="UTF-8"');
@@ -38,6 +39,10 @@ export function gitRoutes(engine: Engine, config: BffConfig, clientIp: (c: HonoC
     if (!token) return challenge(c, "Authenticate with any user name and an API token as the password.");
     const auth = await engine.auth.authenticate(token);
     if (!auth) return challenge(c, "That token is not valid (expired or revoked?).");
+    const refusal =
+      gitScopeRefusal(auth.scope, pushing) ??
+      (auth.mfaEnrolmentRequiredBy ? mfaEnrolmentRefusal(auth.mfaEnrolmentRequiredBy, "git") : null);
+    if (refusal) return c.text(`${refusal}\n`, 403);
     const actor = { userId: auth.user.id, isAdmin: auth.user.isAdmin, ip: clientIp(c) };
     // The app must exist and be the user's before a repository is created for it.
     try {

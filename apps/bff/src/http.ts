@@ -1,4 +1,4 @@
-// Cookies and client facts, shared by the tRPC endpoint and the REST face.
+// Cookies and tokens, shared by the tRPC endpoint and the REST face (the client's address: client-address.ts).
 export const SESSION_COOKIE = "skypanel_session";
 export const CSRF_COOKIE = "skypanel_csrf";
 export const CSRF_HEADER = "x-csrf-token";
@@ -40,13 +40,4 @@ export function requestToken(headers: Headers): { token: string; from: "bearer" 
   }
   const cookie = parseCookies(headers.get("cookie"))[SESSION_COOKIE];
   return cookie ? { token: cookie, from: "cookie" } : null;
-}
-
-/**
- * The client's address: the socket's, or with a trusted proxy in front the first
- * X-Forwarded-For entry (the socket's when the header is absent).
- */
-export function clientAddress(headers: Headers, socketAddress: string | null, trustProxy: boolean): string | null {
-  if (!trustProxy) return socketAddress;
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || socketAddress;
 }

@@ -3,10 +3,13 @@ import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { DatabaseConnectError, dbOptionsFromEnv, MigrationError, openDatabase } from "@skypanel/db";
 import {
+  CustomCaddyMissingError,
   checkRouterPorts,
+  chooseCaddy,
   createEngine,
   EmbeddedPrometheusError,
   localAddonServers,
+  outboundPolicy,
   PortsHeldError,
   WorkRootError,
 } from "@skypanel/engine";
@@ -17,7 +20,9 @@ import { createApp } from "./server.ts";
 
 async function main() {
   const config = loadConfig();
+  const caddy = config.runtime === "off" ? null : chooseCaddy(config.caddy ?? "auto");
   const router = {
+    ...(caddy ? { caddy } : {}),
     httpPort: config.httpPort,
     baseDomain: config.baseDomain,
     ...(config.tls ? { tls: config.tls } : {}),
@@ -40,6 +45,8 @@ async function main() {
     alerts: config.alerts,
     autoscale: { intervalMs: config.autoscale.intervalMs },
     drains: { caFile: config.drainCaFile },
+    outbound: outboundPolicy({ allow: config.outboundAllow }),
+    auditRetentionDays: config.auditRetentionDays ?? null,
     ...(config.vault ? { vault: config.vault } : {}),
     builds: {
       concurrency: config.buildConcurrency,
@@ -70,6 +77,12 @@ async function main() {
     console.log(`[skypanel] dashboard and API on http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${info.port}/`);
     if (config.runtime !== "off") {
       console.log(`[skypanel] apps run in ${config.runtime} mode at http://<app>.${config.baseDomain}:${config.httpPort}/`);
+      if (caddy)
+        console.log(
+          caddy.build === "custom"
+            ? `[skypanel] router: SkyPanel's Caddy (${caddy.reason}): rate limits, in-flight limits, body size limits and the WAF`
+            : `[skypanel] router: Debian's Caddy (${caddy.reason}): body size limits only; rate limits and the WAF need SKYPANEL_CADDY=custom`,
+        );
       if (config.localTls)
         console.log(
           `[skypanel] and at https://<app>.${config.baseDomain}:${config.localTls.httpsPort}/ with Caddy's local CA (trust ${config.home}/caddy/data/pki/authorities/local/root.crt)`,
@@ -121,6 +134,7 @@ main().catch((err) => {
     err instanceof MigrationError ||
     err instanceof WorkRootError ||
     err instanceof PortsHeldError ||
+    err instanceof CustomCaddyMissingError ||
     err instanceof EmbeddedPrometheusError;
   console.error(known ? `[skypanel] ${err.message}` : err);
   process.exit(1);

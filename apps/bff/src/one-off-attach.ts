@@ -6,10 +6,12 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { type Engine, EngineError, type OneOffSession } from "@skypanel/engine";
 import { WebSocket, WebSocketServer } from "ws";
+import { clientAddress } from "./client-address.ts";
 import type { BffConfig } from "./config.ts";
 import { HTTP_STATUS } from "./errors.ts";
-import { clientAddress, requestToken } from "./http.ts";
+import { requestToken } from "./http.ts";
 import { errorBody } from "./rest/respond.ts";
+import { mfaEnrolmentRefusal, scopeRefusal } from "./scopes.ts";
 
 const ATTACH_PATH = /^\/api\/apps\/([^/]+)\/one-offs\/([^/]+)\/attach$/;
 // A terminal's keystrokes and resizes are small; a client that sends more is refused, not buffered.
@@ -38,9 +40,13 @@ export function serveOneOffAttach(server: Pick<Server, "on">, engine: Engine, co
     const presented = requestToken(headers);
     const auth = presented ? await engine.auth.authenticate(presented.token) : null;
     if (!auth) throw new EngineError("UNAUTHORIZED", "Attaching needs an API token (Authorization: Bearer) or a session.");
+    // Typing into a one-off is a change, like starting one: `admin` tokens only (scopes.ts).
+    const refusal =
+      scopeRefusal(auth.scope, "oneOffs.attach", "mutation") ?? mfaEnrolmentRefusal(auth.mfaEnrolmentRequiredBy, "oneOffs.attach");
+    if (refusal) throw new EngineError("FORBIDDEN", refusal);
     // A page on another site can open a WebSocket with the user's cookie: cookie sessions attach only from our own origin.
     if (presented?.from === "cookie" && !sameOrigin(req)) throw new EngineError("FORBIDDEN", "Attach from the dashboard's own origin.");
-    const ip = clientAddress(headers, req.socket.remoteAddress ?? null, config.trustProxy);
+    const ip = clientAddress(headers, req.socket.remoteAddress ?? null, config.trustedProxies);
     const actor = { userId: auth.user.id, isAdmin: auth.user.isAdmin, ip };
     return engine.oneOffs.attach(actor, decoded(match[1]), decoded(match[2]));
   }

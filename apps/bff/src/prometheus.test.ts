@@ -52,12 +52,14 @@ describe.each(TEST_DRIVERS)("Prometheus /metrics and scrape targets on %s", (dri
     t = await createTestBff(driver);
     await t.engine.users.createFirstAdmin({ email: "ops@example.com", password: "correct horse battery" });
     session = await t.login("ops@example.com");
-    adminApiToken = (await t.rest("POST", "/api/tokens", { token: session, body: { name: "prometheus" } })).body.token;
+    adminApiToken = (await t.rest("POST", "/api/tokens", { token: session, body: { name: "prometheus", scope: "admin" } })).body.token;
     expect(
       (await t.rest("POST", "/api/users", { token: session, body: { email: "dev@example.com", password: "correct horse battery" } }))
         .status,
     ).toBe(201);
-    userApiToken = (await t.rest("POST", "/api/tokens", { token: await t.login("dev@example.com"), body: { name: "mine" } })).body.token;
+    userApiToken = (
+      await t.rest("POST", "/api/tokens", { token: await t.login("dev@example.com"), body: { name: "mine", scope: "admin" } })
+    ).body.token;
     const appId = (await t.rest("POST", "/api/apps", { token: session, body: { name: "shop" } })).body.id;
 
     // A running web instance as the supervisor leaves it: its latest reading on its row.

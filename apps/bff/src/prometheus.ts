@@ -33,12 +33,13 @@ export async function scrapeAccess(engine: Engine, config: BffConfig, headers: H
   if (isScrapeToken(presented.token, config.metricsToken)) return { ok: true };
   const auth = await engine.auth.authenticate(presented.token);
   if (!auth) return { ok: false, status: 401, code: "UNAUTHORIZED", message: "This token is not the scrape token nor a live API token." };
-  if (auth.via !== "api_token" || !auth.user.isAdmin)
+  // A platform admin's token with the admin scope: a read or deploy token is meant for less.
+  if (auth.via !== "api_token" || !auth.user.isAdmin || auth.scope !== "admin")
     return {
       ok: false,
       status: 403,
       code: "FORBIDDEN",
-      message: "Metrics are read with a platform admin's API token (not a session) or the scrape token.",
+      message: "Metrics are read with a platform admin's API token with the admin scope (not a session) or the scrape token.",
     };
   return { ok: true };
 }

@@ -1,16 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { Engine } from "@skypanel/engine";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono, type Context as HonoContext } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
+import { clientAddress, fromTrustedProxy, peerAddress } from "./client-address.ts";
 import type { BffConfig } from "./config.ts";
 import { createContext, type RequestFacts } from "./context.ts";
 import { gitRoutes } from "./git.ts";
-import { clientAddress } from "./http.ts";
 import { httpMetrics, metricsHandler } from "./prometheus.ts";
 import { requestSpans } from "./request-spans.ts";
 import { errorBody } from "./rest/respond.ts";
@@ -21,15 +20,10 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 function requestFacts(c: HonoContext, config: BffConfig): RequestFacts {
   const headers = c.req.raw.headers;
-  let ip: string | null = null;
-  try {
-    ip = getConnInfo(c).remote.address ?? null;
-  } catch {
-    // Not behind the Node server (e.g. app.request() in tests): no socket to ask.
-  }
+  const peer = peerAddress(c);
   let https = new URL(c.req.url).protocol === "https:";
-  if (config.trustProxy) https = headers.get("x-forwarded-proto") === "https" || https;
-  return { headers, ip: clientAddress(headers, ip, config.trustProxy), https };
+  if (fromTrustedProxy(peer, config.trustedProxies)) https = headers.get("x-forwarded-proto") === "https" || https;
+  return { headers, ip: clientAddress(headers, peer, config.trustedProxies), https, method: c.req.method, path: c.req.path };
 }
 
 /** The whole HTTP surface: health, tRPC, REST, and the built dashboard. */

@@ -26,7 +26,8 @@ export const testConfig = (home: string): BffConfig => ({
   databaseUrl: undefined,
   admin: null,
   webDist: "/nonexistent-web-dist",
-  trustProxy: true,
+  // rest() requests come from a loopback "socket", so their X-Forwarded-For is believed.
+  trustedProxies: ["loopback"],
   secureCookies: false,
   maxUploadBytes: 5 * 1024 * 1024,
   buildConcurrency: 1,
@@ -53,9 +54,14 @@ export const testConfig = (home: string): BffConfig => ({
   alerts: { intervalMs: 30_000, smtp: null },
   autoscale: { intervalMs: 15_000, metricsIntervalMs: 10_000 },
   drainCaFile: null,
+  // The engine's policy comes from createTestEngine (loopback allowed there, for the tests' servers).
+  outboundAllow: [],
 });
 
 const createCaller = createCallerFactory(appRouter);
+
+// app.request() has no socket; this stands in for one on loopback, where getConnInfo looks.
+const IN_PROCESS_PEER = { incoming: { socket: { remoteAddress: "127.0.0.1", remotePort: 1, remoteFamily: "IPv4" } } };
 
 export interface TestBff extends TestEngine {
   app: ReturnType<typeof createApp>;
@@ -80,7 +86,7 @@ export interface TestBff extends TestEngine {
 
 export async function createTestBff(
   driver: Driver,
-  options: Pick<EngineOptions, "builds" | "runtime" | "domains" | "addons" | "heroku" | "tracing" | "autoscale"> = {},
+  options: Pick<EngineOptions, "builds" | "runtime" | "domains" | "addons" | "heroku" | "tracing" | "autoscale" | "outbound"> = {},
 ): Promise<TestBff> {
   const t = await createTestEngine(driver, options);
   const config = testConfig(t.home);
@@ -118,7 +124,7 @@ export async function createTestBff(
         body = JSON.stringify(options.body);
         headers["content-type"] = "application/json";
       }
-      const res = await app.request(path, { method, headers, body });
+      const res = await app.request(path, { method, headers, body }, IN_PROCESS_PEER);
       const text = await res.text();
       let parsed: unknown = text;
       try {

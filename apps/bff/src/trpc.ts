@@ -3,7 +3,9 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import type { Context } from "./context.ts";
 import { describeZodError, isZodError, toTRPCError } from "./errors.ts";
+import { auditRefusal } from "./refusals.ts";
 import { procedureSpan } from "./request-spans.ts";
+import { mfaEnrolmentRefusal, scopeRefusal } from "./scopes.ts";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -46,14 +48,24 @@ const timed = t.middleware(async ({ ctx, path, type, next }) => {
 /** Each call is a span below its request's when traces are exported (request-spans.ts). */
 const traced = t.middleware(({ ctx, path, type, next }) => procedureSpan(ctx.engine.tracing, path, type, next));
 
-export const publicProcedure = t.procedure.use(traced).use(timed).use(engineErrors);
+/** Refused calls (401, 403, a stranger's 404) go to the audit log, after engineErrors mapped them. */
+const refusals = t.middleware(async ({ ctx, next }) => {
+  const result = await next();
+  if (!result.ok) await auditRefusal(ctx, result.error);
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(traced).use(timed).use(refusals).use(engineErrors);
 
 /** Needs a session or API token; narrows ctx.auth and adds ctx.actor for the engine. */
-export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
+export const authedProcedure = publicProcedure.use(({ ctx, path, type, next }) => {
   if (!ctx.auth) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in first: this needs a session or an API token." });
   if (type === "mutation" && !ctx.csrfOk) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Missing or wrong x-csrf-token header for this session; reload the page." });
   }
+  // A token's scope, and a team's MFA requirement, limit what may be called (scopes.ts).
+  const refusal = scopeRefusal(ctx.auth.scope, path, type) ?? mfaEnrolmentRefusal(ctx.auth.mfaEnrolmentRequiredBy, path);
+  if (refusal) throw new TRPCError({ code: "FORBIDDEN", message: refusal });
   return next({
     ctx: { ...ctx, auth: ctx.auth, actor: { userId: ctx.auth.user.id, isAdmin: ctx.auth.user.isAdmin, ip: ctx.ip } },
   });

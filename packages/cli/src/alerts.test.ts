@@ -16,7 +16,7 @@ describe("skypanel alerts… against a real BFF (PGlite)", () => {
     const url = await t.listen();
     await t.engine.users.createFirstAdmin({ email: "ops@example.com", password: "correct horse battery" });
     const session = await t.login("ops@example.com");
-    const token = (await t.rest("POST", "/api/tokens", { token: session, body: { name: "cli" } })).body.token;
+    const token = (await t.rest("POST", "/api/tokens", { token: session, body: { name: "cli", scope: "admin" } })).body.token;
     await t.rest("POST", "/api/apps", { token, body: { name: "cli-alerts" } });
     env = { SKYPANEL_URL: url, SKYPANEL_API_KEY: token };
   });

@@ -10,7 +10,7 @@ describe("skypanel autoscale (a real platform on PGlite)", () => {
     t = await createTestBff("pglite");
     await t.engine.users.createFirstAdmin({ email: "ops@example.com", password: "correct horse battery" });
     const session = await t.login("ops@example.com");
-    const token = (await t.rest("POST", "/api/tokens", { token: session, body: { name: "cli-autoscale" } })).body.token;
+    const token = (await t.rest("POST", "/api/tokens", { token: session, body: { name: "cli-autoscale", scope: "admin" } })).body.token;
     const app = (await t.rest("POST", "/api/apps", { token: session, body: { name: "scaled" } })).body;
     const actor = { userId: (await t.engine.auth.authenticate(session))?.user.id ?? "", isAdmin: true };
     await t.release(actor, app.id, { web: "npm start", worker: "node worker.js" });

@@ -93,7 +93,7 @@ describe("skypanel CLI end to end (a real platform: PGlite, Nix, nspawn, Caddy)"
     await t.engine.start();
     await t.engine.users.createFirstAdmin({ email: EMAIL, password: "correct horse battery" });
     const session = await t.login(EMAIL);
-    apiToken = (await t.rest("POST", "/api/tokens", { token: session, body: { name: "cli-e2e" } })).body.token;
+    apiToken = (await t.rest("POST", "/api/tokens", { token: session, body: { name: "cli-e2e", scope: "admin" } })).body.token;
     url = await t.listen();
     // What a deploy must leave out, beside the app.
     writeFileSync(join(source, ".gitignore"), "node_modules/\nsecret.txt\n");

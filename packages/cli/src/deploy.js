@@ -28,10 +28,10 @@ const POLL_MS = 500;
  */
 
 /**
- * @param {{ api: import("./api.js").Api, app: string, dir: string, strategy?: string, wait?: boolean, report: DeployReport }} options
+ * @param {{ api: import("./api.js").Api, app: string, dir: string, strategy?: string, overrideReason?: string, wait?: boolean, report: DeployReport }} options
  * @returns {Promise<DeployResult>}
  */
-export async function deployDirectory({ api, app, dir, strategy = "rolling", wait = true, report }) {
+export async function deployDirectory({ api, app, dir, strategy = "rolling", overrideReason, wait = true, report }) {
   if (!STRATEGIES.includes(strategy)) throw new CliError(`--strategy must be one of ${STRATEGIES.join(", ")}, not "${strategy}".`, 2);
   const { packDir } = await import("./pack.js");
   const archive = await packDir(dir).catch((/** @type {Error} */ err) => {
@@ -49,7 +49,7 @@ export async function deployDirectory({ api, app, dir, strategy = "rolling", wai
 
   if (!wait) {
     // The platform deploys a build once it succeeds: queue the deployment now and return.
-    const deployment = await api.post(`${appPath(app)}/deployments`, { buildId: build.id, strategy });
+    const deployment = await api.post(`${appPath(app)}/deployments`, { buildId: build.id, strategy, overrideReason });
     report.status(`Deployment ${deployment.id} queued; it starts when build #${build.number} succeeds.`);
     return { build, deployment, release: null, url: null, entries: archive.entries };
   }
@@ -63,7 +63,7 @@ export async function deployDirectory({ api, app, dir, strategy = "rolling", wai
     throw new CliError(`Build #${built.number} ${built.status}${built.error ? `: ${built.error}` : ""}`);
   }
   report.status(`Build #${built.number} succeeded; deploying (${strategy})...`);
-  const queued = await api.post(`${appPath(app)}/deployments`, { buildId: build.id, strategy });
+  const queued = await api.post(`${appPath(app)}/deployments`, { buildId: build.id, strategy, overrideReason });
   const deployment = await waitForDeployment(api, app, queued.id, (step) => report.status(`  ${step}`));
   const releases = (await api.get(`${appPath(app)}/releases`)).releases;
   const release = releases.find((/** @type {{ id: string }} */ r) => r.id === deployment.releaseId) ?? null;

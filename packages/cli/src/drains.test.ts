@@ -10,7 +10,7 @@ describe("skypanel drains (a real platform on PGlite)", () => {
     t = await createTestBff("pglite");
     await t.engine.users.createFirstAdmin({ email: "ops@example.com", password: "correct horse battery" });
     const session = await t.login("ops@example.com");
-    const token = (await t.rest("POST", "/api/tokens", { token: session, body: { name: "cli-drains" } })).body.token;
+    const token = (await t.rest("POST", "/api/tokens", { token: session, body: { name: "cli-drains", scope: "admin" } })).body.token;
     await t.rest("POST", "/api/apps", { token: session, body: { name: "drained" } });
     env = { SKYPANEL_URL: await t.listen(), SKYPANEL_API_KEY: token };
   });

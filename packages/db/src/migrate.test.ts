@@ -29,7 +29,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
 
   it("applies every migration in order, once", async () => {
     t = await createTestDatabase(driver, { migrate: false });
-    expect(await migrateUp(t.sql)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    expect(await migrateUp(t.sql)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26]);
     expect(await migrateUp(t.sql)).toEqual([]);
     const status = await migrationStatus(t.sql);
     expect(status.map((s) => [s.name, s.applied])).toEqual([
@@ -53,6 +53,12 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
       ["0018_autoscaler", true],
       ["0019_alerts", true],
       ["0020_trace_spans", true],
+      ["0021_mfa_and_token_scopes", true],
+      ["0022_rate_limits", true],
+      ["0023_audit_chain", true],
+      ["0024_build_vulnerabilities", true],
+      ["0025_app_traffic_policies", true],
+      ["0026_app_egress", true],
     ]);
     const tables = await t.sql.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
@@ -71,6 +77,15 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
         "autoscale_events",
         "log_drains",
         "trace_spans",
+        "user_mfa",
+        "mfa_recovery_codes",
+        "mfa_challenges",
+        "rate_limits",
+        "audit_log_anchors",
+        "build_vulnerability_scans",
+        "build_vulnerabilities",
+        "app_traffic_policies",
+        "app_egress",
         "app_logs",
         "app_logs_default",
         "applications",
@@ -109,14 +124,16 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
     }
     const full = before[all.length];
     expect(full?.columns.length).toBeGreaterThan(150);
-    expect(full?.triggers.length).toBe(18);
+    expect(full?.triggers.length).toBe(23);
     expect(full?.constraints.length).toBeGreaterThan(50);
     for (let n = all.length - 1; n >= 0; n--) {
       expect(await migrateDown(t.sql, n, all)).toEqual([n + 1]);
       expect(await schemaSnapshot(t.sql)).toEqual(before[n]);
     }
     // And back up again from nothing, as on a fresh machine.
-    expect(await migrateUp(t.sql, all)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    expect(await migrateUp(t.sql, all)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
+    ]);
     expect(await schemaSnapshot(t.sql)).toEqual(before[all.length]);
   });
 

@@ -1,5 +1,6 @@
 import type { Database } from "@skypanel/db";
 import type { RateLimiter } from "./auth/rate-limit.ts";
+import type { OutboundPolicy } from "./net/index.ts";
 import type { Keyring } from "./secrets/index.ts";
 
 /** What every engine area is built from; `createEngine` assembles it once. */
@@ -10,4 +11,6 @@ export interface EngineDeps {
   now: () => Date;
   /** Apps answer at `<app>.<baseDomain>`; custom domains may not be it or under it. */
   baseDomain: string;
+  /** What requests made for users (git sources, webhooks, drains, imports) may reach. */
+  outbound: OutboundPolicy;
 }

@@ -17,6 +17,7 @@ import {
   type PipelineDeps,
   prepareWorkRoot,
   runBuild,
+  type ScanSettings,
 } from "./builds/index.ts";
 import { createBuildMaintenance } from "./builds/maintenance.ts";
 import { type S3CacheConfig, s3LayerCache } from "./builds/remote-cache.ts";
@@ -24,6 +25,7 @@ import { createConfigVars, createKeyRotation } from "./config-vars/index.ts";
 import { createDeployments, createPushes, createRunningApps, type RunningApps, type RunningOptions } from "./deploy/index.ts";
 import type { EngineDeps } from "./deps.ts";
 import { createDomains, type DomainOptions } from "./domains/index.ts";
+import { createAppEgress } from "./egress/index.ts";
 import { createAppEvents, type EventBus, eventsForApp, memoryEventBus } from "./events/index.ts";
 import { createFormation } from "./formation/index.ts";
 import { DEFAULT_HEROKU, type HerokuSettings } from "./imports/heroku-run.ts";
@@ -32,6 +34,7 @@ import { createJobQueue } from "./jobs/index.ts";
 import { createDrains, type DrainOptions } from "./logs/drains/index.ts";
 import { createLogRetention, createLogStore, createLogs, DEFAULT_LOG_RETENTION, enforceLogRetention } from "./logs/index.ts";
 import { createMetrics, createPlatformMetrics } from "./metrics/index.ts";
+import { DEFAULT_OUTBOUND_POLICY, type OutboundPolicy } from "./net/index.ts";
 import { type NixEnv, prepareNix } from "./nix/index.ts";
 import { createOneOffs } from "./one-offs/index.ts";
 import { createReleases } from "./releases/index.ts";
@@ -40,6 +43,7 @@ import { homeInUse, runtimeName } from "./runtime/name.ts";
 import { loadKeyring, type VaultSettings, vaultTransit } from "./secrets/index.ts";
 import { createTeams } from "./teams/index.ts";
 import { createTraces, createTracing, type TracingSettings } from "./tracing/index.ts";
+import { createAppTraffic } from "./traffic/index.ts";
 import { createUsers } from "./users/index.ts";
 
 export interface EngineOptions {
@@ -54,6 +58,8 @@ export interface EngineOptions {
   logRetentionDays?: number;
   /** Bytes of log text kept per app by apps that set none of their own (default 100 MiB). */
   logRetentionBytes?: number;
+  /** Days audit rows are kept (the hourly upkeep deletes older ones, anchoring the chain); null or unset keeps them forever. */
+  auditRetentionDays?: number | null;
   builds?: {
     /** Builds run at once (default: the number of cores). */
     concurrency?: number;
@@ -69,6 +75,8 @@ export interface EngineOptions {
     workDir?: string;
     /** Registries, proxy and TLS trust for dependency fetches and git sources (default: the public registries, no proxy). */
     network?: BuildNetwork;
+    /** Vulnerability scanning of every build's locked dependencies (default: the public sources; null: off). */
+    vulnerabilityScan?: ScanSettings | null;
   };
   /** Running apps (containers, Caddy, deployments). Absent: the engine builds but runs nothing. */
   runtime?: RunningOptions;
@@ -90,6 +98,8 @@ export interface EngineOptions {
   autoscale?: AutoscalerOptions;
   /** Log drains: the operator's extra CA file, delivery bounds. */
   drains?: DrainOptions;
+  /** What requests made for users may reach (default: public addresses only; SKYPANEL_OUTBOUND_ALLOW adds exceptions). */
+  outbound?: OutboundPolicy;
 }
 
 /** Migrates the database, opens the keyring, and assembles every engine area. */
@@ -105,6 +115,7 @@ export async function createEngine(options: EngineOptions) {
     limiter: options.limiter ?? memoryRateLimiter(),
     now: options.now ?? (() => new Date()),
     baseDomain: options.baseDomain ?? (options.runtime?.router ? options.runtime.router.baseDomain : undefined) ?? DEFAULT_BASE_DOMAIN,
+    outbound: options.outbound ?? DEFAULT_OUTBOUND_POLICY,
   };
   const apps = createApps(deps);
   // Scaling wakes the runtime's reconciler once it is attached (engine.runtime, later).
@@ -121,6 +132,8 @@ export async function createEngine(options: EngineOptions) {
   const drains = createDrains(deps, apps, bus, options.drains);
   // Build and deployment spans (kept for the dashboard's waterfall; exported over OTLP when configured).
   const tracing = createTracing({ db: options.db, settings: options.tracing });
+  // The tamper-evident audit log; its retention runs in the hourly upkeep in start().
+  const audit = createAudit(deps, apps, { retentionDays: options.auditRetentionDays });
   // Each app's own days and bytes, or these defaults; enforced by the hourly upkeep in start().
   const logRetention = createLogRetention(options.db, apps, {
     days: options.logRetentionDays ?? DEFAULT_LOG_RETENTION.days,
@@ -149,7 +162,9 @@ export async function createEngine(options: EngineOptions) {
     allowLocalGit: options.builds?.allowLocalGit ?? false,
     remoteCache,
     network: options.builds?.network ?? DEFAULT_BUILD_NETWORK,
+    outbound: deps.outbound,
     tracing,
+    vulnerabilityScan: options.builds?.vulnerabilityScan,
   });
   const queue = createJobQueue({
     db: options.db,
@@ -224,6 +239,14 @@ export async function createEngine(options: EngineOptions) {
       })
     : null;
   const deployments = createDeployments(deps, apps, builds, releases, { queue, bus, runtimeEnabled: Boolean(running) });
+  const egress = createAppEgress(options.db, apps, (appId) =>
+    (running?.supervisor.forApp(appId) ?? []).flatMap((m) => (m.handle ? [m.handle] : [])),
+  );
+  // A saved traffic policy changes only Caddy's routes, like a domain.
+  const traffic = createAppTraffic(options.db, apps, {
+    routerBuild: () => (running?.router && options.runtime?.router ? (options.runtime.router.caddy?.build ?? "debian") : null),
+    onChange: () => void running?.manager.syncRoutes(),
+  });
   const oneOffs = createOneOffs(options.db, apps, releases, formation, { running, logStore, bus });
   if (running) {
     const reconcile = (appId: string) => void running.reconcile(appId).catch((err) => console.error("[reconcile]", err));
@@ -272,7 +295,7 @@ export async function createEngine(options: EngineOptions) {
     home: options.home,
     router: routerAddress,
   };
-  const heroku: HerokuSettings = { ...DEFAULT_HEROKU, ...options.heroku };
+  const heroku: HerokuSettings = { ...DEFAULT_HEROKU, ...options.heroku, outbound: deps.outbound };
   imports = createImports(deps, importParts, {
     queue,
     home: options.home,
@@ -299,6 +322,7 @@ export async function createEngine(options: EngineOptions) {
         await logStore.flush();
         await enforceLogRetention(options.sql, logStore, logRetention.defaults);
         await tracing.prune();
+        await audit.sweep();
       };
       await upkeep();
       logJanitor = setInterval(() => void upkeep().catch((err) => console.error("[logs] upkeep failed:", err)), 3_600_000);
@@ -359,12 +383,16 @@ export async function createEngine(options: EngineOptions) {
     autoscale,
     /** Alert rules, notification channels and the alert history. */
     alerts,
+    /** Each app's rate and in-flight limits per client address, body size cap and WAF, at the router. */
+    traffic,
     domains,
+    /** What each app's instances may reach outside the platform (deny, allow, allowlist). */
+    egress,
     onFormationChange(listener: (appId: string) => void) {
       formationListeners.add(listener);
       return () => formationListeners.delete(listener);
     },
-    audit: createAudit(deps, apps),
+    audit,
     /** The control plane's OpenTelemetry tracer (request, build and deployment spans). */
     tracing,
     /** Build and deployment step waterfalls, from their kept spans. */

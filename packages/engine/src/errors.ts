@@ -32,7 +32,8 @@ export class InvalidAppNameError extends ValidationError {}
 export class InvalidConfigKeyError extends ValidationError {}
 
 export class AppNotFoundError extends EngineError {
-  constructor(idOrName: string) {
+  // Kept (never sent) so a refusal of another team's app can be audited: bff/refusals.ts.
+  constructor(readonly idOrName: string) {
     super("NOT_FOUND", `No app named or with id "${idOrName}" is visible to you.`);
   }
 }

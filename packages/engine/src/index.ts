@@ -11,14 +11,19 @@ export {
   verifySignature as verifyAlertSignature,
 } from "./alerts/index.ts";
 export { APP_NAME_RULE, type AppListQuery, checkAppName, MAX_PER_PAGE } from "./apps/index.ts";
+export { AUDIT_EXPORT_DEFAULT_ROWS, AUDIT_EXPORT_MAX_ROWS, type AuditExportQuery } from "./audit/index.ts";
 export {
   type Authenticated,
   type ClientMeta,
   LOGIN_LIMITS,
   type LoginResult,
+  MFA_CHALLENGE_TTL_MS,
+  type MfaChallenge,
   memoryRateLimiter,
   type RateLimiter,
+  REFUSALS_KEPT_PER_MINUTE,
   SESSION_TTL_MS,
+  type SessionInfo,
   sameSecret,
 } from "./auth/index.ts";
 export { AUTOSCALER_DEFAULTS, type AutoscaleBody, type AutoscalerOptions } from "./autoscale/index.ts";
@@ -28,13 +33,19 @@ export {
   BuildNotFoundError,
   buildNetwork,
   DEFAULT_BUILD_NETWORK,
+  DEFAULT_SCAN_SETTINGS,
+  DEFAULT_VULNERABILITY_SOURCES,
   type LogLine,
   type NewBuildSource,
+  type ScanSettings,
+  type VulnerabilityReport,
+  type VulnerabilitySources,
   WorkRootError,
 } from "./builds/index.ts";
 export { type AppConfig, CONFIG_KEY_RULE, type ConfigVar } from "./config-vars/index.ts";
-export { type PushOutcome, STRATEGIES, type Strategy } from "./deploy/index.ts";
+export { OVERRIDE_REASON_MAX, type PushOutcome, STRATEGIES, type Strategy } from "./deploy/index.ts";
 export type { BuildPlan } from "./detect/plan.ts";
+export type { EgressView } from "./egress/index.ts";
 export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
 export * from "./errors.ts";
 export type { PlatformEvent, ResyncEvent, SequencedEvent, StateEvent } from "./events/index.ts";
@@ -52,6 +63,14 @@ export {
   startEmbeddedPrometheus,
 } from "./metrics/index.ts";
 export {
+  isOutboundAllowEntry,
+  loopbackOutboundPolicy,
+  OUTBOUND_ALLOW_SETTING,
+  type OutboundPolicy,
+  OutboundRefusedError,
+  outboundPolicy,
+} from "./net/index.ts";
+export {
   ATTACH_WITHIN_MS,
   DEFAULT_TIMEOUT_SECONDS as ONE_OFF_DEFAULT_TIMEOUT_SECONDS,
   MAX_TIMEOUT_SECONDS as ONE_OFF_MAX_TIMEOUT_SECONDS,
@@ -59,7 +78,24 @@ export {
   type OneOffSession,
   type OneOffView,
 } from "./one-offs/index.ts";
-export { checkRouterPorts, PortsHeldError } from "./router/index.ts";
+export {
+  CADDY_CHOICES,
+  type CaddyBinary,
+  type CaddyChoice,
+  CustomCaddyMissingError,
+  checkRouterPorts,
+  chooseCaddy,
+  PortsHeldError,
+} from "./router/index.ts";
+export {
+  EGRESS_MODES,
+  type EgressMode,
+  type EgressPolicy,
+  type EgressRule,
+  formatEgressRule,
+  MAX_EGRESS_RULES,
+  parseEgressRule,
+} from "./runtime/index.ts";
 export { ensureAppRepo, serveGitHttp } from "./sources/index.ts";
 export {
   type TraceSpanView,
@@ -69,4 +105,5 @@ export {
   TracingSettingsError,
   tracingSettingsFromEnv,
 } from "./tracing/index.ts";
+export { TRAFFIC_BOUNDS, type TrafficPolicy, type TrafficView, WAF_MODES, wafMatchLogger } from "./traffic/index.ts";
 export type { PublicUser } from "./users/index.ts";

@@ -7,6 +7,7 @@ import { createTestDatabase, type Driver, type TestDatabase } from "@skypanel/db
 import type { Actor } from "./actor.ts";
 import { buildNetwork } from "./builds/index.ts";
 import { createEngine, type Engine, type EngineOptions } from "./engine.ts";
+import { loopbackOutboundPolicy } from "./net/index.ts";
 
 export { TEST_DRIVERS } from "@skypanel/db/testing";
 
@@ -28,7 +29,7 @@ export async function createTestEngine(
   driver: Driver,
   options: Pick<
     EngineOptions,
-    "builds" | "runtime" | "baseDomain" | "domains" | "addons" | "vault" | "heroku" | "tracing" | "drains" | "autoscale"
+    "builds" | "runtime" | "baseDomain" | "domains" | "addons" | "vault" | "heroku" | "tracing" | "drains" | "autoscale" | "outbound"
   > & {
     /** Default: a fresh folder under the system's temp folder (removed by close()). */
     home?: string;
@@ -43,7 +44,10 @@ export async function createTestEngine(
   const builds = { network: buildNetwork(process.env), ...options.builds };
   // Tests never reach Heroku: unless a test starts the stand-in, imports ask a closed loopback port.
   const heroku = options.heroku ?? { apiUrl: "http://127.0.0.1:9", dataApiUrl: "http://127.0.0.1:9" };
-  const engine = await createEngine({ db: database.db, sql: database.sql, home, ...options, domains, builds, heroku });
+  // Tests' receivers, git servers and stand-ins listen on loopback: allowed here, explicitly; the
+  // platform itself refuses loopback unless its operator allows it (SKYPANEL_OUTBOUND_ALLOW).
+  const outbound = options.outbound ?? loopbackOutboundPolicy();
+  const engine = await createEngine({ db: database.db, sql: database.sql, home, ...options, domains, builds, heroku, outbound });
   const root: Actor = { userId: "00000000-0000-0000-0000-000000000000", isAdmin: true };
   return {
     engine,

@@ -4,7 +4,6 @@ import {
   apiTokenSchema,
   credentials,
   listedUserSchema,
-  loginSchema,
   newApiTokenSchema,
   okSchema,
   publicUserSchema,
@@ -16,6 +15,7 @@ import {
   tokenRevokeInput,
   userCreateInput,
 } from "../schemas/accounts.ts";
+import { loginAnswerSchema } from "../schemas/mfa.ts";
 import { operation } from "./operation.ts";
 
 export const accountOperations = [
@@ -29,12 +29,12 @@ export const accountOperations = [
     auth: "none",
     body: credentials,
     status: 200,
-    response: loginSchema,
-    answers: "Logged in.",
+    response: loginAnswerSchema,
+    answers: "Logged in; or, for a user with MFA, a challenge to send with a code to POST /api/auth/login/mfa.",
     errors: [401, 429],
     handle: async ({ caller, body }) => {
-      const { user, token } = await caller.auth.login(body);
-      return { token, user };
+      const result = await caller.auth.login(body);
+      return result.mfaRequired ? result : { token: result.token, user: result.user };
     },
   }),
   operation({

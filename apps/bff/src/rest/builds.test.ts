@@ -55,7 +55,7 @@ describe("builds over HTTP (real Nix and git, PGlite)", { timeout: 300_000 }, ()
     url = await t.listen();
     await t.engine.users.createFirstAdmin({ email: "dev@example.com", password: "correct horse battery" });
     token = await t.login("dev@example.com");
-    apiToken = (await t.rest("POST", "/api/tokens", { token, body: { name: "git" } })).body.token;
+    apiToken = (await t.rest("POST", "/api/tokens", { token, body: { name: "git", scope: "deploy" } })).body.token;
     await t.rest("POST", "/api/apps", { token, body: { name: "web-shop" } });
   });
   afterAll(async () => {

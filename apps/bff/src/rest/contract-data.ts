@@ -48,10 +48,10 @@ export async function seedContractData(t: TestBff): Promise<ContractData> {
   };
   await t.engine.users.createFirstAdmin({ email: "admin@example.com", password: PASSWORD });
   const adminSession = await t.login("admin@example.com");
-  const adminToken = (await ok("POST", "/api/tokens", adminSession, { name: "contract" })).token as string;
+  const adminToken = (await ok("POST", "/api/tokens", adminSession, { name: "contract", scope: "admin" })).token as string;
   await ok("POST", "/api/users", adminSession, { email: "member@example.com", password: PASSWORD });
   const session = await t.login("member@example.com");
-  const memberToken = (await ok("POST", "/api/tokens", session, { name: "contract" })).token as string;
+  const memberToken = (await ok("POST", "/api/tokens", session, { name: "contract", scope: "admin" })).token as string;
   const doomedToken = (await ok("POST", "/api/tokens", session, { name: "doomed" })).id as string;
   await ok("POST", "/api/teams", memberToken, { name: "contract-team" });
 

@@ -9,6 +9,7 @@ export const TAGS: { name: string; description: string }[] = [
   { name: "auth", description: "Logging in and out." },
   { name: "users", description: "Who may log in." },
   { name: "tokens", description: "API tokens for scripts, the CLI and CI." },
+  { name: "sessions", description: "Where you are logged in; ending sessions." },
   { name: "teams", description: "Teams own apps; members have a role in each." },
   { name: "apps", description: "Apps, addressed by id or name." },
   { name: "config", description: "Config vars, set on the app's processes as environment variables." },

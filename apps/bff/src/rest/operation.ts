@@ -77,8 +77,9 @@ export function errorStatuses(op: Operation): ErrorStatus[] {
   const implied: ErrorStatus[] = [];
   if (op.params || op.query || op.body || op.requestContent) implied.push(400);
   if (op.auth !== "none") implied.push(401);
-  // Changes made with the session cookie need the CSRF header.
-  if (op.auth !== "none" && op.method !== "get") implied.push(403);
+  // Changes made with the session cookie need the CSRF header, and a token scope that allows them;
+  // any call, a read too, is refused while a team requires MFA of a user not enrolled (scopes.ts).
+  if (op.auth !== "none") implied.push(403);
   if (op.path.includes("{")) implied.push(404);
   if (op.body || op.requestContent) implied.push(413);
   return [...new Set([...implied, ...(op.errors ?? [])])].sort();

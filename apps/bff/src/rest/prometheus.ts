@@ -4,6 +4,7 @@
 import { TRPCError } from "@trpc/server";
 import type { Context as HonoContext } from "hono";
 import { z } from "zod";
+import { fromTrustedProxy, peerAddress } from "../client-address.ts";
 import type { BffConfig } from "../config.ts";
 import { scrapeAccess } from "../prometheus.ts";
 import { operation } from "./operation.ts";
@@ -24,8 +25,9 @@ const HOST_PORT = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i;
 /** The address the scraper reached us at (behind a trusted proxy, the one it was asked for). */
 export function selfTarget(c: HonoContext, config: BffConfig): { host: string; scheme: "http" | "https" } {
   const url = new URL(c.req.url);
-  const forwardedHost = config.trustProxy ? c.req.header("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
-  const https = url.protocol === "https:" || (config.trustProxy && c.req.header("x-forwarded-proto") === "https");
+  const proxied = fromTrustedProxy(peerAddress(c), config.trustedProxies);
+  const forwardedHost = proxied ? c.req.header("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
+  const https = url.protocol === "https:" || (proxied && c.req.header("x-forwarded-proto") === "https");
   // A made-up header must not become a target that points elsewhere in an odd form.
   const host = forwardedHost && HOST_PORT.test(forwardedHost) ? forwardedHost : url.host;
   return { host, scheme: https ? "https" : "http" };

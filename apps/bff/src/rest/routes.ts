@@ -7,28 +7,37 @@ import { addonOperations } from "./addons.ts";
 import { adminOperations } from "./admin.ts";
 import { alertOperations } from "./alerts.ts";
 import { appOperations } from "./apps.ts";
+import { auditOperations } from "./audit.ts";
 import { autoscaleOperations } from "./autoscale.ts";
 import { buildOperations } from "./builds.ts";
 import { configOperations } from "./config.ts";
 import { documentOperations } from "./document.ts";
 import { domainOperations } from "./domains.ts";
 import { drainOperations } from "./drains.ts";
+import { egressOperations } from "./egress.ts";
 import { importOperations } from "./imports.ts";
 import { logOperations } from "./logs.ts";
+import { mfaOperations } from "./mfa.ts";
 import { oneOffOperations } from "./one-offs.ts";
 import { mountOperations, type Operation } from "./operation.ts";
 import { prometheusOperations } from "./prometheus.ts";
 import { errorBody } from "./respond.ts";
 import type { ContextFor } from "./route.ts";
 import { runtimeOperations } from "./runtime.ts";
+import { sessionOperations } from "./sessions.ts";
 import { traceOperations } from "./traces.ts";
+import { trafficOperations } from "./traffic.ts";
+import { vulnerabilityOperations } from "./vulnerabilities.ts";
 
 /** Every REST operation; a new one is added here (and so is documented). */
 export const operations: Operation[] = [
   ...accountOperations,
+  ...mfaOperations,
+  ...sessionOperations,
   ...appOperations,
   ...configOperations,
   ...buildOperations,
+  ...vulnerabilityOperations,
   ...domainOperations,
   ...addonOperations,
   ...runtimeOperations,
@@ -38,9 +47,12 @@ export const operations: Operation[] = [
   ...importOperations,
   ...logOperations,
   ...drainOperations,
+  ...egressOperations,
+  ...trafficOperations,
   ...alertOperations,
   ...autoscaleOperations,
   ...adminOperations,
+  ...auditOperations,
   ...documentOperations(() => operations),
 ];
 

@@ -11,22 +11,28 @@ import { configRouter } from "./config.ts";
 import { deploymentsRouter } from "./deployments.ts";
 import { domainsRouter } from "./domains.ts";
 import { drainsRouter } from "./drains.ts";
+import { egressRouter } from "./egress.ts";
 import { eventsRouter } from "./events.ts";
 import { formationRouter } from "./formation.ts";
 import { importsRouter } from "./imports.ts";
 import { logsRouter } from "./logs.ts";
 import { metricsRouter } from "./metrics.ts";
+import { mfaRouter } from "./mfa.ts";
 import { oneOffsRouter } from "./one-offs.ts";
 import { releasesRouter } from "./releases.ts";
+import { sessionsRouter } from "./sessions.ts";
 import { teamsRouter } from "./teams.ts";
 import { tokensRouter } from "./tokens.ts";
 import { tracesRouter } from "./traces.ts";
+import { trafficRouter } from "./traffic.ts";
 import { usersRouter } from "./users.ts";
 
 export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
   tokens: tokensRouter,
+  mfa: mfaRouter,
+  sessions: sessionsRouter,
   teams: teamsRouter,
   apps: appsRouter,
   config: configRouter,
@@ -40,6 +46,7 @@ export const appRouter = router({
   addons: addonsRouter,
   logs: logsRouter,
   drains: drainsRouter,
+  egress: egressRouter,
   metrics: metricsRouter,
   deployments: deploymentsRouter,
   oneOffs: oneOffsRouter,
@@ -47,6 +54,7 @@ export const appRouter = router({
   audit: auditRouter,
   events: eventsRouter,
   traces: tracesRouter,
+  traffic: trafficRouter,
 });
 
 export type AppRouter = typeof appRouter;

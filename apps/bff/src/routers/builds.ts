@@ -22,6 +22,11 @@ export const buildsRouter = router({
     .input(buildUploadInput)
     .mutation(({ ctx, input }) => ctx.engine.builds.create(ctx.actor, input.app, { type: "archive", ...input })),
 
+  /** What the build's dependency scan found, and why an ecosystem was not checked. */
+  vulnerabilities: authedProcedure
+    .input(buildRef)
+    .query(({ ctx, input }) => ctx.engine.builds.vulnerabilities(ctx.actor, input.app, input.id)),
+
   cancel: authedProcedure.input(buildRef).mutation(({ ctx, input }) => ctx.engine.builds.cancel(ctx.actor, input.app, input.id)),
 
   log: authedProcedure.input(buildLogInput).query(({ ctx, input }) => ctx.engine.builds.log(ctx.actor, input.app, input.id, input.after)),

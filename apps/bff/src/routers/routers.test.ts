@@ -13,7 +13,7 @@ describe.each(TEST_DRIVERS)("tRPC routers on %s", (driver) => {
 
   it("asks for set-up while there are no users, creates the first admin once, then refuses", async () => {
     const anon = await t.caller();
-    expect(await anon.auth.session()).toEqual({ needsSetup: true, user: null, csrfToken: null });
+    expect(await anon.auth.session()).toEqual({ needsSetup: true, user: null, csrfToken: null, mfaEnrolmentRequiredBy: null });
     const { user, token } = await anon.auth.setup({ email: "root@example.com", password: "correct horse battery" });
     expect(user).toMatchObject({ email: "root@example.com", isAdmin: true });
     expect(await (await t.caller(token)).auth.session()).toMatchObject({ needsSetup: false, user: { email: "root@example.com" } });

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { teamCreateInput } from "../schemas/accounts.ts";
+import { teamMfaInput } from "../schemas/mfa.ts";
+import { teamDeployPolicyInput } from "../schemas/vulnerabilities.ts";
 import { authedProcedure, router } from "../trpc.ts";
 
 const teamId = z.string().max(64);
@@ -17,6 +19,16 @@ export const teamsRouter = router({
     await ctx.engine.teams.setRole(ctx.actor, input);
     return { ok: true };
   }),
+  /** Team owners and admins: members must sign in with a second factor. */
+  setMfaRequired: authedProcedure.input(teamMfaInput).mutation(({ ctx, input }) => ctx.engine.teams.setMfaRequired(ctx.actor, input)),
+  /** Whether deploys of builds with critical vulnerability findings need an override reason (any member reads it). */
+  deployPolicy: authedProcedure
+    .input(z.object({ teamId }))
+    .query(({ ctx, input }) => ctx.engine.teams.deployPolicy(ctx.actor, input.teamId)),
+  /** Team owners and admins turn the block on or off. */
+  setDeployPolicy: authedProcedure
+    .input(teamDeployPolicyInput)
+    .mutation(({ ctx, input }) => ctx.engine.teams.setDeployPolicy(ctx.actor, input)),
   removeMember: authedProcedure.input(z.object({ teamId, userId })).mutation(async ({ ctx, input }) => {
     await ctx.engine.teams.removeMember(ctx.actor, input);
     return { ok: true };

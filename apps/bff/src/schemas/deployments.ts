@@ -4,6 +4,7 @@ import { createSelectSchema } from "drizzle-zod";
 import { z } from "zod";
 import { appRef } from "./common.ts";
 import { releaseRef } from "./releases.ts";
+import { overrideReason } from "./vulnerabilities.ts";
 
 export const strategy = z.enum(DEPLOY_STRATEGIES).optional();
 
@@ -15,6 +16,7 @@ export const deploymentCreateInput = z.object({
   buildId: z.string().max(64).optional(),
   source: gitSource.optional(),
   strategy,
+  overrideReason: overrideReason.optional(),
 });
 export const deploymentRestartInput = z.object({ app: appRef, strategy });
 export const deploymentRollbackInput = z.object({ app: appRef, release: releaseRef.optional(), strategy });

@@ -7,7 +7,7 @@ export function useSession() {
 }
 
 /** Login, setup and logout change who is asking: drop what the last session cached, then ask again who we are. */
-function useStartsSession() {
+export function useStartsSession() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const sessionKey = trpc.auth.session.queryKey();

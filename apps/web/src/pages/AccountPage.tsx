@@ -1,4 +1,8 @@
+import { AccountMfa } from "../components/account/AccountMfa.tsx";
+import { AccountSessions } from "../components/account/AccountSessions.tsx";
 import { ApiTokens } from "../components/account/ApiTokens.tsx";
+import { AuditLogTools } from "../components/account/AuditLogTools.tsx";
+import { TeamDeployPolicy } from "../components/account/TeamDeployPolicy.tsx";
 import { useSession } from "../hooks/useSession.ts";
 
 export default function AccountPage() {
@@ -17,6 +21,7 @@ export default function AccountPage() {
           <dd>{user.isAdmin ? "yes" : "no"}</dd>
         </dl>
       )}
+      <AccountMfa />
       <section>
         <h2 className="text-lg font-semibold">API tokens</h2>
         <p className="mb-3 mt-1 text-sm text-slate-600">
@@ -24,6 +29,17 @@ export default function AccountPage() {
         </p>
         <ApiTokens />
       </section>
+      <AccountSessions />
+      <TeamDeployPolicy />
+      {user?.isAdmin && (
+        <section>
+          <h2 className="text-lg font-semibold">Audit log</h2>
+          <p className="mb-3 mt-1 text-sm text-slate-600">
+            Every row is chained to the one before it by hash: verifying finds a row changed or deleted in the database.
+          </p>
+          <AuditLogTools />
+        </section>
+      )}
     </div>
   );
 }

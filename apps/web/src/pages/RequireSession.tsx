@@ -1,4 +1,5 @@
 import { Navigate, Outlet, useLocation } from "react-router";
+import { MfaEnrolmentGate } from "../components/account/MfaEnrolmentGate.tsx";
 import { ErrorNotice } from "../components/ui/ErrorNotice.tsx";
 import { LoadingBlock } from "../components/ui/Skeleton.tsx";
 import { useSession } from "../hooks/useSession.ts";
@@ -23,5 +24,6 @@ export function RequireSession() {
   }
   if (session.data.needsSetup) return <Navigate to="/setup" replace />;
   if (!session.data.user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  if (session.data.mfaEnrolmentRequiredBy) return <MfaEnrolmentGate team={session.data.mfaEnrolmentRequiredBy} />;
   return <Outlet />;
 }

@@ -9,12 +9,15 @@ import { alertsRouter, type StubAlerts } from "./stubAlerts.ts";
 import { stubAppEvents } from "./stubAppEvents.ts";
 import { FINISHED_BUILD, listener, type StubBuild, type StubEvent, stubBuild } from "./stubBuilds.ts";
 import { drainsRouter, type StubDrain } from "./stubDrains.ts";
+import { egressRouter } from "./stubEgress.ts";
 import { importsRouter, type StubImports } from "./stubImports.ts";
 import { logsRouter, type StubLogEntry } from "./stubLogs.ts";
 import { stubNetwork } from "./stubNetwork.ts";
 import { runtimeRouters, type StubRuntime } from "./stubRuntime.ts";
+import { type StubSession, sessionsRouter } from "./stubSessions.ts";
 import { type StubSettings, settingsRouters } from "./stubSettings.ts";
 import { type StubTrace, tracesRouter } from "./stubTraces.ts";
+import { trafficRouter } from "./stubTraffic.ts";
 import { type Misplaced, stubProcedure, TEST_CSRF, t } from "./stubTrpc.ts";
 
 export { type StubAddon, stubAddon, stubBackup } from "./stubAddons.ts";
@@ -23,6 +26,7 @@ export { type StubDrain, stubDrain } from "./stubDrains.ts";
 export { HEROKU_TOKEN_REFUSED, type StubHerokuApp, type StubImport, stubHerokuApp, stubImport } from "./stubImports.ts";
 export { type StubLogEntry, stubLogEntry } from "./stubLogs.ts";
 export { stubDeployment, stubFormation, stubInstance, stubMetricsPoint, stubRelease } from "./stubRuntime.ts";
+export { type StubSession, stubSession } from "./stubSessions.ts";
 export { stubDomain } from "./stubSettings.ts";
 export { TEST_CSRF } from "./stubTrpc.ts";
 export const APP_NAME_RULE =
@@ -53,7 +57,15 @@ export interface StubState {
   apps: StubApp[];
   /** Config vars by app id; a secret one (an add-on's URL) has its value shown only when asked to reveal secrets. */
   vars: Map<string, Map<string, { value: string; updatedAt: Date; secret?: boolean }>>;
-  tokens: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null }[];
+  tokens: {
+    id: string;
+    name: string;
+    prefix: string;
+    scope: "read" | "deploy" | "admin";
+    createdAt: Date;
+    lastUsedAt: Date | null;
+    expiresAt: Date | null;
+  }[];
   builds: StubBuild[];
   /** Log lines by build id. */
   buildLogs: Map<string, string[]>;
@@ -75,6 +87,8 @@ export interface StubState {
   otherTeams: { id: string; name: string; role: Role }[];
   /** Build and deployment traces by their build's or deployment's id. */
   traces: Map<string, StubTrace>;
+  /** The user's sessions (the Account page). */
+  sessions: StubSession[];
 }
 
 const TEAM = { id: "team-1", name: "Ada's apps" };
@@ -114,6 +128,7 @@ export function createStubBackend(
     imports?: Partial<StubImports>;
     otherTeams?: { id: string; name: string; role: Role }[];
     traces?: StubTrace[];
+    sessions?: StubSession[];
   } = {},
 ) {
   const state: StubState = {
@@ -138,6 +153,7 @@ export function createStubBackend(
     },
     settings: { domains: [...(init.settings?.domains ?? [])], policies: { ...init.settings?.policies } },
     drains: [...(init.drains ?? [])],
+    sessions: [...(init.sessions ?? [])],
     alerts: {
       rules: [...(init.alerts?.rules ?? [])],
       events: [...(init.alerts?.events ?? [])],
@@ -259,12 +275,13 @@ export function createStubBackend(
         needsSetup: false,
         user: state.loggedIn ? { id: "user-1", email: "ada@example.com", name: "Ada", isAdmin: true } : null,
         csrfToken: state.loggedIn ? TEST_CSRF : null,
+        mfaEnrolmentRequiredBy: null,
       })),
     }),
     teams: t.router({
       list: proc("teams.list").query(() => [
-        { ...TEAM, personal: true, role: state.role, createdAt: new Date("2025-01-01") },
-        ...state.otherTeams.map((team) => ({ ...team, personal: false, createdAt: new Date("2025-01-01") })),
+        { ...TEAM, personal: true, mfaRequired: false, role: state.role, createdAt: new Date("2025-01-01") },
+        ...state.otherTeams.map((team) => ({ ...team, personal: false, mfaRequired: false, createdAt: new Date("2025-01-01") })),
       ]),
     }),
     apps: t.router({
@@ -367,6 +384,7 @@ export function createStubBackend(
           id: `tok-${state.tokens.length + 1}`,
           name: input.name,
           prefix: "spt_abcd",
+          scope: input.scope ?? "read",
           createdAt: new Date(),
           lastUsedAt: null,
           expiresAt: null,
@@ -460,6 +478,8 @@ export function createStubBackend(
     }),
     addons: addons.router,
     drains: drainsRouter(proc, state.drains, { find, writable }),
+    egress: egressRouter(proc, { find, writable }),
+    traffic: trafficRouter(proc, { find, writable }),
     alerts: alertsRouter(proc, state.alerts, {
       find,
       writable,
@@ -486,6 +506,7 @@ export function createStubBackend(
     logs: appLogs.router,
     events: appEvents.router,
     traces: tracesRouter(proc, state.traces),
+    sessions: sessionsRouter(proc, state.sessions),
   });
   // Each procedure above is the BFF's under the same name, with its input and output: tsc names any that is not.
   const misplaced: [Misplaced<typeof router>] extends [never] ? "none" : Misplaced<typeof router> = "none";

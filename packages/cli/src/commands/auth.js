@@ -19,7 +19,13 @@ export async function login(/** @type {Context} */ ctx) {
     out.status(`Log in to SkyPanel at ${config.url}`);
     const email = await ask(ctx.stdin, ctx.stderr, "Email: ");
     const password = await askHidden(ctx.stdin, ctx.stderr, "Password: ");
-    token = (await new Api(config.url, null).post("/auth/login", { email, password })).token;
+    const api = new Api(config.url, null);
+    const answer = await api.post("/auth/login", { email, password });
+    if (answer.mfaRequired) {
+      // The password was right; the account asks for a second factor.
+      const code = await ask(ctx.stdin, ctx.stderr, "Code from your authenticator app (or a recovery code): ");
+      token = (await api.post("/auth/login/mfa", { challenge: answer.challenge, code })).token;
+    } else token = answer.token;
   } else if (token === undefined) {
     const { readAll } = await import("../prompt.js");
     token = (await readAll(ctx.stdin)).trim().split(/\s+/)[0];

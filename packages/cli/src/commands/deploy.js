@@ -19,6 +19,7 @@ export async function deploy(/** @type {Context} */ ctx) {
     app,
     dir,
     strategy,
+    overrideReason: ctx.str("override-reason"),
     wait: ctx.flags.wait !== false,
     report: {
       status: (text) => out.status(text),

@@ -1,6 +1,6 @@
-import { and, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lt, ne, or } from "drizzle-orm";
 import type { Database } from "../client.ts";
-import { apiTokens, sessions, users } from "../schema/index.ts";
+import { type ApiTokenScope, apiTokens, sessions, users } from "../schema/index.ts";
 
 export async function insertSession(
   db: Database,
@@ -35,7 +35,7 @@ export async function deleteExpiredSessions(db: Database, now: Date) {
 
 export async function insertApiToken(
   db: Database,
-  values: { userId: string; name: string; tokenHash: string; prefix: string; expiresAt?: Date | null },
+  values: { userId: string; name: string; tokenHash: string; prefix: string; scope: ApiTokenScope; expiresAt?: Date | null },
 ) {
   const [row] = await db.insert(apiTokens).values(values).returning();
   if (!row) throw new Error("insert into api_tokens returned nothing");
@@ -65,6 +65,7 @@ export async function listApiTokens(db: Database, userId: string) {
       id: apiTokens.id,
       name: apiTokens.name,
       prefix: apiTokens.prefix,
+      scope: apiTokens.scope,
       createdAt: apiTokens.createdAt,
       lastUsedAt: apiTokens.lastUsedAt,
       expiresAt: apiTokens.expiresAt,
@@ -80,4 +81,39 @@ export async function deleteApiToken(db: Database, userId: string, id: string) {
     .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, userId)))
     .returning({ id: apiTokens.id });
   return rows.length > 0;
+}
+
+/** A user's live sessions, newest first; the token hash tells the engine which is the caller's own. */
+export async function listLiveSessions(db: Database, userId: string, now: Date) {
+  return db
+    .select({
+      id: sessions.id,
+      tokenHash: sessions.tokenHash,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      ip: sessions.ip,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now)))
+    .orderBy(desc(sessions.lastSeenAt));
+}
+
+export async function deleteSession(db: Database, userId: string, id: string) {
+  const rows = await db
+    .delete(sessions)
+    .where(and(eq(sessions.id, id), eq(sessions.userId, userId)))
+    .returning({ id: sessions.id });
+  return rows.length > 0;
+}
+
+/** Ends every session of the user but the one with `keepTokenHash` (null: all of them); answers how many. */
+export async function deleteOtherSessions(db: Database, userId: string, keepTokenHash: string | null) {
+  const mine = eq(sessions.userId, userId);
+  const rows = await db
+    .delete(sessions)
+    .where(keepTokenHash ? and(mine, ne(sessions.tokenHash, keepTokenHash)) : mine)
+    .returning({ id: sessions.id });
+  return rows.length;
 }

@@ -40,7 +40,14 @@ export async function findRole(db: Database, teamId: string, userId: string): Pr
 
 export async function listTeamsOfUser(db: Database, userId: string) {
   return db
-    .select({ id: teams.id, name: teams.name, personal: teams.personal, role: memberships.role, createdAt: teams.createdAt })
+    .select({
+      id: teams.id,
+      name: teams.name,
+      personal: teams.personal,
+      mfaRequired: teams.mfaRequired,
+      role: memberships.role,
+      createdAt: teams.createdAt,
+    })
     .from(memberships)
     .innerJoin(teams, eq(teams.id, memberships.teamId))
     .where(eq(memberships.userId, userId))
@@ -67,4 +74,8 @@ export async function countOwners(db: Database, teamId: string) {
     .from(memberships)
     .where(and(eq(memberships.teamId, teamId), eq(memberships.role, "owner")));
   return rows.length;
+}
+
+export async function setTeamMfaRequired(db: Database, teamId: string, mfaRequired: boolean) {
+  await db.update(teams).set({ mfaRequired, updatedAt: new Date() }).where(eq(teams.id, teamId));
 }

@@ -17,6 +17,10 @@ export const sessions = pgTable("sessions", {
   lastSeenAt: at("last_seen_at").notNull().defaultNow(),
 });
 
+/** What an API token may do (apps/bff/src/scopes.ts says which calls each allows); sessions are unscoped. */
+export const API_TOKEN_SCOPES = ["read", "deploy", "admin"] as const;
+export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
+
 // A Bearer token for scripts, the CLI and CI. Only its SHA-256 is stored.
 export const apiTokens = pgTable("api_tokens", {
   id: id(),
@@ -27,6 +31,7 @@ export const apiTokens = pgTable("api_tokens", {
   tokenHash: text("token_hash").notNull(),
   // The first characters of the token, shown so a user can tell tokens apart.
   prefix: text("prefix").notNull(),
+  scope: text("scope", { enum: API_TOKEN_SCOPES }).notNull(),
   createdAt: createdAt(),
   lastUsedAt: at("last_used_at"),
   expiresAt: at("expires_at"),

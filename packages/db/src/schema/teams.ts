@@ -10,6 +10,10 @@ export const teams = pgTable("teams", {
   name: text("name").notNull(),
   // A personal team is created with every user so each user can own apps alone.
   personal: boolean("personal").notNull().default(false),
+  // 0024: deploys of builds with critical vulnerability findings need an override reason.
+  blockCriticalDeploys: boolean("block_critical_deploys").notNull().default(false),
+  // 0021: members must sign in with a second factor (they are sent to enrol first).
+  mfaRequired: boolean("mfa_required").notNull().default(false),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../actor.ts";
 import { createEngine, type Engine } from "../engine.ts";
 import { createRequestCollector, type RequestCollector } from "../metrics/index.ts";
+import { loopbackOutboundPolicy } from "../net/index.ts";
 import { caddyPaths, createRouter, type Router } from "../router/index.ts";
 import { freePort, httpGet, type TestUpstreams, tempHome, testUpstreams, waitFor } from "../router/testing.ts";
 import { type SmtpReceiver, startSmtpReceiver, startWebhookReceiver, type WebhookReceiver } from "./testing.ts";
@@ -39,6 +40,8 @@ describe("a latency alert on an app made slow through a real Caddy, told by emai
       home,
       domains: { dnsServers: ["127.0.0.1:9"], timeoutMs: 200 },
       heroku: { apiUrl: "http://127.0.0.1:9", dataApiUrl: "http://127.0.0.1:9" },
+      // The webhook and SMTP receivers listen on loopback, which the platform refuses unless allowed.
+      outbound: loopbackOutboundPolicy(),
       alerts: {
         intervalMs: 1000,
         smtp: { url: smtp.url, from: "alerts@skypanel.test" },

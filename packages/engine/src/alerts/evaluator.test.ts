@@ -22,7 +22,8 @@ describe.each(TEST_DRIVERS)("alert evaluation on %s", (driver) => {
       keyring: t.engine.deps.keyring,
       now: () => now,
       runtimeEnabled: true,
-      delivery: { attempts: 1, timeoutMs: 2000 },
+      // The test engine's policy: the receiver listens on loopback, which the platform refuses unless allowed.
+      delivery: { attempts: 1, timeoutMs: 2000, outbound: t.engine.deps.outbound },
       onError: (err) => {
         throw err;
       },
@@ -296,7 +297,7 @@ describe.each(TEST_DRIVERS)("alert evaluation on %s", (driver) => {
       keyring: t.engine.deps.keyring,
       now: () => now,
       runtimeEnabled: true,
-      delivery: { attempts: 2, retryDelayMs: 10, timeoutMs: 2000 },
+      delivery: { attempts: 2, retryDelayMs: 10, timeoutMs: 2000, outbound: t.engine.deps.outbound },
     });
     try {
       await rule("latency_p95", { threshold: 100, durationSeconds: 0 });

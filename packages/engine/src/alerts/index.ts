@@ -42,6 +42,7 @@ import {
   summarize,
 } from "./channels.ts";
 import { type DeliveryOptions, type DeliveryResult, deliver, type SmtpSettings } from "./deliver.ts";
+import { checkChannelDestination } from "./destination.ts";
 import { createEvaluator } from "./evaluator.ts";
 import { type AlertRuleInput, checkRule, describeRule, MAX_CHANNELS_PER_RULE, MAX_RULES_PER_APP } from "./rules.ts";
 
@@ -59,7 +60,7 @@ export interface AlertOptions {
   /** The platform's SMTP server for email channels without their own; null: such channels fail and say why. */
   smtp?: SmtpSettings | null;
   /** Per-delivery deadline and retries (defaults: 10 s, 3 attempts, 1 s then 2 s apart). */
-  delivery?: Omit<DeliveryOptions, "smtp">;
+  delivery?: Omit<DeliveryOptions, "smtp" | "outbound">;
   runtimeEnabled: boolean;
 }
 
@@ -89,7 +90,7 @@ const TESTS_PER_MINUTE = 10;
 
 export function createAlerts(deps: EngineDeps, apps: Apps, options: AlertOptions) {
   const { db, keyring } = deps;
-  const delivery: DeliveryOptions = { ...options.delivery, smtp: options.smtp ?? null };
+  const delivery: DeliveryOptions = { ...options.delivery, smtp: options.smtp ?? null, outbound: deps.outbound };
   const evaluator = createEvaluator({
     db,
     keyring,
@@ -220,6 +221,7 @@ export function createAlerts(deps: EngineDeps, apps: Apps, options: AlertOptions
       await requireTeamRole(db, actor, teamId, "manage", "adding notification channels");
       const name = checkChannelName(input.name);
       const config = configFromInput(input);
+      await checkChannelDestination(deps.outbound, config);
       const id = randomUUID();
       const sealed = sealConfig(keyring, id, config);
       const row = await withActor(db, actor, async (tx) => {
@@ -257,6 +259,7 @@ export function createAlerts(deps: EngineDeps, apps: Apps, options: AlertOptions
       if (rotateSecret && fields.secret !== undefined) throw new ValidationError("Give a new secret or ask for one to be made, not both.");
       const secret = rotateSecret ? randomBytes(32).toString("hex") : fields.secret;
       const config = mergeConfig(openConfig(keyring, row), row.type as AlertChannelType, { ...fields, secret });
+      await checkChannelDestination(deps.outbound, config);
       const sealed = sealConfig(keyring, row.id, config);
       const updated = await withActor(db, actor, async (tx) => {
         if (

@@ -1,6 +1,7 @@
 /**
- * Counts events per key in a fixed window. The embedded default keeps counts in this process;
- * a Redis-backed limiter can stand in behind the same interface for several control planes.
+ * Counts events per key in a fixed window, for limits where one process's count is enough
+ * (e.g. test deliveries of alert channels). Login limits must hold across control planes and
+ * parallel requests: they are in login-guard.ts, counted atomically in the database.
  */
 export interface RateLimiter {
   /** Whether `key` is over `limit` in the current window, and how long until it is not. */

@@ -6,6 +6,7 @@ import { detectBuildPlan, detectWorkspaceMember, refuseWorkspaceRoot } from "../
 import type { BuildPlan } from "../detect/plan.ts";
 import type { EventBus } from "../events/bus.ts";
 import { JobInterruptedError } from "../jobs/index.ts";
+import type { OutboundPolicy } from "../net/index.ts";
 import { BUILDPACKS_DIR, type NixEnv, nixBuild, pathInfo } from "../nix/index.ts";
 import { CommandAbortedError } from "../process/run.ts";
 import { exportTree, extractArchive, fetchGit } from "../sources/index.ts";
@@ -27,6 +28,7 @@ import { BuildLog } from "./log.ts";
 import { type BuildNetwork, networkEnv } from "./network.ts";
 import type { RemoteLayerCache } from "./remote-cache.ts";
 import { useRootDirectoryOrWorkspace } from "./root-directory.ts";
+import { DEFAULT_SCAN_SETTINGS, type RunningScan, type ScanSettings, scanBuildDependencies } from "./scan/index.ts";
 import { StageTracker } from "./stages.ts";
 import { packageManagerTools } from "./tools.ts";
 import { buildWorkspace, unprivilegedDir } from "./workspace.ts";
@@ -49,6 +51,10 @@ export interface PipelineDeps {
   network: BuildNetwork;
   /** Each build is a trace, each stage a span (kept for the dashboard's waterfall; exported when set). */
   tracing?: Tracing;
+  /** Vulnerability scanning of the locked dependencies (default: the public advisory sources; null: off). */
+  vulnerabilityScan?: ScanSettings | null;
+  /** What git sources may resolve to (default: public addresses only). */
+  outbound?: OutboundPolicy;
 }
 
 /** The job payload of a build. */
@@ -122,6 +128,7 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
   await updateBuild(p.db, build.id, { status: "running", startedAt: new Date(), toolchainId: p.nix.toolchain.id, error: null });
   p.bus.publish({ type: "build.updated", appId: build.appId, buildId: build.id, status: "running", stage: null });
   if (log.lines > 0) say("-----> the control plane restarted during this build; starting it again");
+  let scan: RunningScan | null = null;
 
   try {
     rmSync(ws.source, { recursive: true, force: true });
@@ -167,6 +174,15 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
       return { plan: found, pack, runtime, detail: `${found.stack}${found.framework ? ` (${found.framework})` : ""}` };
     });
     if (!pack) throw new BuildFailedError(`The ${plan.stack} buildpack is not available on this platform yet.`);
+    // Lockfiles are read now, while the source is as the user sent it; the lookups run beside the
+    // build and are collected before it succeeds. An outage makes the scan "not checked", never a failure.
+    scan = scanBuildDependencies(
+      p.db,
+      build.id,
+      plan,
+      ws.source,
+      p.vulnerabilityScan === undefined ? DEFAULT_SCAN_SETTINGS : p.vulnerabilityScan,
+    );
 
     const tools = await packageManagerTools(p.nix);
     let runtimeLayer: Layer | null = null;
@@ -265,6 +281,7 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
       return { detail: `dev dependencies dropped: ${formatBytes(sizes.before)} → ${formatBytes(sizes.after)}` };
     });
 
+    await scan.finish(say).catch((err) => say(` !     the vulnerability scan could not be stored: ${(err as Error).message}`));
     const durationMs = Math.round(performance.now() - started);
     say(`-----> build succeeded in ${(durationMs / 1000).toFixed(1)} s`);
     await updateBuild(p.db, build.id, { status: "succeeded", finishedAt: new Date(), durationMs });
@@ -298,6 +315,7 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
     });
     throw err;
   } finally {
+    scan?.cancel();
     ws.clean();
     if (payload.uploadPath) rmSync(payload.uploadPath, { force: true });
   }
@@ -329,6 +347,7 @@ async function fetchSource(
       onLog: say,
       allowLocal: p.allowLocalGit,
       networkEnv: networkEnv(p.network),
+      ...(p.outbound ? { outbound: p.outbound } : {}),
     });
     await updateBuild(p.db, build.id, { commitSha });
     return { detail: `${source.ref ?? "default branch"} @ ${commitSha.slice(0, 10)}` };

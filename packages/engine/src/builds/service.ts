@@ -8,9 +8,10 @@ import type { EngineDeps } from "../deps.ts";
 import { EngineError, ValidationError } from "../errors.ts";
 import type { EventBus, PlatformEvent } from "../events/bus.ts";
 import type { JobQueue } from "../jobs/index.ts";
-import { checkGitRef, checkGitUrl, sniffArchive } from "../sources/index.ts";
+import { checkGitRef, checkGitSourceDestination, sniffArchive } from "../sources/index.ts";
 import { type LogLine, readLines } from "./log.ts";
 import type { BuildJobPayload } from "./pipeline.ts";
+import { vulnerabilityReport } from "./scan/index.ts";
 import { initialStages } from "./stages.ts";
 
 export type NewBuildSource =
@@ -43,8 +44,8 @@ export function createBuilds(
 
   return {
     /** Refuses a git source now, with the reason, for work that builds it later (an import). */
-    checkGitSource(url: string, ref: string | null) {
-      checkGitUrl(url, runtime.allowLocalGit);
+    async checkGitSource(url: string, ref: string | null) {
+      await checkGitSourceDestination(url, runtime.allowLocalGit, deps.outbound);
       if (ref) checkGitRef(ref);
     },
 
@@ -54,8 +55,8 @@ export function createBuilds(
       let recorded: BuildSource;
       let sourceRef: string | null;
       if (source.type === "git") {
-        // Checked now for a clear 400; fetchGit checks again before it runs git.
-        checkGitUrl(source.url, runtime.allowLocalGit);
+        // Checked now for a clear 400 (the URL, and where it resolves to); fetchGit checks again before it runs git.
+        await checkGitSourceDestination(source.url, runtime.allowLocalGit, deps.outbound);
         if (source.ref) checkGitRef(source.ref);
         recorded = { type: "git", url: source.url, ref: source.ref ?? null };
         sourceRef = source.ref ? `${source.url}#${source.ref}` : source.url;
@@ -167,6 +168,11 @@ export function createBuilds(
 
     async get(actor: Actor, idOrName: string, buildId: string) {
       return (await resolveBuild(actor, idOrName, buildId, "read")).build;
+    },
+
+    /** What the build's dependency scan found, per ecosystem, and why an ecosystem was not checked. */
+    async vulnerabilities(actor: Actor, idOrName: string, buildId: string) {
+      return vulnerabilityReport(db, (await resolveBuild(actor, idOrName, buildId, "read")).build.id);
     },
 
     /** Cancels a queued or running build; a finished one is left as it is. */

@@ -13,6 +13,7 @@ import {
 import type { Actor } from "../actor.ts";
 import { openAddonUrl, sealAddonUrl } from "../addons/credentials.ts";
 import { resealAlertChannels } from "../alerts/channels.ts";
+import { resealTotpSecrets } from "../auth/mfa.ts";
 import type { EngineDeps } from "../deps.ts";
 import { ForbiddenError } from "../errors.ts";
 import { resealLogDrains } from "../logs/drains/index.ts";
@@ -86,6 +87,8 @@ export function createKeyRotation(deps: EngineDeps) {
           await resealAlertChannels(tx, keyring, keyId);
           // And log drains' URLs, which may carry a token.
           await resealLogDrains(tx, keyring, keyId);
+          // And users' TOTP secrets.
+          await resealTotpSecrets(tx, keyring, keyId);
           return { keyId, retired: await retireEncryptionKeys(tx, keyId), vars, releases, addons };
         });
         writeCurrent(keyring.dir, keyId);

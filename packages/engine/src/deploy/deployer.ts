@@ -16,6 +16,7 @@ import type { Managed, Supervisor } from "../supervisor/supervisor.ts";
 import type { Tracing } from "../tracing/index.ts";
 import type { RuntimeManager } from "./manager.ts";
 import { StepRecorder } from "./steps.ts";
+import { CriticalFindingsError, guardBuildDeploy } from "./vulnerability-policy.ts";
 
 // The list is declared once, beside the column (packages/db/src/schema/releases.ts); these names stay for the engine's callers.
 export { DEPLOY_STRATEGIES as STRATEGIES } from "@skypanel/db/schema";
@@ -235,7 +236,7 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
 }
 
 async function resolveRelease(d: DeployerDeps, dep: Deployment, steps: StepRecorder, signal: AbortSignal): Promise<Release> {
-  const opts = dep.options as { releaseId?: string; buildId?: string };
+  const opts = dep.options as { releaseId?: string; buildId?: string; overrideReason?: string };
   if (opts.releaseId) {
     const release = await findReleaseById(d.db, opts.releaseId);
     if (!release) throw new DeployFailedError("The release to deploy no longer exists.");
@@ -256,6 +257,12 @@ async function resolveRelease(d: DeployerDeps, dep: Deployment, steps: StepRecor
       await new Promise((r) => setTimeout(r, 500));
     }
   });
+  // The build's scan is known only now (a source or a git push was built for this deployment).
+  await guardBuildDeploy(d.db, { buildId, overrideReason: opts.overrideReason ?? null, actorId: dep.createdBy, record: true }).catch(
+    (err) => {
+      throw err instanceof CriticalFindingsError ? new DeployFailedError(err.message) : err;
+    },
+  );
   return steps.run("release", async (note) => {
     const actor = { userId: dep.createdBy ?? "00000000-0000-0000-0000-000000000000", isAdmin: false };
     const release = await withActor(d.db, actor, (tx) => d.releases.fromBuild(tx, actor, dep.appId, buildId));

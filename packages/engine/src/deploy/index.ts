@@ -10,11 +10,20 @@ import { createRequestCollector, type PlatformMetrics } from "../metrics/index.t
 import { addGeneration, type NixEnv } from "../nix/index.ts";
 import type { Releases } from "../releases/index.ts";
 import { DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT } from "../router/caddy-config.ts";
-import { caddyPaths, createRouter, type Router, type RouterEvent, type RouterTls, routerEventLogger } from "../router/index.ts";
+import {
+  type CaddyBuild,
+  caddyPaths,
+  createRouter,
+  type Router,
+  type RouterEvent,
+  type RouterTls,
+  routerEventLogger,
+} from "../router/index.ts";
 import { createServiceBalancer } from "../router/service-balancer.ts";
 import { createRuntime, type RuntimeMode } from "../runtime/index.ts";
 import { createSupervisor } from "../supervisor/supervisor.ts";
 import type { Tracing } from "../tracing/index.ts";
+import { wafMatchLogger } from "../traffic/index.ts";
 import { type DeployOptions, runDeployment } from "./deployer.ts";
 import { createRuntimeManager } from "./manager.ts";
 import { recordRouterTrouble } from "./router-activity.ts";
@@ -24,10 +33,20 @@ export { INSTANCE_PORT } from "./manager.ts";
 export { BUILD_BRANCHES, createPushes, type Pushes, type PushOutcome } from "./pushes.ts";
 export { createDeployments, DeploymentNotFoundError, type Deployments, type NewDeployment } from "./service.ts";
 export type { DeployStep } from "./steps.ts";
+export { CriticalFindingsError, checkOverrideReason, guardBuildDeploy, OVERRIDE_REASON_MAX } from "./vulnerability-policy.ts";
 
 export interface RunningOptions {
   mode: RuntimeMode;
-  router: false | { httpPort?: number; baseDomain?: string; tls?: RouterTls; localTls?: { httpsPort: number } };
+  router:
+    | false
+    | {
+        httpPort?: number;
+        baseDomain?: string;
+        tls?: RouterTls;
+        localTls?: { httpsPort: number };
+        /** Which Caddy to run (router/custom-caddy.ts chooses); default Debian's `caddy` from PATH. */
+        caddy?: { build: CaddyBuild; binary: string };
+      };
   cgroupParent?: string;
   reconcileIntervalMs?: number;
   deploy?: DeployOptions;
@@ -37,6 +56,20 @@ export interface RunningOptions {
 
 // Instances are sampled and requests counted on the same tick, so their charts line up.
 const METRICS_INTERVAL_MS = 10_000;
+
+function routerFor(
+  { caddy, ...settings }: Exclude<RunningOptions["router"], false>,
+  home: string,
+  accessLogFile: string,
+  onEvent: (event: RouterEvent) => void,
+): Router {
+  return createRouter({
+    home,
+    settings: { ...settings, accessLogFile, caddyBuild: caddy?.build ?? "debian" },
+    caddyBinary: caddy?.binary,
+    onEvent,
+  });
+}
 
 export function createRunningApps(
   o: RunningOptions,
@@ -63,8 +96,7 @@ export function createRunningApps(
       console.error("[router] could not record the event in the apps' activity:", (err as Error).message),
     );
   };
-  const router: Router | null =
-    o.router === false ? null : createRouter({ home: x.home, settings: { ...o.router, accessLogFile }, onEvent: onRouterEvent });
+  const router: Router | null = o.router === false ? null : routerFor(o.router, x.home, accessLogFile, onRouterEvent);
   const requests = router
     ? createRequestCollector({
         db: x.db,
@@ -73,6 +105,7 @@ export function createRunningApps(
         routedHosts: () => router.routedHosts(),
         onError: (err) => console.error("[metrics] request counts:", (err as Error).message),
         onRequest: x.prometheus?.appRequest,
+        onWafMatch: wafMatchLogger(x.db, x.logStore),
       })
     : null;
   // Containers have addresses of their own, so nftables can spread an app's connections over

@@ -7,6 +7,7 @@ import type { Releases } from "../releases/index.ts";
 import type { AppRoute, Router } from "../router/index.ts";
 import type { ServiceBalancer } from "../router/service-balancer.ts";
 import type { InstancePlan, Managed, Supervisor } from "../supervisor/supervisor.ts";
+import { routeTrafficByApp } from "../traffic/index.ts";
 
 /** The port every instance listens on inside its own network namespace ($PORT), as on Heroku. */
 export const INSTANCE_PORT = 5000;
@@ -76,6 +77,7 @@ export function createRuntimeManager(o: ManagerOptions) {
     const caddy: AppRoute[] = [];
     const services: Parameters<ServiceBalancer["apply"]>[0] = [];
     const domains = await domainHostnamesByApp(o.db);
+    const traffic = await routeTrafficByApp(o.db);
     // One bad hostname would fail the whole config, so one that now clashes with the platform's is left out.
     const domainsOf = (appId: string) =>
       (domains.get(appId) ?? []).filter((d) => !o.baseDomain || !underBaseDomain(d.hostname, o.baseDomain));
@@ -104,6 +106,7 @@ export function createRuntimeManager(o: ManagerOptions) {
           policy: "round_robin",
           // One address in front of many instances: a failed request says nothing about it.
           passiveHealth: false,
+          traffic: traffic.get(app.id),
         });
       } else {
         caddy.push({
@@ -113,6 +116,7 @@ export function createRuntimeManager(o: ManagerOptions) {
           hstsHostnames: hstsHostnamesOf(app.id),
           upstreams: rotation.map((m) => ({ dial: `${m.address}:${m.port}`, weight: weightOf(m) })),
           policy: w ? "weighted_round_robin" : "round_robin",
+          traffic: traffic.get(app.id),
         });
       }
     }

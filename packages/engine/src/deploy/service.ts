@@ -19,6 +19,7 @@ import type { EventBus } from "../events/bus.ts";
 import type { JobQueue } from "../jobs/index.ts";
 import type { Releases } from "../releases/index.ts";
 import { type DeployOptions, STRATEGIES, type Strategy } from "./deployer.ts";
+import { checkOverrideReason, guardBuildDeploy } from "./vulnerability-policy.ts";
 
 export class DeploymentNotFoundError extends EngineError {
   constructor(id: string) {
@@ -32,6 +33,8 @@ export interface NewDeployment {
   source?: NewBuildSource;
   strategy?: string;
   options?: DeployOptions;
+  /** Deploy even when the team blocks critical vulnerability findings: why (audited, 1–500 characters). */
+  overrideReason?: string | null;
 }
 
 function checkStrategy(s: string | undefined): Strategy {
@@ -90,11 +93,16 @@ export function createDeployments(
       const { app } = await apps.resolve(actor, idOrName, "write", "deploying");
       if (Boolean(input.buildId) === Boolean(input.source))
         throw new ValidationError("Deploy either a buildId or a source, not both and not neither.");
+      const overrideReason = checkOverrideReason(input.overrideReason);
       let buildId = input.buildId;
       if (input.source) buildId = (await builds.create(actor, app.id, input.source)).id;
       else if (!isUuid(buildId ?? "")) throw new ValidationError(`"${buildId}" is not a build id.`);
-      else await builds.get(actor, app.id, buildId ?? "");
-      return enqueue(actor, app.id, strategy, { ...input.options, buildId });
+      else {
+        await builds.get(actor, app.id, buildId ?? "");
+        // Refused now with the findings named; the deployer checks again (and audits an override).
+        await guardBuildDeploy(db, { buildId: buildId ?? "", overrideReason, actorId: actor.userId, record: false });
+      }
+      return enqueue(actor, app.id, strategy, { ...input.options, buildId, ...(overrideReason ? { overrideReason } : {}) });
     },
 
     /** Deploys an earlier release again (by version; default: the one before the current). */

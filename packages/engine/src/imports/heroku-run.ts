@@ -6,6 +6,7 @@ import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ADDON_TYPES, type AddonType } from "../addons/index.ts";
 import type { NewBuildSource } from "../builds/index.ts";
+import type { OutboundPolicy } from "../net/index.ts";
 import { createHerokuClient, type HerokuClient } from "./heroku/client.ts";
 import { slugToSourceArchive } from "./heroku/slug.ts";
 import {
@@ -29,6 +30,8 @@ export interface HerokuSettings {
   apiUrl: string;
   /** Heroku Postgres's API, where backups are listed and their signed URLs made (SKYPANEL_HEROKU_DATA_API_URL). */
   dataApiUrl: string;
+  /** Where slug and backup URLs from Heroku's answers may lead (the engine's outbound policy). */
+  outbound?: OutboundPolicy;
 }
 
 export const DEFAULT_HEROKU: HerokuSettings = { apiUrl: "https://api.heroku.com", dataApiUrl: "https://postgres-api.heroku.com" };
@@ -38,7 +41,12 @@ export const MAX_SLUG_BYTES = 1024 ** 3;
 export const MAX_BACKUP_BYTES = 20 * 1024 ** 3;
 
 export function herokuClient(settings: HerokuSettings, token: string): HerokuClient {
-  return createHerokuClient({ apiUrl: settings.apiUrl, dataApiUrl: settings.dataApiUrl, token });
+  return createHerokuClient({
+    apiUrl: settings.apiUrl,
+    dataApiUrl: settings.dataApiUrl,
+    token,
+    ...(settings.outbound ? { outbound: settings.outbound } : {}),
+  });
 }
 
 /** SkyPanel's plan for a Heroku plan name: the small ones become hobby, the rest standard. */

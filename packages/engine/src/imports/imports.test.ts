@@ -13,6 +13,7 @@ import type { Actor } from "../actor.ts";
 import { buildNetwork } from "../builds/index.ts";
 import { FIXTURES } from "../builds/testing.ts";
 import { createEngine, type Engine } from "../engine.ts";
+import { loopbackOutboundPolicy } from "../net/index.ts";
 import { freePort, httpGet } from "../router/testing.ts";
 import { makeRepo } from "../sources/test-git.ts";
 import { createTestEngine, type TestEngine } from "../testing.ts";
@@ -54,6 +55,8 @@ describe("imports (Heroku stand-in, nspawn, Caddy, real Nix, PostgreSQL add-ons;
 
   const options = () => ({
     builds: { concurrency: 2, allowLocalGit: true, network: buildNetwork(process.env) },
+    // The Heroku stand-in and the git servers listen on loopback, which the platform refuses unless allowed.
+    outbound: loopbackOutboundPolicy(),
     runtime: {
       mode: "nspawn" as const,
       router: { httpPort, baseDomain: "localhost" },

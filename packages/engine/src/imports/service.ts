@@ -254,7 +254,7 @@ export function createImports(
     async startHeroku(actor: Actor, input: HerokuImportInput): Promise<{ id: string }> {
       const token = checkToken(input.herokuToken);
       const plan = await this.herokuPlan(actor, { ...input, herokuToken: token });
-      if (plan.source.kind === "git") parts.builds.checkGitSource(plan.source.url, plan.source.ref);
+      if (plan.source.kind === "git") await parts.builds.checkGitSource(plan.source.url, plan.source.ref);
       const { name, teamId } = await parts.apps.checkCreate(actor, { name: plan.app.name, teamId: input.teamId });
       const options = { herokuApp: plan.heroku.name, source: plan.source.kind, addonData: input.addonData ?? null };
       return begin(actor, "heroku", { appName: name, teamId, source: `Heroku app "${plan.heroku.name}"`, options, plan }, token);
@@ -275,7 +275,7 @@ export function createImports(
     ): Promise<{ id: string }> {
       const { name, teamId } = await parts.apps.checkCreate(actor, input);
       const source = { kind: "git" as const, url: input.source.url, ref: input.source.ref ?? null };
-      parts.builds.checkGitSource(source.url, source.ref);
+      await parts.builds.checkGitSource(source.url, source.ref);
       const env = input.env ?? {};
       for (const [key, value] of Object.entries(env)) {
         checkConfigKey(key);

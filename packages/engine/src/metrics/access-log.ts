@@ -7,6 +7,25 @@ export interface AccessEntry {
   host: string;
   durationMs: number;
   status: number;
+  /** The WAF's matches on this request (packages/engine/caddy/traffic/waf.go), when it matched any. */
+  waf?: WafMatch;
+}
+
+export interface WafMatch {
+  blocked: boolean;
+  /** Rule ids and messages of the OWASP Core Rule Set; at most ten. */
+  rules: { id: number; msg: string }[];
+}
+
+/** Only numbers and short strings are taken from the `waf` field; anything else reads as no match. */
+function wafOf(value: unknown): WafMatch | undefined {
+  if (!isObject(value) || !Array.isArray(value.rules)) return undefined;
+  const rules = value.rules
+    .slice(0, 10)
+    .flatMap((r) =>
+      isObject(r) && Number.isInteger(r.id) && typeof r.msg === "string" ? [{ id: r.id as number, msg: r.msg.slice(0, 200) }] : [],
+    );
+  return rules.length > 0 ? { blocked: value.blocked === true, rules } : undefined;
 }
 
 /** Caddy's lines are a few hundred bytes once headers and URI are filtered out (caddy-config.ts). */
@@ -46,7 +65,9 @@ export function parseAccessLine(line: string): AccessEntry | null {
   if (typeof duration !== "number" || !Number.isFinite(duration) || duration < 0) return null;
   if (typeof status !== "number" || !Number.isInteger(status) || status < 0 || status > 999) return null;
   const host = hostOf(entry.request.host);
-  return host === null ? null : { host, durationMs: duration * 1000, status };
+  if (host === null) return null;
+  const waf = wafOf(entry.waf);
+  return { host, durationMs: duration * 1000, status, ...(waf ? { waf } : {}) };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { EngineDeps } from "../deps.ts";
 import { ValidationError } from "../errors.ts";
 import type { MetricsSource } from "./promql.ts";
 
+export type { WafMatch } from "./access-log.ts";
 export {
   type EmbeddedPrometheus,
   EmbeddedPrometheusError,

@@ -5,7 +5,7 @@
 // every interval, gives each routed app one metrics_snapshots row without an instance.
 import type { Database } from "@skypanel/db";
 import { insertRequestCounts } from "@skypanel/db/queries";
-import { lineSplitter, parseAccessLine } from "./access-log.ts";
+import { lineSplitter, parseAccessLine, type WafMatch } from "./access-log.ts";
 import { tailFile } from "./file-tail.ts";
 import { createRequestTally } from "./requests.ts";
 
@@ -26,6 +26,8 @@ export interface RequestCollectorOptions {
    * latency histogram); `durationMs` null: not timed (a WebSocket).
    */
   onRequest?: (appName: string, status: number, durationMs: number | null) => void;
+  /** Told of each request the app's WAF matched rules on (blocked or only detected). */
+  onWafMatch?: (appName: string, match: WafMatch, status: number) => void;
 }
 
 /** Lines read since start, and the ones that counted for no app. */
@@ -62,6 +64,7 @@ export function createRequestCollector(o: RequestCollectorOptions) {
     const durationMs = entry.status === WEBSOCKET_UPGRADE ? null : entry.durationMs;
     tally.record(app, durationMs, entry.status);
     o.onRequest?.(app, entry.status, durationMs);
+    if (entry.waf) o.onWafMatch?.(app, entry.waf, entry.status);
   }
 
   const tail = tailFile({

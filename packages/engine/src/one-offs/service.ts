@@ -19,6 +19,7 @@ import type { Actor } from "../actor.ts";
 import type { Apps } from "../apps/index.ts";
 import type { RunningApps } from "../deploy/index.ts";
 import { INSTANCE_PORT } from "../deploy/index.ts";
+import { egressPolicyOf } from "../egress/index.ts";
 import { EngineError, ValidationError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import { type FormationService, instanceLimits } from "../formation/index.ts";
@@ -135,6 +136,7 @@ export function createOneOffs(
         port: running.mode === "process" ? await freePort() : INSTANCE_PORT,
         limits: sized ? instanceLimits(sized) : DEFAULT_LIMITS,
         mode: running.mode,
+        egress: await egressPolicyOf(db, row.appId),
       },
       size,
     );

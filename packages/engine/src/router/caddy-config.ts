@@ -6,6 +6,7 @@ import { InvalidRouteError } from "./errors.ts";
 import { friendlyResponse, noInstancePage, proxyFailedPage, unknownHostPage } from "./pages.ts";
 import { PROBE_HOST, probeRoute } from "./probe.ts";
 import { HTTPS_SERVER, pkiApp, tlsApp, tlsConnectionPolicies } from "./tls-config.ts";
+import { type CaddyBuild, trafficGuardRoutes, trafficHandlers } from "./traffic-handlers.ts";
 import { type AdminAddress, type AppRoute, DEFAULT_PROXY_TUNING, type ProxyTuning, type RouterSettings } from "./types.ts";
 import { normaliseRoutes } from "./validate.ts";
 import { expandWeights } from "./weights.ts";
@@ -96,14 +97,25 @@ function hstsRoutes(hosts: string[] | undefined): Json[] {
   ];
 }
 
-function appRoute(route: AppRoute, tuning: ProxyTuning, hosts = route.hostnames, id = appRouteId(route.appName), hsts?: string[]): Json {
+function appRoute(
+  route: AppRoute,
+  tuning: ProxyTuning,
+  build: CaddyBuild,
+  hosts = route.hostnames,
+  id = appRouteId(route.appName),
+  hsts?: string[],
+): Json {
   const first = [...hstsRoutes(hsts), ...requestIdRoutes];
   const serve: Json =
     route.upstreams.length === 0
       ? { handler: "subroute", routes: [...first, { handle: [friendlyResponse(noInstancePage(route.appName))] }] }
       : {
           handler: "subroute",
-          routes: [...first, { handle: [reverseProxy(route, tuning)] }],
+          routes: [
+            ...first,
+            ...trafficGuardRoutes(route.appName, route.traffic),
+            { handle: [...trafficHandlers(route.appName, route.traffic, build), reverseProxy(route, tuning)] },
+          ],
           errors: { routes: [{ handle: [friendlyResponse(proxyFailedPage(route.appName))] }] },
         };
   return { "@id": id, match: [{ host: hosts }], handle: [serve], terminal: true };
@@ -146,6 +158,7 @@ function checkPort(port: number): number {
 export function generateCaddyConfig(routes: AppRoute[], settings: RouterSettings, placement: CaddyPlacement): Json {
   const baseDomain = settings.baseDomain ?? DEFAULT_BASE_DOMAIN;
   const tuning: ProxyTuning = { ...DEFAULT_PROXY_TUNING, ...settings.proxy };
+  const build = settings.caddyBuild ?? "debian";
   const httpPort = checkPort(settings.httpPort ?? DEFAULT_HTTP_PORT);
   const listen = `${settings.httpHost ?? ""}:${httpPort}`;
   const normalised = normaliseRoutes(routes, baseDomain);
@@ -162,7 +175,7 @@ export function generateCaddyConfig(routes: AppRoute[], settings: RouterSettings
     [APP_SERVER]: {
       listen: [listen],
       ...common,
-      routes: [...normalised.map((r) => appRoute(r, tuning)), unknownHost("skypanel-unknown-host")],
+      routes: [...normalised.map((r) => appRoute(r, tuning, build)), unknownHost("skypanel-unknown-host")],
     },
   };
   const tls = settings.tls;
@@ -180,7 +193,7 @@ export function generateCaddyConfig(routes: AppRoute[], settings: RouterSettings
       routes: [
         ...normalised
           .filter((r) => httpsHostsOf(r).length > 0)
-          .map((r) => appRoute(r, tuning, httpsHostsOf(r), `${appRouteId(r.appName)}-https`, r.hstsHostnames)),
+          .map((r) => appRoute(r, tuning, build, httpsHostsOf(r), `${appRouteId(r.appName)}-https`, r.hstsHostnames)),
         unknownHost("skypanel-unknown-host-https"),
       ],
     };

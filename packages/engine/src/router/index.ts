@@ -5,11 +5,21 @@ export { APP_SERVER, appRouteId, DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT, generat
 export { type CaddyHandle, type CaddyProcessOptions, caddyPaths, defaultAdminAddress, startOrAdoptCaddy } from "./caddy-process.ts";
 export { readCertificate, type StoredCertificate } from "./certificates.ts";
 export { configHash } from "./config-hash.ts";
+export {
+  CADDY_CHOICES,
+  type CaddyBinary,
+  type CaddyChoice,
+  CustomCaddyMissingError,
+  chooseCaddy,
+  customCaddyHash,
+  customCaddyPath,
+} from "./custom-caddy.ts";
 export { CaddyAdminError, CaddyStartError, CaddyUnavailableError, InvalidRouteError, PortsHeldError } from "./errors.ts";
 export { describeRouterEvent, routerEventLogger } from "./events.ts";
 export { checkRouterPorts } from "./port-check.ts";
 export type { PortHolder } from "./port-holders.ts";
 export { createRouter, type ReconcileResult, type Router, type RouterEvent, type RouterOptions } from "./router.ts";
+export type { CaddyBuild } from "./traffic-handlers.ts";
 export {
   type AdminAddress,
   type AppRoute,
@@ -20,5 +30,6 @@ export {
   type RouteHealthCheck,
   type RouterSettings,
   type RouterTls,
+  type RouteTraffic,
   type RouteUpstream,
 } from "./types.ts";

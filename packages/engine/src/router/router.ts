@@ -9,6 +9,7 @@ import { adoptCaddy, type CaddyHandle, caddyPaths, defaultAdminAddress, ownCaddy
 import { replaceCaddy } from "./caddy-replace.ts";
 import { type ObtainFailure, readCertificate, readObtainFailure, type StoredCertificate } from "./certificates.ts";
 import { configHash } from "./config-hash.ts";
+import { runsOtherBinary } from "./custom-caddy.ts";
 import { CaddyAdminError, CaddyUnavailableError, PortsHeldError } from "./errors.ts";
 import { listenersLeftBehind as findListenersLeftBehind, portClaims } from "./listeners.ts";
 import { refuseHeldPorts, routerPortClaims } from "./port-check.ts";
@@ -129,7 +130,15 @@ export function createRouter(options: RouterOptions): Router {
     if (options.startCaddy === false) {
       if (!(await client.ping())) throw new CaddyUnavailableError(client.address, "not running, and this router only adopts");
     }
-    const adopted = await adoptCaddy({ home: options.home, admin });
+    let adopted = await adoptCaddy({ home: options.home, admin });
+    // A Caddy of another build (SKYPANEL_CADDY changed since it started) would refuse or ignore
+    // the traffic handlers: it is stopped, and the chosen one started in its place.
+    if (adopted?.pid && options.caddyBinary && runsOtherBinary(adopted.pid, options.caddyBinary)) {
+      const pid = adopted.pid;
+      await adopted.terminate();
+      adopted = null;
+      emit({ type: "caddy-replaced", pid, reason: `it ran another binary than ${options.caddyBinary}` });
+    }
     // The Caddy behind our admin socket may hold them (unless it cannot be told); at a fresh start, nothing may.
     const ours = adopted ? ownCaddyPids(options.home, admin) : [];
     if (!adopted || ours.length > 0) refuseHeldPorts(claims, ours);

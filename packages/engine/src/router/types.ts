@@ -1,4 +1,5 @@
 // The router's words: a route sends an app's hostnames to its running instances.
+import type { CaddyBuild } from "./traffic-handlers.ts";
 
 /**
  * How Caddy picks an instance. `weighted_round_robin` uses each upstream's `weight` (canaries);
@@ -48,6 +49,17 @@ export interface AppRoute {
   healthCheck?: RouteHealthCheck;
   /** Caddy sets an upstream aside after failed requests (default true). */
   passiveHealth?: boolean;
+  /** The app's traffic protection (traffic-handlers.ts); absent: none. */
+  traffic?: RouteTraffic;
+}
+
+/** Limits per client address, the request body cap and the WAF, as the router applies them. */
+export interface RouteTraffic {
+  requestsPerMinute?: number;
+  burst?: number;
+  maxConcurrentRequests?: number;
+  maxBodyBytes?: number;
+  waf?: "detect" | "block";
 }
 
 /** How hard Caddy tries before a request fails, and when it sets an instance aside. */
@@ -95,6 +107,11 @@ export interface RouterSettings {
    */
   accessLogFile?: string;
   proxy?: Partial<ProxyTuning>;
+  /**
+   * Which Caddy runs (default `debian`): only SkyPanel's `custom` build has the rate limit, the
+   * in-flight limit and the WAF; with Debian's, routes get the body size limit alone.
+   */
+  caddyBuild?: CaddyBuild;
   /** HTTPS for custom domains, with certificates from an ACME CA. Absent: custom domains are served over HTTP only. */
   tls?: RouterTls;
   /**

@@ -2,6 +2,7 @@
 // instead of a half-applied config or a route that silently steals another app's traffic.
 import { checkAppName } from "../apps/index.ts";
 import { InvalidRouteError } from "./errors.ts";
+import { checkRouteTraffic } from "./traffic-handlers.ts";
 import { type AppRoute, LOAD_BALANCING_POLICIES, type RouteUpstream } from "./types.ts";
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -65,6 +66,8 @@ function checkRoute(route: AppRoute, baseDomain: string): AppRoute {
     if (stray) throw new InvalidRouteError(`App "${appName}": ${stray} would send HSTS but is not served over HTTPS.`);
   }
   if (route.passiveHealth === false) out.passiveHealth = false;
+  const traffic = route.traffic && checkRouteTraffic(route.traffic, appName);
+  if (traffic) out.traffic = traffic;
   const hc = route.healthCheck;
   if (hc) {
     if (!/^\/[\x21-\x7e]*$/.test(hc.path))

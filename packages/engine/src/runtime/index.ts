@@ -2,6 +2,18 @@
 // each with its own namespaces, address, cgroup limits and firewall rules.
 export { type AttachedInstance, type AttachedIo, clampSize, type TerminalSize } from "./attached.ts";
 export { type CgroupHost, detectCgroupHost } from "./cgroups.ts";
+export { applyInstanceEgress } from "./egress.ts";
+export {
+  checkEgressPolicy,
+  DENY_ALL_EGRESS,
+  EGRESS_MODES,
+  type EgressMode,
+  type EgressPolicy,
+  type EgressRule,
+  formatEgressRule,
+  MAX_EGRESS_RULES,
+  parseEgressRule,
+} from "./egress-policy.ts";
 export { BASE_PATH, instanceEnv } from "./env.ts";
 export type { ExitReason, Instance, InstanceExit, InstanceNetworkInfo } from "./instance.ts";
 export type { InstanceUsage } from "./readings.ts";

@@ -6,12 +6,15 @@
 // packet crosses the host's routing and nftables, and the netns gets no default route at all:
 // other instances' and the host's other addresses are unroutable from inside (only the add-on
 // gateway's address is routed, to the host end, where the firewall lets its ports through).
+// An app whose egress policy lets traffic out gets a default route through the host end, and the
+// host's firewall decides what of it is forwarded (firewall.ts).
 import { randomInt } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { ADDON_GATEWAY } from "../addons/gateway-address.ts";
 import { run, runChecked } from "../process/run.ts";
-import { addInstanceRules, removeInstanceRules } from "./firewall.ts";
+import { checkEgressPolicy, DENY_ALL_EGRESS, type EgressPolicy } from "./egress-policy.ts";
+import { ensureForwarding, removeInstanceRules, writeInstanceRules } from "./firewall.ts";
 
 export const IP = "/usr/sbin/ip";
 
@@ -83,11 +86,30 @@ async function ensurePoolRoute() {
   await runChecked(IP, ["route", "replace", "unreachable", POOL_CIDR]);
 }
 
+/** What of an instance's network its egress policy touches. */
+export type EgressTarget = Pick<InstanceNetwork, "netns" | "hostInterface" | "hostAddress" | "address">;
+
+/**
+ * Applies an egress policy to an instance's network, started or running: the host's rules
+ * first, then the namespace's default route (only there when something may go out, so a denied
+ * instance fails at once with "network unreachable" and never even reaches the host's rules).
+ */
+export async function applyEgress(net: EgressTarget, policy: EgressPolicy) {
+  // Checked again here: its networks and ports are written into nft's input as they are.
+  const checked = checkEgressPolicy(policy);
+  const out = checked.mode !== "deny";
+  if (out) await ensureForwarding();
+  await writeInstanceRules(net.hostInterface, net.address, checked);
+  if (out) await runChecked(IP, ["-n", net.netns, "route", "replace", "default", "via", net.hostAddress, "dev", "eth0"]);
+  else await run(IP, ["-n", net.netns, "route", "delete", "default"]);
+}
+
 /** Claims an address pair, then builds the namespace, the veth, addresses and the host rules. */
 export async function setupNetwork(
   claimsDir: string,
   instanceId: string,
   onClaim: (net: InstanceNetwork) => void,
+  egress: EgressPolicy = DENY_ALL_EGRESS,
 ): Promise<InstanceNetwork> {
   await ensurePoolRoute();
   const net = networkFor(claimIndex(claimsDir, instanceId), instanceId);
@@ -113,7 +135,7 @@ export async function setupNetwork(
         "",
       ].join("\n"),
     });
-    await addInstanceRules(net.hostInterface);
+    await applyEgress(net, egress);
     return net;
   } catch (err) {
     await teardownNetwork(claimsDir, net, instanceId);

@@ -161,10 +161,15 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     try {
       const closure = await storeClosure(spec.artifactPath);
       // Recorded as soon as it is claimed, so a crash from here on leaves nothing unaccounted for.
-      const net = await setupNetwork(claimsDir, spec.instanceId, (claimed) => {
-        record.network = claimed;
-        writeRecord(dir, record);
-      });
+      const net = await setupNetwork(
+        claimsDir,
+        spec.instanceId,
+        (claimed) => {
+          record.network = claimed;
+          writeRecord(dir, record);
+        },
+        spec.egress,
+      );
       createCgroup(cgroupHost(), cg, spec.limits);
       const hostname = `sp-${spec.instanceId}`;
       const script = startScript(instanceEnv(spec, appDir), appDir, spec.command);

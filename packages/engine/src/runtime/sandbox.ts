@@ -3,6 +3,7 @@
 import { chownSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runChecked } from "../process/run.ts";
+import { seccompLoader } from "./seccomp.ts";
 
 export const NSPAWN = "/usr/bin/systemd-nspawn";
 export const BWRAP = "/usr/bin/bwrap";
@@ -18,6 +19,61 @@ const HOST_ETC = ["/etc/ssl", "/etc/ca-certificates", "/etc/alternatives", "/etc
 const MAX_CLOSURE_BINDS = 1000;
 
 export const START_SCRIPT = "/run/skypanel/start";
+
+/**
+ * nspawn's default capability set minus the three setpriv needs to become the app's uid and
+ * empty its bounding set. nspawn builds its seccomp allow-list from the capabilities the
+ * container keeps: without CAP_SYS_ADMIN, CAP_SYS_PTRACE… it leaves out their calls too.
+ */
+const NSPAWN_DROPPED_CAPS = [
+  "CAP_AUDIT_CONTROL",
+  "CAP_AUDIT_WRITE",
+  "CAP_CHOWN",
+  "CAP_DAC_OVERRIDE",
+  "CAP_DAC_READ_SEARCH",
+  "CAP_FOWNER",
+  "CAP_FSETID",
+  "CAP_IPC_OWNER",
+  "CAP_KILL",
+  "CAP_LEASE",
+  "CAP_LINUX_IMMUTABLE",
+  "CAP_MKNOD",
+  "CAP_NET_BIND_SERVICE",
+  "CAP_NET_BROADCAST",
+  "CAP_NET_RAW",
+  "CAP_SETFCAP",
+  "CAP_SYS_ADMIN",
+  "CAP_SYS_BOOT",
+  "CAP_SYS_CHROOT",
+  "CAP_SYS_NICE",
+  "CAP_SYS_PTRACE",
+  "CAP_SYS_RESOURCE",
+  "CAP_SYS_TTY_CONFIG",
+];
+
+/**
+ * System-call groups no app needs, refused on top of nspawn's own allow-list (with EPERM, so a
+ * runtime that probes one gets an error, not a crash): setting the clock, loading modules,
+ * mounting and chroot, ptrace and perf, port I/O, reboot/kexec, swap, and the obsolete calls.
+ * @privileged stays allowed: it holds setuid/setgroups/capset, which setpriv itself needs to drop
+ * to the app's uid, and the @chown family, which npm, pip and tar call on their own files.
+ * Node, Python, Go, the JVM, Ruby and PHP call none of the refused ones in normal work.
+ */
+export const SYSCALL_DENY = [
+  "@clock",
+  "@cpu-emulation",
+  "@debug",
+  "@module",
+  "@mount",
+  "@obsolete",
+  "@raw-io",
+  "@reboot",
+  "@swap",
+  // New namespaces, a user namespace above all (it hands its creator every capability inside
+  // it); clone() with CLONE_NEWUSER, which only a look at its flags can refuse, is seccomp.ts's.
+  "unshare",
+  "setns",
+];
 
 export interface SandboxFiles {
   start: string;
@@ -53,9 +109,13 @@ export async function storeClosure(artifactPath: string): Promise<string[]> {
   return paths.length > MAX_CLOSURE_BINDS ? ["/nix/store"] : paths;
 }
 
-/** Runs as the app's uid with no capabilities and no way to gain any, in an empty environment the script fills. */
+/**
+ * Runs as the app's uid with no capabilities and no way to gain any, in an empty environment the
+ * script fills, under the platform's seccomp filter (seccomp.ts), loaded while still root.
+ */
 function payload(uid: number): string[] {
   return [
+    ...seccompLoader(),
     SETPRIV,
     `--reuid=${uid}`,
     `--regid=${uid}`,
@@ -95,7 +155,8 @@ function etcBinds(files: SandboxFiles): [string, string][] {
  * under nspawn's stub init, in its own PID, mount, IPC, UTS and cgroup namespaces, joined to
  * the instance's network namespace. No user namespace (`--private-users=no`): a private range
  * would need the tree's ownership shifted, and `-D /` must never be chowned; the app gets an
- * unprivileged uid of its own and no capabilities instead.
+ * unprivileged uid of its own and no capabilities instead. Calls of SYSCALL_DENY's groups fail
+ * with EPERM.
  */
 export function nspawnArgv(o: SandboxOptions): string[] {
   return [
@@ -113,6 +174,8 @@ export function nspawnArgv(o: SandboxOptions): string[] {
     `--machine=${o.hostname}`,
     `--network-namespace-path=/run/netns/${o.netns}`,
     "--tmpfs=/tmp:mode=1777",
+    `--drop-capability=${NSPAWN_DROPPED_CAPS.join(",")}`,
+    `--system-call-filter=~${SYSCALL_DENY.join(" ")}`,
     ...o.closure.map((p) => `--bind-ro=${p}`),
     ...etcBinds(o.files).map(([src, dst]) => `--bind-ro=${src}:${dst}`),
     `--chdir=${o.appDir}`,
@@ -125,6 +188,8 @@ export function nspawnArgv(o: SandboxOptions): string[] {
  * The same view with bubblewrap, for hosts where nspawn cannot run: entered into the instance's
  * network namespace by `ip netns exec`, then new PID, mount, IPC, UTS and cgroup namespaces
  * (bwrap is PID 1, the app PID 2). No user namespace, for the same reason as nspawn.
+ * Its seccomp filter is the platform's own (seccomp.ts: the same deny-list as nspawn's path),
+ * loaded by the payload rather than with bwrap's `--seccomp <fd>`, which only a shell could open.
  */
 export function bwrapArgv(o: SandboxOptions, ip: string): string[] {
   return [
@@ -158,6 +223,8 @@ export function bwrapArgv(o: SandboxOptions, ip: string): string[] {
     ...["/etc", "/run", "/run/skypanel", "/nix", "/nix/store"].flatMap((d) => ["--perms", "0755", "--dir", d]),
     ...o.closure.flatMap((p) => ["--ro-bind", p, p]),
     ...etcBinds(o.files).flatMap(([src, dst]) => ["--ro-bind", src, dst]),
+    // The host's resolvers, as nspawn copies them in on its own: names resolve for apps whose egress policy lets them out.
+    ...["--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf"],
     "--chdir",
     o.appDir,
     "--",

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { EngineError, ValidationError } from "../errors.ts";
 import { isStorePath } from "../nix/index.ts";
+import type { EgressPolicy } from "./egress-policy.ts";
 
 export type RuntimeMode = "nspawn" | "bwrap" | "process";
 
@@ -29,6 +30,8 @@ export interface InstanceSpec {
   port: number;
   limits: InstanceLimits;
   mode: RuntimeMode;
+  /** What the instance may reach outside the platform; absent: nothing (deny). Process mode has no say. */
+  egress?: EgressPolicy;
 }
 
 export const DEFAULT_LIMITS: InstanceLimits = { memoryBytes: 512 * 1024 * 1024, cpuQuota: 1, maxProcs: 256, ioWeight: 100 };

@@ -1,6 +1,7 @@
 // Errors for getting an app's source onto disk. Messages are written for the person who
 // uploaded or pushed the source; names from the archive or the URL are shown quoted and cut.
 import { EngineError, ValidationError } from "../errors.ts";
+import { formatBytes } from "./limits.ts";
 
 /** A name from untrusted input, safe to put in a message: quoted, control characters escaped, cut. */
 export function shown(name: string): string {
@@ -100,5 +101,14 @@ export class GitTimeoutError extends EngineError {
 export class GitFetchCancelledError extends EngineError {
   constructor(url: string) {
     super("BAD_REQUEST", `Fetching ${url} was cancelled.`, { cancelled: true });
+  }
+}
+
+/** git brought in more than a git source may (its history, packed): stopped there, nothing kept. */
+export class GitFetchTooLargeError extends ValidationError {
+  constructor(url: string, maxBytes: number) {
+    super(`Fetching ${url} was stopped: git had received more than ${formatBytes(maxBytes)}, the most a git source may bring.`, {
+      maxBytes,
+    });
   }
 }

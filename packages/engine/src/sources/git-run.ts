@@ -2,6 +2,7 @@
 // prompts, only the protocols we allow, no hooks or submodules. Each git runs in its own
 // process group, so a timeout or a cancel kills its helpers (git-remote-http, ssh) too.
 import { spawn } from "node:child_process";
+import { directoryBytes } from "./git-fetch-cap.ts";
 
 /** Settings every git we start runs with, passed through GIT_CONFIG_* so no command line can drop them. */
 const FORCED_CONFIG: [string, string][] = [
@@ -15,6 +16,8 @@ const FORCED_CONFIG: [string, string][] = [
   ["advice.detachedHead", "false"],
   ["gc.auto", "0"],
   ["maintenance.auto", "false"],
+  // A redirect would reach a host the outbound guard never checked (git-guard.ts).
+  ["http.followRedirects", "false"],
 ];
 
 export interface GitEnvOptions {
@@ -24,9 +27,12 @@ export interface GitEnvOptions {
   allowLocal: boolean;
   /** The proxy and TLS variables (HTTPS_PROXY, SSL_CERT_FILE…) a git that reaches the network needs. */
   networkEnv?: Record<string, string>;
+  /** More settings forced the same way, e.g. the checked address pinned by http.curloptResolve. */
+  extraConfig?: [string, string][];
 }
 
-export function gitEnv({ home, allowLocal, networkEnv = {} }: GitEnvOptions): Record<string, string> {
+export function gitEnv({ home, allowLocal, networkEnv = {}, extraConfig = [] }: GitEnvOptions): Record<string, string> {
+  const config = [...FORCED_CONFIG, ...extraConfig];
   const env: Record<string, string> = { ...networkEnv, PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin" };
   Object.assign(env, {
     HOME: home,
@@ -38,9 +44,9 @@ export function gitEnv({ home, allowLocal, networkEnv = {} }: GitEnvOptions): Re
     GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new",
     GIT_LFS_SKIP_SMUDGE: "1",
     LC_ALL: "C",
-    GIT_CONFIG_COUNT: String(FORCED_CONFIG.length),
+    GIT_CONFIG_COUNT: String(config.length),
   });
-  FORCED_CONFIG.forEach(([key, value], i) => {
+  config.forEach(([key, value], i) => {
     env[`GIT_CONFIG_KEY_${i}`] = key;
     env[`GIT_CONFIG_VALUE_${i}`] = value;
   });
@@ -61,6 +67,8 @@ export interface GitCallOptions {
   cwd?: string;
   onLine?: (line: string) => void;
   stdoutLimit?: number;
+  /** Stops git with `tooLarge()` once the files under `dir` pass `maxBytes` (looked at every `intervalMs`, default 250). */
+  byteCap?: { dir: string; maxBytes: number; tooLarge: () => Error; intervalMs?: number };
 }
 
 export type RunGit = (args: string[], options?: GitCallOptions) => Promise<GitResult>;
@@ -101,6 +109,18 @@ export function gitSession(session: GitSessionOptions): RunGit {
       const timer = setTimeout(() => stop(session.onTimeout()), Math.max(0, deadline - Date.now()));
       const onAbort = () => stop(session.onCancel());
       session.signal?.addEventListener("abort", onAbort, { once: true });
+      const cap = options.byteCap;
+      let measuring = false;
+      const watcher = cap
+        ? setInterval(() => {
+            if (measuring) return;
+            measuring = true;
+            void directoryBytes(cap.dir).then((bytes) => {
+              measuring = false;
+              if (bytes > cap.maxBytes) stop(cap.tooLarge());
+            });
+          }, cap.intervalMs ?? 250)
+        : null;
 
       const limit = options.stdoutLimit ?? 64 * 1024 * 1024;
       const out: Buffer[] = [];
@@ -128,6 +148,7 @@ export function gitSession(session: GitSessionOptions): RunGit {
       // "close", not "exit": it comes once every holder of the pipes (the whole group) is gone.
       child.on("close", (code) => {
         clearTimeout(timer);
+        if (watcher) clearInterval(watcher);
         session.signal?.removeEventListener("abort", onAbort);
         if (partial.trim()) options.onLine?.(partial);
         if (stopped) return reject(stopped);

@@ -5,6 +5,7 @@ import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { loopbackOutboundPolicy } from "../net/index.ts";
 import { gitEnv } from "./git-run.ts";
 import {
   checkGitUrl,
@@ -229,7 +230,8 @@ describe("fetchGit against a server that never answers", () => {
 
   it("stops at the timeout, kills git's whole process group, and keeps the token out of the message", async () => {
     const started = Date.now();
-    const err = await failure(fetchGit({ url }, dest, { timeoutMs: 1500 }));
+    // The silent server listens on loopback, which the platform refuses unless allowed.
+    const err = await failure(fetchGit({ url }, dest, { timeoutMs: 1500, outbound: loopbackOutboundPolicy() }));
     expect(err).toBeInstanceOf(GitTimeoutError);
     expect(err.message).toContain("http://***@127.0.0.1");
     expect(err.message).not.toContain("s3cret");
@@ -245,7 +247,9 @@ describe("fetchGit against a server that never answers", () => {
   it("stops when cancelled", async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);
-    const err = await failure(fetchGit({ url }, dest, { timeoutMs: 30_000, signal: controller.signal }));
+    const err = await failure(
+      fetchGit({ url }, dest, { timeoutMs: 30_000, signal: controller.signal, outbound: loopbackOutboundPolicy() }),
+    );
     expect(err).toBeInstanceOf(GitFetchCancelledError);
   });
 });

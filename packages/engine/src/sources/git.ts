@@ -2,9 +2,12 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_OUTBOUND_POLICY, type OutboundPolicy } from "../net/index.ts";
 import { checkoutCommit } from "./checkout.ts";
-import { GitFetchCancelledError, GitFetchError, GitRefNotFoundError, GitTimeoutError } from "./errors.ts";
-import { gitComplaint, gitEnv, gitSession, type RunGit } from "./git-run.ts";
+import { GitFetchCancelledError, GitFetchError, GitFetchTooLargeError, GitRefNotFoundError, GitTimeoutError } from "./errors.ts";
+import { DEFAULT_MAX_FETCH_BYTES, directoryBytes } from "./git-fetch-cap.ts";
+import { guardGitRemote } from "./git-guard.ts";
+import { type GitCallOptions, gitComplaint, gitEnv, gitSession, type RunGit } from "./git-run.ts";
 import { checkGitRef, checkGitUrl, type GitRemote, looksLikeSha, redact } from "./git-url.ts";
 import { type SourceLimits, sourceLimits } from "./limits.ts";
 import { assertDestinationFree } from "./staging.ts";
@@ -26,6 +29,10 @@ export interface FetchGitOptions {
   /** The proxy and TLS variables git runs with (the platform's build network settings); none when absent. */
   networkEnv?: Record<string, string>;
   limits?: Partial<SourceLimits>;
+  /** What a remote may resolve to (default: public addresses only). */
+  outbound?: OutboundPolicy;
+  /** The most bytes git may bring in, packed (default 1 GiB). */
+  maxFetchBytes?: number;
 }
 
 export interface FetchedSource {
@@ -41,19 +48,34 @@ export async function fetchGit(source: GitSource, destDir: string, options: Fetc
   const ref = source.ref ? checkGitRef(source.ref) : null;
   const limits = sourceLimits(options.limits);
   await assertDestinationFree(destDir);
+  // Before any git runs: a refused destination is never connected to.
+  const pinned = await guardGitRemote(remote, options.outbound ?? DEFAULT_OUTBOUND_POLICY, options.networkEnv);
+  const maxFetchBytes = options.maxFetchBytes ?? DEFAULT_MAX_FETCH_BYTES;
   const work = await mkdtemp(join(tmpdir(), "skypanel-git-"));
   try {
     const home = join(work, "home");
     await mkdir(home);
     const run = gitSession({
-      env: gitEnv({ home, allowLocal: remote.local, networkEnv: options.networkEnv }),
+      env: gitEnv({ home, allowLocal: remote.local, networkEnv: options.networkEnv, extraConfig: pinned }),
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       onTimeout: () => new GitTimeoutError(remote.display, options.timeoutMs),
       onCancel: () => new GitFetchCancelledError(remote.display),
     });
     const onLog = options.onLog;
-    const fetcher: Fetcher = { run, remote, gitDir: join(work, "repo.git"), onLine: onLog && ((line) => onLog(redact(line, remote))) };
+    const gitDir = join(work, "repo.git");
+    const tooLarge = () => new GitFetchTooLargeError(remote.display, maxFetchBytes);
+    const fetcher: Fetcher = {
+      run,
+      remote,
+      gitDir,
+      onLine: onLog && ((line) => onLog(redact(line, remote))),
+      fetchOptions: { byteCap: { dir: gitDir, maxBytes: maxFetchBytes, tooLarge } },
+      // The watch looks a few times a second; a fetch that ended in between is measured here.
+      afterFetch: async () => {
+        if ((await directoryBytes(gitDir)) > maxFetchBytes) throw tooLarge();
+      },
+    };
     const init = await run(["init", "--bare", "--quiet", "--template=", fetcher.gitDir]);
     if (init.code !== 0) throw new Error(`git init failed: ${gitComplaint(init.stderr)}`);
 
@@ -71,6 +93,9 @@ interface Fetcher {
   remote: GitRemote;
   gitDir: string;
   onLine: ((line: string) => void) | undefined;
+  /** For every git that fetches: the byte cap. */
+  fetchOptions: GitCallOptions;
+  afterFetch: () => Promise<void>;
 }
 
 interface Advertised {
@@ -110,10 +135,9 @@ function pickRef(advertised: Advertised, ref: string | null, remote: GitRemote):
 async function fetchRef(f: Fetcher, fullName: string, name: string): Promise<string> {
   const result = await f.run(
     ["--git-dir", f.gitDir, "fetch", "--depth=1", "--no-tags", "--progress", "--", f.remote.url, `+${fullName}:${FETCHED}`],
-    {
-      onLine: f.onLine,
-    },
+    { ...f.fetchOptions, onLine: f.onLine },
   );
+  await f.afterFetch();
   if (result.code !== 0) throw new GitFetchError(f.remote.display, redact(gitComplaint(result.stderr), f.remote));
   const sha = await commitOf(f, FETCHED);
   if (!sha) throw new GitRefNotFoundError(name, f.remote.display, "it does not point to a commit");
@@ -125,10 +149,9 @@ async function fetchSha(f: Fetcher, sha: string): Promise<string> {
     // Protocol v2 servers (GitHub, GitLab, git itself) send a reachable commit on its own.
     const shallow = await f.run(
       ["--git-dir", f.gitDir, "fetch", "--depth=1", "--no-tags", "--progress", "--", f.remote.url, `${sha}:${FETCHED}`],
-      {
-        onLine: f.onLine,
-      },
+      { ...f.fetchOptions, onLine: f.onLine },
     );
+    await f.afterFetch();
     if (shallow.code === 0) {
       const commit = await commitOf(f, FETCHED);
       if (commit) return commit;
@@ -147,8 +170,9 @@ async function fetchSha(f: Fetcher, sha: string): Promise<string> {
       "+refs/heads/*:refs/skypanel/heads/*",
       "+refs/tags/*:refs/skypanel/tags/*",
     ],
-    { onLine: f.onLine },
+    { ...f.fetchOptions, onLine: f.onLine },
   );
+  await f.afterFetch();
   if (full.code !== 0) throw new GitFetchError(f.remote.display, redact(gitComplaint(full.stderr), f.remote));
   const result = await f.run(["--git-dir", f.gitDir, "rev-parse", "--verify", "--quiet", "--end-of-options", `${sha}^{commit}`]);
   if (/ambiguous/i.test(result.stderr))

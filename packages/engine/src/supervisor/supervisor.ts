@@ -1,5 +1,6 @@
 import type { Database, Release } from "@skypanel/db";
 import { insertInstance, insertMetricsSnapshot, listLiveInstances, updateInstance } from "@skypanel/db/queries";
+import { egressPolicyOf } from "../egress/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { createHealthChecker, type HealthCheckConfig, type HealthChecker } from "../health/index.ts";
 import type { LogStore } from "../logs/index.ts";
@@ -196,6 +197,7 @@ export function createSupervisor(o: SupervisorOptions) {
       port: m.port,
       limits: p.limits,
       mode: o.mode,
+      egress: await egressPolicyOf(o.db, p.appId),
     });
     attach(m, handle);
   }
@@ -373,6 +375,7 @@ export function createSupervisor(o: SupervisorOptions) {
         port: o.mode === "process" ? await freePort() : plan.port,
         limits: plan.limits,
         mode: o.mode,
+        egress: await egressPolicyOf(o.db, plan.appId),
       });
       const forward = (stream: "stdout" | "stderr") => (line: string) =>
         o.logStore.append({ appId: plan.appId, processType: "release", stream, line });

@@ -10,6 +10,7 @@ import {
   isUuid,
   listMembers,
   listTeamsOfUser,
+  setTeamMfaRequired,
   updateMembershipRole,
   withActor,
 } from "@skypanel/db/queries";
@@ -17,6 +18,7 @@ import type { Actor } from "../actor.ts";
 import type { EngineDeps } from "../deps.ts";
 import { EngineError, TeamNotFoundError, UserNotFoundError, ValidationError } from "../errors.ts";
 import { requireTeamRole } from "./access.ts";
+import { createDeployPolicy } from "./deploy-policy.ts";
 
 export { assertRoleAllows, type Permission, requireTeamRole, roleAllows } from "./access.ts";
 
@@ -45,6 +47,7 @@ export function createTeams(deps: EngineDeps) {
   }
 
   return {
+    ...createDeployPolicy(deps),
     list: (actor: Actor) => listTeamsOfUser(db, actor.userId),
 
     async create(actor: Actor, input: { name: string }) {
@@ -53,7 +56,14 @@ export function createTeams(deps: EngineDeps) {
       return withActor(db, actor, async (tx) => {
         const team = await insertTeam(tx, { name, personal: false });
         await insertMembership(tx, { teamId: team.id, userId: actor.userId, role: "owner" });
-        return { id: team.id, name: team.name, personal: team.personal, role: "owner" as TeamRole, createdAt: team.createdAt };
+        return {
+          id: team.id,
+          name: team.name,
+          personal: team.personal,
+          mfaRequired: team.mfaRequired,
+          role: "owner" as TeamRole,
+          createdAt: team.createdAt,
+        };
       });
     },
 
@@ -88,6 +98,14 @@ export function createTeams(deps: EngineDeps) {
           throw new UserNotFoundError(`with id "${input.userId}" in this team`);
         }
       });
+    },
+
+    /** Owners and admins may require every member to sign in with a second factor (members without one are sent to enrol). */
+    async setMfaRequired(actor: Actor, input: { teamId: string; required: boolean }) {
+      checkTeamId(input.teamId);
+      await requireTeamRole(db, actor, input.teamId, "manage", "requiring multi-factor sign-in");
+      await withActor(db, actor, (tx) => setTeamMfaRequired(tx, input.teamId, input.required));
+      return { teamId: input.teamId, mfaRequired: input.required };
     },
 
     async removeMember(actor: Actor, input: { teamId: string; userId: string }) {

@@ -6,10 +6,12 @@ import { ConfirmDeleteApp } from "./ConfirmDeleteApp.tsx";
 import { EnvVarEditor } from "./EnvVarEditor.tsx";
 import { AutoscaleForm } from "./settings/AutoscaleForm.tsx";
 import { DomainList } from "./settings/DomainList.tsx";
+import { EgressForm } from "./settings/EgressForm.tsx";
 import { LimitsForm } from "./settings/LimitsForm.tsx";
 import { LogDrains } from "./settings/LogDrains.tsx";
 import { LogRetentionForm } from "./settings/LogRetentionForm.tsx";
 import { RootDirectoryForm } from "./settings/RootDirectoryForm.tsx";
+import { TrafficForm } from "./settings/TrafficForm.tsx";
 import { TransferApp } from "./settings/TransferApp.tsx";
 import { type AppDetail, can } from "./types.ts";
 
@@ -61,6 +63,20 @@ export function AppSettings({ app }: { app: AppDetail }) {
       </Section>
       <Section title="Resource limits" testId="settings-limits" intro="Memory, CPU and processes each instance may use, per process type.">
         <LimitsForm app={app} />
+      </Section>
+      <Section
+        title="Outbound network"
+        testId="settings-egress"
+        intro="What the app's instances may connect to outside the platform. A change applies to running instances at once."
+      >
+        <EgressForm app={app} />
+      </Section>
+      <Section
+        title="Traffic protection"
+        testId="settings-traffic"
+        intro="Limits per client address, the largest request body, and a web application firewall, applied by the router in front of the app."
+      >
+        <TrafficForm app={app} />
       </Section>
       <Section title="Autoscaling" testId="settings-autoscale">
         <AutoscaleForm app={app} />

@@ -16,6 +16,7 @@ import { BuildLog } from "./BuildLog.tsx";
 import { BuildPlan } from "./BuildPlan.tsx";
 import { BuildStages } from "./BuildStages.tsx";
 import { BuildStatusBadge } from "./BuildStatusBadge.tsx";
+import { BuildVulnerabilities } from "./BuildVulnerabilities.tsx";
 import { type Build, cacheLabel, describeSource, isActiveBuild } from "./builds.ts";
 import { StepWaterfall } from "./StepWaterfall.tsx";
 import { type AppDetail, can } from "./types.ts";
@@ -53,6 +54,7 @@ export function BuildPage({ app }: { app: AppDetail }) {
         </div>
         <BuildPlan plan={b.plan} />
       </div>
+      <BuildVulnerabilities app={app.name} build={b} />
     </div>
   );
 }

@@ -4,7 +4,8 @@ import { type Deployment, useCreateDeployment, useRuntimeOverview } from "../../
 import { formatRelative } from "../../lib/format.ts";
 import { errorMessage } from "../../lib/trpc.ts";
 import { Button } from "../ui/Button.tsx";
-import { SelectField } from "../ui/Field.tsx";
+import { Field, SelectField } from "../ui/Field.tsx";
+import { blockedByFindings } from "./BuildVulnerabilities.tsx";
 import { describeSource } from "./builds.ts";
 import { StrategySelect } from "./StrategySelect.tsx";
 import type { AppDetail } from "./types.ts";
@@ -17,6 +18,9 @@ export function DeployBuildForm({ app, onDeployed }: { app: AppDetail; onDeploye
   const [buildId, setBuildId] = useState("");
   const [strategy, setStrategy] = useState<Deployment["strategy"]>("rolling");
   const [error, setError] = useState<string | null>(null);
+  // Set when the team's policy refused the build for its critical findings: a reason overrides it (audited).
+  const [blocked, setBlocked] = useState(false);
+  const [overrideReason, setOverrideReason] = useState("");
   const succeeded = builds.builds.filter((b) => b.status === "succeeded");
   // Until the user picks one, the newest succeeded build is the one to deploy.
   const chosen = succeeded.find((b) => b.id === buildId) ?? succeeded[0];
@@ -26,7 +30,21 @@ export function DeployBuildForm({ app, onDeployed }: { app: AppDetail; onDeploye
     event.preventDefault();
     setError(null);
     if (!chosen) return;
-    deploy.mutate({ app: app.name, buildId: chosen.id, strategy }, { onSuccess: onDeployed, onError: (e) => setError(errorMessage(e)) });
+    const reason = blocked ? overrideReason.trim() : "";
+    deploy.mutate(
+      { app: app.name, buildId: chosen.id, strategy, ...(reason ? { overrideReason: reason } : {}) },
+      {
+        onSuccess: (d) => {
+          setBlocked(false);
+          setOverrideReason("");
+          onDeployed(d);
+        },
+        onError: (e) => {
+          setError(errorMessage(e));
+          if (blockedByFindings(e)) setBlocked(true);
+        },
+      },
+    );
   }
 
   return (
@@ -55,7 +73,15 @@ export function DeployBuildForm({ app, onDeployed }: { app: AppDetail; onDeploye
             healthy. If they are not, the running release keeps serving.
           </p>
           <div className="mt-4 grid gap-3 sm:grid-cols-2">
-            <SelectField label="Build" value={chosen?.id ?? ""} onChange={(e) => setBuildId(e.target.value)} disabled={deploy.isPending}>
+            <SelectField
+              label="Build"
+              value={chosen?.id ?? ""}
+              onChange={(e) => {
+                setBuildId(e.target.value);
+                setBlocked(false);
+              }}
+              disabled={deploy.isPending}
+            >
               {succeeded.map((b) => (
                 <option key={b.id} value={b.id}>
                   #{b.number} · {describeSource(b.source)} · {formatRelative(b.finishedAt ?? b.createdAt)}
@@ -73,8 +99,24 @@ export function DeployBuildForm({ app, onDeployed }: { app: AppDetail; onDeploye
               {error}
             </p>
           )}
-          <Button type="submit" variant="primary" className="mt-4" disabled={!chosen || deploy.isPending}>
-            {deploy.isPending ? "Deploying…" : "Deploy"}
+          {blocked && (
+            <Field
+              className="mt-3"
+              label="Override reason"
+              hint="Why this build may go out with its critical findings; written to the audit log with them."
+              value={overrideReason}
+              maxLength={500}
+              onChange={(e) => setOverrideReason(e.target.value)}
+              data-testid="deploy-override-reason"
+            />
+          )}
+          <Button
+            type="submit"
+            variant={blocked ? "danger" : "primary"}
+            className="mt-4"
+            disabled={!chosen || deploy.isPending || (blocked && overrideReason.trim() === "")}
+          >
+            {deploy.isPending ? "Deploying…" : blocked ? "Deploy anyway" : "Deploy"}
           </Button>
         </>
       )}

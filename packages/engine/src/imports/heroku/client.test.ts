@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loopbackOutboundPolicy } from "../../net/index.ts";
 import { createHerokuClient, type HerokuClient } from "./client.ts";
 import type { HerokuApiError } from "./errors.ts";
 import { type HerokuStandIn, startHerokuStandIn } from "./stand-in.ts";
@@ -13,7 +14,9 @@ let dir: string;
 let standIn: HerokuStandIn;
 let client: HerokuClient;
 
-const makeClient = (token = TOKEN) => createHerokuClient({ apiUrl: standIn.url, dataApiUrl: standIn.dataUrl, token, maxRetryWaitMs: 1 });
+// The stand-in's blob URLs are on loopback, which downloads refuse unless allowed.
+const makeClient = (token = TOKEN) =>
+  createHerokuClient({ apiUrl: standIn.url, dataApiUrl: standIn.dataUrl, token, maxRetryWaitMs: 1, outbound: loopbackOutboundPolicy() });
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "heroku-client-"));

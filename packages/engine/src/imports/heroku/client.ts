@@ -1,6 +1,7 @@
 // A read-only client for what an import needs from Heroku: the Platform API v3 for the app, and
 // the Heroku Postgres data API for its backups. Nothing here changes anything on Heroku.
 import { ValidationError } from "../../errors.ts";
+import { DEFAULT_OUTBOUND_POLICY, type OutboundPolicy, outboundFetch } from "../../net/index.ts";
 import {
   type HerokuAddon,
   type HerokuAddonAttachment,
@@ -37,7 +38,13 @@ export interface HerokuClientOptions {
   apiUrl?: string;
   dataApiUrl?: string;
   token: string;
+  /** For Heroku's APIs (the operator's setting) and, when given, downloads too (tests). */
   fetch?: typeof fetch;
+  /**
+   * Where slug and backup URLs taken from Heroku's answers may lead (default: public addresses
+   * only). They are not the operator's: a stand-in, or a compromised answer, could point anywhere.
+   */
+  outbound?: OutboundPolicy;
   /** Per request, body included. Default 30 s. */
   timeoutMs?: number;
   /** Tries when Heroku answers 429, the first included. Default 3. */
@@ -75,6 +82,10 @@ export interface HerokuClient {
   rateLimitRemaining(): number | null;
 }
 
+/** An import job runs at most 2 hours; a backup is at most 20 GiB (heroku-run.ts). */
+const MAX_DOWNLOAD_MS = 2 * 60 * 60_000;
+const MAX_DOWNLOAD_BYTES = 21 * 1024 ** 3;
+
 // Releases are listed newest first; the current one is nearly always among the first ten.
 const RELEASES_RANGE = "version ..; order=desc, max=10";
 const RELEASE_PAGES = 5;
@@ -84,6 +95,14 @@ export function createHerokuClient(options: HerokuClientOptions): HerokuClient {
   const apiUrl = trimSlash(options.apiUrl ?? HEROKU_API_URL);
   const dataApiUrl = trimSlash(options.dataApiUrl ?? HEROKU_DATA_API_URL);
   const fetchFn = options.fetch ?? globalThis.fetch;
+  // downloadBlob caps the bytes and the time of each download; these are only the outer bounds.
+  const downloadFetch =
+    options.fetch ??
+    outboundFetch(options.outbound ?? DEFAULT_OUTBOUND_POLICY, {
+      what: "Heroku download",
+      timeoutMs: MAX_DOWNLOAD_MS,
+      maxBytes: MAX_DOWNLOAD_BYTES,
+    });
   const http = createHerokuHttp({
     token,
     fetch: fetchFn,
@@ -154,7 +173,7 @@ export function createHerokuClient(options: HerokuClientOptions): HerokuClient {
       return backups.reduce<HerokuTransfer | null>((newest, t) => (newest === null || t.num > newest.num ? t : newest), null);
     },
     backupUrl: (app, num) => http.json(data("POST", app, `/transfers/${num}/actions/public-url`), herokuBackupUrlSchema),
-    download: (url, file, opts) => downloadBlob({ fetch: fetchFn, allowHttp: apiUrl.startsWith("http:") }, url, file, opts),
+    download: (url, file, opts) => downloadBlob({ fetch: downloadFetch, allowHttp: apiUrl.startsWith("http:") }, url, file, opts),
     rateLimitRemaining: () => http.rateLimitRemaining(),
   };
 }

@@ -1,6 +1,8 @@
 // One request to Heroku, done the way its API asks: the bearer token, a timeout, a cap on the
 // answer's size, retries on 429 (bounded), and list pages followed through Range/Next-Range.
 // Every failure becomes a HerokuApiError whose message never holds the token.
+// The base URLs are the operator's settings (SKYPANEL_HEROKU_API_URL…), so these requests are not
+// put through the outbound guard; the slug and backup URLs Heroku answers with are (client.ts).
 import { setTimeout as sleep } from "node:timers/promises";
 import type { z } from "zod";
 import { herokuErrorBodySchema } from "./api-types.ts";
@@ -174,5 +176,6 @@ export function failureWords(err: unknown, timeoutMs: number): string {
   if (err instanceof Error && err.name === "TimeoutError") return `no answer within ${+(timeoutMs / 1000).toFixed(1)} s`;
   if (err instanceof Error && err.name === "AbortError") return "cancelled";
   const cause = err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
-  return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+  // Callers end the sentence: a full stop of the guard's own message would make two.
+  return (cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err))).replace(/\.$/, "");
 }

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, expect, it } from "vitest";
+import { loopbackOutboundPolicy } from "../../net/index.ts";
 import { createHerokuClient } from "./client.ts";
 import { shopModel, TOKEN } from "./test-fixtures.ts";
 
@@ -36,7 +37,8 @@ it("runs from a model file, serves it with paths relative to the file, and stops
   const url = /listening (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1];
   expect(url).toBeDefined();
 
-  const client = createHerokuClient({ apiUrl: url, dataApiUrl: url, token: TOKEN });
+  // The stand-in's blob URLs are on loopback, which downloads refuse unless allowed.
+  const client = createHerokuClient({ apiUrl: url, dataApiUrl: url, token: TOKEN, outbound: loopbackOutboundPolicy() });
   const slug = await client.slug("shop", "slug-7");
   expect(slug.size).toBeGreaterThan(0);
   await client.download(slug.blob.url, join(dir, "copy.tgz"), { maxBytes: 1024 * 1024 });

@@ -15,7 +15,7 @@ import type { EventBus } from "../../events/bus.ts";
 import { DEFAULT_DELIVERY, type DeliveryOptions } from "./delivery.ts";
 import { createDispatcher } from "./dispatcher.ts";
 import { openDrainUrl, sealDrainUrl } from "./seal.ts";
-import { checkDrainUrl, redactDrainUrl } from "./url.ts";
+import { checkDrainDestination, checkDrainUrl, redactDrainUrl } from "./url.ts";
 
 export { DEFAULT_DELIVERY, type DeliveryOptions } from "./delivery.ts";
 export { type DrainLine, ndjsonLine, octetCounted, syslogMessage } from "./format.ts";
@@ -85,7 +85,7 @@ export function createDrains(deps: EngineDeps, apps: Apps, bus: EventBus, option
     db,
     bus,
     delivery: { ...DEFAULT_DELIVERY, ...options.delivery },
-    sender: { ca: drainTrust(options.caFile), timeoutMs: options.timeoutMs ?? 10_000, hostname: hostname() },
+    sender: { ca: drainTrust(options.caFile), timeoutMs: options.timeoutMs ?? 10_000, hostname: hostname(), outbound: deps.outbound },
     openUrl,
     statsMs: options.statsMs,
     now: deps.now,
@@ -132,6 +132,7 @@ export function createDrains(deps: EngineDeps, apps: Apps, bus: EventBus, option
       const { app } = await apps.resolve(actor, idOrName, "write", "adding log drains");
       const target = checkDrainUrl(url);
       const redacted = redactDrainUrl(target.url);
+      await checkDrainDestination(deps.outbound, target, redacted);
       const existing = await listLogDrains(db, app.id);
       if (findByUrl(existing, target.url)) throw new LogDrainTakenError(redacted);
       if (existing.length >= MAX_DRAINS_PER_APP) throw new ValidationError(`An app has at most ${MAX_DRAINS_PER_APP} log drains.`);

@@ -4,9 +4,10 @@
 import { Agent, request } from "node:https";
 import { isIP } from "node:net";
 import { connect, type TLSSocket } from "node:tls";
+import { checkOutbound, guardedLookup, type OutboundPolicy, type OutboundTarget, parseAddress } from "../../net/index.ts";
 import type { DrainLine } from "./format.ts";
 import { ndjsonLine, octetCounted, syslogMessage } from "./format.ts";
-import type { DrainTarget } from "./url.ts";
+import { type DrainTarget, redactDrainUrl } from "./url.ts";
 
 export interface DrainSender {
   send(lines: DrainLine[]): Promise<void>;
@@ -22,6 +23,20 @@ export interface SenderOptions {
   timeoutMs: number;
   /** The HOSTNAME of syslog messages: this control plane. */
   hostname: string;
+  /** Where a drain may connect: each connection's address is checked as it is made. */
+  outbound: OutboundPolicy;
+}
+
+/**
+ * Checks an address written in the URL (names are checked by the connection's own lookup, which
+ * Node skips for addresses), so a refused one is never connected to.
+ */
+async function checkLiteral(target: DrainTarget, o: SenderOptions, guard: OutboundTarget): Promise<void> {
+  if (parseAddress(target.host)) await checkOutbound(o.outbound, guard, target.host);
+}
+
+function guardOf(target: DrainTarget): OutboundTarget {
+  return { what: "log drain", shown: redactDrainUrl(target.url) };
 }
 
 export function createSender(target: DrainTarget, o: SenderOptions): DrainSender {
@@ -33,12 +48,16 @@ function syslogSender(target: DrainTarget, o: SenderOptions): DrainSender {
   // The connection being made, so close() can end it too.
   let opening: TLSSocket | null = null;
 
-  function open(): Promise<TLSSocket> {
+  const guard = guardOf(target);
+
+  async function open(): Promise<TLSSocket> {
+    await checkLiteral(target, o, guard);
     return new Promise((resolve, reject) => {
       const s = connect({
         host: target.host,
         port: target.port,
         ca: o.ca,
+        lookup: guardedLookup(o.outbound, guard),
         // SNI takes names only; the certificate is checked against the host either way.
         ...(isIP(target.host) ? {} : { servername: target.host }),
       });
@@ -102,12 +121,16 @@ function syslogSender(target: DrainTarget, o: SenderOptions): DrainSender {
 }
 
 const MAX_ERROR_BODY = 200;
+const MAX_ANSWER = 64 * 1024;
 
 function httpsSender(target: DrainTarget, o: SenderOptions): DrainSender {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: o.ca });
+  const guard = guardOf(target);
+  // Every connection the agent makes (kept alive, or made again) goes through the guarded lookup.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: o.ca, lookup: guardedLookup(o.outbound, guard) });
   const url = new URL(target.url);
   return {
-    send(lines) {
+    async send(lines) {
+      await checkLiteral(target, o, guard);
       const body = Buffer.from(lines.map(ndjsonLine).join(""), "utf8");
       return new Promise<void>((resolve, reject) => {
         // A user and password in the URL go as Basic auth (Node sends them from the URL).
@@ -130,6 +153,8 @@ function httpsSender(target: DrainTarget, o: SenderOptions): DrainSender {
           res.on("data", (c: Buffer) => {
             if (size < MAX_ERROR_BODY) chunks.push(c);
             size += c.length;
+            // Only the start is ever shown; a drain that keeps talking is cut off.
+            if (size > MAX_ANSWER) res.destroy(new Error(`the drain answered with more than ${MAX_ANSWER} bytes`));
           });
           res.on("error", reject);
           res.on("end", () => {

@@ -2,6 +2,7 @@
 import { isIP } from "node:net";
 import type { LogDrainKind } from "@skypanel/db";
 import { ValidationError } from "../../errors.ts";
+import { checkOutbound, type OutboundPolicy, OutboundUnresolvedError } from "../../net/index.ts";
 
 export const MAX_DRAIN_URL = 2000;
 export const DRAIN_URL_RULE = "syslog+tls://host:port (RFC 5424 over TLS) or https://host[:port]/path (NDJSON POSTs)";
@@ -51,8 +52,8 @@ export function checkDrainUrl(input: unknown): DrainTarget {
   if (scheme !== "https" && scheme !== "syslog+tls")
     throw new ValidationError(`A drain's URL is ${DRAIN_URL_RULE}; "${scheme}:" is not taken.`);
   const host = checkHost(url.hostname);
-  // Issue 17's SSRF guard goes here: refusing private, link-local and (outside tests) loopback
-  // targets. Loopback stays allowed for now because the tests' receivers listen on it.
+  // Where the host points is checked when the drain is added (checkDrainDestination) and again at
+  // every connection (senders.ts), under the outbound policy.
   if (scheme === "syslog+tls") {
     if (!url.port) throw new ValidationError("A syslog+tls:// drain needs its port: syslog+tls://host:6514.");
     if (url.username || url.password || (url.pathname !== "" && url.pathname !== "/") || url.search || url.hash) {
@@ -79,4 +80,16 @@ export function redactDrainUrl(normalized: string): string {
   const path = url.pathname && url.pathname !== "/" ? "/***" : "";
   const query = url.search ? "?***" : "";
   return `${url.protocol}//${auth}${url.host}${path}${query}`;
+}
+
+/**
+ * Refuses a drain whose host is, or resolves to, a refused address, when it is added. A name that
+ * does not resolve yet is taken: delivery retries, and each connection is checked anyway.
+ */
+export async function checkDrainDestination(policy: OutboundPolicy, target: DrainTarget, redacted: string): Promise<void> {
+  try {
+    await checkOutbound(policy, { what: "log drain", shown: redacted }, target.host);
+  } catch (err) {
+    if (!(err instanceof OutboundUnresolvedError)) throw err;
+  }
 }

@@ -1,0 +1,10 @@
+DROP TRIGGER audit_log_no_truncate ON audit_log;
+DROP TRIGGER audit_log_append_only ON audit_log;
+DROP TRIGGER audit_log_chain ON audit_log;
+DROP FUNCTION skypanel_audit_sweep(timestamptz);
+DROP FUNCTION skypanel_audit_append_only();
+DROP FUNCTION skypanel_audit_chain();
+DROP FUNCTION skypanel_audit_row_hash(audit_log);
+DROP INDEX audit_log_seq_idx;
+ALTER TABLE audit_log DROP COLUMN seq, DROP COLUMN prev_hash, DROP COLUMN hash;
+DROP TABLE audit_log_anchors;
