@@ -55,6 +55,12 @@ describe.each(TEST_DRIVERS)("log search and retention over REST on %s", (driver)
       expect(res.status, q).toBe(400);
       expect(res.error, q).toMatch(message);
     }
+    // The plain filters too: a NUL once reached PostgreSQL and came back as a 500.
+    for (const query of ["search=a%00b", "process=web%00", "search=tab%09here"]) {
+      const res = await logs(query);
+      expect(res.status, query).toBe(400);
+      expect(res.error, query).toMatch(/control characters/);
+    }
     expect((await logs("q=timeout", strangerToken)).status).toBe(404);
   });
 

@@ -4,13 +4,23 @@ import { appRef } from "./common.ts";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
+// PostgreSQL text cannot hold NUL, and no log filter needs a control character: refused here,
+// with a message, instead of failing in the database (Schemathesis sent `search=…%00…`).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const filterText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !CONTROL.test(s), "must not contain control characters");
+
 export const logQuery = z.object({
   app: appRef,
   tail: z.number().int().optional(),
   levels: z.array(z.enum(LOG_LEVELS)).max(4).optional(),
-  processType: z.string().max(63).optional(),
+  processType: filterText(63).optional(),
   instanceId: z.string().uuid().optional(),
-  search: z.string().max(200).optional(),
+  search: filterText(200).optional(),
   /** The log search language (packages/engine/src/logs/query-language.ts); the engine parses it and says what is wrong. */
   q: z.string().max(500).optional(),
   since: z.date().optional(),
