@@ -1,10 +1,7 @@
 // The escape app for hardening tests: an HTTP server inside an instance that reports its own
 // credentials and runs the escape attempts of escape.py (Python from the host's /usr, which every
 // instance sees), each answered by the errno the kernel gave or "ok".
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { addTestArtifact } from "./testing.ts";
 
 const SERVER_JS = `
 const http = require("node:http");
@@ -89,14 +86,5 @@ print(json.dumps(attempts))
 
 /** Adds the escape app to the store under a name unique to this run; `remove` deletes it again. */
 export function addEscapeApp() {
-  const work = mkdtempSync(join(tmpdir(), "skypanel-escape-app-"));
-  const out = join(work, `skypanel-escape-probe-${process.pid}-${Date.now()}`);
-  mkdirSync(join(out, "app"), { recursive: true });
-  writeFileSync(join(out, "app", "server.js"), SERVER_JS);
-  writeFileSync(join(out, "app", "escape.py"), ESCAPE_PY);
-  const added = spawnSync("nix-store", ["--add", out], { encoding: "utf8" });
-  rmSync(work, { recursive: true, force: true });
-  if (added.status !== 0) throw new Error(`nix-store --add failed: ${added.stderr}`);
-  const storePath = added.stdout.trim();
-  return { storePath, remove: () => spawnSync("nix-store", ["--delete", storePath], { encoding: "utf8" }) };
+  return addTestArtifact("skypanel-escape-probe", { "server.js": SERVER_JS, "escape.py": ESCAPE_PY });
 }

@@ -1,9 +1,9 @@
 // Helpers for runtime tests: a small Node app added to the Nix store, and probes of a running instance.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { detectCgroupHost } from "./cgroups.ts";
 import { NFT } from "./firewall.ts";
 import type { Instance } from "./instance.ts";
@@ -57,18 +57,45 @@ if (mode === "hog") {
 }
 `;
 
-/** Adds the probe app to the store under a name unique to this run; `remove` deletes it again. */
-export function addProbeApp(extraEnv = "") {
-  const work = mkdtempSync(join(tmpdir(), "skypanel-runtime-app-"));
-  const out = join(work, `skypanel-runtime-probe-${process.pid}-${Date.now()}`);
-  mkdirSync(join(out, "app", ".skypanel"), { recursive: true });
-  writeFileSync(join(out, "app", "server.js"), SERVER_JS);
-  writeFileSync(join(out, "app", ".skypanel", "env"), `PATH=/opt/probe/bin:$PATH\nFROM_ARTIFACT=yes\n${extraEnv}`);
+// Test artifacts live in the store only while their test runs: rooted here, so a garbage
+// collection by another test file running meanwhile (builds prune the store) cannot take them.
+const TEST_GC_ROOTS = "/nix/var/nix/gcroots/skypanel-tests";
+
+/**
+ * Adds an app (its `app/` files, by relative path) to the store under a name unique to this run,
+ * with a GC root; `remove` drops the root and deletes the path again.
+ */
+export function addTestArtifact(name: string, files: Record<string, string>) {
+  const work = mkdtempSync(join(tmpdir(), `${name}-`));
+  const out = join(work, `${name}-${process.pid}-${Date.now()}`);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(out, "app", path)), { recursive: true });
+    writeFileSync(join(out, "app", path), content);
+  }
   const added = spawnSync("nix-store", ["--add", out], { encoding: "utf8" });
   rmSync(work, { recursive: true, force: true });
   if (added.status !== 0) throw new Error(`nix-store --add failed: ${added.stderr}`);
   const storePath = added.stdout.trim();
-  return { storePath, remove: () => spawnSync("nix-store", ["--delete", storePath], { encoding: "utf8" }) };
+  // Between --add and the root a collection could still take it: rooted at once, then checked.
+  mkdirSync(TEST_GC_ROOTS, { recursive: true });
+  const root = join(TEST_GC_ROOTS, basename(storePath));
+  symlinkSync(storePath, root);
+  if (!existsSync(join(storePath, "app"))) throw new Error(`${storePath} was collected before it could be rooted; run the test again.`);
+  return {
+    storePath,
+    remove: () => {
+      rmSync(root, { force: true });
+      return spawnSync("nix-store", ["--delete", storePath], { encoding: "utf8" });
+    },
+  };
+}
+
+/** Adds the probe app to the store under a name unique to this run; `remove` deletes it again. */
+export function addProbeApp(extraEnv = "") {
+  return addTestArtifact("skypanel-runtime-probe", {
+    "server.js": SERVER_JS,
+    ".skypanel/env": `PATH=/opt/probe/bin:$PATH\nFROM_ARTIFACT=yes\n${extraEnv}`,
+  });
 }
 
 /** A runtime of its own for a test file: instances under a cgroup parent only it uses, removed by `cleanup`. */
