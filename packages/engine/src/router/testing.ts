@@ -95,16 +95,24 @@ export function httpGet(options: {
   headers?: Record<string, string>;
   /** Default GET. */
   method?: string;
+  /** The loopback address to send from (the router limits per client address); default 127.0.0.1. */
+  from?: string;
+  /** Sent with its Content-Length, or chunked (two writes, no length) when `chunked`. */
+  body?: Buffer;
+  chunked?: boolean;
 }): Promise<TestResponse> {
   return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { ...options.headers, Host: options.host };
+    if (options.body && !options.chunked) headers["Content-Length"] = String(options.body.length);
     const req = request(
       {
         host: "127.0.0.1",
         port: options.port,
         path: options.path ?? "/",
         method: options.method ?? "GET",
+        localAddress: options.from,
         agent: false,
-        headers: { ...options.headers, Host: options.host },
+        headers,
         timeout: 15_000,
       },
       (res) => {
@@ -119,11 +127,14 @@ export function httpGet(options: {
     );
     req.on("timeout", () => req.destroy(new Error("request timed out")));
     req.on("error", reject);
-    req.end();
+    if (options.body && options.chunked) {
+      // Two writes without a Content-Length: Node sends the body chunked.
+      req.write(options.body.subarray(0, 10));
+      req.end(options.body.subarray(10));
+    } else req.end(options.body);
   });
 }
 
-/** The instance that served a request (the test upstream echoes its name). */
 export function servedBy(res: TestResponse): string {
   if (res.status !== 200) return `status ${res.status}`;
   return (JSON.parse(res.body) as { name: string }).name;

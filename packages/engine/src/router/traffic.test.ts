@@ -4,7 +4,6 @@
 // never skips, when it cannot be had.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { request } from "node:http";
 import { join } from "node:path";
 import type { Database } from "@skypanel/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +12,7 @@ import { wafLogLine } from "../traffic/index.ts";
 import { caddyPaths } from "./caddy-process.ts";
 import { customCaddyPath } from "./custom-caddy.ts";
 import { createRouter, type Router } from "./router.ts";
-import { freePort, type TestResponse, type TestUpstream, tempHome, testUpstreams } from "./testing.ts";
+import { freePort, httpGet, type TestResponse, type TestUpstream, tempHome, testUpstreams } from "./testing.ts";
 import type { AppRoute, RouteTraffic } from "./types.ts";
 
 const REPO = new URL("../../../../", import.meta.url).pathname;
@@ -36,49 +35,9 @@ function customCaddy(): string {
   return path;
 }
 
-/** A request from a chosen loopback address (localAddress), with an optional body. */
-function send(o: {
-  port: number;
-  app: string;
-  from?: string;
-  path?: string;
-  method?: string;
-  body?: Buffer;
-  chunked?: boolean;
-}): Promise<TestResponse> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { Host: `${o.app}.localhost:${o.port}` };
-    if (o.body && !o.chunked) headers["Content-Length"] = String(o.body.length);
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port: o.port,
-        path: o.path ?? "/",
-        method: o.method ?? "GET",
-        localAddress: o.from ?? "127.0.0.1",
-        agent: false,
-        headers,
-        timeout: 15_000,
-      },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => {
-          body += c;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-        res.on("error", reject);
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error("request timed out")));
-    req.on("error", reject);
-    if (o.body && o.chunked) {
-      // Two writes without a Content-Length: Node sends the body chunked.
-      req.write(o.body.subarray(0, 10));
-      req.end(o.body.subarray(10));
-    } else req.end(o.body);
-  });
-}
+/** A request to `app`'s host name, from a chosen loopback address, with an optional body. */
+const send = ({ app, ...o }: Omit<Parameters<typeof httpGet>[0], "host"> & { app: string }) =>
+  httpGet({ ...o, host: `${app}.localhost:${o.port}` });
 
 const count = (responses: TestResponse[], status: number) => responses.filter((r) => r.status === status).length;
 
