@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import SlowFirstSequencer from "./vitest.sequencer.ts";
 
 // One run covers every workspace; each project keeps its own environment.
@@ -15,6 +15,8 @@ export default defineConfig({
         test: {
           name: "server",
           include: ["packages/*/src/**/*.test.ts", "apps/bff/src/**/*.test.ts"],
+          // Chaos cases too long for CI run only with `npm run chaos` (vitest.chaos.config.ts).
+          exclude: [...configDefaults.exclude, "**/*.chaos-long.test.ts"],
           environment: "node",
           // PGlite boots a whole PostgreSQL in WebAssembly; give set-up room on 2 cores.
           testTimeout: 30_000,

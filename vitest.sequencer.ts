@@ -16,6 +16,7 @@ const SLOW_FIRST = [
   "packages/cli/src/cli.e2e.test.ts",
   "packages/engine/src/deploy/deploy.test.ts",
   "apps/bff/src/export-import.test.ts",
+  "apps/bff/src/chaos/runtime.chaos.test.ts",
   "apps/bff/src/rest/deployments.test.ts",
   "packages/engine/src/builds/remote-cache.test.ts",
   "apps/bff/src/rest/autoscale-load.test.ts",

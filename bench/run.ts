@@ -1,4 +1,4 @@
-// `npm run bench [-- app-list|builds|stacks|deploy|dashboard|cli|log-search|autoscale]`: runs the benchmarks and prints rows for BENCHMARKS.md
+// `npm run bench [-- app-list|builds|stacks|deploy|dashboard|cli|log-search|autoscale|load]`: runs the benchmarks and prints rows for BENCHMARKS.md
 // with the machine and date; the raw numbers go to bench/results/<date>.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { cliBenchmark } from "./cli.bench.ts";
 import { dashboardBenchmark } from "./dashboard.bench.ts";
 import { deployBenchmark } from "./deploy.bench.ts";
 import { machine, markdownTable, ROOT } from "./harness.ts";
+import { loadBenchmark, printLoad } from "./load.bench.ts";
 import { logSearchBenchmark } from "./log-search.bench.ts";
 import { stackBuildBenchmark } from "./stacks.bench.ts";
 
@@ -80,6 +81,13 @@ if (!only || only === "autoscale") {
   console.log("\n| benchmark | median | runs |\n|---|---:|---|");
   for (const r of rows)
     console.log(`| ${r.benchmark} | ${(r.median / 1000).toFixed(1)} s | ${r.runs.map((x) => (x / 1000).toFixed(1)).join(", ")} |`);
+}
+
+if (!only || only === "load") {
+  const result = await loadBenchmark();
+  results.load = result;
+  console.log("");
+  printLoad(result);
 }
 
 const dir = join(ROOT, "bench", "results");

@@ -103,9 +103,12 @@ lib.mkStep {
     copy_source
     cd "$out/app"
     if [ -n "$buildCommand" ] || [ -n "$testCommand" ]; then
-      # Build tools may write into node_modules (caches), so they get a private copy.
-      cp -R "$built/node_modules" node_modules
-      chmod -R u+w node_modules
+      # Build tools may write into node_modules (caches), so they get a private copy. An app
+      # with no dependencies has none to copy.
+      if [ -d "$built/node_modules" ]; then
+        cp -R "$built/node_modules" node_modules
+        chmod -R u+w node_modules
+      fi
       node_layer_copy_members "$built" .
     fi
     if [ -n "$buildCommand" ]; then

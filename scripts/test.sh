@@ -28,6 +28,10 @@ require_schemathesis
 require_promtool
 # The embedded Prometheus test runs Debian's prometheus and prometheus-alertmanager.
 require_embedded_prometheus
+# The control database failover test (apps/bff/src/chaos/patroni-failover.chaos.test.ts) runs Debian's Patroni and etcd.
+require_patroni
+# The full-disk chaos case mounts a small ext4 image on a loop device as SKYPANEL_HOME.
+require_loop_fs
 # The traffic protection tests (router/traffic.test.ts) run SkyPanel's own Caddy: built once per
 # machine and cached (/var/cache/skypanel/caddy/<hash>/caddy), so only the first run pays.
 require_custom_caddy || die "SkyPanel's Caddy (packages/engine/caddy) could not be built: the traffic protection tests need it"
@@ -58,6 +62,7 @@ if [ -z "${SKYPANEL_TEST_REDIS_URL:-}" ]; then
   require_redis_server
   export SKYPANEL_TEST_REDIS_URL="redis://127.0.0.1:6379"
 fi
+require_redis_sentinel
 redis-cli -u "$SKYPANEL_TEST_REDIS_URL" ping 2>/dev/null | grep -q PONG || die "cannot reach Redis at $SKYPANEL_TEST_REDIS_URL"
 
 step "npm ci"

@@ -175,6 +175,12 @@ require_redis_server() {
   redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG || die "Redis did not start on 127.0.0.1:6379"
 }
 
+# Redis Sentinel, for the shared event bus's Sentinel tests (packages/engine/src/events/redis-sentinel.test.ts).
+# The tests run sentinels of their own on free loopback ports; the package's service is not started.
+require_redis_sentinel() {
+  command -v redis-sentinel >/dev/null || apt_install_quiet_services redis-sentinel
+}
+
 # The add-on servers the platform uses by default (SKYPANEL_ADDON_LOCAL_SERVERS=auto), unless the
 # operator named servers of their own or opted out.
 require_addon_servers() {
@@ -279,4 +285,38 @@ require_custom_caddy() {
   # Renamed into place last, so a build cut short never leaves a binary that looks finished.
   mv -f "$tmp" "$bin"
   say "custom Caddy built in $(($(date +%s) - started))s: $bin"
+}
+
+# The highly available control database test (packages/db/src/ha/failover.test.ts) runs Debian's
+# Patroni (3.0) with etcd (3.4) and PostgreSQL 15, as processes of its own with their own config
+# in a temporary folder. The packages' daemons are kept from starting (policy-rc.d); on a systemd
+# machine etcd-server's postinst still enables etcd.service for the next boot, so that unit (the
+# package's own) is disabled again: nothing of theirs listens afterwards.
+require_patroni() {
+  local missing=()
+  [ -x /usr/bin/patroni ] || missing+=(patroni python3-psycopg2 python3-etcd)
+  [ -x /usr/bin/etcd ] || missing+=(etcd-server)
+  [ -x /usr/bin/etcdctl ] || missing+=(etcd-client)
+  [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  apt_install_quiet_services "${missing[@]}"
+  if [ -d /run/systemd/system ]; then
+    local unit
+    for unit in etcd.service patroni.service; do
+      systemctl is-enabled --quiet "$unit" 2>/dev/null && systemctl disable --now --quiet "$unit"
+    done
+  fi
+  [ -x /usr/bin/patroni ] || die "Debian's patroni package installed no /usr/bin/patroni"
+  [ -x /usr/bin/etcd ] || die "Debian's etcd-server package installed no /usr/bin/etcd"
+}
+
+# The full-disk chaos case (apps/bff/src/chaos/full-disk.chaos.test.ts) puts SKYPANEL_HOME on a
+# small ext4 image of its own: truncate, mkfs.ext4, losetup, mount and fallocate (root only).
+require_loop_fs() {
+  local missing=()
+  command -v mkfs.ext4 >/dev/null || missing+=(e2fsprogs)
+  command -v losetup >/dev/null && command -v fallocate >/dev/null || missing+=(util-linux)
+  command -v mount >/dev/null || missing+=(mount)
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+  [ -e /dev/loop-control ] || die "no /dev/loop-control: the full-disk chaos test needs loop devices (modprobe loop, or a container given them)"
 }

@@ -39,6 +39,13 @@ describe("custom-domain settings in the BFF config", () => {
     expect(() => loadConfig({ SKYPANEL_HTTPS_PORT: "8080" })).toThrow(/must differ/);
   });
 
+  it("checks add-on servers every SKYPANEL_ADDON_HEALTH_INTERVAL_SECONDS (30 by default), refusing a period that is not 1 to 3600", () => {
+    expect(loadConfig({}).addonHealthIntervalMs).toBe(30_000);
+    expect(loadConfig({ SKYPANEL_ADDON_HEALTH_INTERVAL_SECONDS: "5" }).addonHealthIntervalMs).toBe(5000);
+    for (const bad of ["0", "3601", "-1", "1.5", "soon"])
+      expect(() => loadConfig({ SKYPANEL_ADDON_HEALTH_INTERVAL_SECONDS: bad })).toThrow(/SKYPANEL_ADDON_HEALTH_INTERVAL_SECONDS/);
+  });
+
   it("registers add-on servers from SKYPANEL_ADDON_POSTGRES_URL and SKYPANEL_ADDON_REDIS_URL; this machine's by default", () => {
     const gatewayPorts = { postgresql: 15432, redis: 15479 };
     expect(loadConfig({}).addons).toEqual({ gatewayPorts, localServers: true });
@@ -122,6 +129,33 @@ describe("how builds reach the network, in the BFF config", () => {
     );
     expect(() => loadConfig({ SKYPANEL_MAVEN_REPOSITORY_URL: "ftp://mirror.example/maven2" })).toThrow(
       "SKYPANEL_MAVEN_REPOSITORY_URL must be an http(s) URL; the platform's operator must fix it.",
+    );
+  });
+});
+
+describe("two control planes in the BFF config: the shared Redis and the lease", () => {
+  it("reads a Redis URL, or Sentinels with the master set's name; refuses what is neither", () => {
+    expect(loadConfig({}).redis).toBeNull();
+    expect(loadConfig({}).lease).toEqual({ ttlMs: 10_000, renewMs: 2_000 });
+    expect(loadConfig({ SKYPANEL_REDIS_URL: "redis://:pw@cache:6379/2" }).redis).toEqual({ url: "redis://:pw@cache:6379/2" });
+    expect(
+      loadConfig({
+        SKYPANEL_REDIS_SENTINELS: "s1:26379, [::1]:26380",
+        SKYPANEL_REDIS_SENTINEL_NAME: "control",
+        SKYPANEL_REDIS_URL: "redis://:pw@x/1",
+      }).redis,
+    ).toEqual({
+      url: "redis://:pw@x/1",
+      sentinels: [
+        { host: "s1", port: 26379 },
+        { host: "::1", port: 26380 },
+      ],
+      sentinelName: "control",
+    });
+    expect(() => loadConfig({ SKYPANEL_REDIS_URL: "http://cache" })).toThrow(/SKYPANEL_REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(() => loadConfig({ SKYPANEL_REDIS_SENTINELS: "s1" })).toThrow(/SKYPANEL_REDIS_SENTINELS must be host:port pairs/);
+    expect(() => loadConfig({ SKYPANEL_LEASE_TTL_SECONDS: "4", SKYPANEL_LEASE_RENEW_SECONDS: "2" })).toThrow(
+      /SKYPANEL_LEASE_RENEW_SECONDS must be at most a quarter of SKYPANEL_LEASE_TTL_SECONDS/,
     );
   });
 });

@@ -1,4 +1,5 @@
 // The one place the BFF reads process.env. Every setting is documented in README.md.
+
 import { existsSync, statSync } from "node:fs";
 import { isIP } from "node:net";
 import { resolve } from "node:path";
@@ -16,6 +17,7 @@ import {
   tracingSettingsFromEnv,
 } from "@skypanel/engine";
 import { z } from "zod";
+import { type BackupConfig, backupConfigFromEnv } from "./backup-config.ts";
 import { isTrustedProxyItem } from "./client-address.ts";
 
 const flag = z
@@ -109,7 +111,30 @@ const schema = z.object({
     .regex(/^redis:\/\//, "SKYPANEL_ADDON_REDIS_URL must be a redis:// URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  // Two control planes: the event bus and the rate limits in Redis (a URL, or Sentinel), the leadership lease.
+  SKYPANEL_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S*$/, "SKYPANEL_REDIS_URL must be a redis:// or rediss:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  SKYPANEL_REDIS_SENTINELS: list(
+    (s) => /^[^\s:,[\]]+:\d{1,5}$/.test(s) || /^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(s),
+    "SKYPANEL_REDIS_SENTINELS must be host:port pairs (Redis Sentinels), separated by commas",
+  ),
+  SKYPANEL_REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, "SKYPANEL_REDIS_SENTINEL_NAME is the name of the Sentinels' master set, like mymaster")
+    .default("mymaster"),
+  SKYPANEL_LEASE_TTL_SECONDS: z.coerce.number().min(2).max(300).default(10),
+  SKYPANEL_LEASE_RENEW_SECONDS: z.coerce.number().min(0.2).max(60).default(2),
   SKYPANEL_ADDON_LOCAL_SERVERS: z.enum(["auto", "off"], { message: "SKYPANEL_ADDON_LOCAL_SERVERS is auto or off" }).default("auto"),
+  // Point-in-time recovery of PostgreSQL add-ons: the folder the server's archive_command fills, and a working folder.
+  SKYPANEL_ADDON_PITR_ARCHIVE_DIR: z.string().regex(/^\//, "SKYPANEL_ADDON_PITR_ARCHIVE_DIR must be an absolute path").optional(),
+  SKYPANEL_ADDON_PITR_DIR: z.string().regex(/^\//, "SKYPANEL_ADDON_PITR_DIR must be an absolute path").optional(),
+  SKYPANEL_ADDON_PITR_SOCKET_DIR: z
+    .string()
+    .regex(/^\//, "SKYPANEL_ADDON_PITR_SOCKET_DIR must be an absolute path")
+    .default("/var/run/postgresql"),
   SKYPANEL_WORK_DIR: z
     .string()
     .regex(/^\//, "SKYPANEL_WORK_DIR must be an absolute path")
@@ -130,6 +155,7 @@ const schema = z.object({
     .or(z.literal("").transform(() => undefined)),
   SKYPANEL_SMTP_FROM: z.string().email("SKYPANEL_SMTP_FROM must be an email address").default("skypanel@localhost"),
   SKYPANEL_ALERTS_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
+  SKYPANEL_ADDON_HEALTH_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SKYPANEL_AUTOSCALE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   SKYPANEL_METRICS_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   // Unset or empty: the audit log is kept forever (it is evidence; deleting it is the operator's choice).
@@ -232,6 +258,8 @@ export interface BffConfig {
     gatewayPorts: { postgresql: number; redis: number };
     /** Use this machine's PostgreSQL and Redis (a role and user of the platform's own) for types with no URL. */
     localServers: boolean;
+    /** Point-in-time recovery on the PostgreSQL add-on server (SKYPANEL_ADDON_PITR_*); null: off. */
+    pitr?: { archiveDir: string; dir: string; socketDir: string } | null;
   };
   /** Where unprivileged build work happens; unset: chosen at start (engine/builds/work-root.ts). */
   workDir: string | undefined;
@@ -255,11 +283,30 @@ export interface BffConfig {
   drainCaFile: string | null;
   /** Destinations requests made for users may reach though they are loopback, private or link-local (SKYPANEL_OUTBOUND_ALLOW). */
   outboundAllow: string[];
+  /** How often each add-on's server is checked (the add-on shown healthy or degraded). */
+  addonHealthIntervalMs: number;
   /** Days audit rows are kept (the hourly upkeep deletes older ones, keeping the chain verifiable); null: forever. */
   auditRetentionDays?: number | null;
+  /**
+   * Redis shared by the control planes (the event bus, the rate limits): a URL, or Sentinels and
+   * the master set's name (the URL then gives only the user, password and database). Null: in memory.
+   */
+  redis?: { url?: string; sentinels?: { host: string; port: number }[]; sentinelName?: string } | null;
+  /** The leadership lease (PostgreSQL only; on PGlite the one process leads). */
+  lease?: { ttlMs: number; renewMs: number };
+  /** Whole-platform backups: passphrase, folder, bucket, schedule, retention (backup-config.ts). */
+  platformBackup: BackupConfig;
 }
 
 export class ConfigError extends Error {}
+
+function platformBackupConfig(env: NodeJS.ProcessEnv, home: string): BackupConfig {
+  try {
+    return backupConfigFromEnv(env, home);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
 
 /** OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, _HEADERS, OTEL_SERVICE_NAME, SKYPANEL_TRACE_RETENTION_DAYS, SKYPANEL_APP_OTLP_ENDPOINT. */
 function tracingSettings(env: NodeJS.ProcessEnv): TracingSettings {
@@ -268,6 +315,19 @@ function tracingSettings(env: NodeJS.ProcessEnv): TracingSettings {
   } catch (err) {
     throw err instanceof TracingSettingsError ? new ConfigError(err.message) : err;
   }
+}
+
+/** SKYPANEL_REDIS_URL and/or SKYPANEL_REDIS_SENTINELS; neither: null (everything in memory). */
+function redisSettings(url: string | undefined, sentinels: string[], sentinelName: string): BffConfig["redis"] {
+  if (sentinels.length === 0) return url ? { url } : null;
+  return {
+    ...(url ? { url } : {}),
+    sentinels: sentinels.map((s) => {
+      const at = s.lastIndexOf(":");
+      return { host: s.slice(0, at).replace(/^\[(.*)\]$/, "$1"), port: Number(s.slice(at + 1)) };
+    }),
+    sentinelName,
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
@@ -296,12 +356,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
   if (Boolean(e.SKYPANEL_ADMIN_EMAIL) !== Boolean(e.SKYPANEL_ADMIN_PASSWORD)) {
     throw new ConfigError("Set both SKYPANEL_ADMIN_EMAIL and SKYPANEL_ADMIN_PASSWORD, or neither.");
   }
+  if (Boolean(e.SKYPANEL_ADDON_PITR_ARCHIVE_DIR) !== Boolean(e.SKYPANEL_ADDON_PITR_DIR)) {
+    throw new ConfigError("Point-in-time recovery needs SKYPANEL_ADDON_PITR_ARCHIVE_DIR and SKYPANEL_ADDON_PITR_DIR together.");
+  }
   if (e.SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT === e.SKYPANEL_ADDON_REDIS_GATEWAY_PORT) {
     throw new ConfigError("SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT and SKYPANEL_ADDON_REDIS_GATEWAY_PORT must differ.");
   }
   const promPorts = [e.SKYPANEL_PROMETHEUS_PORT, e.SKYPANEL_ALERTMANAGER_PORT].filter((p) => p !== undefined);
   if (new Set([...promPorts, e.SKYPANEL_PORT]).size !== promPorts.length + 1) {
     throw new ConfigError("SKYPANEL_PROMETHEUS_PORT, SKYPANEL_ALERTMANAGER_PORT and SKYPANEL_PORT must differ.");
+  }
+  if (e.SKYPANEL_LEASE_RENEW_SECONDS * 4 > e.SKYPANEL_LEASE_TTL_SECONDS) {
+    // A leader steps down 60% into a lease it could not renew: it must have had a few tries by then.
+    throw new ConfigError("SKYPANEL_LEASE_RENEW_SECONDS must be at most a quarter of SKYPANEL_LEASE_TTL_SECONDS.");
   }
   if (e.SKYPANEL_VAULT_ADDR && !e.SKYPANEL_VAULT_TOKEN) {
     throw new ConfigError("SKYPANEL_VAULT_TOKEN must be set with SKYPANEL_VAULT_ADDR.");
@@ -310,6 +377,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
     port: e.SKYPANEL_PORT,
     host: e.SKYPANEL_HOST,
     home: resolve(e.SKYPANEL_HOME),
+    platformBackup: platformBackupConfig(env, e.SKYPANEL_HOME),
     databaseUrl: e.DATABASE_URL,
     admin:
       e.SKYPANEL_ADMIN_EMAIL && e.SKYPANEL_ADMIN_PASSWORD ? { email: e.SKYPANEL_ADMIN_EMAIL, password: e.SKYPANEL_ADMIN_PASSWORD } : null,
@@ -342,9 +410,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
       ...(e.SKYPANEL_ADDON_REDIS_URL ? { redisUrl: e.SKYPANEL_ADDON_REDIS_URL } : {}),
       gatewayPorts: { postgresql: e.SKYPANEL_ADDON_POSTGRES_GATEWAY_PORT, redis: e.SKYPANEL_ADDON_REDIS_GATEWAY_PORT },
       localServers: e.SKYPANEL_ADDON_LOCAL_SERVERS === "auto",
+      pitr:
+        e.SKYPANEL_ADDON_PITR_ARCHIVE_DIR && e.SKYPANEL_ADDON_PITR_DIR
+          ? { archiveDir: e.SKYPANEL_ADDON_PITR_ARCHIVE_DIR, dir: e.SKYPANEL_ADDON_PITR_DIR, socketDir: e.SKYPANEL_ADDON_PITR_SOCKET_DIR }
+          : null,
     },
     workDir: e.SKYPANEL_WORK_DIR,
     auditRetentionDays: e.SKYPANEL_AUDIT_RETENTION_DAYS ?? null,
+    redis: redisSettings(e.SKYPANEL_REDIS_URL, e.SKYPANEL_REDIS_SENTINELS, e.SKYPANEL_REDIS_SENTINEL_NAME),
+    lease: { ttlMs: e.SKYPANEL_LEASE_TTL_SECONDS * 1000, renewMs: e.SKYPANEL_LEASE_RENEW_SECONDS * 1000 },
     heroku: { apiUrl: e.SKYPANEL_HEROKU_API_URL, dataApiUrl: e.SKYPANEL_HEROKU_DATA_API_URL },
     vault: e.SKYPANEL_VAULT_ADDR
       ? {
@@ -367,6 +441,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
       : null,
     drainCaFile: e.SKYPANEL_DRAIN_CA_FILE ?? null,
     outboundAllow: e.SKYPANEL_OUTBOUND_ALLOW,
+    addonHealthIntervalMs: e.SKYPANEL_ADDON_HEALTH_INTERVAL_SECONDS * 1000,
     autoscale: { intervalMs: e.SKYPANEL_AUTOSCALE_INTERVAL_SECONDS * 1000, metricsIntervalMs: e.SKYPANEL_METRICS_INTERVAL_SECONDS * 1000 },
     alerts: {
       intervalMs: e.SKYPANEL_ALERTS_INTERVAL_SECONDS * 1000,

@@ -9,6 +9,7 @@ import {
   createEngine,
   EmbeddedPrometheusError,
   localAddonServers,
+  openSharedRedis,
   outboundPolicy,
   PortsHeldError,
   WorkRootError,
@@ -17,6 +18,7 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { scrapeTokenOf, startPlatformPrometheus } from "./embedded-prometheus.ts";
 import { serveOneOffAttach } from "./one-off-attach.ts";
 import { createApp } from "./server.ts";
+import { PLATFORM_VERSION } from "./version.ts";
 
 async function main() {
   const config = loadConfig();
@@ -33,7 +35,12 @@ async function main() {
   const conn = await openDatabase(dbOptionsFromEnv({ DATABASE_URL: config.databaseUrl }, config.home));
   console.log(`[skypanel] database: ${conn.driver} at ${conn.location}`);
   const addons = await addonServers(config);
+  // Several control planes on one PostgreSQL share Redis (events, rate limits) and lead by lease.
+  const shared = config.redis ? await openSharedRedis(config.redis) : null;
+  if (shared) console.log(`[skypanel] events and rate limits shared through Redis${config.redis?.sentinels ? " (Sentinel)" : ""}`);
   const engine = await createEngine({
+    ...(shared ? { bus: shared.bus, limiter: shared.limiter } : {}),
+    ...(conn.driver === "postgres" && config.lease ? { leadership: config.lease } : {}),
     db: conn.db,
     sql: conn.sql,
     home: config.home,
@@ -47,6 +54,17 @@ async function main() {
     drains: { caFile: config.drainCaFile },
     outbound: outboundPolicy({ allow: config.outboundAllow }),
     auditRetentionDays: config.auditRetentionDays ?? null,
+    platformBackup: {
+      source: conn.source,
+      passphrase: config.platformBackup.passphrase,
+      destinations: { dir: config.platformBackup.dir, s3: config.platformBackup.s3 },
+      schedule: config.platformBackup.schedule,
+      keep: config.platformBackup.keep,
+      platformVersion: PLATFORM_VERSION,
+    },
+    addonHealthIntervalMs: config.addonHealthIntervalMs,
+    // Add-on backups are copied to the platform backups' bucket (SKYPANEL_BACKUP_S3_*), under <prefix>/addon-backups/.
+    addonBackups: { bucket: config.platformBackup.s3, pitr: config.addons.pitr ?? null },
     ...(config.vault ? { vault: config.vault } : {}),
     builds: {
       concurrency: config.buildConcurrency,
@@ -105,6 +123,7 @@ async function main() {
       if (config.stopAppsOnExit) await engine.running?.shutdown();
       await prometheus?.stop();
       await engine.stop();
+      await shared?.close();
       await conn.close();
       process.exit(0);
     });

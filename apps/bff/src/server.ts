@@ -5,14 +5,16 @@ import type { Engine } from "@skypanel/engine";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono, type Context as HonoContext } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { clientAddress, fromTrustedProxy, peerAddress } from "./client-address.ts";
 import type { BffConfig } from "./config.ts";
 import { createContext, type RequestFacts } from "./context.ts";
+import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNREACHABLE, isDatabaseUnreachable, toTRPCError } from "./errors.ts";
 import { gitRoutes } from "./git.ts";
 import { httpMetrics, metricsHandler } from "./prometheus.ts";
 import { requestSpans } from "./request-spans.ts";
-import { errorBody } from "./rest/respond.ts";
+import { errorBody, sendError } from "./rest/respond.ts";
 import { restRoutes } from "./rest/routes.ts";
 import { appRouter } from "./routers/_app.ts";
 
@@ -53,9 +55,19 @@ export function createApp(engine: Engine, config: BffConfig) {
   // Archive uploads have their own, larger limit, enforced while they stream to disk.
   app.use("/api/*", (c, next) => (isArchiveUpload(c) ? next() : jsonLimit(c, next)));
 
+  // Anything a route lets escape: a control database out of reach is a 503, the rest a plain 500.
+  app.onError((err, c) => (err instanceof HTTPException ? err.getResponse() : sendError(c, err)));
+
   app.get("/healthz", async (c) => {
-    await engine.deps.db.execute("select 1");
-    return c.json({ status: "ok" });
+    try {
+      await engine.deps.db.execute("select 1");
+    } catch (err) {
+      if (!isDatabaseUnreachable(err)) throw err;
+      c.header("Retry-After", String(DATABASE_RETRY_AFTER_SECONDS));
+      return c.json({ status: "unavailable", database: "unreachable", message: DATABASE_UNREACHABLE }, 503);
+    }
+    // platform.leader: whether this control plane leads (runs the queue, the runtime and the schedulers).
+    return c.json({ status: "ok", platform: { leader: engine.leadership.isLeader() } });
   });
   app.get("/metrics", metricsHandler(engine, config));
 
@@ -64,7 +76,11 @@ export function createApp(engine: Engine, config: BffConfig) {
       endpoint: "/api/trpc",
       req: c.req.raw,
       router: appRouter,
-      createContext: ({ resHeaders }) => contextFor(c, resHeaders),
+      // A context that cannot be made (the session lookup found no database) is mapped like a procedure's failure.
+      createContext: ({ resHeaders }) =>
+        contextFor(c, resHeaders).catch((err: unknown) => {
+          throw toTRPCError(err);
+        }),
     }),
   );
   app.route("/api", restRoutes(contextFor));

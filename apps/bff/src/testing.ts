@@ -6,11 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { withActor } from "@skypanel/db/queries";
-import type { Driver } from "@skypanel/db/testing";
+import type { Driver, TestDatabase } from "@skypanel/db/testing";
 
 export { TEST_DRIVERS } from "@skypanel/db/testing";
 
-import { buildNetwork, type EngineOptions } from "@skypanel/engine";
+import { buildNetwork, type EngineOptions, type PlatformBackupSettings } from "@skypanel/engine";
 import { createTestEngine, type TestEngine } from "@skypanel/engine/testing";
 import type { BffConfig } from "./config.ts";
 import { type Context, createContext } from "./context.ts";
@@ -56,6 +56,8 @@ export const testConfig = (home: string): BffConfig => ({
   drainCaFile: null,
   // The engine's policy comes from createTestEngine (loopback allowed there, for the tests' servers).
   outboundAllow: [],
+  addonHealthIntervalMs: 30_000,
+  platformBackup: { passphrase: null, dir: null, s3: null, schedule: null, keep: 7 },
 });
 
 const createCaller = createCallerFactory(appRouter);
@@ -86,7 +88,11 @@ export interface TestBff extends TestEngine {
 
 export async function createTestBff(
   driver: Driver,
-  options: Pick<EngineOptions, "builds" | "runtime" | "domains" | "addons" | "heroku" | "tracing" | "autoscale" | "outbound"> = {},
+  options: Pick<EngineOptions, "builds" | "runtime" | "domains" | "addons" | "heroku" | "tracing" | "autoscale" | "outbound"> & {
+    database?: TestDatabase;
+    home?: string;
+    platformBackup?: Omit<PlatformBackupSettings, "source">;
+  } = {},
 ): Promise<TestBff> {
   const t = await createTestEngine(driver, options);
   const config = testConfig(t.home);

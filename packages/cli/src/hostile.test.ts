@@ -15,6 +15,8 @@ describe("hostile or mistaken input is refused before anything is sent (recordin
         [["apps:destroy", "-a", "app1", "--confirm", "app2"], 1, /--confirm app2 does not match the app app1; nothing was deleted/],
         [["addons:destroy", "DATABASE", "-a", "app1", "--confirm", "nope"], 1, /does not match/],
         [["pg:backups:restore", "b1", "-a", "app1"], 1, /--confirm app1/],
+        [["addons:restore", "DATABASE", "-a", "app1"], 2, /--to-time/],
+        [["addons:restore", "DATABASE", "-a", "app1", "--to-time", "yesterday;drop"], 2, /is not a time/],
         [["ps:scale", "-a", "app1", "web=lots"], 2, /not TYPE=N/],
         [["releases:rollback", "-a", "app1", "latest"], 2, /not a release version/],
         [["logs", "-a", "app1", "--num", "-5"], 2, /--num must be/],

@@ -485,6 +485,19 @@ export const COMMANDS = {
     example: "skypanel addons:attach api::postgresql-shiny-1234 -a worker --as SHARED_DB",
     run: (ctx) => import("./commands/addons.js").then((m) => m.attach(ctx)),
   },
+  "addons:restore": {
+    usage: "addons:restore ADDON --to-time TIME [--as NAME]",
+    summary: "restore a PostgreSQL add-on as it was at TIME (point-in-time recovery) into a new add-on",
+    flags: {
+      ...APP,
+      "to-time": { type: "string", value: "TIME", help: "ISO 8601 with a zone, inside the add-on's PITR window (addons:info)" },
+      as: { type: "string", value: "NAME", help: "the new add-on's config var (default DATABASE_RESTORED_URL)" },
+      ...WAIT,
+      ...JSON_OUT,
+    },
+    example: "skypanel addons:restore DATABASE --to-time 2025-01-31T12:00:00Z",
+    run: (ctx) => import("./commands/pitr.js").then((m) => m.restoreToTime(ctx)),
+  },
   "pg:backups": {
     usage: "pg:backups [DATABASE]",
     summary: "list a PostgreSQL add-on's backups",
@@ -563,6 +576,24 @@ export const COMMANDS = {
     flags: {},
     example: "skypanel tokens:revoke 0b1c…",
     run: (ctx) => import("./commands/tokens.js").then((m) => m.revoke(ctx)),
+  },
+  "platform:backup": {
+    usage: "platform:backup [--to dir|s3] [--wait]",
+    summary: "back up the whole platform (control database, keys under the passphrase, current builds, PostgreSQL add-ons); admins",
+    flags: {
+      to: { type: "string", value: "dir|s3", help: "the backup folder or the bucket (default: the bucket when set)" },
+      wait: { type: "boolean", help: "follow it to the end and print where it went" },
+      ...JSON_OUT,
+    },
+    example: "skypanel platform:backup --to s3 --wait",
+    run: (ctx) => import("./commands/platform.js").then((m) => m.backup(ctx)),
+  },
+  "platform:backups": {
+    usage: "platform:backups",
+    summary: "list the platform's backups: status, size, location (restore: npm run restore on the new machine)",
+    flags: { ...JSON_OUT },
+    example: "skypanel platform:backups",
+    run: (ctx) => import("./commands/platform.js").then((m) => m.list(ctx)),
   },
   sessions: {
     usage: "sessions",

@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { beginSafely, connectionOptions } from "./ha.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -29,6 +30,8 @@ export interface ControlPlaneDb {
   driver: "pglite" | "postgres";
   /** Where the data lives, for messages: a PGlite directory or the server URL without password. */
   location: string;
+  /** What a platform backup dumps: the embedded PGlite itself, or the server's URL (pg_dump). */
+  source: { pglite: PGlite } | { url: string };
   close(): Promise<void>;
 }
 
@@ -70,12 +73,22 @@ async function openPglite(dir: string): Promise<ControlPlaneDb> {
     sql: runnerFor(client),
     driver: "pglite",
     location: dir,
+    source: { pglite: client },
     close: () => client.close(),
   };
 }
 
 async function openPostgres(url: string, max: number): Promise<ControlPlaneDb> {
-  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
+  // postgres.js waits up to 20 s between reconnect attempts once a server has gone (its default
+  // backoff), holding every request that long; at most 1 s lets an API call fail fast (a 503) and
+  // the pool find the server again within a second of its return.
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    ...connectionOptions(url),
+    backoff: (attempt) => Math.min(0.05 * 2 ** attempt, 1),
+  });
+  const begin = beginSafely(client);
   type Tx = Pick<postgres.Sql, "unsafe">;
   const runnerFor = (c: Tx): SqlRunner => ({
     async exec(text) {
@@ -84,7 +97,7 @@ async function openPostgres(url: string, max: number): Promise<ControlPlaneDb> {
     async query<T>(text: string, params: unknown[] = []) {
       return (await c.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
     },
-    transaction: (fn) => client.begin((tx) => fn(runnerFor(tx))) as Promise<never>,
+    transaction: (fn) => begin((tx) => fn(runnerFor(tx))) as Promise<never>,
   });
   // Fail now, with the server's message, rather than at the first request.
   try {
@@ -94,15 +107,22 @@ async function openPostgres(url: string, max: number): Promise<ControlPlaneDb> {
     throw new DatabaseConnectError(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`, { cause: err });
   }
   return {
-    db: drizzlePostgres(client, { schema }) as unknown as Database,
+    // drizzle's transactions go through the same begin (ha.ts: no ROLLBACK on a cut connection).
+    db: drizzlePostgres(new Proxy(client, { get: (c, key) => (key === "begin" ? begin : Reflect.get(c, key)) }), {
+      schema,
+    }) as unknown as Database,
     sql: runnerFor(client),
     driver: "postgres",
     location: redactUrl(url),
+    source: { url },
     close: () => client.end({ timeout: 5 }),
   };
 }
 
 export function redactUrl(url: string): string {
+  // A URL naming several hosts (`h1:5432,h2:5432`, a Patroni cluster) is no WHATWG URL: its password is cut by hand.
+  const multiHost = /^(postgres(?:ql)?:\/\/[^:/@]*):[^@/]*@([^/?]*,[^/?]*)/.exec(url);
+  if (multiHost) return url.replace(multiHost[0], `${multiHost[1]}:***@${multiHost[2]}`);
   try {
     const u = new URL(url);
     if (u.password) u.password = "***";

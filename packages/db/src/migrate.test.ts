@@ -29,7 +29,9 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
 
   it("applies every migration in order, once", async () => {
     t = await createTestDatabase(driver, { migrate: false });
-    expect(await migrateUp(t.sql)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26]);
+    expect(await migrateUp(t.sql)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+    ]);
     expect(await migrateUp(t.sql)).toEqual([]);
     const status = await migrationStatus(t.sql);
     expect(status.map((s) => [s.name, s.applied])).toEqual([
@@ -59,6 +61,10 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
       ["0024_build_vulnerabilities", true],
       ["0025_app_traffic_policies", true],
       ["0026_app_egress", true],
+      ["0027_platform_backups", true],
+      ["0028_addon_backup_encryption", true],
+      ["0029_addon_health", true],
+      ["0030_control_plane_leases", true],
     ]);
     const tables = await t.sql.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
@@ -86,6 +92,9 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
         "build_vulnerabilities",
         "app_traffic_policies",
         "app_egress",
+        "platform_backups",
+        "addon_health",
+        "control_plane_leases",
         "app_logs",
         "app_logs_default",
         "applications",
@@ -132,7 +141,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
     }
     // And back up again from nothing, as on a fresh machine.
     expect(await migrateUp(t.sql, all)).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
     ]);
     expect(await schemaSnapshot(t.sql)).toEqual(before[all.length]);
   });

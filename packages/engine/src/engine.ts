@@ -2,6 +2,7 @@ import { cpus, hostname } from "node:os";
 import { join } from "node:path";
 import { type Database, type Job, migrateUp, type SqlRunner } from "@skypanel/db";
 import { ensureEncryptionKey, updateBuild } from "@skypanel/db/queries";
+import type { BackupOptions } from "./addons/backups.ts";
 import { createAddonGateway } from "./addons/gateway.ts";
 import { type AddonServers, createAddons, gatewayRoutes } from "./addons/index.ts";
 import { type AlertOptions, createAlerts } from "./alerts/index.ts";
@@ -31,12 +32,14 @@ import { createFormation } from "./formation/index.ts";
 import { DEFAULT_HEROKU, type HerokuSettings } from "./imports/heroku-run.ts";
 import { appJsonRunner, archiveRunner, createImports, herokuRunner, type Imports } from "./imports/service.ts";
 import { createJobQueue } from "./jobs/index.ts";
+import { createLeadership, type LeaseSettings } from "./leadership/index.ts";
 import { createDrains, type DrainOptions } from "./logs/drains/index.ts";
 import { createLogRetention, createLogStore, createLogs, DEFAULT_LOG_RETENTION, enforceLogRetention } from "./logs/index.ts";
 import { createMetrics, createPlatformMetrics } from "./metrics/index.ts";
 import { DEFAULT_OUTBOUND_POLICY, type OutboundPolicy } from "./net/index.ts";
 import { type NixEnv, prepareNix } from "./nix/index.ts";
 import { createOneOffs } from "./one-offs/index.ts";
+import { createPlatformBackups, type PlatformBackupSettings } from "./platform-backup/index.ts";
 import { createReleases } from "./releases/index.ts";
 import { DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT } from "./router/index.ts";
 import { homeInUse, runtimeName } from "./runtime/name.ts";
@@ -86,6 +89,10 @@ export interface EngineOptions {
   domains?: DomainOptions;
   /** Servers managed add-ons are made on; without one, creating that type of add-on is refused. */
   addons?: AddonServers;
+  /** Add-on backups' S3 bucket (SKYPANEL_BACKUP_S3_*) and point-in-time recovery (SKYPANEL_ADDON_PITR_*); unset: neither. */
+  addonBackups?: Pick<BackupOptions, "bucket" | "pitr">;
+  /** How often each add-on's server is checked (healthy or degraded); default 30 s. */
+  addonHealthIntervalMs?: number;
   /** HashiCorp Vault's transit engine wraps the data-encryption keys; unset, they are plain files. */
   vault?: VaultSettings;
   /** Where Heroku imports read from (default: Heroku's own APIs). */
@@ -100,6 +107,13 @@ export interface EngineOptions {
   drains?: DrainOptions;
   /** What requests made for users may reach (default: public addresses only; SKYPANEL_OUTBOUND_ALLOW adds exceptions). */
   outbound?: OutboundPolicy;
+  /** Whole-platform backups: what to dump, the passphrase, destinations, schedule; unset: backups are refused. */
+  platformBackup?: PlatformBackupSettings | null;
+  /**
+   * Several control planes on one database: lead by this lease (only the leader runs the queue,
+   * the runtime and the schedulers). Unset: this process leads alone, from start() to stop().
+   */
+  leadership?: LeaseSettings;
 }
 
 /** Migrates the database, opens the keyring, and assembles every engine area. */
@@ -120,6 +134,8 @@ export async function createEngine(options: EngineOptions) {
   const apps = createApps(deps);
   // Scaling wakes the runtime's reconciler once it is attached (engine.runtime, later).
   const formationListeners = new Set<(appId: string) => void>();
+  // Only the leader touches the runtime; a follower's changes reach it by its reconcile pass (5 s).
+  const leads = () => !options.leadership || leadership.isLeader();
   const bus = options.bus ?? memoryEventBus();
   // The Prometheus exposition (GET /metrics on the BFF); made early, so every area can feed it.
   const prometheus = createPlatformMetrics({
@@ -245,15 +261,16 @@ export async function createEngine(options: EngineOptions) {
   // A saved traffic policy changes only Caddy's routes, like a domain.
   const traffic = createAppTraffic(options.db, apps, {
     routerBuild: () => (running?.router && options.runtime?.router ? (options.runtime.router.caddy?.build ?? "debian") : null),
-    onChange: () => void running?.manager.syncRoutes(),
+    onChange: () => void (leads() && running?.manager.syncRoutes()),
   });
   const oneOffs = createOneOffs(options.db, apps, releases, formation, { running, logStore, bus });
   if (running) {
-    const reconcile = (appId: string) => void running.reconcile(appId).catch((err) => console.error("[reconcile]", err));
+    const reconcile = (appId: string) => void (leads() && running.reconcile(appId).catch((err) => console.error("[reconcile]", err)));
     formationListeners.add(reconcile);
     // A deleted app stops answering now, not at the next periodic pass: its instances are
     // stopped and its routes dropped right after the delete.
     apps.onDeleted(async () => {
+      if (!leads()) return;
       await running.manager.reconcileAll();
       await running.manager.syncRoutes();
     });
@@ -262,7 +279,7 @@ export async function createEngine(options: EngineOptions) {
   const domains = createDomains(
     deps,
     apps,
-    () => void running?.manager.syncRoutes(),
+    () => void (leads() && running?.manager.syncRoutes()),
     options.domains,
     () => (running?.router?.tlsEnabled ? running.router : null),
   );
@@ -271,7 +288,7 @@ export async function createEngine(options: EngineOptions) {
   const inContainers = Boolean(options.runtime && options.runtime.mode !== "process");
   const routes = gatewayRoutes(options.addons ?? {});
   const gatewayPorts = inContainers ? new Map(routes.map((r) => [r.type, r.route.port])) : null;
-  const addons = createAddons(deps, apps, config, options.addons, { home: options.home }, bus, gatewayPorts);
+  const addons = createAddons(deps, apps, config, options.addons, { home: options.home, ...options.addonBackups }, bus, gatewayPorts);
   const addonGateway = inContainers ? createAddonGateway(routes.map((r) => r.route)) : null;
   const routerSettings = options.runtime?.router || null;
   const routerAddress = routerSettings
@@ -295,6 +312,7 @@ export async function createEngine(options: EngineOptions) {
     home: options.home,
     router: routerAddress,
   };
+  const platformBackups = createPlatformBackups(deps, { home: options.home, nixEnv }, options.platformBackup ?? null);
   const heroku: HerokuSettings = { ...DEFAULT_HEROKU, ...options.heroku, outbound: deps.outbound };
   imports = createImports(deps, importParts, {
     queue,
@@ -306,16 +324,9 @@ export async function createEngine(options: EngineOptions) {
   imports.register("heroku", herokuRunner(importParts, imports, heroku));
   imports.register("app-json", appJsonRunner(importParts));
   imports.register("archive", archiveRunner(importParts, imports));
-  return {
-    deps,
-    bus,
-    queue,
-    events: {
-      forApp: <T extends Parameters<typeof eventsForApp>[2][number]>(appId: string, types: T[], signal?: AbortSignal) =>
-        eventsForApp(bus, appId, types, signal),
-      ...createAppEvents(apps, bus),
-    },
-    /** Starts background work: the job queue (builds) and the log store's daily upkeep. */
+  // What only the leader runs: the queue, the runtime, the schedulers and the upkeep. Alone (no
+  // lease) this process simply leads; with a lease, these start on taking it and stop on losing it.
+  const leaderServices = {
     async start() {
       const upkeep = async () => {
         await logStore.ensurePartitions();
@@ -336,22 +347,53 @@ export async function createEngine(options: EngineOptions) {
       // Only a platform that runs apps scales them.
       if (running) autoscale.autoscaler.start();
       await addons.backups.startSchedule();
+      addons.health.start(options.addonHealthIntervalMs);
+      await platformBackups.startSchedule();
     },
-    /** Stops background work; running builds are interrupted and run again at the next start. */
     async stop() {
       if (logJanitor) clearInterval(logJanitor);
       await domains.stopChecks();
       await alerts.stop();
       await autoscale.autoscaler.stop();
       await addons.backups.stopSchedule();
+      await addons.pitr.stop();
+      await addons.health.stop();
+      await platformBackups.stopSchedule();
       await oneOffs.stopAll();
       await running?.stop();
       await addonGateway?.stop();
       await queue.stop({ interrupt: true });
+    },
+  };
+  const leadership = createLeadership({
+    holder: `${hostname()}:${options.home}`,
+    db: options.db,
+    lease: options.leadership ?? null,
+    lead: leaderServices.start,
+    follow: leaderServices.stop,
+  });
+  return {
+    deps,
+    bus,
+    queue,
+    events: {
+      forApp: <T extends Parameters<typeof eventsForApp>[2][number]>(appId: string, types: T[], signal?: AbortSignal) =>
+        eventsForApp(bus, appId, types, signal),
+      ...createAppEvents(apps, bus),
+    },
+    /** Starts background work: as the leader (alone, or once it holds the lease) the queue, the runtime and the schedulers. */
+    async start() {
+      await leadership.start();
+    },
+    /** Stops background work; running builds are interrupted and run again at the next start. */
+    async stop() {
+      await leadership.stop();
       await logStore.flush();
       await drains.stop();
       await tracing.flush();
     },
+    /** Which control plane on this database leads (the lease), and whether this one does. */
+    leadership,
     /** Where unprivileged build work happens, and why there; null when not root (no builds). */
     workRoot,
     /** Running apps; null when the engine was made without a runtime. */
@@ -376,6 +418,8 @@ export async function createEngine(options: EngineOptions) {
     apps,
     config,
     addons,
+    /** Whole-platform backups (platform admins): back up now, the list, the schedule. */
+    platformBackups,
     /** Master key rotation (platform admins). */
     keys: createKeyRotation(deps),
     releases,

@@ -49,6 +49,7 @@ export type { EgressView } from "./egress/index.ts";
 export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
 export * from "./errors.ts";
 export type { PlatformEvent, ResyncEvent, SequencedEvent, StateEvent } from "./events/index.ts";
+export { type EventBus, openSharedRedis, redisConnector, type SharedRedis, type SharedRedisSettings } from "./events/index.ts";
 export { HEALTH_CHECK_TYPES, type HealthCheckSettings } from "./health/index.ts";
 export * from "./imports/index.ts";
 export {
@@ -78,6 +79,7 @@ export {
   type OneOffSession,
   type OneOffView,
 } from "./one-offs/index.ts";
+export * from "./platform-backup/index.ts";
 export {
   CADDY_CHOICES,
   type CaddyBinary,

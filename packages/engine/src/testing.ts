@@ -8,6 +8,7 @@ import type { Actor } from "./actor.ts";
 import { buildNetwork } from "./builds/index.ts";
 import { createEngine, type Engine, type EngineOptions } from "./engine.ts";
 import { loopbackOutboundPolicy } from "./net/index.ts";
+import type { PlatformBackupSettings } from "./platform-backup/index.ts";
 
 export { TEST_DRIVERS } from "@skypanel/db/testing";
 
@@ -29,13 +30,28 @@ export async function createTestEngine(
   driver: Driver,
   options: Pick<
     EngineOptions,
-    "builds" | "runtime" | "baseDomain" | "domains" | "addons" | "vault" | "heroku" | "tracing" | "drains" | "autoscale" | "outbound"
+    | "builds"
+    | "runtime"
+    | "baseDomain"
+    | "domains"
+    | "addons"
+    | "addonBackups"
+    | "vault"
+    | "heroku"
+    | "tracing"
+    | "drains"
+    | "autoscale"
+    | "outbound"
   > & {
     /** Default: a fresh folder under the system's temp folder (removed by close()). */
     home?: string;
+    /** A database the test made itself (the Patroni cluster), migrated; default: a fresh one on `driver`. */
+    database?: TestDatabase;
+    /** Platform backups of this engine's own database. */
+    platformBackup?: Omit<PlatformBackupSettings, "source">;
   } = {},
 ): Promise<TestEngine> {
-  const database = await createTestDatabase(driver);
+  const database = options.database ?? (await createTestDatabase(driver));
   const home = options.home ?? mkdtempSync(join(tmpdir(), "skypanel-test-"));
   // Tests send DNS only to loopback: unless a test starts its own DNS server, domain checks
   // ask a closed loopback port and find nothing.
@@ -47,7 +63,18 @@ export async function createTestEngine(
   // Tests' receivers, git servers and stand-ins listen on loopback: allowed here, explicitly; the
   // platform itself refuses loopback unless its operator allows it (SKYPANEL_OUTBOUND_ALLOW).
   const outbound = options.outbound ?? loopbackOutboundPolicy();
-  const engine = await createEngine({ db: database.db, sql: database.sql, home, ...options, domains, builds, heroku, outbound });
+  const platformBackup = options.platformBackup ? { ...options.platformBackup, source: database.source } : null;
+  const engine = await createEngine({
+    db: database.db,
+    sql: database.sql,
+    home,
+    ...options,
+    domains,
+    builds,
+    heroku,
+    outbound,
+    platformBackup,
+  });
   const root: Actor = { userId: "00000000-0000-0000-0000-000000000000", isAdmin: true };
   return {
     engine,

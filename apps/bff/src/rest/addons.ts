@@ -1,7 +1,8 @@
 // REST for an app's managed add-ons: list, create (`{"type":"postgresql","plan"?,"as"?}`), read,
 // attach to another app (`{"app","as"?}`), detach (drop its config var, keep the data), destroy
 // (`confirm` = the app's name, body or query), and PostgreSQL backups: list, take (→ `{id}`),
-// read, restore (`{"confirm"}` into the same add-on, or `{"into":"new","as"?}`) and the daily hour.
+// read, restore (`{"confirm"}` into the same add-on, or `{"into":"new","as"?}`) and the daily hour;
+// point-in-time recovery: on, off, and a restore to a time into a new add-on (`{"at","as"?}`).
 import { z } from "zod";
 import {
   addonAttachInput,
@@ -16,6 +17,9 @@ import {
   backupScheduleInput,
   backupSchema,
   destroyedAddonSchema,
+  pitrRestoreInput,
+  pitrRestoreSchema,
+  pitrWindowSchema,
 } from "../schemas/addons.ts";
 import { appInput } from "../schemas/common.ts";
 import { operation } from "./operation.ts";
@@ -179,5 +183,48 @@ export const addonOperations = [
     answers: "The backup, its restore running.",
     errors: [409, 412],
     handle: ({ caller, params, body }) => caller.addons.restore({ ...params, ...body }),
+  }),
+  operation({
+    id: "enablePitr",
+    method: "put",
+    path: `${path}/{addonId}/pitr`,
+    tag: "addons",
+    summary: "Turn point-in-time recovery on",
+    description:
+      "On the PostgreSQL server the platform archives (SKYPANEL_ADDON_PITR_*); takes a base backup when there is none from the last day.",
+    params: addonRef,
+    status: 200,
+    response: pitrWindowSchema,
+    answers: "The restorable window.",
+    errors: [412],
+    handle: ({ caller, params }) => caller.addons.enablePitr(params),
+  }),
+  operation({
+    id: "disablePitr",
+    method: "delete",
+    path: `${path}/{addonId}/pitr`,
+    tag: "addons",
+    summary: "Turn point-in-time recovery off",
+    params: addonRef,
+    status: 200,
+    response: pitrWindowSchema,
+    answers: "Off.",
+    errors: [412],
+    handle: ({ caller, params }) => caller.addons.disablePitr(params),
+  }),
+  operation({
+    id: "restoreAddonToTime",
+    method: "post",
+    path: `${path}/{addonId}/pitr/restore`,
+    tag: "addons",
+    summary: "Restore the add-on to a point in time",
+    description: "Into a new add-on of the app (attached as `as`); `at` must be inside the add-on's PITR window.",
+    params: addonRef,
+    body: pitrRestoreInput.pick({ at: true, as: true }),
+    status: 202,
+    response: pitrRestoreSchema,
+    answers: "The new add-on's id; its restoredToTime says how the restore goes.",
+    errors: [409, 412],
+    handle: ({ caller, params, body }) => caller.addons.restoreToTime({ ...params, ...body }),
   }),
 ];

@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import type { Context as HonoContext } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { describeZodError, HTTP_STATUS, isZodError } from "../errors.ts";
+import { DATABASE_RETRY_AFTER_SECONDS, describeZodError, HTTP_STATUS, isDatabaseUnreachable, isZodError, toTRPCError } from "../errors.ts";
 
 /** The REST face's one error shape, as documented. */
 export const errorSchema = z
@@ -21,7 +21,9 @@ export function errorBody(code: string, message: string, details?: Record<string
   return { error: { code, message, ...(details && Object.keys(details).length ? { details } : {}) } };
 }
 
-export function sendError(c: HonoContext, err: unknown) {
+export function sendError(c: HonoContext, thrown: unknown) {
+  // Failures outside a procedure (making the request's context) are mapped as the procedures' are.
+  const err = toTRPCError(thrown);
   if (err instanceof TRPCError) {
     const cause = err.cause;
     let message = err.message;
@@ -33,7 +35,8 @@ export function sendError(c: HonoContext, err: unknown) {
       if (typeof details.retryAfterSeconds === "number") c.header("Retry-After", String(details.retryAfterSeconds));
     }
     const status = (HTTP_STATUS[err.code] ?? 500) as ContentfulStatusCode;
-    if (status >= 500) {
+    if (isDatabaseUnreachable(err.cause)) c.header("Retry-After", String(DATABASE_RETRY_AFTER_SECONDS));
+    if (status >= 500 && err.code !== "SERVICE_UNAVAILABLE") {
       console.error("[bff] internal error:", err.cause ?? err);
       message = "Internal error; the server log has the details.";
     }

@@ -20,6 +20,7 @@ import { logOperations } from "./logs.ts";
 import { mfaOperations } from "./mfa.ts";
 import { oneOffOperations } from "./one-offs.ts";
 import { mountOperations, type Operation } from "./operation.ts";
+import { platformBackupOperations } from "./platform-backups.ts";
 import { prometheusOperations } from "./prometheus.ts";
 import { errorBody } from "./respond.ts";
 import type { ContextFor } from "./route.ts";
@@ -52,6 +53,7 @@ export const operations: Operation[] = [
   ...alertOperations,
   ...autoscaleOperations,
   ...adminOperations,
+  ...platformBackupOperations,
   ...auditOperations,
   ...documentOperations(() => operations),
 ];

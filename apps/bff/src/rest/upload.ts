@@ -5,6 +5,13 @@ import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { TRPCError } from "@trpc/server";
 import busboy from "busboy";
+import { toTRPCError } from "../errors.ts";
+
+/** A failed write of the upload: a full disk says so (a 503), anything else is internal. */
+function writeError(err: Error): TRPCError {
+  const mapped = toTRPCError(err);
+  return mapped instanceof TRPCError ? mapped : new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: err.message, cause: err });
+}
 
 export interface ReceivedFile {
   path: string;
@@ -70,6 +77,9 @@ export function receiveUpload(req: Request, dir: string, field: string, maxBytes
         file.on("finish", done);
         file.on("error", error);
       });
+      // A failed write (a full disk) is answered in settle(); until then it must not go unhandled
+      // (that ends the process), and the rest of the upload is drained so the parser closes.
+      writing.catch(() => stream.resume());
       stream.pipe(file);
       received = { path, filename: (info.filename || "upload").replace(/[^\w.@+-]/g, "_").slice(0, 200), bytes: 0, fields };
       stream.on("end", () => {
@@ -80,7 +90,7 @@ export function receiveUpload(req: Request, dir: string, field: string, maxBytes
     const settle = async (fileDone: boolean) => {
       if (settled) return;
       settled = true;
-      if (fileDone) await writing?.catch((err: Error) => fail(new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: err.message })));
+      if (fileDone) await writing?.catch((err: Error) => fail(writeError(err)));
       else out?.destroy();
       if (!failed && !received) fail(new TRPCError({ code: "BAD_REQUEST", message: `The upload has no file field named "${field}".` }));
       if (failed) {

@@ -19,6 +19,7 @@ import { logsRouter } from "./logs.ts";
 import { metricsRouter } from "./metrics.ts";
 import { mfaRouter } from "./mfa.ts";
 import { oneOffsRouter } from "./one-offs.ts";
+import { platformBackupsRouter } from "./platform-backups.ts";
 import { releasesRouter } from "./releases.ts";
 import { sessionsRouter } from "./sessions.ts";
 import { teamsRouter } from "./teams.ts";
@@ -38,6 +39,7 @@ export const appRouter = router({
   config: configRouter,
   builds: buildsRouter,
   admin: adminRouter,
+  platformBackups: platformBackupsRouter,
   releases: releasesRouter,
   formation: formationRouter,
   autoscale: autoscaleRouter,

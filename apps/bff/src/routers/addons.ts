@@ -7,6 +7,7 @@ import {
   backupRef,
   backupRestoreInput,
   backupScheduleInput,
+  pitrRestoreInput,
 } from "../schemas/addons.ts";
 import { appInput } from "../schemas/common.ts";
 import { authedProcedure, router } from "../trpc.ts";
@@ -47,6 +48,20 @@ export const addonsRouter = router({
       ...(input.into ? { into: input.into } : {}),
       ...(input.as ? { as: input.as } : {}),
       ...(input.confirm !== undefined ? { confirm: input.confirm } : {}),
+    }),
+  ),
+  /** Point-in-time recovery on (a base backup of the server is taken when there is no recent one) or off. */
+  enablePitr: authedProcedure
+    .input(addonRef)
+    .mutation(({ ctx, input }) => ctx.engine.addons.pitr.enable(ctx.actor, input.app, input.addonId)),
+  disablePitr: authedProcedure
+    .input(addonRef)
+    .mutation(({ ctx, input }) => ctx.engine.addons.pitr.disable(ctx.actor, input.app, input.addonId)),
+  /** Restores the add-on as it was at `at` into a new add-on; answers at once (the new add-on's restoredToTime says how it goes). */
+  restoreToTime: authedProcedure.input(pitrRestoreInput).mutation(({ ctx, input }) =>
+    ctx.engine.addons.pitr.restoreToTime(ctx.actor, input.app, input.addonId, {
+      at: new Date(input.at),
+      ...(input.as ? { as: input.as } : {}),
     }),
   ),
   /** The daily backup's hour (UTC), or null for none. */

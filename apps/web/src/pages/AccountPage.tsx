@@ -2,6 +2,7 @@ import { AccountMfa } from "../components/account/AccountMfa.tsx";
 import { AccountSessions } from "../components/account/AccountSessions.tsx";
 import { ApiTokens } from "../components/account/ApiTokens.tsx";
 import { AuditLogTools } from "../components/account/AuditLogTools.tsx";
+import { PlatformBackups } from "../components/account/PlatformBackups.tsx";
 import { TeamDeployPolicy } from "../components/account/TeamDeployPolicy.tsx";
 import { useSession } from "../hooks/useSession.ts";
 
@@ -38,6 +39,16 @@ export default function AccountPage() {
             Every row is chained to the one before it by hash: verifying finds a row changed or deleted in the database.
           </p>
           <AuditLogTools />
+        </section>
+      )}
+      {user?.isAdmin && (
+        <section>
+          <h2 className="text-lg font-semibold">Platform backups</h2>
+          <p className="mb-3 mt-1 text-sm text-slate-600">
+            The control database, the encryption keys (under the backup passphrase), every app&apos;s current build and the PostgreSQL
+            add-ons&apos; data, in one archive. Restore on a new machine with <span className="font-mono">npm run restore</span>.
+          </p>
+          <PlatformBackups />
         </section>
       )}
     </div>

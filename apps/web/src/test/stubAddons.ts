@@ -21,6 +21,9 @@ export interface StubAddon {
   attachments: { id: string; appId: string; as: string }[];
   url: string;
   backupHour: number | null;
+  health: AddonView["health"];
+  /** Point-in-time recovery's window; unset: not on a server the platform archives. */
+  pitr?: AddonView["pitr"];
   createdAt: Date;
 }
 
@@ -59,6 +62,7 @@ export function stubAddon(appName: string, type: AddonType, n = 1, extra: Partia
     attachments: [{ id: `att-${n}`, appId: `id-${appName}`, as: TYPES[type].defaultAs }],
     url: urlOf(type, id),
     backupHour: type === "postgresql" ? 2 : null,
+    health: { state: "healthy", reason: null, checkedAt: AT, changedAt: AT },
     createdAt: AT,
     ...extra,
   };
@@ -78,6 +82,10 @@ export function stubBackup(addonId: string, n: number, extra: Partial<StubBackup
     restoredAt: null,
     createdAt: new Date(AT.getTime() + n * 86_400_000),
     finishedAt: new Date(AT.getTime() + n * 86_400_000 + 3100),
+    encrypted: true,
+    keyId: "k20250101-abcd1234",
+    remote: null,
+    remoteError: null,
     ...extra,
   };
 }
@@ -114,6 +122,9 @@ export function addonsRouters(proc: StubProcedure, s: StubAddons, apps: AppAcces
       server: row.type === "postgresql" ? "db.internal:5432" : "cache.internal:6379",
       connectionLimit: row.type === "postgresql" ? TYPES.postgresql.plans[row.plan as "hobby"] : null,
       backupHour: row.backupHour,
+      health: row.health,
+      pitr: row.pitr ?? null,
+      restoredToTime: null,
       createdAt: row.createdAt,
     };
   }

@@ -81,6 +81,10 @@ export async function info(/** @type {Context} */ ctx) {
     ["Attachments", (addon.attachments ?? []).map((/** @type {any} */ a) => `${a.app}::${a.as}`).join(", ")],
     ["Resource", addon.resource],
     ["Backups at", addon.backupHour === null || addon.backupHour === undefined ? "" : `${addon.backupHour}:00 UTC daily`],
+    [
+      "Point in time",
+      !addon.pitr ? "" : addon.pitr.enabled ? `${addon.pitr.earliest ?? "?"} .. ${addon.pitr.latest ?? "(no WAL archived yet)"}` : "off",
+    ],
     ["Created", addon.createdAt],
     ["Id", addon.id],
   ]);

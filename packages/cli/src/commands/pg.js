@@ -40,6 +40,8 @@ export async function list(/** @type {Context} */ ctx) {
     ["sizeBytes", "Bytes"],
     ["createdAt", "Taken"],
     ["restoreStatus", "Restore"],
+    ["encrypted", "Encrypted"],
+    ["remote", "S3 copy"],
   ]);
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { type AddonBackup, addonAttachments, addonBackups, addons, applications } from "../schema/index.ts";
@@ -98,7 +99,27 @@ export async function findBackup(db: Database, addonId: string, id: string) {
   return row ?? null;
 }
 
-export async function insertBackup(db: Database, values: { addonId: string; trigger: "manual" | "schedule" }) {
+/**
+ * A new backup whose data key `sealKey` seals (for the row's id) under the keyring's current key.
+ * The table lock is taken before sealing, so a key rotation in progress is waited for and a key
+ * sealed just before one starts is in the table its re-sealing reads.
+ */
+export async function insertSealedBackup(
+  db: Database,
+  values: { addonId: string; trigger: "manual" | "schedule" },
+  sealKey: (id: string) => Pick<AddonBackup, "dataKey" | "dataKeyNonce" | "keyId">,
+) {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`LOCK TABLE addon_backups IN ROW EXCLUSIVE MODE`);
+    const id = randomUUID();
+    return insertBackup(tx as unknown as Database, { id, ...values, ...sealKey(id) });
+  });
+}
+
+export async function insertBackup(
+  db: Database,
+  values: { addonId: string; trigger: "manual" | "schedule" } & Partial<Pick<AddonBackup, "id" | "dataKey" | "dataKeyNonce" | "keyId">>,
+) {
   const [row] = await db.insert(addonBackups).values(values).returning();
   if (!row) throw new Error("insert into addon_backups returned nothing");
   return row;
@@ -116,6 +137,23 @@ export async function updateBackup(
 
 export async function deleteBackups(db: Database, ids: string[]) {
   if (ids.length) await db.delete(addonBackups).where(inArray(addonBackups.id, ids));
+}
+
+/** Every backup's sealed data key, for a master key rotation (which seals them again under the new key). */
+export async function listSealedBackupKeys(db: Database) {
+  return db
+    .select({ id: addonBackups.id, dataKey: addonBackups.dataKey, dataKeyNonce: addonBackups.dataKeyNonce, keyId: addonBackups.keyId })
+    .from(addonBackups)
+    .where(isNotNull(addonBackups.keyId));
+}
+
+export async function resealBackupKey(db: Database, id: string, sealed: { dataKey: Uint8Array; dataKeyNonce: Uint8Array; keyId: string }) {
+  await db.update(addonBackups).set(sealed).where(eq(addonBackups.id, id));
+}
+
+/** Holds off new backups (whose data keys are sealed with the key current when they start) until a rotation commits. */
+export async function lockBackupKeys(db: Database) {
+  await db.execute(sql`LOCK TABLE addon_backups IN SHARE ROW EXCLUSIVE MODE`);
 }
 
 /** PostgreSQL add-ons with their newest scheduled backup's time (null if none yet), for the scheduler. */

@@ -60,6 +60,14 @@ export const addonBackups = pgTable("addon_backups", {
   restoredAt: at("restored_at"),
   createdAt: createdAt(),
   finishedAt: at("finished_at"),
+  // The file's own data key, sealed under the keyring key `keyId` (context `addon-backup:<id>`);
+  // null on plain dumps taken before backups were encrypted.
+  dataKey: bytea("data_key"),
+  dataKeyNonce: bytea("data_key_nonce"),
+  keyId: text("key_id").references(() => encryptionKeys.id),
+  // The encrypted file's object key in the S3 bucket, once copied there (or why the copy failed).
+  remoteKey: text("remote_key"),
+  remoteError: text("remote_error"),
 });
 
 export type AddonBackup = typeof addonBackups.$inferSelect;

@@ -1,15 +1,14 @@
-// Backups of PostgreSQL add-ons: pg_dump files in the artifact store
-// ($SKYPANEL_HOME/artifacts/backups/<addon>/<backup>.dump), taken on demand or daily at the
-// add-on's backup hour, and restored into the same add-on or a new one.
-import { createHash } from "node:crypto";
-import { createReadStream, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+// Backups of PostgreSQL add-ons: pg_dump files, encrypted, in the artifact store
+// ($SKYPANEL_HOME/artifacts/backups/<addon>/<backup>.dump.enc) and copied to the S3 bucket when
+// one is configured, taken on demand or daily at the add-on's backup hour, and restored into the
+// same add-on or a new one.
 import { join } from "node:path";
 import type { Addon, AddonBackup } from "@skypanel/db";
 import {
   deleteBackups,
   failInterruptedBackups,
   findBackup,
-  insertBackup,
+  insertSealedBackup,
   listBackups,
   listScheduledBackupState,
   updateAddon,
@@ -19,7 +18,11 @@ import {
 import type { Actor } from "../actor.ts";
 import type { EngineDeps } from "../deps.ts";
 import { EngineError, ValidationError } from "../errors.ts";
-import { pgDump, pgRestore } from "./pg-dump.ts";
+import { newDataKey } from "./backup-crypto.ts";
+import { createBackupFiles } from "./backup-files.ts";
+import { type BackupBucketConfig, s3BackupBucket } from "./backup-remote.ts";
+import { pgRestore } from "./pg-dump.ts";
+import type { PitrSettings } from "./pitr/index.ts";
 
 export interface BackupOptions {
   /** $SKYPANEL_HOME: the artifact store is its `artifacts/` directory. */
@@ -28,6 +31,10 @@ export interface BackupOptions {
   scheduleCheckMs?: number;
   /** Scheduled backups kept per add-on (default 7, a week of dailies); manual ones are kept until the add-on goes. */
   keepScheduled?: number;
+  /** An S3-compatible bucket every finished backup is copied to (SKYPANEL_BACKUP_S3_*); null or unset: this machine only. */
+  bucket?: BackupBucketConfig | null;
+  /** Point-in-time recovery on the managed add-on server (SKYPANEL_ADDON_PITR_*); null or unset: off. */
+  pitr?: PitrSettings | null;
 }
 
 export interface BackupView {
@@ -43,9 +50,17 @@ export interface BackupView {
   restoredAt: Date | null;
   createdAt: Date;
   finishedAt: Date | null;
+  /** Encrypted at rest (every backup taken since 0028); false for older plain dumps. */
+  encrypted: boolean;
+  /** The keyring key its data key is sealed with. */
+  keyId: string | null;
+  /** Where its copy in the bucket is (`s3://bucket/key`), or null. */
+  remote: string | null;
+  /** Why the copy to the bucket failed, if it did. */
+  remoteError: string | null;
 }
 
-const view = (b: AddonBackup): BackupView => ({
+const view = (b: AddonBackup, describe: (key: string) => string): BackupView => ({
   id: b.id,
   addonId: b.addonId,
   trigger: b.trigger,
@@ -58,6 +73,10 @@ const view = (b: AddonBackup): BackupView => ({
   restoredAt: b.restoredAt,
   createdAt: b.createdAt,
   finishedAt: b.finishedAt,
+  encrypted: b.keyId !== null,
+  keyId: b.keyId,
+  remote: b.remoteKey ? describe(b.remoteKey) : null,
+  remoteError: b.remoteError,
 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -75,12 +94,6 @@ export function backupDue(addonCreatedAt: Date, hour: number | null | undefined,
   if (hour === null || hour === undefined) return false;
   const slot = lastBackupSlot(now, hour);
   return addonCreatedAt < slot && (lastScheduled === null || lastScheduled < slot);
-}
-
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }
 
 /** An app as the add-ons see it. */
@@ -103,12 +116,15 @@ interface AddonAccess {
   announce(addonId: string): Promise<void>;
   /** A new PostgreSQL add-on like `row` for `app`, attached as `as`. */
   provisionFor(actor: Actor, app: NamedApp, row: Addon, as: string): Promise<Addon>;
+  /** More daily work on the PostgreSQL add-ons (PITR's base backups), run after the due backups. */
+  alsoDue?(addons: Addon[]): Promise<void>;
 }
 
 export function createAddonBackups(deps: EngineDeps, options: BackupOptions, access: AddonAccess) {
-  const { db } = deps;
-  const root = join(options.home, "artifacts", "backups");
-  const fileOf = (addonId: string, backupId: string) => join(root, addonId, `${backupId}.dump`);
+  const { db, keyring } = deps;
+  const bucket = options.bucket ? s3BackupBucket(options.bucket) : null;
+  const files = createBackupFiles(join(options.home, "artifacts", "backups"), keyring, bucket);
+  const show = (b: AddonBackup) => view(b, (key) => bucket?.describe(key) ?? key);
   // One backup or restore per add-on at a time; destroy and stop wait for them.
   const busy = new Map<string, Promise<unknown>>();
   let timer: NodeJS.Timeout | null = null;
@@ -137,23 +153,29 @@ export function createAddonBackups(deps: EngineDeps, options: BackupOptions, acc
   /** Takes the dump in the background; the row says how it went. */
   async function start(row: Addon, trigger: "manual" | "schedule"): Promise<AddonBackup> {
     refuseWhileBusy([row.id], row.name);
-    const backup = await insertBackup(db, { addonId: row.id, trigger });
+    let key: Buffer = Buffer.alloc(0);
+    const backup = await insertSealedBackup(db, { addonId: row.id, trigger }, (id) => {
+      const made = newDataKey(keyring, id);
+      key = made.key;
+      return made.sealed;
+    });
     exclusive([row.id], row.name, async () => {
-      const file = fileOf(row.id, backup.id);
-      const partial = `${file}.partial`;
+      let done: AddonBackup;
       try {
-        mkdirSync(join(root, row.id), { recursive: true, mode: 0o700 });
-        await pgDump(access.openUrl(row), partial);
-        renameSync(partial, file);
-        await updateBackup(db, backup.id, {
-          status: "succeeded",
-          sizeBytes: statSync(file).size,
-          sha256: await sha256Of(file),
-          finishedAt: deps.now(),
-        });
+        const written = await files.write(access.openUrl(row), backup, key);
+        done = await updateBackup(db, backup.id, { status: "succeeded", ...written, finishedAt: deps.now() });
       } catch (err) {
-        rmSync(partial, { force: true });
         await updateBackup(db, backup.id, { status: "failed", error: (err as Error).message, finishedAt: deps.now() });
+        await access.announce(row.id);
+        return;
+      }
+      await access.announce(row.id);
+      // The copy to the bucket follows the local backup; a failed copy is recorded, the backup stands.
+      try {
+        const remoteKey = await files.upload(done);
+        if (remoteKey) await updateBackup(db, backup.id, { remoteKey, remoteError: null });
+      } catch (err) {
+        await updateBackup(db, backup.id, { remoteError: (err as Error).message });
       }
       await access.announce(row.id);
     });
@@ -176,35 +198,37 @@ export function createAddonBackups(deps: EngineDeps, options: BackupOptions, acc
       db,
       old.map((b) => b.id),
     );
-    for (const b of old) rmSync(fileOf(addonId, b.id), { force: true });
+    await files.remove(old);
   }
 
   async function runDue() {
     const now = deps.now();
-    for (const { addon, lastScheduled } of await listScheduledBackupState(db)) {
+    const state = await listScheduledBackupState(db);
+    for (const { addon, lastScheduled } of state) {
       const hour = (addon.details as { backupHour?: number | null }).backupHour;
       if (!backupDue(addon.createdAt, hour, lastScheduled, now) || busy.has(addon.id)) continue;
       await start(addon, "schedule");
       await busy.get(addon.id);
       await prune(addon.id);
     }
+    await access.alsoDue?.(state.map((s) => s.addon));
   }
 
   return {
     async list(actor: Actor, idOrName: string, addonId: string): Promise<BackupView[]> {
       const { row } = await access.find(actor, idOrName, addonId, "read", "viewing backups", true);
-      return (await listBackups(db, row.id)).map(view);
+      return (await listBackups(db, row.id)).map(show);
     },
 
     async get(actor: Actor, idOrName: string, addonId: string, backupId: string): Promise<BackupView> {
-      return view((await findOne(actor, idOrName, addonId, backupId, "read", "viewing backups")).backup);
+      return show((await findOne(actor, idOrName, addonId, backupId, "read", "viewing backups")).backup);
     },
 
     /** Starts a pg_dump now; answers at once with the running backup (poll it, or the list). */
     async create(actor: Actor, idOrName: string, addonId: string): Promise<BackupView> {
       const { row } = await access.find(actor, idOrName, addonId, "write", "backing up add-ons", true);
       checkPostgres(row, "backups");
-      return view(await start(row, "manual"));
+      return show(await start(row, "manual"));
     },
 
     /**
@@ -225,10 +249,8 @@ export function createAddonBackups(deps: EngineDeps, options: BackupOptions, acc
           "CONFLICT",
           `Backup ${backup.id} ${backup.status === "running" ? "is still running" : "failed"}; restore a succeeded one.`,
         );
-      const file = fileOf(row.id, backup.id);
-      if ((await sha256Of(file).catch(() => null)) !== backup.sha256) {
-        throw new EngineError("CONFLICT", `Backup ${backup.id}'s file is missing or damaged in the artifact store; nothing was restored.`);
-      }
+      // Fetched from the bucket if gone here, and checked whole (tampering refused) before anything changes.
+      const source = await files.openForRestore(backup);
       const into = input.into ?? row.id;
       let target: Addon;
       if (into === "new") {
@@ -253,7 +275,7 @@ export function createAddonBackups(deps: EngineDeps, options: BackupOptions, acc
       exclusive([...new Set([row.id, target.id])], target.name, async () => {
         try {
           await withActor(db, actor, (tx) => updateAddon(tx, target.id, { status: "restoring" }));
-          await pgRestore(access.openUrl(target), file);
+          await pgRestore(access.openUrl(target), source());
           await updateBackup(db, backup.id, { restoreStatus: "succeeded", restoredAt: deps.now() });
         } catch (err) {
           await updateBackup(db, backup.id, { restoreStatus: "failed", restoreError: (err as Error).message, restoredAt: deps.now() });
@@ -264,7 +286,7 @@ export function createAddonBackups(deps: EngineDeps, options: BackupOptions, acc
         }
       });
       await access.announce(row.id);
-      return view(started);
+      return show(started);
     },
 
     /** The daily backup's hour (UTC, 0–23), or null for none. */
@@ -307,8 +329,14 @@ export function createAddonBackups(deps: EngineDeps, options: BackupOptions, acc
       await busy.get(addonId);
     },
 
-    removeFiles(addonId: string) {
-      rmSync(join(root, addonId), { recursive: true, force: true });
+    /** The add-on's copies in the bucket: read before the add-on (and its backup rows) go, for removeFiles. */
+    async remoteKeys(addonId: string): Promise<string[]> {
+      return (await listBackups(db, addonId)).flatMap((b) => (b.remoteKey ? [b.remoteKey] : []));
+    },
+
+    /** Drops the add-on's backup files, here and (`remoteKeys`) in the bucket. */
+    async removeFiles(addonId: string, remoteKeys: string[] = []) {
+      await files.removeAll(addonId, remoteKeys);
     },
   };
 }

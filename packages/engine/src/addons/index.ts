@@ -7,6 +7,7 @@ import {
   deleteAddon,
   deleteAttachment,
   findAddon,
+  findAddonHealth,
   findAppById,
   insertAddon,
   insertAttachment,
@@ -27,12 +28,18 @@ import type { EventBus } from "../events/bus.ts";
 import { type BackupOptions, createAddonBackups, type NamedApp } from "./backups.ts";
 import { openAddonUrl, sealAddonUrl } from "./credentials.ts";
 import { checkGatewayPort, DEFAULT_GATEWAY_PORTS, type GatewayRoute, throughGateway } from "./gateway.ts";
+import { createAddonHealth } from "./health.ts";
 import { pgDump, pgRestore } from "./pg-dump.ts";
+import { createPitr, type PitrWindow, type PointInTimeRestore } from "./pitr/index.ts";
 import { createPostgresAddon, dropPostgresAddon, POSTGRES_PLANS } from "./postgres.ts";
 import { createRedisAddon, dropRedisAddon, REDIS_PLANS } from "./redis.ts";
 
+// For platform backups, which dump and make add-ons again outside any app's request.
+export { openAddonUrl, sealAddonUrl } from "./credentials.ts";
 /** The servers add-ons are made on: admin URLs the operator registers (SKYPANEL_ADDON_*_URL). */
 export { type LocalAddonServers, localAddonServers } from "./local-servers.ts";
+export { pgDump, pgRestore } from "./pg-dump.ts";
+export { createPostgresAddon, POSTGRES_PLANS, type PostgresPlan } from "./postgres.ts";
 
 export interface AddonServers {
   postgresUrl?: string;
@@ -96,6 +103,12 @@ export interface AddonView {
   server: string;
   connectionLimit: number | null;
   backupHour: number | null;
+  /** PostgreSQL on the managed server: point-in-time recovery on or off, and its window; null where it cannot be had. */
+  pitr: PitrWindow | null;
+  /** This add-on was made by a point-in-time restore: from which add-on, to when, how it went. */
+  restoredToTime: PointInTimeRestore | null;
+  /** What the periodic health check last saw of its server; null until the first check. */
+  health: { state: "healthy" | "degraded"; reason: string | null; checkedAt: Date; changedAt: Date } | null;
   createdAt: Date;
 }
 
@@ -150,6 +163,7 @@ export function createAddons(
     const all = await listAttachmentsOfAddon(db, row.id);
     const owner = row.appId === app.id ? app : await ownerOf(row);
     const shown = row.appId === app.id ? all : all.filter((a) => a.appId === app.id);
+    const health = (await findAddonHealth(db, [row.id])).get(row.id);
     return {
       id: row.id,
       name: row.name,
@@ -163,6 +177,9 @@ export function createAddons(
       server: d.server,
       connectionLimit: d.connectionLimit ?? null,
       backupHour: row.type === "postgresql" ? (d.backupHour ?? null) : null,
+      pitr: pitr.window(row),
+      restoredToTime: (d as { restoredToTime?: PointInTimeRestore }).restoredToTime ?? null,
+      health: health ? { state: health.state, reason: health.reason, checkedAt: health.checkedAt, changedAt: health.changedAt } : null,
       createdAt: row.createdAt,
     };
   }
@@ -255,8 +272,9 @@ export function createAddons(
       if (attachment.appId !== goingApp) await detachOne(actor, attachment);
     }
     await deprovision(type, serverUrl, (row.details as AddonDetails).resource);
+    const remoteKeys = await backups.remoteKeys(row.id);
     await withActor(db, actor, (tx) => deleteAddon(tx, row.id));
-    backups.removeFiles(row.id);
+    await backups.removeFiles(row.id, remoteKeys);
   }
 
   // Deleting an app destroys the add-ons it owns (as Heroku does), on their servers too.
@@ -268,11 +286,21 @@ export function createAddons(
     }
   });
 
-  const backups = createAddonBackups(deps, backupOptions, {
+  const access = {
     find,
-    announce: (addonId) => announce(addonId),
+    announce: (addonId: string) => announce(addonId),
+    openUrl: (row: Addon) => openAddonUrl(keyring, row),
+    provisionFor: (actor: Actor, app: NamedApp, row: Addon, as: string) =>
+      provisionFor(actor, app, "postgresql", row.plan, checkConfigKey(as)),
+  };
+  const pitr = createPitr(deps, backupOptions.pitr ?? null, servers.postgresUrl, access);
+  const backups = createAddonBackups(deps, backupOptions, { ...access, alsoDue: (rows) => pitr.runDue(rows) });
+
+  const health = createAddonHealth({
+    db,
     openUrl: (row) => openAddonUrl(keyring, row),
-    provisionFor: (actor, app, row, as) => provisionFor(actor, app, "postgresql", row.plan, checkConfigKey(as)),
+    announce: (addonId) => announce(addonId),
+    now: deps.now,
   });
 
   return {
@@ -377,6 +405,10 @@ export function createAddons(
     },
 
     backups,
+    /** Point-in-time recovery: on or off per add-on, restoreToTime into a new add-on. */
+    pitr,
+    /** The periodic check of each add-on's server (healthy or degraded); the engine starts and stops it. */
+    health,
   };
 }
 

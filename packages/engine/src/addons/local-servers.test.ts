@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { localAddonServers } from "./local-servers.ts";
 import { createPostgresAddon, dropPostgresAddon } from "./postgres.ts";
 import { createRedisAddon, dropRedisAddon } from "./redis.ts";
-import { openRedis } from "./resp.ts";
+import { openRedis } from "./redis-client.ts";
 
 const asSuperuser = (sql: string) =>
   spawnSync("runuser", ["-u", "postgres", "--", "psql", "-X", "-q", "-At", "-d", "postgres", "-c", sql], { cwd: "/", encoding: "utf8" });
@@ -21,7 +21,7 @@ describe("this machine's PostgreSQL and Redis as the add-on servers (real server
     if (role) {
       asSuperuser(`DROP ROLE IF EXISTS ${role}`);
       const redis = await openRedis("redis://127.0.0.1:6379");
-      await redis.command("ACL", "DELUSER", role).finally(() => redis.close());
+      await redis.call("ACL", "DELUSER", role).finally(() => redis.disconnect());
     }
     rmSync(home, { recursive: true, force: true });
   });
@@ -54,8 +54,8 @@ describe("this machine's PostgreSQL and Redis as the add-on servers (real server
     const cacheUrl = await createRedisAddon(servers.redisUrl ?? "", redisName);
     try {
       const cache = await openRedis(cacheUrl);
-      expect(await cache.command("SET", `${redisName}:k`, "v")).toBe("OK");
-      cache.close();
+      expect(await cache.call("SET", `${redisName}:k`, "v")).toBe("OK");
+      cache.disconnect();
     } finally {
       await dropRedisAddon(servers.redisUrl ?? "", redisName);
     }

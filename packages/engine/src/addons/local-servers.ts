@@ -7,7 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../process/run.ts";
-import { openRedis } from "./resp.ts";
+import { openRedis } from "./redis-client.ts";
 
 export interface LocalAddonServers {
   postgresUrl?: string;
@@ -74,9 +74,9 @@ async function setUpRedis(c: Credentials, port: number): Promise<void> {
   const redis = await openRedis(`redis://127.0.0.1:${port}`);
   try {
     // It makes and removes the add-ons' users and their keys, so it needs every command.
-    await redis.command("ACL", "SETUSER", c.role, "reset", "on", `>${c.password}`, "~*", "&*", "+@all");
+    await redis.call("ACL", "SETUSER", c.role, "reset", "on", `>${c.password}`, "~*", "&*", "+@all");
   } finally {
-    redis.close();
+    redis.disconnect();
   }
 }
 

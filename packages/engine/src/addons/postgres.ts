@@ -22,9 +22,17 @@ async function withAdmin<T>(adminUrl: string, run: (sql: postgres.Sql) => Promis
   }
 }
 
-/** Creates the role and database; returns the URL the app connects with. Leaves nothing behind on failure. */
-export async function createPostgresAddon(adminUrl: string, name: string, plan: PostgresPlan): Promise<string> {
-  const password = randomBytes(24).toString("hex");
+/**
+ * Creates the role and database; returns the URL the app connects with. Leaves nothing behind on
+ * failure. `password` is given when a platform restore makes the add-on again with its recorded login.
+ */
+export async function createPostgresAddon(
+  adminUrl: string,
+  name: string,
+  plan: PostgresPlan,
+  password = randomBytes(24).toString("hex"),
+): Promise<string> {
+  if (!/^[0-9a-f]{16,128}$/.test(password)) throw new Error("an add-on password is hex");
   const { connectionLimit } = POSTGRES_PLANS[plan];
   await withAdmin(adminUrl, async (sql) => {
     try {

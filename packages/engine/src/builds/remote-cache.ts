@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { isValid, type NixEnv, pathInfo } from "../nix/index.ts";
 import { runChecked } from "../process/run.ts";
+import { type S3Settings, s3Client } from "../storage/s3.ts";
 
 /** A second tier behind the local store, shared by several control planes (S3 API). */
 export interface RemoteLayerCache {
@@ -16,15 +17,7 @@ export interface RemoteLayerCache {
   store(nix: NixEnv, key: string, storePath: string): Promise<void>;
 }
 
-export interface S3CacheConfig {
-  endpoint: string;
-  bucket: string;
-  region: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  /** Key prefix inside the bucket. */
-  prefix: string;
-}
+export type S3CacheConfig = S3Settings;
 
 export class RemoteCacheIntegrityError extends Error {}
 
@@ -39,12 +32,7 @@ async function sha256File(file: string): Promise<string> {
  * metadata; a download whose bytes or imported contents do not match is refused.
  */
 export function s3LayerCache(config: S3CacheConfig): RemoteLayerCache {
-  const s3 = new S3Client({
-    endpoint: config.endpoint,
-    region: config.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
-  });
+  const s3 = s3Client(config);
   const objectKey = (key: string) => `${config.prefix.replace(/\/$/, "")}/layers/${key}.nixexport`.replace(/^\//, "");
 
   return {

@@ -11,6 +11,7 @@ import {
   withActor,
 } from "@skypanel/db/queries";
 import type { Actor } from "../actor.ts";
+import { resealAddonBackupKeys } from "../addons/backup-crypto.ts";
 import { openAddonUrl, sealAddonUrl } from "../addons/credentials.ts";
 import { resealAlertChannels } from "../alerts/channels.ts";
 import { resealTotpSecrets } from "../auth/mfa.ts";
@@ -89,6 +90,8 @@ export function createKeyRotation(deps: EngineDeps) {
           await resealLogDrains(tx, keyring, keyId);
           // And users' TOTP secrets.
           await resealTotpSecrets(tx, keyring, keyId);
+          // And add-on backups' data keys (the files themselves stay as they are).
+          await resealAddonBackupKeys(tx, keyring, keyId);
           return { keyId, retired: await retireEncryptionKeys(tx, keyId), vars, releases, addons };
         });
         writeCurrent(keyring.dir, keyId);

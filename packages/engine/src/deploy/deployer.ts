@@ -1,4 +1,4 @@
-import type { Database, Deployment, DeployStrategy, Release } from "@skypanel/db";
+import { type Database, type Deployment, type DeployStrategy, isConnectionLost, type Release, retryWhileUnreachable } from "@skypanel/db";
 import {
   findBuildById,
   findDeploymentById,
@@ -52,6 +52,14 @@ export interface DeployerDeps {
 export class DeployFailedError extends Error {}
 class RolledBackError extends Error {}
 
+/** The innermost error code (ECONNRESET, CONNECTION_CLOSED, 57P01…), for a reason a person can read. */
+function connectionErrorCode(err: unknown): string {
+  let e = err as { code?: unknown; cause?: unknown } | undefined;
+  let code = "connection lost";
+  for (let i = 0; e && i < 5; i++, e = e.cause as typeof e) if (typeof e.code === "string") code = e.code;
+  return code;
+}
+
 const DEFAULTS = { healthTimeoutMs: 60_000, canarySteps: [10, 50], canaryObserveMs: 5000, drainMs: 2000 };
 
 /** Runs one deployment to its end: build (waited for), release, release command, rollout, switch. */
@@ -82,8 +90,10 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
   // Outside a trace (no tracing), the work just runs.
   const span = <T>(name: string, attributes: Record<string, string | number>, fn: () => Promise<T>) =>
     d.tracing ? d.tracing.inSpan(name, attributes, fn) : fn();
+  // Its own row's writes set fixed values, safe to repeat: they wait out a database failover.
+  const record = (fields: Parameters<typeof updateDeployment>[2]) => retryWhileUnreachable(() => updateDeployment(d.db, dep.id, fields));
   const steps = new StepRecorder(async (list) => {
-    await updateDeployment(d.db, dep.id, { steps: list });
+    await record({ steps: list });
     d.bus.publish({ type: "deployment.updated", appId: app.id, deploymentId: dep.id, status: "running" });
   }, trace);
   const say = (line: string, level: "info" | "warn" | "error" = "info") =>
@@ -93,10 +103,10 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
   // A restart replaces every running instance of the current release with a fresh one.
   const restart = Boolean((dep.options as { restart?: boolean } | null)?.restart);
 
-  await updateDeployment(d.db, dep.id, { status: "running", startedAt: new Date(), previousReleaseId });
+  await record({ status: "running", startedAt: new Date(), previousReleaseId });
   try {
     const release = await resolveRelease(d, dep, steps, signal);
-    await updateDeployment(d.db, dep.id, { releaseId: release.id });
+    await record({ releaseId: release.id });
     say(`v${release.version} (${release.description})`);
     await d
       .onReleased?.(app.name, release)
@@ -186,12 +196,14 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
     }
 
     await steps.run("switch", async () => {
-      await setCurrentRelease(d.db, app.id, release.id, "running");
+      await retryWhileUnreachable(() => setCurrentRelease(d.db, app.id, release.id, "running"));
       // Succeeded means served: Caddy has the new set before the deployment says so.
       await d.manager.syncRoutes();
     });
     const durationMs = Math.round(performance.now() - started);
-    await updateDeployment(d.db, dep.id, { status: "succeeded", finishedAt: new Date(), durationMs });
+    await record({ status: "succeeded", finishedAt: new Date(), durationMs });
+    // The history line is an INSERT (not repeated: one cut in flight may have committed); the
+    // deployment is live either way, so a failover here costs the line, not the outcome.
     await insertHistory(d.db, {
       appId: app.id,
       deploymentId: dep.id,
@@ -201,6 +213,9 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
       actorId: dep.createdBy,
       durationMs,
       details: { strategy, version: release.version, steps: steps.steps.length },
+    }).catch((err) => {
+      if (!isConnectionLost(err)) throw err;
+      say(`the history line was not recorded: the control database could not be reached (${connectionErrorCode(err)})`, "warn");
     });
     say(`v${release.version} is live (${(durationMs / 1000).toFixed(1)} s)`);
     trace?.root.setAttribute("skypanel.release.version", release.version);
@@ -208,13 +223,17 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
     d.bus.publish({ type: "deployment.updated", appId: app.id, deploymentId: dep.id, status: "succeeded" });
   } catch (err) {
     const rolledBack = err instanceof RolledBackError;
-    const reason = signal.aborted ? "cancelled" : (err as Error).message;
+    const reason = signal.aborted
+      ? "cancelled"
+      : isConnectionLost(err)
+        ? `the control database could not be reached (${connectionErrorCode(err)}); the deployment stopped at the step shown, deploy again`
+        : (err as Error).message;
     // What this deployment started goes; the previous release was never taken out.
     for (const id of started_) await d.supervisor.stop(id, { drainMs: 0 }).catch(() => {});
     d.manager.weights.delete(app.id);
     const durationMs = Math.round(performance.now() - started);
     const status = rolledBack ? "rolled_back" : signal.aborted ? "cancelled" : "failed";
-    await updateDeployment(d.db, dep.id, { status, finishedAt: new Date(), durationMs, error: reason });
+    await record({ status, finishedAt: new Date(), durationMs, error: reason });
     await insertHistory(d.db, {
       appId: app.id,
       deploymentId: dep.id,

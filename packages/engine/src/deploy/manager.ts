@@ -216,6 +216,8 @@ export function createRuntimeManager(o: ManagerOptions) {
 
     /** Re-adopts running instances, then converges everything, then keeps converging. */
     async start() {
+      // A control plane that lost the lease and takes it again starts its runtime a second time.
+      stopped = false;
       await o.supervisor.readopt(async (row) => {
         const release = row.releaseId ? await findReleaseById(o.db, row.releaseId) : null;
         const app = (await listAppsWithReleases(o.db)).find((a) => a.id === row.appId);

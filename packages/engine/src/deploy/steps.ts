@@ -28,7 +28,8 @@ export class StepRecorder {
     try {
       const note = (detail: string) => {
         step.detail = detail;
-        void this.persist(this.steps);
+        // A note is shown, not needed: the step's end writes the whole list again.
+        this.persist(this.steps).catch(() => {});
       };
       const result = this.trace ? await this.trace.inStep(name, () => fn(note)) : await fn(note);
       await this.end(step, "succeeded");

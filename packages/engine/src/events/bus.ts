@@ -44,7 +44,7 @@ export interface SequencedEvent {
 
 // Log lines resume by their own ids (line numbers, log ids), and come in floods that would push
 // every other app's state changes out of the replay buffer; only state changes are sequenced.
-const isStateEvent = (e: PlatformEvent): e is StateEvent => e.type !== "app.log" && e.type !== "build.log";
+export const isStateEvent = (e: PlatformEvent): e is StateEvent => e.type !== "app.log" && e.type !== "build.log";
 
 /** State changes kept for readers that reconnect: with 100 apps sampled every 10 s, over 8 minutes. */
 export const REPLAY_CAPACITY = 5000;
@@ -62,13 +62,18 @@ export interface AppLogEntry {
 }
 
 /**
- * In-process event bus: the embedded default. Several control planes would share a Redis
- * stream behind the same methods (its entry ids give the sequence and the replay).
+ * Where events meet their readers: in this process (memoryEventBus, the embedded default), or
+ * through Redis streams shared by several control planes (redisEventBus, whose entry ids give
+ * the sequence and the replay).
  */
 export interface EventBus {
   publish(event: PlatformEvent): void;
-  /** `id` is the event's sequence id; null for log lines, which are not sequenced. */
-  subscribe(listener: (event: PlatformEvent, id: string | null) => void): () => void;
+  /**
+   * `id` is the event's sequence id; null for log lines, which are not sequenced. `localOnly`:
+   * only events published by this process (work that one control plane must do once, like
+   * forwarding log lines to drains, subscribes so; dashboards follow every process's events).
+   */
+  subscribe(listener: (event: PlatformEvent, id: string | null) => void, options?: { localOnly?: boolean }): () => void;
   /**
    * The sequenced events after `id`, oldest first; null when they are not all known here: the id
    * fell out of the buffer, or came from an earlier server process (another epoch).
@@ -178,7 +183,8 @@ export function sequencedEventsForApp(bus: EventBus, appId: string, afterId: str
       else queue.push({ id, event });
       wake();
     });
-    // Publishing is synchronous, so nothing lands between subscribing and reading the buffer.
+    // Listeners hear an event in the same step it enters the buffer (in either bus), so nothing
+    // lands between subscribing and reading the buffer.
     const missed = bus.after(afterId);
     if (missed === null) queue.unshift({ id: bus.head(), event: { type: "resync", appId } });
     else queue.unshift(...missed.filter((m) => m.event.appId === appId));

@@ -11,4 +11,6 @@ export {
   type StateEvent,
   sequencedEventsForApp,
 } from "./bus.ts";
+export { type RedisBusOptions, type RedisEventBus, redisEventBus } from "./redis-bus.ts";
 export { createAppEvents } from "./service.ts";
+export { openSharedRedis, redisConnector, type SharedRedis, type SharedRedisSettings } from "./shared-redis.ts";

@@ -26,6 +26,17 @@ export async function exportClosure(nix: NixEnv, storePath: string, file: string
   return paths;
 }
 
+/** Several builds' closures in one file (a platform backup's), each shared path once. */
+export async function exportClosures(nix: NixEnv, storePaths: string[], file: string): Promise<string[]> {
+  for (const storePath of storePaths) {
+    if (!(await isValid(nix, storePath)))
+      throw new NixUnavailableError(`The build ${storePath} is no longer in this platform's Nix store.`);
+  }
+  const paths = await closureOf(nix, ...storePaths);
+  await runChecked("nix-store", ["--export", ...paths], { env: nix.env, stdoutFile: file, timeoutMs: TIMEOUT_MS });
+  return paths;
+}
+
 /** Adds every path in `file` to the store; returns them as Nix printed them. */
 export async function importClosure(nix: NixEnv, file: string): Promise<string[]> {
   const result = await run("nix-store", ["--import"], { env: nix.env, stdinFile: file, timeoutMs: TIMEOUT_MS, keepStdout: KEEP_STDOUT });
@@ -66,8 +77,9 @@ export async function importClosureFor(nix: NixEnv, file: string, storePath: str
   return imported;
 }
 
-async function closureOf(nix: NixEnv, storePath: string): Promise<string[]> {
-  const { stdout } = await runChecked("nix-store", ["--query", "--requisites", storePath], { env: nix.env, keepStdout: KEEP_STDOUT });
+/** The paths of every closure, dependencies before the paths that use them (as --import needs). */
+async function closureOf(nix: NixEnv, ...storePaths: string[]): Promise<string[]> {
+  const { stdout } = await runChecked("nix-store", ["--query", "--requisites", ...storePaths], { env: nix.env, keepStdout: KEEP_STDOUT });
   return stdout.split("\n").filter((line) => line.length > 0);
 }
 

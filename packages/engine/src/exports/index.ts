@@ -6,7 +6,7 @@ export {
   readExportArchive,
   writeExportArchive,
 } from "./archive.ts";
-export { exportClosure, importClosure, importClosureFor } from "./closure.ts";
+export { exportClosure, exportClosures, importClosure, importClosureFor } from "./closure.ts";
 export {
   DamagedExportError,
   ExportTooLargeError,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { Database, Job } from "@skypanel/db";
+import { type Database, type Job, retryWhileUnreachable } from "@skypanel/db";
 import {
   cancelQueuedJob,
   claimJob,
@@ -74,7 +74,11 @@ export function createJobQueue(o: QueueOptions) {
         await requeueJob(o.db, job.id, reason);
         await spec?.onRequeued?.(job, reason);
       } else {
-        const reason = "the control plane restarted while this ran, and it has no attempts left";
+        // A deployment gets one attempt (a second would run its release command again unasked).
+        const reason =
+          job.maxAttempts === 1
+            ? "the control plane restarted while this ran; it is not run again by itself (start it again)"
+            : "the control plane restarted while this ran, and it has no attempts left";
         await finishJob(o.db, job.id, "failed", { error: reason });
         await spec?.onAbandoned?.(job, reason);
       }
@@ -89,14 +93,17 @@ export function createJobQueue(o: QueueOptions) {
     try {
       if (!spec) throw new Error(`no handler for job kind ${job.kind}`);
       const result = await spec.run(job, controller.signal);
-      await finishJob(o.db, job.id, "succeeded", { result });
+      // Finishing sets fixed values, safe to repeat: it waits out a database failover.
+      await retryWhileUnreachable(() => finishJob(o.db, job.id, "succeeded", { result }));
     } catch (err) {
       if (controller.signal.reason instanceof JobInterruptedError) {
         await requeueJob(o.db, job.id, "interrupted by a control-plane stop; it runs again at the next start");
         return;
       }
       const cancelled = controller.signal.reason instanceof JobCancelledError;
-      await finishJob(o.db, job.id, cancelled ? "cancelled" : "failed", { error: (err as Error).message?.slice(0, 2000) });
+      await retryWhileUnreachable(() =>
+        finishJob(o.db, job.id, cancelled ? "cancelled" : "failed", { error: (err as Error).message?.slice(0, 2000) }),
+      );
     } finally {
       clearTimeout(timeout);
       running.delete(job.id);

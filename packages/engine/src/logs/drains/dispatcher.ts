@@ -118,17 +118,21 @@ export function createDispatcher(o: DispatcherOptions) {
     }
   }
 
-  const unsubscribe = o.bus.subscribe((event) => {
-    if (event.type !== "app.log" || closed) return;
-    let s = states.get(event.appId);
-    if (!s) {
-      s = { name: event.appId, workers: new Map(), loadedAt: 0, inbox: [], pumping: false };
-      states.set(event.appId, s);
-    }
-    if (s.inbox.length >= MAX_INBOX) s.inbox.shift();
-    s.inbox.push(event.entry);
-    void pump(event.appId, s);
-  });
+  const unsubscribe = o.bus.subscribe(
+    (event) => {
+      if (event.type !== "app.log" || closed) return;
+      let s = states.get(event.appId);
+      if (!s) {
+        s = { name: event.appId, workers: new Map(), loadedAt: 0, inbox: [], pumping: false };
+        states.set(event.appId, s);
+      }
+      if (s.inbox.length >= MAX_INBOX) s.inbox.shift();
+      s.inbox.push(event.entry);
+      void pump(event.appId, s);
+      // Each line is forwarded by the control plane that wrote it, so a shared bus sends it once.
+    },
+    { localOnly: true },
+  );
 
   async function saveProgress() {
     for (const s of states.values()) {

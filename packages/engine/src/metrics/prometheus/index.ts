@@ -28,7 +28,8 @@ export function createPlatformMetrics(o: PlatformMetricsOptions) {
     help: "Scrapes whose database reads failed; they answered with the values read before.",
     registers: [registry],
   });
-  const unsubscribe = o.bus.subscribe((event) => platform.platformEvent(event));
+  // Each control plane counts the outcomes it announced, so summing the planes counts each once.
+  const unsubscribe = o.bus.subscribe((event) => platform.platformEvent(event), { localOnly: true });
   // Node's process metrics (CPU, memory, event loop lag) start with the first scrape: an engine
   // nobody scrapes (most tests) sets up no observers.
   let defaultsOn = false;

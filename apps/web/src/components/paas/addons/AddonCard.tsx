@@ -8,6 +8,7 @@ import { Spinner } from "../../ui/Spinner.tsx";
 import type { AppDetail } from "../types.ts";
 import { AddonAttachments } from "./AddonAttachments.tsx";
 import { AddonCredentials } from "./AddonCredentials.tsx";
+import { AddonHealth } from "./AddonHealth.tsx";
 import { AttachAddonForm } from "./AttachAddonForm.tsx";
 import { typeLabel } from "./addonTypes.ts";
 import { BackupList } from "./BackupList.tsx";
@@ -57,6 +58,10 @@ export function AddonCard({ app, addon, editable }: { app: AppDetail; addon: Add
         </dd>
         <dt className="text-slate-600">Server</dt>
         <dd className="break-all font-mono text-slate-900">{addon.server}</dd>
+        <dt className="text-slate-600">Health</dt>
+        <dd>
+          <AddonHealth health={addon.health} />
+        </dd>
         <dt className="text-slate-600">{addon.type === "redis" ? "User" : "Database"}</dt>
         <dd className="break-all font-mono text-slate-900">{addon.resource}</dd>
         <dt className="text-slate-600">Created</dt>

@@ -187,6 +187,18 @@ describe("Add-ons tab (stub tRPC server behind fetch)", () => {
     expect(within(row).queryByRole("button", { name: /Restore/ })).toBeNull();
   });
 
+  it("shows what the health check saw: healthy with when, or degraded since when and why", async () => {
+    const down = new Date("2025-01-02T04:00:00Z");
+    const reason = "the PostgreSQL server does not answer: connect ECONNREFUSED 10.0.0.5:5432";
+    openAddons({ addons: [SHOP_DB, { ...SHOP_CACHE, health: { state: "degraded", reason, checkedAt: down, changedAt: down } }] });
+    const healthy = (await card(SHOP_DB.name)).getByTestId("addon-health");
+    expect(healthy.dataset.state).toBe("healthy");
+    expect(healthy.textContent).toContain(`Healthy (checked ${formatDateTime(SHOP_DB.createdAt)})`);
+    const degraded = (await card(SHOP_CACHE.name)).getByTestId("addon-health");
+    expect(degraded.dataset.state).toBe("degraded");
+    expect(degraded.textContent).toContain(`Degraded since ${formatDateTime(down)}: ${reason}`);
+  });
+
   it("restores into the add-on only once the app's name is typed, then follows the restore until it is done", {
     timeout: 15_000,
   }, async () => {

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { type Addon, type AddonBackup, isBackupBusy, useAddons, useBackups, useCreateBackup } from "../../../hooks/useAddons.ts";
+import { formatDateTime } from "../../../lib/format.ts";
 import { errorMessage } from "../../../lib/trpc.ts";
 import { Button } from "../../ui/Button.tsx";
 import { ErrorNotice } from "../../ui/ErrorNotice.tsx";
@@ -35,6 +36,16 @@ export function BackupList({ app, addon, editable }: { app: AppDetail; addon: Ad
         )}
       </div>
       <BackupSchedule app={app.name} addon={addon} editable={editable} />
+      {addon.pitr && (
+        <p className="text-sm text-slate-700" data-testid="pitr-window">
+          Point-in-time recovery:{" "}
+          {!addon.pitr.enabled
+            ? "off"
+            : addon.pitr.earliest && addon.pitr.latest
+              ? `restorable from ${formatDateTime(addon.pitr.earliest)} to ${formatDateTime(addon.pitr.latest)} (skypanel addons:restore --to-time)`
+              : "on, waiting for archived WAL"}
+        </p>
+      )}
       {create.isError && (
         <p role="alert" className="text-sm text-red-700">
           {errorMessage(create.error)}

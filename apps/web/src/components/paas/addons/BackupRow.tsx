@@ -68,6 +68,12 @@ export function BackupRow({
         <p aria-live="polite">
           <BackupOutcome backup={b} />
         </p>
+        {b.status === "succeeded" && (
+          <p className="text-xs text-slate-600" data-testid="backup-storage">
+            {b.encrypted ? "Encrypted (AES-256-GCM)" : "Not encrypted (taken before encryption)"}
+            {b.remote ? ` · S3 copy: ${b.remote}` : b.remoteError ? ` · S3 copy failed: ${b.remoteError}` : " · on this machine only"}
+          </p>
+        )}
         {b.restoreStatus && (
           <p aria-live="polite">
             <RestoreOutcome backup={b} intoName={intoName} />

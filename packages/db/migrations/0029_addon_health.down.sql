@@ -1,0 +1,1 @@
+DROP TABLE addon_health;
