@@ -48,8 +48,8 @@ describe("custom-domain settings in the BFF config", () => {
 
   it("registers add-on servers from SKYPANEL_ADDON_POSTGRES_URL and SKYPANEL_ADDON_REDIS_URL; this machine's by default", () => {
     const gatewayPorts = { postgresql: 15432, redis: 15479 };
-    expect(loadConfig({}).addons).toEqual({ gatewayPorts, localServers: true });
-    expect(loadConfig({ SKYPANEL_ADDON_LOCAL_SERVERS: "off" }).addons).toEqual({ gatewayPorts, localServers: false });
+    expect(loadConfig({}).addons).toEqual({ gatewayPorts, localServers: true, pitr: null });
+    expect(loadConfig({ SKYPANEL_ADDON_LOCAL_SERVERS: "off" }).addons).toEqual({ gatewayPorts, localServers: false, pitr: null });
     expect(() => loadConfig({ SKYPANEL_ADDON_LOCAL_SERVERS: "yes" })).toThrow(/SKYPANEL_ADDON_LOCAL_SERVERS is auto or off/);
     expect(
       loadConfig({
@@ -62,6 +62,7 @@ describe("custom-domain settings in the BFF config", () => {
       redisUrl: "redis://ops:pw@cache:6379",
       gatewayPorts: { postgresql: 15401, redis: 15479 },
       localServers: true,
+      pitr: null,
     });
     expect(() => loadConfig({ SKYPANEL_ADDON_REDIS_URL: "rediss://cache:6380" })).toThrow(
       /SKYPANEL_ADDON_REDIS_URL must be a redis:\/\/ URL/,

@@ -69,6 +69,7 @@ export async function retryWhileUnreachable<T>(write: () => Promise<T>, forMs = 
  * to a socket it has dropped and crash the process (porsager/postgres#1154, #1208). The server
  * rolls the transaction back itself when the connection dies, and `begin` has already failed with
  * the connection's error by then; the callback's failure is left unsettled so nothing more is sent.
+ * (A query sent on such a connection had the same crash: scripts/patch-postgres.mjs mends that.)
  */
 export function beginSafely(client: postgres.Sql): postgres.Sql["begin"] {
   return ((...args: unknown[]) => {
@@ -79,8 +80,10 @@ export function beginSafely(client: postgres.Sql): postgres.Sql["begin"] {
         return await fn(tx);
       } catch (err) {
         if (isConnectionLost(err)) {
-          // The connection's close fails `begin` at once; one that stays open gets its ROLLBACK.
-          for (let i = 0; i < 20 && !settled; i++) await new Promise((r) => setTimeout(r, 50));
+          // The connection's close fails `begin` soon (CI saw it take over a second on a loaded
+          // machine, and a ROLLBACK sent then crashed the process); one that stays open gets its
+          // ROLLBACK after 10 s.
+          for (let i = 0; i < 200 && !settled; i++) await new Promise((r) => setTimeout(r, 50));
           if (settled) await new Promise(() => {});
         }
         throw err;

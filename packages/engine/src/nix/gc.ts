@@ -74,12 +74,22 @@ export async function collectGarbage(nix: NixEnv, o: GcOptions = {}): Promise<Gc
 /** Hard-links identical files in the store; returns the bytes it saved. */
 export async function optimiseStore(nix: NixEnv): Promise<{ bytesSaved: number; files: number }> {
   let summary = "";
-  await runChecked("nix-store", ["--optimise"], {
-    env: nix.env,
-    onLine: (line) => {
-      if (/freed by hard-linking/.test(line)) summary = line;
-    },
-  });
+  // A path deleted while the pass walks the store (a garbage collection or a build's clean-up
+  // meanwhile) stops it with "getting status of …: No such file or directory"; the next pass
+  // skips what is already linked, so running it again is cheap and finishes the work.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runChecked("nix-store", ["--optimise"], {
+        env: nix.env,
+        onLine: (line) => {
+          if (/freed by hard-linking/.test(line)) summary = line;
+        },
+      });
+      break;
+    } catch (err) {
+      if (attempt >= 3 || !/getting status of .*No such file or directory/.test((err as Error).message)) throw err;
+    }
+  }
   // "1.23 MiB freed by hard-linking 45 files"
   const m = /([\d.]+) MiB freed by hard-linking (\d+) files/.exec(summary);
   return { bytesSaved: Math.round(Number(m?.[1] ?? 0) * 1024 * 1024), files: Number(m?.[2] ?? 0) };

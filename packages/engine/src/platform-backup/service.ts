@@ -154,6 +154,15 @@ export function createPlatformBackups(
     async waitFor(id: string) {
       await running.get(id);
     },
+    /**
+     * What the schedule does at its time, now: a backup kept as "schedule" and pruned to `keep`.
+     * Resolves when it has ended (tests, and an operator's own cron through the same path).
+     */
+    async runScheduledNow() {
+      const row = await start("schedule");
+      await running.get(row.id);
+      return findPlatformBackup(deps.db, row.id);
+    },
     async startSchedule() {
       await failInterruptedPlatformBackups(deps.db, "The control plane stopped while this backup ran.");
       if (!settings?.schedule) return;
