@@ -40,6 +40,8 @@ function exec(command: string, args: string[], options: { env: NodeJS.ProcessEnv
     });
     child.on("error", fail);
     child.on("close", (code) => done({ code, stdout, stderr }));
+    // A command that exits without reading its input closes the pipe first: that EPIPE is no failure.
+    child.stdin.on("error", () => {});
     child.stdin.end(options.input ?? "");
   });
 }

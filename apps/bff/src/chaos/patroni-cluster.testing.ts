@@ -271,7 +271,8 @@ export async function startPatroniCluster(): Promise<PatroniCluster> {
     await cluster.waitFor("a", { standby: false, timeoutMs: 60_000 });
     await createPlatformRole(cluster.superuserUrl(hosts.a).replace(/\/skypanel$/, "/postgres"));
     startHost("b", 3);
-    await cluster.waitFor("a", { standby: true, timeoutMs: 60_000 });
+    // The standby's base backup took over a minute once in CI, with the other test files busy.
+    await cluster.waitFor("a", { standby: true, timeoutMs: 150_000 });
     return cluster;
   } catch (err) {
     await cleanup();

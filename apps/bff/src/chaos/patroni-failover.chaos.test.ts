@@ -4,7 +4,7 @@
 // Patroni promotes B; the platform (engine + BFF in this process) finds it by itself through the
 // two-host DATABASE_URL. Every acknowledged change is still there, the deployment ends with a
 // status (never stuck), and the API answers again without a restart.
-import { rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { migrateUp, openDatabase } from "@skypanel/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestBff, releaseNodeApp, type TestBff } from "../testing.ts";
@@ -32,14 +32,17 @@ describe("chaos: the control database's primary host killed during a deployment 
       runtime: { mode: "process", router: false, reconcileIntervalMs: 1000, deploy: { healthTimeoutMs: 60_000, drainMs: 0 } },
     });
     await t.engine.start();
-  });
+    // The cluster's start waits for the standby's copy: up to 150 s on a busy machine.
+  }, 240_000);
   afterAll(async () => {
     try {
       await t?.engine.running?.shutdown();
       await t?.close();
     } finally {
       await cluster?.cleanup();
-      if (storePath) rmSync(storePath, { recursive: true, force: true });
+      // Through Nix, never rm: a path removed behind its back stays "valid" in its database and
+      // breaks every later store-wide pass (nix-store --optimise, --verify).
+      if (storePath) spawnSync("nix-store", ["--delete", storePath], { encoding: "utf8" });
     }
   });
 
