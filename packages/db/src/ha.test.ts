@@ -1,7 +1,7 @@
 // The control database's failover behaviour that needs no cluster: multi-host URLs, which errors
 // count as "the database is out of reach", bounded retries of repeatable writes, and a transaction
 // whose connection is cut (real PostgreSQL: its backend terminated mid-transaction). The failover
-// itself is apps/bff/src/chaos/patroni-failover.chaos.test.ts.
+// itself is apps/bff/src/chaos/patroni-failover.chaos-long.test.ts (npm run chaos).
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redactUrl } from "./client.ts";

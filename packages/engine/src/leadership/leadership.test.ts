@@ -60,7 +60,7 @@ describe.each(TEST_DRIVERS as Driver[])("leadership by lease on %s", (driver) =>
     expect((await a.status()).leader).toBe(a.self);
     expect((await b.status()).leader).toBe(a.self);
     await a.stop();
-    await until("b leads", () => b.isLeader());
+    await until("b leads", () => b.isLeader() && log.some((l) => l.startsWith("b leads")));
     expect(log).toEqual(["a leads", "a follows (lease still running)", "b leads"]);
     await b.stop();
     expect((await b.status()).leader).toBeNull();
@@ -81,7 +81,8 @@ describe.each(TEST_DRIVERS as Driver[])("leadership by lease on %s", (driver) =>
     await b.start();
     expect(a.isLeader()).toBe(true);
     cut = true;
-    await until("b leads", () => b.isLeader(), 3 * LEASE.ttlMs);
+    // The log line is written after lead() reads the lease: wait for it, not only the flag.
+    await until("b leads", () => b.isLeader() && log.some((l) => l.startsWith("b leads")), 3 * LEASE.ttlMs);
     expect(log).toEqual(["a leads", "a follows (lease still running)", "b leads"]);
     // a tries again, and follows: b renews in time.
     cut = false;
