@@ -115,7 +115,13 @@ describe("OpenTelemetry spans over OTLP/HTTP (process runtime, Caddy, real Nix; 
     }
     expect(dep.status, dep.error ?? JSON.stringify(dep.steps)).toBe("succeeded");
 
-    const spans = await received();
+    // The build's root span ends just after the build is marked succeeded (CI once flushed in
+    // between, and the late span then reached the next test's count): wait for it, bounded.
+    let spans = await received();
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; spans = await received()) {
+      if (spans.some((s) => s.name === "build pipeline" && s.attributes["skypanel.build.id"] === build.id)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
     const buildRoot = spans.find((s) => s.name === "build pipeline" && s.attributes["skypanel.build.id"] === build.id);
     expect(buildRoot?.parentSpanId).toBeNull();
     expect(buildRoot?.attributes).toMatchObject({ "skypanel.app.name": "traced-app", "skypanel.build.number": 1 });
