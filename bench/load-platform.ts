@@ -1,11 +1,11 @@
 // The load benchmark's platform: apps/bff as its own process group (as `npm start` runs it), on
 // free ports with its own SKYPANEL_HOME, optionally under `node --cpu-prof`; and the CPU time a
 // process has used, read from /proc, to tell which process was busy during a load step.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@skypanel/engine/router-testing";
+import { startPlatform, stopPlatform } from "../apps/bff/src/platform-process.testing.ts";
 import { ROOT } from "./harness.ts";
 
 export const ADMIN = { email: "bench@example.com", password: "bench-password" };
@@ -36,60 +36,39 @@ export async function startLoadPlatform(options: StartOptions = {}): Promise<Loa
   const env: NodeJS.ProcessEnv = {};
   // The bench's own settings (a DATABASE_URL, test variables) must not leak into the platform.
   for (const [k, v] of Object.entries(process.env)) if (!/^(SKYPANEL_|DATABASE_URL$|VITEST|NODE_ENV$)/.test(k)) env[k] = v;
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...(options.nodeArgs ?? []), "--import", "tsx", join(ROOT, "apps/bff/src/main.ts")],
+  const platform = startPlatform(
+    ROOT,
+    [process.execPath, ...(options.nodeArgs ?? []), "--import", "tsx", join(ROOT, "apps/bff/src/main.ts")],
     {
-      cwd: ROOT,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...env,
-        SKYPANEL_HOME: home,
-        SKYPANEL_PORT: String(port),
-        SKYPANEL_HTTP_PORT: String(httpPort),
-        SKYPANEL_HTTPS_PORT: String(await freePort()),
-        SKYPANEL_ADMIN_EMAIL: ADMIN.email,
-        SKYPANEL_ADMIN_PASSWORD: ADMIN.password,
-        SKYPANEL_ADDON_LOCAL_SERVERS: "off",
-        SKYPANEL_STOP_APPS_ON_EXIT: "1",
-        ...options.env,
-      },
+      ...env,
+      SKYPANEL_HOME: home,
+      SKYPANEL_PORT: String(port),
+      SKYPANEL_HTTP_PORT: String(httpPort),
+      SKYPANEL_HTTPS_PORT: String(await freePort()),
+      SKYPANEL_ADMIN_EMAIL: ADMIN.email,
+      SKYPANEL_ADMIN_PASSWORD: ADMIN.password,
+      SKYPANEL_ADDON_LOCAL_SERVERS: "off",
+      SKYPANEL_STOP_APPS_ON_EXIT: "1",
+      ...options.env,
     },
   );
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const { child } = platform;
+  const output = () => platform.output();
   const pid = child.pid as number;
   const stop = async (keepHome = false) => {
-    if (child.exitCode === null && child.signalCode === null) {
-      process.kill(-pid, "SIGTERM");
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-pid, "SIGKILL");
-        } catch {
-          // Gone already.
-        }
-      }, 30_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopPlatform(platform);
     if (!keepHome) rmSync(home, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${port}`;
   try {
     for (let i = 0; ; i++) {
-      if (child.exitCode !== null) throw new Error(`the platform exited with ${child.exitCode}:\n${output}`);
+      if (child.exitCode !== null) throw new Error(`the platform exited with ${child.exitCode}:\n${output()}`);
       const up = await fetch(`${url}/healthz`).then(
         (r) => r.ok,
         () => false,
       );
       if (up) break;
-      if (i > 240) throw new Error(`the platform did not answer /healthz within 120 s:\n${output}`);
+      if (i > 240) throw new Error(`the platform did not answer /healthz within 120 s:\n${output()}`);
       await new Promise((r) => setTimeout(r, 500));
     }
     const res = await fetch(`${url}/api/auth/login`, {
@@ -99,7 +78,7 @@ export async function startLoadPlatform(options: StartOptions = {}): Promise<Loa
     });
     if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
     const token = ((await res.json()) as { token: string }).token;
-    return { url, httpPort, pid, home, token, output: () => output, stop };
+    return { url, httpPort, pid, home, token, output, stop };
   } catch (err) {
     await stop(Boolean(options.home));
     throw err;

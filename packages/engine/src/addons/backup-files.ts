@@ -2,14 +2,15 @@
 // `<backup>.dump.enc` (encrypted, backup-crypto.ts) for every backup taken now, `<backup>.dump`
 // (plain pg_dump) for those taken before backups were encrypted. With a bucket configured, each
 // encrypted file is copied there too and fetched back when the local one is gone.
-import { createHash, type Hash } from "node:crypto";
+import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { type Readable, Transform, Writable } from "node:stream";
+import { type Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { AddonBackup } from "@skypanel/db";
 import { EngineError } from "../errors.ts";
 import type { Keyring } from "../secrets/index.ts";
+import { hashingTap, sha256File } from "../storage/sha256.ts";
 import { BackupTamperedError, decryptingStream, encryptingStream, openDataKey } from "./backup-crypto.ts";
 import type { BackupBucket } from "./backup-remote.ts";
 import { pgDumpStream } from "./pg-dump.ts";
@@ -48,7 +49,7 @@ export function createBackupFiles(root: string, keyring: Keyring, bucket: Backup
       mkdirSync(dirOf(b.addonId), { recursive: true, mode: 0o700 });
       const hash = createHash("sha256");
       try {
-        await pipeline(pgDumpStream(url), encryptingStream(key), hashing(hash), createWriteStream(partial, { mode: 0o600 }));
+        await pipeline(pgDumpStream(url), encryptingStream(key), hashingTap(hash), createWriteStream(partial, { mode: 0o600 }));
         renameSync(partial, file);
       } finally {
         rmSync(partial, { force: true });
@@ -84,13 +85,13 @@ export function createBackupFiles(root: string, keyring: Keyring, bucket: Backup
         new EngineError("CONFLICT", `Backup ${b.id}'s file is missing or damaged in the artifact store (${why}); nothing was restored.`);
       if (!existsSync(file)) throw damaged(b.remoteKey ? "and no bucket is configured to fetch it from" : "no file");
       if (!b.keyId) {
-        if ((await sha256Of(createReadStream(file))) !== b.sha256) throw damaged("its checksum differs");
+        if ((await sha256File(file)) !== b.sha256) throw damaged("its checksum differs");
         return () => file;
       }
       const key = dataKey(b);
       const hash = createHash("sha256");
       try {
-        await pipeline(createReadStream(file), hashing(hash), decryptingStream(key, `Backup ${b.id}'s file`), discard());
+        await pipeline(createReadStream(file), hashingTap(hash), decryptingStream(key, `Backup ${b.id}'s file`), discard());
       } catch (err) {
         if (err instanceof BackupTamperedError) throw new EngineError("CONFLICT", err.message);
         throw damaged((err as Error).message);
@@ -116,24 +117,9 @@ export function createBackupFiles(root: string, keyring: Keyring, bucket: Backup
 
 export type BackupFiles = ReturnType<typeof createBackupFiles>;
 
-async function sha256Of(stream: Readable): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
-
 const discard = () =>
   new Writable({
     write(_chunk, _enc, callback) {
       callback();
-    },
-  });
-
-/** Passes bytes on unchanged, adding them to `hash`. */
-const hashing = (hash: Hash) =>
-  new Transform({
-    transform(chunk: Buffer, _enc, callback) {
-      hash.update(chunk);
-      callback(null, chunk);
     },
   });

@@ -102,7 +102,8 @@ export interface NamedApp {
   name: string;
 }
 
-interface AddonAccess {
+/** What the add-on backups (and PITR) need of the add-ons area. */
+export interface AddonAccess {
   find(
     actor: Actor,
     idOrName: string,

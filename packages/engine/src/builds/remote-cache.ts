@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -8,6 +7,7 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/
 import { isValid, type NixEnv, pathInfo } from "../nix/index.ts";
 import { runChecked } from "../process/run.ts";
 import { type S3Settings, s3Client } from "../storage/s3.ts";
+import { sha256File } from "../storage/sha256.ts";
 
 /** A second tier behind the local store, shared by several control planes (S3 API). */
 export interface RemoteLayerCache {
@@ -20,12 +20,6 @@ export interface RemoteLayerCache {
 export type S3CacheConfig = S3Settings;
 
 export class RemoteCacheIntegrityError extends Error {}
-
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  await pipeline(createReadStream(file), hash);
-  return hash.digest("hex");
-}
 
 /**
  * Layers travel as `nix-store --export` files with their SHA-256 and NAR hash in the object's

@@ -4,11 +4,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { rename, rm, stat } from "node:fs/promises";
-import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import tarStream, { type Pack } from "tar-stream";
 import { mostTelling } from "../sources/errors.ts";
+import { hashingTap } from "../storage/sha256.ts";
 import { checkMemberSize, checkTotalSize, type ExportLimits, exportLimits } from "./limits.ts";
 import { type ExportManifest, type ExportManifestDraft, parseExportManifest } from "./manifest.ts";
 import { ARTIFACT_MEMBER, CONFIG_MEMBER, MANIFEST_MEMBER, type MemberDigest, memberKind } from "./members.ts";
@@ -103,12 +103,6 @@ async function addFile(pack: Pack, name: string, file: string, mtime: Date): Pro
   });
   // tar-stream fails the entry if the file's length changes while it is read.
   const entry = pack.entry({ name, size, mode: 0o600, mtime }, (err) => settle(err));
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
-  await Promise.all([pipeline(createReadStream(file), tap, entry as unknown as NodeJS.WritableStream), packed]);
+  await Promise.all([pipeline(createReadStream(file), hashingTap(hash), entry as unknown as NodeJS.WritableStream), packed]);
   return { bytes: size, sha256: hash.digest("hex") };
 }

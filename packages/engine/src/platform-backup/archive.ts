@@ -6,17 +6,11 @@ import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import tarStream, { type Pack } from "tar-stream";
+import { hashingTap, sha256File } from "../storage/sha256.ts";
 import { DamagedBackupError } from "./errors.ts";
 import { type BackupManifest, type BackupManifestDraft, backupManifestSchema, MANIFEST_MEMBER, MEMBER_NAME } from "./manifest.ts";
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  await pipeline(createReadStream(file), hash);
-  return hash.digest("hex");
-}
 
 /** Writes the archive (through a temporary file beside it); returns the manifest as written. */
 export async function writeBackupArchive(
@@ -110,13 +104,7 @@ async function extract(file: string, stagingDir: string) {
       // The name matched MEMBER_NAME in the manifest: it cannot leave the staging folder.
       const dest = join(stagingDir, name);
       const hash = createHash("sha256");
-      const tap = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
-          done(null, chunk);
-        },
-      });
-      await pipeline(entry, tap, createWriteStream(dest, { flags: "wx", mode: 0o600 }));
+      await pipeline(entry, hashingTap(hash), createWriteStream(dest, { flags: "wx", mode: 0o600 }));
       if (hash.digest("hex") !== want.sha256) throw new DamagedBackupError(`${name}'s checksum does not match its manifest`);
       files.set(name, dest);
     }

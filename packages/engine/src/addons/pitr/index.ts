@@ -8,6 +8,7 @@ import { findAddon, updateAddon, withActor } from "@skypanel/db/queries";
 import type { Actor } from "../../actor.ts";
 import type { EngineDeps } from "../../deps.ts";
 import { EngineError, ValidationError } from "../../errors.ts";
+import type { AddonAccess } from "../backups.ts";
 import { pgDumpStream, pgRestore } from "../pg-dump.ts";
 import { archivedUntil, listBaseBackups, type PitrSettings, takeBaseBackup } from "./cluster.ts";
 import { withServerAt } from "./recover.ts";
@@ -37,19 +38,7 @@ interface PitrDetails {
   restoredToTime?: PointInTimeRestore;
 }
 
-interface PitrAccess {
-  find(
-    actor: Actor,
-    idOrName: string,
-    addonId: string,
-    permission: "read" | "write",
-    what: string,
-    owned?: boolean,
-  ): Promise<{ app: { id: string; name: string }; row: Addon }>;
-  provisionFor(actor: Actor, app: { id: string; name: string }, row: Addon, as: string): Promise<Addon>;
-  openUrl(row: Addon): string;
-  announce(addonId: string): Promise<void>;
-}
+type PitrAccess = Omit<AddonAccess, "alsoDue">;
 
 const DAY_MS = 24 * 3600_000;
 
