@@ -21,9 +21,11 @@ export const releases = pgTable("releases", {
   storePath: text("store_path"),
   processes: jsonb("processes").$type<Record<string, string>>().notNull().default({}),
   releaseCommand: text("release_command"),
-  kind: text("kind", { enum: ["build", "config", "rollback"] })
+  kind: text("kind", { enum: ["build", "config", "rollback", "promotion"] })
     .notNull()
     .default("build"),
+  // 0031: a promotion names the release (of the previous stage's app) whose build it runs.
+  promotedFromReleaseId: uuid("promoted_from_release_id"),
 });
 
 export const DEPLOYMENT_STATUSES = ["queued", "pending", "running", "succeeded", "failed", "cancelled", "rolled_back"] as const;
