@@ -20,6 +20,7 @@ export * from "./log-retention.ts";
 export * from "./metrics.ts";
 export * from "./mfa.ts";
 export * from "./one-offs.ts";
+export * from "./pipelines.ts";
 export * from "./platform-backups.ts";
 export * from "./prometheus.ts";
 export * from "./rate-limits.ts";
