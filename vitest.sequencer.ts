@@ -20,6 +20,8 @@ const SLOW_FIRST = [
   "apps/bff/src/rest/deployments.test.ts",
   "packages/engine/src/builds/remote-cache.test.ts",
   "apps/bff/src/rest/autoscale-load.test.ts",
+  "packages/engine/src/pipelines/review/review-apps.runtime.test.ts",
+  "packages/engine/src/pipelines/promote.test.ts",
 ];
 
 function rank(spec: TestSpecification): number {

@@ -16,6 +16,7 @@ export const DEPLOY_SCOPE_PROCEDURES: ReadonlySet<string> = new Set([
   "deployments.create",
   "deployments.rollback",
   "deployments.restart",
+  "pipelines.promote",
   "formation.scale",
   "config.set",
   "config.unset",

@@ -14,6 +14,8 @@ const AppList = lazy(() => import("./components/paas/AppList.tsx"));
 const AppDashboard = lazy(() => import("./components/paas/AppDashboard.tsx"));
 const AccountPage = lazy(() => import("./pages/AccountPage.tsx"));
 const ImportPage = lazy(() => import("./pages/ImportPage.tsx"));
+const PipelineList = lazy(() => import("./components/paas/pipelines/PipelineList.tsx"));
+const PipelinePage = lazy(() => import("./components/paas/pipelines/PipelinePage.tsx"));
 
 export function App() {
   const location = useLocation();
@@ -30,6 +32,8 @@ export function App() {
                 <Route index element={<Navigate to="/paas/apps" replace />} />
                 <Route path="apps" element={<AppList />} />
                 <Route path="apps/:id/*" element={<AppDashboard />} />
+                <Route path="pipelines" element={<PipelineList />} />
+                <Route path="pipelines/:pipeline" element={<PipelinePage />} />
                 <Route path="import/*" element={<ImportPage />} />
                 <Route path="account" element={<AccountPage />} />
                 <Route path="*" element={<NotFoundPage />} />

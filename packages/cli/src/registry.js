@@ -19,6 +19,8 @@
 /** @type {Record<string, FlagSpec>} */
 const APP = { app: { type: "string", short: "a", value: "APP", help: "the app (default: the one of the git remote named skypanel)" } };
 /** @type {Record<string, FlagSpec>} */
+const PIPELINE = { pipeline: { type: "string", short: "p", value: "PIPELINE", help: "the pipeline" } };
+/** @type {Record<string, FlagSpec>} */
 const JSON_OUT = { json: { type: "boolean", help: "print the API's data as JSON" } };
 /** @type {Record<string, FlagSpec>} */
 const WAIT = { wait: { type: "boolean", help: "wait until the change is live (default; --no-wait returns at once)" } };
@@ -334,6 +336,158 @@ export const COMMANDS = {
     example: "skypanel traffic:set --rate 120 --burst 20 --max-body 10MB --waf block",
     run: (ctx) => import("./commands/traffic.js").then((m) => m.set(ctx)),
   },
+  pipelines: {
+    usage: "pipelines",
+    summary: "list pipelines: apps grouped by stage (development, staging, production)",
+    flags: { ...JSON_OUT },
+    example: "skypanel pipelines",
+    run: (ctx) => import("./commands/pipelines.js").then((m) => m.list(ctx)),
+  },
+  "pipelines:create": {
+    usage: "pipelines:create NAME",
+    summary: "make a pipeline (named like an app) in your personal team or --team",
+    flags: { team: { type: "string", value: "TEAM_ID", help: "the team it belongs to (default: your personal team)" }, ...JSON_OUT },
+    example: "skypanel pipelines:create shop",
+    run: (ctx) => import("./commands/pipelines.js").then((m) => m.create(ctx)),
+  },
+  "pipelines:info": {
+    usage: "pipelines:info NAME",
+    summary: "show a pipeline's stages side by side: each app's release, build, commit and status",
+    flags: { ...JSON_OUT },
+    example: "skypanel pipelines:info shop",
+    run: (ctx) => import("./commands/pipelines.js").then((m) => m.info(ctx)),
+  },
+  "pipelines:add": {
+    usage: "pipelines:add APP -p PIPELINE --stage STAGE",
+    summary: "put an app at a stage of a pipeline (moves it when it is there already)",
+    flags: {
+      ...PIPELINE,
+      stage: { type: "string", value: "development|staging|production", help: "the stage" },
+      ...JSON_OUT,
+    },
+    example: "skypanel pipelines:add shop-staging -p shop --stage staging",
+    run: (ctx) => import("./commands/pipelines.js").then((m) => m.add(ctx)),
+  },
+  "pipelines:remove": {
+    usage: "pipelines:remove APP",
+    summary: "take an app out of its pipeline (the app is kept)",
+    flags: { ...PIPELINE, ...JSON_OUT },
+    example: "skypanel pipelines:remove shop-staging",
+    run: (ctx) => import("./commands/pipelines.js").then((m) => m.remove(ctx)),
+  },
+  "pipelines:diff": {
+    usage: "pipelines:diff",
+    summary: "compare an app with the next stage's apps: releases and config keys",
+    flags: { ...APP, ...PIPELINE, ...JSON_OUT },
+    example: "skypanel pipelines:diff -a shop-staging",
+    run: (ctx) => import("./commands/pipelines.js").then((m) => m.diff(ctx)),
+  },
+  "pipelines:promote": {
+    usage: "pipelines:promote",
+    summary: "deploy an app's build (no rebuild) to the next stage's apps, each with its own config",
+    flags: {
+      ...APP,
+      ...PIPELINE,
+      to: { type: "string", value: "APP,APP", help: "only these apps of the next stage (default: all of them)" },
+      confirm: { type: "string", value: "APP", help: "the promoted app's name (asked for on a terminal otherwise)" },
+      ...JSON_OUT,
+    },
+    example: "skypanel pipelines:promote -a shop-staging --to shop --confirm shop-staging",
+    run: (ctx) => import("./commands/pipelines.js").then((m) => m.promote(ctx)),
+  },
+  "pipelines:destroy": {
+    usage: "pipelines:destroy NAME --confirm NAME",
+    summary: "delete a pipeline (its apps are kept; refused while it has review apps)",
+    flags: { confirm: { type: "string", value: "NAME", help: "the pipeline's name, to confirm" }, ...JSON_OUT },
+    example: "skypanel pipelines:destroy shop --confirm shop",
+    run: (ctx) => import("./commands/pipelines.js").then((m) => m.destroy(ctx)),
+  },
+  reviewapps: {
+    usage: "reviewapps",
+    summary: "list a pipeline's review apps: branch, app, status, URL, expiry",
+    flags: { ...PIPELINE, ...JSON_OUT },
+    example: "skypanel reviewapps -p shop",
+    run: (ctx) => import("./commands/reviewapps.js").then((m) => m.list(ctx)),
+  },
+  "reviewapps:create": {
+    usage: "reviewapps:create BRANCH",
+    summary: "make a review app for a branch (built, configured from the parent app and app.json, deployed in the background)",
+    flags: {
+      ...PIPELINE,
+      source: {
+        type: "string",
+        value: "URL",
+        help: "build from this git repository (default: the pipeline's repository, else the parent app's)",
+      },
+      ref: { type: "string", value: "REF", help: "the branch, tag or commit of --source (default: BRANCH)" },
+      ...JSON_OUT,
+    },
+    example: "skypanel reviewapps:create feature/login -p shop",
+    run: (ctx) => import("./commands/reviewapps.js").then((m) => m.create(ctx)),
+  },
+  "reviewapps:destroy": {
+    usage: "reviewapps:destroy BRANCH",
+    summary: "destroy a review app and its add-ons (kept in the list's history)",
+    flags: { ...PIPELINE, ...CONFIRM, ...JSON_OUT },
+    example: "skypanel reviewapps:destroy feature/login -p shop --confirm shop-feature-login",
+    run: (ctx) => import("./commands/reviewapps.js").then((m) => m.destroy(ctx)),
+  },
+  "reviewapps:settings": {
+    usage: "reviewapps:settings",
+    summary: "show or change a pipeline's review app settings",
+    flags: {
+      ...PIPELINE,
+      enable: { type: "boolean", help: "turn review apps on" },
+      disable: { type: "boolean", help: "turn review apps off" },
+      parent: { type: "string", value: "APP", help: "the development or staging app whose config review apps copy" },
+      max: { type: "string", value: "N", help: "review apps at most (1 to 100)" },
+      "when-full": { type: "string", value: "refuse_newest|destroy_oldest", help: "what a new one does at the maximum" },
+      ttl: { type: "string", value: "DURATION", help: "destroy this long after the last deploy: 36h, 2d … or none" },
+      repository: { type: "string", value: "URL", help: "where review apps build from when none is named (none: the parent's)" },
+      addons: { type: "boolean", help: "make app.json's add-ons per review app (default; --no-addons shares the parent's)" },
+      ...JSON_OUT,
+    },
+    example: "skypanel reviewapps:settings -p shop --enable --parent shop-staging --max 5 --when-full destroy_oldest --ttl 2d",
+    run: (ctx) => import("./commands/reviewapps.js").then((m) => m.settings(ctx)),
+  },
+  "reviewapps:webhook": {
+    usage: "reviewapps:webhook",
+    summary: "make a new webhook secret for GitHub or Gitea and show it, with the payload URL (once)",
+    flags: { ...PIPELINE, ...JSON_OUT },
+    example: "skypanel reviewapps:webhook -p shop",
+    run: (ctx) => import("./commands/reviewapps.js").then((m) => m.webhook(ctx)),
+  },
+  maintenance: {
+    usage: "maintenance",
+    summary: "show whether the app is in maintenance (its hostnames answer 503 with a page)",
+    flags: { ...APP, ...JSON_OUT },
+    example: "skypanel maintenance",
+    run: (ctx) => import("./commands/maintenance.js").then((m) => m.get(ctx)),
+  },
+  "maintenance:on": {
+    usage: "maintenance:on",
+    summary: "put the app in maintenance: visitors get 503 and a page; instances, one-offs and jobs keep running, nothing is deployed",
+    flags: {
+      ...APP,
+      page: {
+        type: "string",
+        value: "FILE",
+        help: "an HTML file served as the page (at most 64 KiB; default: the platform's page naming the app)",
+      },
+      "default-page": { type: "boolean", help: "go back to the platform's default page" },
+      "retry-after": { type: "string", value: "SECONDS", help: "the Retry-After header, 1 to 86400 (default 60)" },
+      ...JSON_OUT,
+    },
+    example: "skypanel maintenance:on --page maintenance.html --retry-after 300",
+    run: (ctx) => import("./commands/maintenance.js").then((m) => m.on(ctx)),
+  },
+  "maintenance:off": {
+    usage: "maintenance:off",
+    summary: "take the app out of maintenance: its instances answer again",
+    flags: { ...APP, ...JSON_OUT },
+    example: "skypanel maintenance:off",
+    run: (ctx) => import("./commands/maintenance.js").then((m) => m.off(ctx)),
+  },
   "audit:verify": {
     usage: "audit:verify",
     summary: "check the audit log's hash chain (platform admins); exits 1 naming the first changed or orphaned row",
@@ -384,7 +538,7 @@ export const COMMANDS = {
   "alerts:add": {
     usage: "alerts:add KIND",
     summary:
-      "add an alert rule: latency_p95, error_rate_5xx, memory, crash_loop, instance_down, deploy_failed, certificate, autoscaler_max",
+      "add an alert rule: latency_p95, error_rate_5xx, memory, crash_loop, instance_down, deploy_failed, certificate, autoscaler_max, scheduled_job_failed",
     flags: {
       ...APP,
       threshold: { type: "string", value: "N", help: "ms (latency_p95), % (error_rate_5xx, memory) or days (certificate)" },
@@ -531,6 +685,48 @@ export const COMMANDS = {
     example: "skypanel run -- node -e 'console.log(process.version)'",
     stopAtPositional: true,
     run: (ctx) => import("./commands/run.js").then((m) => m.run(ctx)),
+  },
+  schedules: {
+    usage: "schedules",
+    summary: "list the app's scheduled jobs (commands run as one-offs on a cron schedule) and their next runs",
+    flags: { ...APP, ...JSON_OUT },
+    example: "skypanel schedules",
+    run: (ctx) => import("./commands/schedules.js").then((m) => m.list(ctx)),
+  },
+  "schedules:add": {
+    usage: "schedules:add NAME --cron SCHEDULE -- COMMAND…",
+    summary: "add a scheduled job: COMMAND runs as a detached one-off of the current release (output in the logs)",
+    flags: {
+      ...APP,
+      cron: { type: "string", value: "SCHEDULE", help: 'five cron fields: minute hour day month weekday, e.g. "0 3 * * *"' },
+      tz: { type: "string", value: "ZONE", help: "the IANA time zone the schedule is read in (default UTC)" },
+      timeout: { type: "string", value: "DURATION", help: "kill a run after this long: 90s, 10m, 2h (default 30m)" },
+      overlap: { type: "string", value: "skip|queue|run", help: "a run due while the previous one runs (default skip)" },
+      ...JSON_OUT,
+    },
+    example: 'skypanel schedules:add nightly --cron "0 3 * * *" --tz Europe/Paris --timeout 10m -- node tasks/cleanup.js',
+    run: (ctx) => import("./commands/schedules.js").then((m) => m.add(ctx)),
+  },
+  "schedules:remove": {
+    usage: "schedules:remove NAME",
+    summary: "remove a scheduled job and its history",
+    flags: { ...APP },
+    example: "skypanel schedules:remove nightly",
+    run: (ctx) => import("./commands/schedules.js").then((m) => m.remove(ctx)),
+  },
+  "schedules:runs": {
+    usage: "schedules:runs NAME",
+    summary: "a scheduled job's runs, newest first: status, exit code, duration, the one-off that ran it",
+    flags: { ...APP, limit: { type: "string", value: "N", help: "at most this many (1-100, default 50)" }, ...JSON_OUT },
+    example: "skypanel schedules:runs nightly",
+    run: (ctx) => import("./commands/schedules.js").then((m) => m.runs(ctx)),
+  },
+  "schedules:run": {
+    usage: "schedules:run NAME",
+    summary: "run a scheduled job now (beside any run going on); its output goes to the app's logs",
+    flags: { ...APP, ...JSON_OUT },
+    example: "skypanel schedules:run nightly",
+    run: (ctx) => import("./commands/schedules.js").then((m) => m.runNow(ctx)),
   },
   login: {
     usage: "login",

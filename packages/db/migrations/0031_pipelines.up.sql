@@ -61,6 +61,8 @@ CREATE TABLE review_apps (
   status text NOT NULL DEFAULT 'creating'
     CHECK (status IN ('creating', 'deploying', 'deployed', 'failed', 'destroying', 'destroyed')),
   error text,
+  -- What making it has made so far (app, build, deployment, postdeploy run), so a restart resumes.
+  made jsonb NOT NULL DEFAULT '{}',
   expires_at timestamptz,
   created_by uuid REFERENCES users (id) ON DELETE SET NULL,
   created_at timestamptz NOT NULL DEFAULT now(),

@@ -30,7 +30,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
   it("applies every migration in order, once", async () => {
     t = await createTestDatabase(driver, { migrate: false });
     expect(await migrateUp(t.sql)).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,
     ]);
     expect(await migrateUp(t.sql)).toEqual([]);
     const status = await migrationStatus(t.sql);
@@ -66,6 +66,8 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
       ["0029_addon_health", true],
       ["0030_control_plane_leases", true],
       ["0031_pipelines", true],
+      ["0032_scheduled_jobs", true],
+      ["0033_app_maintenance", true],
     ]);
     const tables = await t.sql.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
@@ -99,6 +101,9 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
         "pipelines",
         "pipeline_apps",
         "review_apps",
+        "scheduled_jobs",
+        "scheduled_job_runs",
+        "app_maintenance",
         "app_logs",
         "app_logs_default",
         "applications",
@@ -137,7 +142,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
     }
     const full = before[all.length];
     expect(full?.columns.length).toBeGreaterThan(150);
-    expect(full?.triggers.length).toBe(26);
+    expect(full?.triggers.length).toBe(28);
     expect(full?.constraints.length).toBeGreaterThan(50);
     for (let n = all.length - 1; n >= 0; n--) {
       expect(await migrateDown(t.sql, n, all)).toEqual([n + 1]);
@@ -145,7 +150,7 @@ describe.each(TEST_DRIVERS)("migrations on %s", (driver) => {
     }
     // And back up again from nothing, as on a fresh machine.
     expect(await migrateUp(t.sql, all)).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,
     ]);
     expect(await schemaSnapshot(t.sql)).toEqual(before[all.length]);
   });

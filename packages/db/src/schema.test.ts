@@ -19,7 +19,7 @@ describe.each(TEST_DRIVERS)("drizzle schema matches the migrated database on %s"
   });
 
   it("has a table in the migrations for every drizzle table, column for column", async () => {
-    expect(tables.length).toBe(49);
+    expect(tables.length).toBe(52);
     const rows = await t.sql.query<{ table_name: string; column_name: string; udt_name: string; is_nullable: string }>(
       `SELECT c.table_name, c.column_name, c.udt_name, c.is_nullable FROM information_schema.columns c
        JOIN pg_class k ON k.relname = c.table_name AND k.relnamespace = 'public'::regnamespace

@@ -1,4 +1,5 @@
 import type { Database } from "@skypanel/db";
+import type { AuthCache } from "./auth/auth-cache.ts";
 import type { RateLimiter } from "./auth/rate-limit.ts";
 import type { OutboundPolicy } from "./net/index.ts";
 import type { Keyring } from "./secrets/index.ts";
@@ -13,4 +14,6 @@ export interface EngineDeps {
   baseDomain: string;
   /** What requests made for users (git sources, webhooks, drains, imports) may reach. */
   outbound: OutboundPolicy;
+  /** Which token is whose, for a few seconds; cleared by every change to sessions, tokens, MFA or memberships. */
+  authCache: AuthCache;
 }

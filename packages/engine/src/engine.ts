@@ -8,6 +8,7 @@ import { type AddonServers, createAddons, gatewayRoutes } from "./addons/index.t
 import { type AlertOptions, createAlerts } from "./alerts/index.ts";
 import { createApps } from "./apps/index.ts";
 import { createAudit } from "./audit/index.ts";
+import { createAuthCache } from "./auth/auth-cache.ts";
 import { createAuth, memoryRateLimiter, type RateLimiter } from "./auth/index.ts";
 import { type AutoscalerOptions, createAutoscale } from "./autoscale/index.ts";
 import {
@@ -35,14 +36,18 @@ import { createJobQueue } from "./jobs/index.ts";
 import { createLeadership, type LeaseSettings } from "./leadership/index.ts";
 import { createDrains, type DrainOptions } from "./logs/drains/index.ts";
 import { createLogRetention, createLogStore, createLogs, DEFAULT_LOG_RETENTION, enforceLogRetention } from "./logs/index.ts";
+import { createAppMaintenance } from "./maintenance/index.ts";
 import { createMetrics, createPlatformMetrics } from "./metrics/index.ts";
 import { DEFAULT_OUTBOUND_POLICY, type OutboundPolicy } from "./net/index.ts";
 import { type NixEnv, prepareNix } from "./nix/index.ts";
 import { createOneOffs } from "./one-offs/index.ts";
+import { createPipelines } from "./pipelines/index.ts";
+import { createReviewApps, type ReviewApps } from "./pipelines/review/index.ts";
 import { createPlatformBackups, type PlatformBackupSettings } from "./platform-backup/index.ts";
 import { createReleases } from "./releases/index.ts";
 import { DEFAULT_BASE_DOMAIN, DEFAULT_HTTP_PORT } from "./router/index.ts";
 import { homeInUse, runtimeName } from "./runtime/name.ts";
+import { createSchedules } from "./schedules/index.ts";
 import { loadKeyring, type VaultSettings, vaultTransit } from "./secrets/index.ts";
 import { createTeams } from "./teams/index.ts";
 import { createTraces, createTracing, type TracingSettings } from "./tracing/index.ts";
@@ -114,6 +119,8 @@ export interface EngineOptions {
    * the runtime and the schedulers). Unset: this process leads alone, from start() to stop().
    */
   leadership?: LeaseSettings;
+  /** How long an authenticated token is remembered (default 5 s; 0 turns the memory off). */
+  authCacheTtlMs?: number;
 }
 
 /** Migrates the database, opens the keyring, and assembles every engine area. */
@@ -123,13 +130,15 @@ export async function createEngine(options: EngineOptions) {
   await migrateUp(options.sql);
   const keyring = await loadKeyring(options.home, options.vault ? vaultTransit(options.vault) : undefined);
   await ensureEncryptionKey(options.db, keyring.currentId);
+  const now = options.now ?? (() => new Date());
   const deps: EngineDeps = {
     db: options.db,
     keyring,
     limiter: options.limiter ?? memoryRateLimiter(),
-    now: options.now ?? (() => new Date()),
+    now,
     baseDomain: options.baseDomain ?? (options.runtime?.router ? options.runtime.router.baseDomain : undefined) ?? DEFAULT_BASE_DOMAIN,
     outbound: options.outbound ?? DEFAULT_OUTBOUND_POLICY,
+    authCache: createAuthCache(now, options.authCacheTtlMs),
   };
   const apps = createApps(deps);
   // Scaling wakes the runtime's reconciler once it is attached (engine.runtime, later).
@@ -156,6 +165,7 @@ export async function createEngine(options: EngineOptions) {
     maxBytes: options.logRetentionBytes ?? DEFAULT_LOG_RETENTION.maxBytes,
   });
   let logJanitor: NodeJS.Timeout | null = null;
+  let reviewSweep: NodeJS.Timeout | null = null;
   const buildTimeoutMs = options.builds?.timeoutMs ?? 30 * 60_000;
   const remoteCache = options.builds?.remoteCache ? s3LayerCache(options.builds.remoteCache) : null;
   // Checked now, so a work folder the build user cannot reach stops the start with the fix,
@@ -214,6 +224,17 @@ export async function createEngine(options: EngineOptions) {
             },
           }
         : {}),
+      "review-app": {
+        // Making a review app builds, deploys and runs its postdeploy; a restart resumes it.
+        timeoutMs: 60 * 60_000,
+        run: (job: Job, signal: AbortSignal) => {
+          if (!reviewApps) throw new Error("review apps are not ready");
+          return reviewApps.run(job, signal);
+        },
+        onAbandoned: async (job: Job, reason: string) => {
+          await reviewApps?.abandoned(job, reason);
+        },
+      },
       import: {
         // A Heroku slug download and a large restore can take long; a restart resumes where it was.
         timeoutMs: 2 * 60 * 60_000,
@@ -228,6 +249,7 @@ export async function createEngine(options: EngineOptions) {
     },
   });
   let imports: Imports | null = null;
+  let reviewApps: ReviewApps | null = null;
   const builds = createBuilds(deps, apps, { queue, bus, home: options.home, allowLocalGit: options.builds?.allowLocalGit ?? false });
   const releases = createReleases(deps, apps);
   const formation = createFormation(
@@ -263,7 +285,19 @@ export async function createEngine(options: EngineOptions) {
     routerBuild: () => (running?.router && options.runtime?.router ? (options.runtime.router.caddy?.build ?? "debian") : null),
     onChange: () => void (leads() && running?.manager.syncRoutes()),
   });
+  // Maintenance mode too changes only Caddy's routes; set() waits until Caddy serves the change.
+  const maintenanceMode = createAppMaintenance(options.db, apps, {
+    bus,
+    routed: Boolean(running?.router),
+    onChange: async () => {
+      if (leads()) await running?.manager.syncRoutes();
+    },
+  });
   const oneOffs = createOneOffs(options.db, apps, releases, formation, { running, logStore, bus });
+  // Scheduled jobs run as one-offs; only a platform that runs apps runs them (the leader's loop).
+  const schedules = createSchedules(deps, apps, { bus, oneOffs, runtimeEnabled: Boolean(running) });
+  // Promotion deploys one stage's build to the next through releases and deployments.
+  const pipelines = createPipelines(deps, { apps, releases, deployments, appUrl: (name) => running?.appUrl(name) ?? null });
   if (running) {
     const reconcile = (appId: string) => void (leads() && running.reconcile(appId).catch((err) => console.error("[reconcile]", err)));
     formationListeners.add(reconcile);
@@ -324,6 +358,13 @@ export async function createEngine(options: EngineOptions) {
   imports.register("heroku", herokuRunner(importParts, imports, heroku));
   imports.register("app-json", appJsonRunner(importParts));
   imports.register("archive", archiveRunner(importParts, imports));
+  // Review apps are made as app.json setups are: the same steps, driven by a pipeline.
+  const reviewAppService = createReviewApps(
+    deps,
+    { ...importParts, appUrl: (name) => running?.appUrl(name) ?? null },
+    { queue, reposDir: join(options.home, "git"), allowLocalGit: options.builds?.allowLocalGit ?? false },
+  );
+  reviewApps = reviewAppService;
   // What only the leader runs: the queue, the runtime, the schedulers and the upkeep. Alone (no
   // lease) this process simply leads; with a lease, these start on taking it and stop on losing it.
   const leaderServices = {
@@ -342,6 +383,7 @@ export async function createEngine(options: EngineOptions) {
       await addonGateway?.start();
       if (running) await oneOffs.recover();
       await running?.start();
+      if (running) await schedules.scheduler.start();
       domains.startChecks();
       alerts.start();
       // Only a platform that runs apps scales them.
@@ -349,9 +391,13 @@ export async function createEngine(options: EngineOptions) {
       await addons.backups.startSchedule();
       addons.health.start(options.addonHealthIntervalMs);
       await platformBackups.startSchedule();
+      // Review apps past their time to live are destroyed by the leader alone.
+      reviewSweep = setInterval(() => void reviewAppService.sweep().catch((err) => console.error("[review-apps] sweep:", err)), 60_000);
+      reviewSweep.unref();
     },
     async stop() {
       if (logJanitor) clearInterval(logJanitor);
+      if (reviewSweep) clearInterval(reviewSweep);
       await domains.stopChecks();
       await alerts.stop();
       await autoscale.autoscaler.stop();
@@ -359,7 +405,9 @@ export async function createEngine(options: EngineOptions) {
       await addons.pitr.stop();
       await addons.health.stop();
       await platformBackups.stopSchedule();
+      await schedules.scheduler.stop();
       await oneOffs.stopAll();
+      await schedules.scheduler.settled();
       await running?.stop();
       await addonGateway?.stop();
       await queue.stop({ interrupt: true });
@@ -399,11 +447,17 @@ export async function createEngine(options: EngineOptions) {
     /** Running apps; null when the engine was made without a runtime. */
     running,
     deployments,
-    /** `git push` to an app's repository: main and master build (and deploy); other branches are kept. */
-    pushes: createPushes(builds, deployments),
+    /** `git push` to an app's repository: main and master build (and deploy); review/<name> make review apps; others are kept. */
+    pushes: createPushes(builds, deployments, reviewAppService),
     oneOffs,
+    /** Scheduled jobs: commands run as one-offs on a cron schedule in a time zone, and their runs. */
+    schedules,
     /** Apps brought in whole: from Heroku, another SkyPanel's export, or a source's app.json. */
     imports,
+    /** Apps grouped by stage (development, staging, production) and promotion between them. */
+    pipelines,
+    /** Review apps: one per branch or pull request of a pipeline, from the API, a push or the webhook. */
+    reviewApps: reviewAppService,
     logStore,
     logs: createLogs(apps, logStore, bus),
     /** Each app's log retention (days and bytes), enforced hourly. */
@@ -429,6 +483,8 @@ export async function createEngine(options: EngineOptions) {
     alerts,
     /** Each app's rate and in-flight limits per client address, body size cap and WAF, at the router. */
     traffic,
+    /** Each app's maintenance mode: the router answers 503 with its page while its instances keep running. */
+    maintenanceMode,
     domains,
     /** What each app's instances may reach outside the platform (deny, allow, allowlist). */
     egress,

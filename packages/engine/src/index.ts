@@ -52,6 +52,7 @@ export type { PlatformEvent, ResyncEvent, SequencedEvent, StateEvent } from "./e
 export { type EventBus, openSharedRedis, redisConnector, type SharedRedis, type SharedRedisSettings } from "./events/index.ts";
 export { HEALTH_CHECK_TYPES, type HealthCheckSettings } from "./health/index.ts";
 export * from "./imports/index.ts";
+export { MAINTENANCE_BOUNDS, type MaintenanceView } from "./maintenance/index.ts";
 export {
   createRequestCollector,
   type EmbeddedPrometheus,
@@ -79,6 +80,20 @@ export {
   type OneOffSession,
   type OneOffView,
 } from "./one-offs/index.ts";
+export {
+  APP_STAGES as PIPELINE_APP_STAGES,
+  type AppStage as PipelineAppStage,
+  type ConfigKeyDiff,
+  PipelineNotFoundError,
+  type PipelineSummary,
+  type PipelineView,
+  type PromotionPreview,
+  type PromotionResult,
+  type ReleaseView,
+  type ReviewAppView,
+  type ReviewSettingsView,
+  type StageApp,
+} from "./pipelines/index.ts";
 export * from "./platform-backup/index.ts";
 export {
   CADDY_CHOICES,
@@ -98,6 +113,14 @@ export {
   MAX_EGRESS_RULES,
   parseEgressRule,
 } from "./runtime/index.ts";
+export {
+  JOB_NAME_RULE as SCHEDULED_JOB_NAME_RULE,
+  MAX_COMMAND_LENGTH as SCHEDULED_JOB_MAX_COMMAND_LENGTH,
+  RUNS_KEPT as SCHEDULED_JOB_RUNS_KEPT,
+  type ScheduledJobView,
+  type ScheduledRunView,
+  TIMEOUT_SECONDS as SCHEDULED_JOB_TIMEOUT_SECONDS,
+} from "./schedules/index.ts";
 export { ensureAppRepo, serveGitHttp } from "./sources/index.ts";
 export {
   type TraceSpanView,

@@ -42,6 +42,7 @@ export async function createTestEngine(
     | "drains"
     | "autoscale"
     | "outbound"
+    | "now"
   > & {
     /** Default: a fresh folder under the system's temp folder (removed by close()). */
     home?: string;

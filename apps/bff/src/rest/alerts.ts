@@ -44,7 +44,7 @@ export const alertOperations = [
     tag: "alerts",
     summary: "Add an alert rule",
     description:
-      "Kinds: latency_p95 (threshold ms, for durationSeconds), error_rate_5xx (threshold %, over durationSeconds), memory (threshold % of the formation's limit, for durationSeconds), crash_loop, instance_down (for durationSeconds), deploy_failed, certificate (threshold days), autoscaler_max.",
+      "Kinds: latency_p95 (threshold ms, for durationSeconds), error_rate_5xx (threshold %, over durationSeconds), memory (threshold % of the formation's limit, for durationSeconds), crash_loop, instance_down (for durationSeconds), deploy_failed, certificate (threshold days), autoscaler_max, scheduled_job_failed.",
     params: appInput,
     body: alertRuleInput.omit({ app: true }),
     status: 201,

@@ -53,8 +53,10 @@ export const appOperations = [
     status: 200,
     response: appDetailSchema,
     answers: "The app, its newest releases and deployments, instances, domains, and the URL it answers at.",
-    handle: async ({ caller, params }) => {
-      const [app, { url }] = await Promise.all([caller.apps.get(params), caller.deployments.overview(params)]);
+    handle: async ({ caller, ctx, params }) => {
+      // The URL needs only the app's name: asking deployments.overview for it read the app a second time.
+      const app = await caller.apps.get(params);
+      const url = ctx.engine.running?.appUrl(app.name) ?? null;
       return {
         ...app,
         releases: app.releases.map(releaseView),

@@ -10,6 +10,8 @@ export interface ContractData {
   /** A platform admin's API token, for the admin-only operations' answers. */
   adminToken: string;
   app: string;
+  /** A pipeline with the app at its staging stage. */
+  pipeline: string;
   buildIds: string[];
   releaseRefs: string[];
   deploymentId: string;
@@ -99,11 +101,14 @@ export async function seedContractData(t: TestBff): Promise<ContractData> {
   for (let i = 1; i <= 3; i++) t.engine.logStore.append({ appId, processType: "web", line: `request ${i} served` });
   t.engine.logStore.append({ appId, processType: "web", stream: "stderr", line: "Error: something failed" });
   await t.engine.logStore.flush();
+  await ok("POST", "/api/pipelines", memberToken, { name: "contract-pipe" });
+  await ok("PUT", `/api/pipelines/contract-pipe/apps/${app}`, memberToken, { stage: "staging" });
 
   return {
     memberToken,
     adminToken,
     app,
+    pipeline: "contract-pipe",
     buildIds: [built?.id ?? "", queued?.id ?? ""],
     releaseRefs: ["1", "v1", release.id],
     deploymentId: deployment?.id ?? "",

@@ -24,6 +24,12 @@ export const TAGS: { name: string; description: string }[] = [
   },
   { name: "logs", description: "What the app's processes write." },
   { name: "one-offs", description: "Commands run once in an instance of the current release." },
+  { name: "schedules", description: "Scheduled jobs: commands run as one-offs on a cron schedule in a time zone, and their runs." },
+  { name: "pipelines", description: "Apps grouped by stage (development, staging, production), and promotion of a build between them." },
+  {
+    name: "review-apps",
+    description: "An app per branch or pull request of a pipeline, and the GitHub-compatible webhook that makes them.",
+  },
   { name: "domains", description: "Custom domains and their certificates." },
   { name: "alerts", description: "Alert rules on an app, its history, and the team's notification channels." },
   { name: "addons", description: "Managed PostgreSQL and Redis, and PostgreSQL backups." },

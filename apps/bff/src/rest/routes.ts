@@ -17,14 +17,18 @@ import { drainOperations } from "./drains.ts";
 import { egressOperations } from "./egress.ts";
 import { importOperations } from "./imports.ts";
 import { logOperations } from "./logs.ts";
+import { maintenanceOperations } from "./maintenance.ts";
 import { mfaOperations } from "./mfa.ts";
 import { oneOffOperations } from "./one-offs.ts";
 import { mountOperations, type Operation } from "./operation.ts";
+import { pipelineOperations } from "./pipelines.ts";
 import { platformBackupOperations } from "./platform-backups.ts";
 import { prometheusOperations } from "./prometheus.ts";
 import { errorBody } from "./respond.ts";
+import { reviewAppOperations } from "./review-apps.ts";
 import type { ContextFor } from "./route.ts";
 import { runtimeOperations } from "./runtime.ts";
+import { scheduleOperations } from "./schedules.ts";
 import { sessionOperations } from "./sessions.ts";
 import { traceOperations } from "./traces.ts";
 import { trafficOperations } from "./traffic.ts";
@@ -45,11 +49,15 @@ export const operations: Operation[] = [
   ...traceOperations,
   ...prometheusOperations,
   ...oneOffOperations,
+  ...scheduleOperations,
   ...importOperations,
+  ...pipelineOperations,
+  ...reviewAppOperations,
   ...logOperations,
   ...drainOperations,
   ...egressOperations,
   ...trafficOperations,
+  ...maintenanceOperations,
   ...alertOperations,
   ...autoscaleOperations,
   ...adminOperations,

@@ -16,11 +16,15 @@ import { eventsRouter } from "./events.ts";
 import { formationRouter } from "./formation.ts";
 import { importsRouter } from "./imports.ts";
 import { logsRouter } from "./logs.ts";
+import { maintenanceRouter } from "./maintenance.ts";
 import { metricsRouter } from "./metrics.ts";
 import { mfaRouter } from "./mfa.ts";
 import { oneOffsRouter } from "./one-offs.ts";
+import { pipelinesRouter } from "./pipelines.ts";
 import { platformBackupsRouter } from "./platform-backups.ts";
 import { releasesRouter } from "./releases.ts";
+import { reviewAppsRouter } from "./review-apps.ts";
+import { schedulesRouter } from "./schedules.ts";
 import { sessionsRouter } from "./sessions.ts";
 import { teamsRouter } from "./teams.ts";
 import { tokensRouter } from "./tokens.ts";
@@ -52,11 +56,15 @@ export const appRouter = router({
   metrics: metricsRouter,
   deployments: deploymentsRouter,
   oneOffs: oneOffsRouter,
+  schedules: schedulesRouter,
   imports: importsRouter,
+  pipelines: pipelinesRouter,
+  reviewApps: reviewAppsRouter,
   audit: auditRouter,
   events: eventsRouter,
   traces: tracesRouter,
   traffic: trafficRouter,
+  maintenance: maintenanceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -45,6 +45,14 @@ function affected(trpc: Trpc, type: AppEventType, app: string): QueryFilters[] {
       return [trpc.deployments.instances.queryFilter({ app }), trpc.apps.get.queryFilter({ app })];
     case "one-off.updated":
       return [trpc.oneOffs.list.queryFilter({ app }), trpc.oneOffs.get.queryFilter({ app })];
+    case "scheduled-run.updated":
+      // A run started, ended or was skipped; a failed one may fire an alert.
+      return [
+        trpc.schedules.list.queryFilter({ app }),
+        trpc.schedules.runs.queryFilter({ app }),
+        trpc.alerts.rules.queryFilter({ app }),
+        trpc.alerts.history.queryFilter({ app }),
+      ];
     case "formation.updated":
       return [trpc.formation.get.queryFilter({ app }), trpc.deployments.instances.queryFilter({ app })];
     case "build.updated":
@@ -60,6 +68,8 @@ function affected(trpc: Trpc, type: AppEventType, app: string): QueryFilters[] {
         trpc.addons.backups.queryFilter({ app }),
         trpc.config.get.queryFilter({ app }),
       ];
+    case "maintenance.updated":
+      return [trpc.maintenance.get.queryFilter({ app }), trpc.audit.forApp.queryFilter({ app })];
     case "autoscale.decision":
       // The autoscaler changed (or wanted to change) the formation; an alert may fire on it.
       return [

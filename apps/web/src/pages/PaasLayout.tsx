@@ -35,6 +35,9 @@ export function PaasLayout() {
             <NavLink to="/paas/apps" className={navClass}>
               Apps
             </NavLink>
+            <NavLink to="/paas/pipelines" className={navClass}>
+              Pipelines
+            </NavLink>
             <NavLink to="/paas/import" className={navClass}>
               Import from Heroku
             </NavLink>

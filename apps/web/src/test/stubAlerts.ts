@@ -50,6 +50,7 @@ export const STUB_ALERT_KINDS: Kinds = {
     defaultDurationSeconds: 0,
   },
   autoscaler_max: { label: "The autoscaler is at its maximum", unit: null, duration: "for", defaultDurationSeconds: 0 },
+  scheduled_job_failed: { label: "A scheduled job's run failed or timed out", unit: null, duration: null, defaultDurationSeconds: 0 },
 };
 
 const AT = new Date("2025-01-02T03:04:05Z");

@@ -12,7 +12,9 @@ import { drainsRouter, type StubDrain } from "./stubDrains.ts";
 import { egressRouter } from "./stubEgress.ts";
 import { importsRouter, type StubImports } from "./stubImports.ts";
 import { logsRouter, type StubLogEntry } from "./stubLogs.ts";
+import { maintenanceRouter } from "./stubMaintenance.ts";
 import { stubNetwork } from "./stubNetwork.ts";
+import { pipelinesRouters, type StubPipelines } from "./stubPipelines.ts";
 import { runtimeRouters, type StubRuntime } from "./stubRuntime.ts";
 import { type StubSession, sessionsRouter } from "./stubSessions.ts";
 import { type StubSettings, settingsRouters } from "./stubSettings.ts";
@@ -25,6 +27,7 @@ export { type StubBuild, stubBuild, stubStages } from "./stubBuilds.ts";
 export { type StubDrain, stubDrain } from "./stubDrains.ts";
 export { HEROKU_TOKEN_REFUSED, type StubHerokuApp, type StubImport, stubHerokuApp, stubImport } from "./stubImports.ts";
 export { type StubLogEntry, stubLogEntry } from "./stubLogs.ts";
+export { type StubPipeline, stubPipeline, stubReviewApp } from "./stubPipelines.ts";
 export { stubDeployment, stubFormation, stubInstance, stubMetricsPoint, stubRelease } from "./stubRuntime.ts";
 export { type StubSession, stubSession } from "./stubSessions.ts";
 export { stubDomain } from "./stubSettings.ts";
@@ -89,6 +92,8 @@ export interface StubState {
   traces: Map<string, StubTrace>;
   /** The user's sessions (the Account page). */
   sessions: StubSession[];
+  /** Pipelines with their stages and review apps. */
+  pipelines: StubPipelines;
 }
 
 const TEAM = { id: "team-1", name: "Ada's apps" };
@@ -129,6 +134,7 @@ export function createStubBackend(
     otherTeams?: { id: string; name: string; role: Role }[];
     traces?: StubTrace[];
     sessions?: StubSession[];
+    pipelines?: Partial<StubPipelines>;
   } = {},
 ) {
   const state: StubState = {
@@ -173,6 +179,11 @@ export function createStubBackend(
     },
     otherTeams: [...(init.otherTeams ?? [])],
     traces: new Map((init.traces ?? []).map((tr) => [tr.subjectId, tr])),
+    pipelines: {
+      pipelines: [...(init.pipelines?.pipelines ?? [])],
+      commits: { ...init.pipelines?.commits },
+      blocked: [...(init.pipelines?.blocked ?? [])],
+    },
   };
   const listeners = new Set<(e: StubEvent) => void>();
   const publish = (e: StubEvent) => {
@@ -480,6 +491,7 @@ export function createStubBackend(
     drains: drainsRouter(proc, state.drains, { find, writable }),
     egress: egressRouter(proc, { find, writable }),
     traffic: trafficRouter(proc, { find, writable }),
+    maintenance: maintenanceRouter(proc, { find, writable }),
     alerts: alertsRouter(proc, state.alerts, {
       find,
       writable,
@@ -507,6 +519,12 @@ export function createStubBackend(
     events: appEvents.router,
     traces: tracesRouter(proc, state.traces),
     sessions: sessionsRouter(proc, state.sessions),
+    ...pipelinesRouters(proc, state.pipelines, {
+      find,
+      writable,
+      runtime: state.runtime,
+      configKeys: (appId) => [...(state.vars.get(appId)?.keys() ?? [])].sort(),
+    }),
   });
   // Each procedure above is the BFF's under the same name, with its input and output: tsc names any that is not.
   const misplaced: [Misplaced<typeof router>] extends [never] ? "none" : Misplaced<typeof router> = "none";

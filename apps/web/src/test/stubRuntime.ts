@@ -52,6 +52,7 @@ export function stubRelease(appName: string, version: number, extra: Partial<Stu
     processes: { web: "node server.js" },
     releaseCommand: null,
     kind: "build",
+    promotedFromReleaseId: null,
     ...extra,
   };
 }

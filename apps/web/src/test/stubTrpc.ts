@@ -9,7 +9,21 @@ import superjson from "superjson";
 
 export const TEST_CSRF = "test-csrf-token";
 
-export const t = initTRPC.context<{ csrf: string | null }>().create({ transformer: superjson });
+/** An error whose `details` reach the client as the BFF sends an engine error's (error.data.details). */
+export class StubDetailedError extends Error {
+  constructor(
+    message: string,
+    readonly details: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const t = initTRPC.context<{ csrf: string | null }>().create({
+  transformer: superjson,
+  errorFormatter: ({ shape, error }) =>
+    error.cause instanceof StubDetailedError ? { ...shape, data: { ...shape.data, details: error.cause.details } } : shape,
+});
 
 type Inputs = inferRouterInputs<AppRouter>;
 type Outputs = inferRouterOutputs<AppRouter>;

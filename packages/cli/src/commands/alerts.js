@@ -6,7 +6,17 @@ import { UsageError } from "../errors.js";
 
 /** @typedef {import("../context.js").Context} Context */
 
-const KINDS = ["latency_p95", "error_rate_5xx", "memory", "crash_loop", "instance_down", "deploy_failed", "certificate", "autoscaler_max"];
+const KINDS = [
+  "latency_p95",
+  "error_rate_5xx",
+  "memory",
+  "crash_loop",
+  "instance_down",
+  "deploy_failed",
+  "certificate",
+  "autoscaler_max",
+  "scheduled_job_failed",
+];
 
 /** @param {Context} ctx @param {string} what */
 const oneArg = (ctx, what) => {

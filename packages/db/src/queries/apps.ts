@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, inArray, or, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { type AppStatus, applications, deployments, domains, envVars, instances, memberships, releases, teams } from "../schema/index.ts";
 
@@ -37,7 +37,7 @@ export type AppRow = {
 };
 
 /** Apps in the teams `userId` belongs to: this is the visibility rule, kept in one place. */
-function visibleTo(userId: string): SQL {
+function visibleTo(userId: string | Placeholder): SQL {
   return inArray(applications.teamId, sql`(select ${memberships.teamId} from ${memberships} where ${memberships.userId} = ${userId})`);
 }
 
@@ -45,30 +45,67 @@ function escapeLike(text: string) {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export async function listApps(db: Database, p: AppListParams): Promise<{ items: AppRow[]; total: number }> {
-  const filters: SQL[] = [visibleTo(p.userId)];
-  if (p.teamId) filters.push(eq(applications.teamId, p.teamId));
-  if (p.status) filters.push(eq(applications.status, p.status));
-  if (p.search) {
-    const pattern = `%${escapeLike(p.search)}%`;
-    filters.push(or(ilike(applications.name, pattern), ilike(applications.description, pattern)) as SQL);
-  }
+// The apps list is the API's busiest read: its statements are built once per shape (which filters,
+// which order) and database, then run with new values (drizzle's prepared queries skip building the
+// SQL each time; postgres.js prepares it on the server once per connection). The page and the
+// total come from one statement (`count(*) over ()`); only a page past the end needs a second.
+const preparedLists = new WeakMap<Database, Map<string, ReturnType<typeof prepareList>>>();
+
+function prepareList(db: Database, shape: Pick<AppListParams, "sort" | "order"> & { team: boolean; status: boolean; search: boolean }) {
+  const filters: SQL[] = [visibleTo(sql.placeholder("userId"))];
+  if (shape.team) filters.push(eq(applications.teamId, sql.placeholder("teamId")));
+  if (shape.status) filters.push(eq(applications.status, sql.placeholder("status")));
+  if (shape.search)
+    filters.push(
+      or(ilike(applications.name, sql.placeholder("pattern")), ilike(applications.description, sql.placeholder("pattern"))) as SQL,
+    );
   const where = and(...filters);
-  const column = { name: applications.name, createdAt: applications.createdAt, updatedAt: applications.updatedAt }[p.sort];
-  const direction = p.order === "asc" ? asc : desc;
-  const [items, [totalRow]] = await Promise.all([
-    db
-      .select(appColumns)
+  const column = { name: applications.name, createdAt: applications.createdAt, updatedAt: applications.updatedAt }[shape.sort];
+  const direction = shape.order === "asc" ? asc : desc;
+  const name = `apps_list_${shape.sort}_${shape.order}${shape.team ? "_team" : ""}${shape.status ? "_status" : ""}${shape.search ? "_search" : ""}`;
+  return {
+    page: db
+      .select({ ...appColumns, total: sql<number>`count(*) over ()`.mapWith(Number) })
       .from(applications)
       .innerJoin(teams, eq(teams.id, applications.teamId))
       .where(where)
       // The name breaks ties so pages never overlap.
       .orderBy(direction(column), asc(applications.name))
-      .limit(p.limit)
-      .offset(p.offset),
-    db.select({ n: count() }).from(applications).where(where),
-  ]);
-  return { items, total: totalRow?.n ?? 0 };
+      .limit(sql.placeholder("limit"))
+      .offset(sql.placeholder("offset"))
+      .prepare(name),
+    count: db.select({ n: count() }).from(applications).where(where).prepare(`${name}_count`),
+  };
+}
+
+export async function listApps(db: Database, p: AppListParams): Promise<{ items: AppRow[]; total: number }> {
+  const shape = { sort: p.sort, order: p.order, team: Boolean(p.teamId), status: Boolean(p.status), search: Boolean(p.search) };
+  const key = JSON.stringify(shape);
+  let forDb = preparedLists.get(db);
+  if (!forDb) {
+    forDb = new Map();
+    preparedLists.set(db, forDb);
+  }
+  let prepared = forDb.get(key);
+  if (!prepared) {
+    prepared = prepareList(db, shape);
+    forDb.set(key, prepared);
+  }
+  const values = {
+    userId: p.userId,
+    teamId: p.teamId,
+    status: p.status,
+    pattern: p.search ? `%${escapeLike(p.search)}%` : undefined,
+    limit: p.limit,
+    offset: p.offset,
+  };
+  const rows = await prepared.page.execute(values);
+  if (rows.length === 0 && p.offset > 0) {
+    const [totalRow] = await prepared.count.execute(values);
+    return { items: [], total: totalRow?.n ?? 0 };
+  }
+  const items: AppRow[] = rows.map(({ total: _total, ...row }) => row);
+  return { items, total: rows[0]?.total ?? 0 };
 }
 
 /** An app by id or name, only if `userId` can see it. */

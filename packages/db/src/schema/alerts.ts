@@ -15,6 +15,7 @@ export const ALERT_KINDS = [
   "deploy_failed",
   "certificate",
   "autoscaler_max",
+  "scheduled_job_failed",
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

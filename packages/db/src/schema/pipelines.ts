@@ -1,4 +1,4 @@
-import { boolean, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { boolean, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { at, bytea, createdAt, id, updatedAt } from "./_columns.ts";
 import { applications } from "./applications.ts";
 import { teams } from "./teams.ts";
@@ -61,6 +61,8 @@ export const reviewApps = pgTable("review_apps", {
   origin: text("origin", { enum: REVIEW_APP_ORIGINS }).notNull(),
   status: text("status", { enum: REVIEW_APP_STATUSES }).notNull().default("creating"),
   error: text("error"),
+  /** What making it has made so far (engine/pipelines/review), so a restart resumes. */
+  made: jsonb("made").$type<Record<string, unknown>>().notNull().default({}),
   expiresAt: at("expires_at"),
   createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: createdAt(),

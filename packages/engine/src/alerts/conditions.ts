@@ -5,6 +5,7 @@ import type { Database } from "@skypanel/db";
 import {
   type AlertRuleWithChannels,
   latestFinishedDeployment,
+  latestFinishedScheduledRuns,
   memorySamplesSince,
   processHealth,
   routerSamplesSince,
@@ -171,6 +172,21 @@ export async function evaluateCondition(rule: AlertRuleWithChannels, c: Conditio
             t.failed
               ? `${t.hostname}: ${t.error ?? "the certificate could not be obtained"}`
               : `${t.hostname}: the certificate expires in ${days(t.expiresAt as Date)} days (${(t.expiresAt as Date).toISOString()})`,
+          )
+          .join("; "),
+      };
+    }
+    case "scheduled_job_failed": {
+      // Each job's latest run that ended after the rule was made: fires while one of them failed.
+      const failed = (await latestFinishedScheduledRuns(db, rule.appId, rule.createdAt)).filter((r) => r.status !== "succeeded");
+      if (failed.length === 0) return ok("Every scheduled job's latest run succeeded.");
+      return {
+        breached: true,
+        since: null,
+        value: failed.length,
+        message: failed
+          .map(
+            (r) => `${r.jobName}: ${r.status === "timed_out" ? "timed out" : "failed"} (${r.reason ?? `exit code ${r.exitCode ?? "?"}`})`,
           )
           .join("; "),
       };

@@ -35,7 +35,7 @@ export interface EvaluatorOptions {
 }
 
 /** Bus events that change what event-driven rules see; the app is evaluated again soon after. */
-const TRIGGERS: PlatformEvent["type"][] = ["deployment.updated", "instance.updated"];
+const TRIGGERS: PlatformEvent["type"][] = ["deployment.updated", "instance.updated", "scheduled-run.updated"];
 const TRIGGER_DELAY_MS = 250;
 
 export function createEvaluator(o: EvaluatorOptions) {

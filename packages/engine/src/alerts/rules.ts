@@ -59,6 +59,7 @@ export const ALERT_KIND_SPECS: Record<AlertKind, AlertKindSpec> = {
     duration: "for",
     defaultDurationSeconds: 0,
   },
+  scheduled_job_failed: { label: "A scheduled job's run failed or timed out", unit: null, duration: null, defaultDurationSeconds: 0 },
 };
 
 export const MAX_DURATION_SECONDS = 86_400;

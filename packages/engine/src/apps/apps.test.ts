@@ -112,6 +112,11 @@ describe.each(TEST_DRIVERS)("apps on %s", (driver) => {
     expect(first.total).toBe(4);
     expect(first.items.map((a) => a.name)).toEqual(["pg-alpha", "pg-bravo"]);
     expect(second.items.map((a) => a.name)).toEqual(["pg-charlie", "pg-delta"]);
+    // The total comes with the page; a page past the end still says how many there are.
+    expect(second.total).toBe(4);
+    expect(await t.engine.apps.list(dave, { search: "pg-", perPage: 2, page: 9 })).toMatchObject({ items: [], total: 4 });
+    // Each user sees only their own apps through the same (prepared) statement.
+    expect((await t.engine.apps.list(alice, { search: "pg-" })).total).toBe(0);
     const desc = await t.engine.apps.list(dave, { sort: "name", order: "desc", perPage: 1 });
     expect(desc.items[0]?.name).toBe("pg-delta");
     const newest = await t.engine.apps.list(dave, { sort: "createdAt" });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../engine.ts";
 import { InvalidCredentialsError, RateLimitedError } from "../errors.ts";
 import { createTestEngine, TEST_DRIVERS, type TestEngine } from "../testing.ts";
+import { AUTH_CACHE_TTL_MS } from "./auth-cache.ts";
 import type { MfaChallenge } from "./mfa-login.ts";
 import { memoryRateLimiter } from "./rate-limit.ts";
 import { type LoginResult, SESSION_TTL_MS } from "./service.ts";
@@ -74,6 +75,36 @@ describe.each(TEST_DRIVERS)("sessions and API tokens on %s", (driver) => {
     expect(await engine.auth.authenticate(revoked.token)).toBeNull();
     await expect(engine.auth.tokens.revoke(actor, "not-a-uuid")).rejects.toThrow(/no API token/);
     await expect(engine.auth.tokens.create(actor, { name: "x", expiresInDays: 0 })).rejects.toThrow(/expiresInDays/);
+  });
+
+  it("remembers a token for a few seconds, forgets it at once on this plane's logout, revocation or a team's MFA rule", async () => {
+    const login = sessionOf(await engine.auth.login("sam@example.com", "correct horse battery", {}));
+    const actor = { userId: login.user.id, isAdmin: false };
+    expect(await engine.auth.authenticate(login.token)).toMatchObject({ via: "session" });
+    // Another control plane ends the session (its row is gone): this plane answers from memory until the TTL.
+    await t.database.sql.query("DELETE FROM sessions WHERE user_id = $1 AND csrf_token = $2", [actor.userId, login.csrfToken]);
+    expect(await engine.auth.authenticate(login.token)).toMatchObject({ via: "session" });
+    clock = new Date(clock.getTime() + AUTH_CACHE_TTL_MS);
+    expect(await engine.auth.authenticate(login.token)).toBeNull();
+
+    // On this plane, a logout and a revocation take effect on the next request.
+    const second = sessionOf(await engine.auth.login("sam@example.com", "correct horse battery", {}));
+    expect(await engine.auth.authenticate(second.token)).not.toBeNull();
+    await engine.auth.logout(second.token);
+    expect(await engine.auth.authenticate(second.token)).toBeNull();
+    const token = await engine.auth.tokens.create(actor, { name: "remembered" });
+    expect(await engine.auth.authenticate(token.token)).toMatchObject({ via: "api_token" });
+    await engine.auth.tokens.revoke(actor, token.id);
+    expect(await engine.auth.authenticate(token.token)).toBeNull();
+
+    // A team starting to require MFA sends its members to enrol on their very next request.
+    const third = sessionOf(await engine.auth.login("sam@example.com", "correct horse battery", {}));
+    expect((await engine.auth.authenticate(third.token))?.mfaEnrolmentRequiredBy).toBeNull();
+    const team = await engine.teams.create(actor, { name: "mfa-crew" });
+    await engine.teams.setMfaRequired(actor, { teamId: team.id, required: true });
+    expect((await engine.auth.authenticate(third.token))?.mfaEnrolmentRequiredBy).toBe("mfa-crew");
+    await engine.teams.setMfaRequired(actor, { teamId: team.id, required: false });
+    expect((await engine.auth.authenticate(third.token))?.mfaEnrolmentRequiredBy).toBeNull();
   });
 
   it("answers a wrong password and an unknown email alike, and records the failure", async () => {

@@ -140,6 +140,7 @@ export function createMfa(deps: EngineDeps, loginGuard: LoginGuard) {
         await enableMfa(tx, actor.userId, now());
         await replaceRecoveryCodes(tx, actor.userId, hashes);
       });
+      deps.authCache.clear();
       await audit(actor.userId, "auth.mfa_enrolled", actor.ip);
       return { enabled: true as const, recoveryCodes };
     },
@@ -156,6 +157,7 @@ export function createMfa(deps: EngineDeps, loginGuard: LoginGuard) {
       await attempt.succeeded();
       await requireCode(actor, row, input.code);
       await withActor(db, actor, (tx) => deleteUserMfa(tx, actor.userId));
+      deps.authCache.clear();
       await audit(actor.userId, "auth.mfa_disabled", actor.ip);
       return { enabled: false as const };
     },

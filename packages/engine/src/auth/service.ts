@@ -137,36 +137,45 @@ export function createAuth(deps: EngineDeps) {
 
     async logout(token: string) {
       await deleteSessionByHash(db, hashToken(token));
+      deps.authCache.clear();
     },
 
     /** Resolves a session or API token to its user; null when unknown or expired. */
     async authenticate(token: string): Promise<Authenticated | null> {
+      const tokenHash = hashToken(token);
+      const remembered = deps.authCache.get(tokenHash);
+      if (remembered) return remembered;
       const t = now();
       if (token.startsWith(SESSION_TOKEN_PREFIX)) {
-        const found = await findLiveSession(db, hashToken(token), t);
+        const found = await findLiveSession(db, tokenHash, t);
         if (!found) return null;
         if (t.getTime() - found.session.lastSeenAt.getTime() > SESSION_TOUCH_MS) {
           await touchSession(db, found.session.id, t, new Date(t.getTime() + SESSION_TTL_MS));
         }
-        return {
+        const auth: Authenticated = {
           user: toPublicUser(found.user),
           via: "session",
           csrfToken: found.session.csrfToken,
           scope: null,
           mfaEnrolmentRequiredBy: await teamRequiringMfaEnrolment(db, found.user.id),
         };
+        deps.authCache.set(tokenHash, auth, found.session.expiresAt);
+        return auth;
       }
       if (token.startsWith(API_TOKEN_PREFIX)) {
-        const found = await findLiveApiToken(db, hashToken(token), t);
+        const found = await findLiveApiToken(db, tokenHash, t);
         if (!found) return null;
+        // "Last used" is as fine as the memory's few seconds: marked when the token is read.
         await markApiTokenUsed(db, found.token.id, t);
-        return {
+        const auth: Authenticated = {
           user: toPublicUser(found.user),
           via: "api_token",
           csrfToken: null,
           scope: found.token.scope,
           mfaEnrolmentRequiredBy: await teamRequiringMfaEnrolment(db, found.user.id),
         };
+        deps.authCache.set(tokenHash, auth, found.token.expiresAt);
+        return auth;
       }
       return null;
     },
@@ -211,6 +220,7 @@ export function createAuth(deps: EngineDeps) {
       list: (actor: Actor) => listApiTokens(db, actor.userId),
       async revoke(actor: Actor, id: string) {
         const gone = isUuid(id) && (await withActor(db, actor, (tx) => deleteApiToken(tx, actor.userId, id)));
+        deps.authCache.clear();
         if (!gone) throw new EngineError("NOT_FOUND", `You have no API token with id "${id}".`);
       },
     },

@@ -41,6 +41,7 @@ export function createSessions(deps: EngineDeps) {
           });
           return true;
         }));
+      deps.authCache.clear();
       if (!gone) throw new EngineError("NOT_FOUND", `You have no session with id "${id}".`);
     },
 
@@ -61,6 +62,7 @@ export function createSessions(deps: EngineDeps) {
         }
         return n;
       });
+      deps.authCache.clear();
       return { revoked };
     },
   };

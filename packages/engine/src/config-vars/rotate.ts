@@ -18,6 +18,7 @@ import { resealTotpSecrets } from "../auth/mfa.ts";
 import type { EngineDeps } from "../deps.ts";
 import { ForbiddenError } from "../errors.ts";
 import { resealLogDrains } from "../logs/drains/index.ts";
+import { resealPipelineWebhooks } from "../pipelines/review/secret.ts";
 import type { ConfigSnapshot } from "../releases/index.ts";
 import { open, seal, writeCurrent } from "../secrets/index.ts";
 import { sealContext } from "./index.ts";
@@ -92,6 +93,8 @@ export function createKeyRotation(deps: EngineDeps) {
           await resealTotpSecrets(tx, keyring, keyId);
           // And add-on backups' data keys (the files themselves stay as they are).
           await resealAddonBackupKeys(tx, keyring, keyId);
+          // And pipelines' webhook secrets.
+          await resealPipelineWebhooks(tx, keyring, keyId);
           return { keyId, retired: await retireEncryptionKeys(tx, keyId), vars, releases, addons };
         });
         writeCurrent(keyring.dir, keyId);

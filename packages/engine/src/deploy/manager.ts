@@ -3,6 +3,7 @@ import { domainHostnamesByApp, findReleaseById, listAppsWithReleases } from "@sk
 import { underBaseDomain } from "../domains/index.ts";
 import { type FormationService, instanceLimits, type ProcessFormation } from "../formation/index.ts";
 import { healthCheckFor } from "../health/index.ts";
+import { routeMaintenanceByApp } from "../maintenance/index.ts";
 import type { Releases } from "../releases/index.ts";
 import type { AppRoute, Router } from "../router/index.ts";
 import type { ServiceBalancer } from "../router/service-balancer.ts";
@@ -85,10 +86,13 @@ export function createRuntimeManager(o: ManagerOptions) {
     // Only a domain whose DNS leads here can pass the ACME CA's HTTP-01 check: the others would only fail.
     const tlsHostnamesOf = (appId: string) => domainsOf(appId).flatMap((d) => (d.dnsOk ? [d.hostname] : []));
     const hstsHostnamesOf = (appId: string) => domainsOf(appId).flatMap((d) => (d.dnsOk && d.hsts ? [d.hostname] : []));
-    for (const app of await listAppsWithReleases(o.db)) {
+    const apps = await listAppsWithReleases(o.db);
+    const maintenance = await routeMaintenanceByApp(o.db, new Map(apps.map((a) => [a.id, a.name])));
+    for (const app of apps) {
       const release = app.currentReleaseId ? await findReleaseById(o.db, app.currentReleaseId) : null;
       const rotation = o.supervisor.rotation(app.id).filter((m) => m.address);
-      if (!release?.processes.web && rotation.length === 0) continue;
+      // An app in maintenance shows its page even with no web process to route to.
+      if (!release?.processes.web && rotation.length === 0 && !maintenance.has(app.id)) continue;
       const w = weights.get(app.id);
       const weightOf = (m: Managed) => w?.get(m.plan.release.id) ?? undefined;
       if (o.balancer) {
@@ -107,6 +111,7 @@ export function createRuntimeManager(o: ManagerOptions) {
           // One address in front of many instances: a failed request says nothing about it.
           passiveHealth: false,
           traffic: traffic.get(app.id),
+          maintenance: maintenance.get(app.id),
         });
       } else {
         caddy.push({
@@ -117,6 +122,7 @@ export function createRuntimeManager(o: ManagerOptions) {
           upstreams: rotation.map((m) => ({ dial: `${m.address}:${m.port}`, weight: weightOf(m) })),
           policy: w ? "weighted_round_robin" : "round_robin",
           traffic: traffic.get(app.id),
+          maintenance: maintenance.get(app.id),
         });
       }
     }

@@ -1,7 +1,8 @@
 // `git push` to an app's repository, in the platform's words. As on Heroku, a push to main or
 // master builds that commit and, when this platform runs apps, deploys it; a push to any other
 // branch is kept in the repository and not built (Heroku answers "Pushed to non-main branch,
-// skipping build."). A push whose build cannot start is recorded as a failed build.
+// skipping build."), except review/<name> branches, which make and update review apps. A push whose
+// build cannot start is recorded as a failed build.
 import type { Build, Deployment } from "@skypanel/db";
 import type { Actor } from "../actor.ts";
 import type { Builds } from "../builds/index.ts";
@@ -22,10 +23,20 @@ export type PushOutcome =
   /** `build` is the failed build that records it; null when even that could not be written. */
   | { ref: string; outcome: "failed"; message: string; build: Build | null };
 
-export function createPushes(builds: Builds, deployments: Deployments) {
+/** Review apps (engine/pipelines/review) take pushes of review/<name> branches: one line per branch. */
+export interface ReviewPushes {
+  pushed(actor: Actor, idOrName: string, updates: RefUpdate[]): Promise<string[]>;
+}
+
+export function createPushes(builds: Builds, deployments: Deployments, review?: ReviewPushes) {
   async function one(actor: Actor, idOrName: string, update: RefUpdate): Promise<PushOutcome> {
     const { ref, newSha } = update;
     const branch = ref.startsWith(HEADS) ? ref.slice(HEADS.length) : null;
+    // A review/<name> branch (pushed or deleted) is its review app's, when the app's pipeline has them on.
+    if (review && branch?.startsWith("review/")) {
+      const [line] = await review.pushed(actor, idOrName, [update]).catch((err: Error) => [`${branch}: ${err.message}`]);
+      return { ref, outcome: "ignored", message: line ?? `Pushed to ${branch}: kept, not built.` };
+    }
     if (ZERO_SHA.test(newSha)) return { ref, outcome: "ignored", message: `${branch ?? ref} was deleted; nothing to build.` };
     if (!branch || !BUILD_BRANCHES.includes(branch)) {
       return { ref, outcome: "ignored", message: `Pushed to ${branch ?? ref}, not main or master: kept, not built.` };

@@ -78,11 +78,18 @@ export function createDeployments(
     runtimeEnabled: rt.runtimeEnabled,
 
     /**
-     * Queues a rolling deployment of a release inside the caller's transaction (a config change
-     * and its rollout commit together); call `announce` after the commit.
+     * Queues a deployment of a release (rolling unless said) inside the caller's transaction (a
+     * config change or a promotion and its rollout commit together); call `announce` after the commit.
      */
-    queueRelease(tx: Database, actor: Actor, appId: string, releaseId: string, options: Record<string, unknown> = {}) {
-      return insertQueued(tx, actor, appId, "rolling", { ...options, releaseId });
+    queueRelease(
+      tx: Database,
+      actor: Actor,
+      appId: string,
+      releaseId: string,
+      options: Record<string, unknown> = {},
+      strategy: Strategy = "rolling",
+    ) {
+      return insertQueued(tx, actor, appId, strategy, { ...options, releaseId });
     },
     announce,
 

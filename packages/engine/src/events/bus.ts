@@ -9,10 +9,14 @@ export type PlatformEvent =
   | { type: "deployment.updated"; appId: string; deploymentId: string; status: string }
   | { type: "instance.updated"; appId: string; instanceId: string; status: string; health: string }
   | { type: "one-off.updated"; appId: string; oneOffId: string; status: string }
+  /** A scheduled job's run was recorded or moved on (queued, running, ended, skipped). */
+  | { type: "scheduled-run.updated"; appId: string; jobId: string; runId: string; status: string }
   | { type: "formation.updated"; appId: string; processes: { processType: string; quantity: number }[] }
   | { type: "metrics.tick"; appId: string; sampledAt: Date }
   /** An add-on of the app (owned or attached) changed: made, attached, detached, destroyed, a backup or restore moved on. */
   | { type: "addon.updated"; appId: string; addonId: string }
+  /** The app's maintenance mode was turned on or off, or its page or Retry-After changed (the router serves it already). */
+  | { type: "maintenance.updated"; appId: string; enabled: boolean }
   /**
    * The autoscaler's decision for one process type; `atMax`: it wants more instances than the
    * policy's maximum allows (the alerts' autoscaler_max rule listens for this).

@@ -54,11 +54,14 @@ export interface RunState {
   made: Made;
   progress: Progress;
   signal: AbortSignal;
+  /** Where `made` is kept (default: the import's row); review apps keep it on theirs. */
+  save?: (made: Made) => Promise<void>;
 }
 
 const POLL_MS = 500;
 
 export async function saveMade(db: Database, s: RunState) {
+  if (s.save) return s.save({ ...s.made });
   await updateImport(db, s.importId, { made: { ...s.made }, appId: s.made.appId ?? null });
 }
 

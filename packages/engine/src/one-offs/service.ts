@@ -198,8 +198,26 @@ export function createOneOffs(
         pending.set(row.id, { row, appName: app.name, size, expire });
         return oneOffView(row, app.name);
       }
-      const started = await runDetached(row, app.name);
+      const { started } = await runDetached(row, app.name);
       return oneOffView(started, app.name);
+    },
+
+    /**
+     * For scheduled jobs: a detached one-off of the app's current release, asked for by no user,
+     * and its final row once it ends (its output goes to the app's logs like any detached one).
+     */
+    async startScheduled(
+      app: { id: string; name: string; currentReleaseId: string | null },
+      req: { command: string; timeoutSeconds: number },
+    ): Promise<{ oneOff: OneOffProcess; ended: Promise<OneOffProcess> }> {
+      const { command, timeout } = checkRequest(req);
+      if (!x.running) throw new EngineError("PRECONDITION_FAILED", "This platform runs no apps: it was started without a runtime.");
+      const release = app.currentReleaseId ? await findReleaseById(db, app.currentReleaseId) : null;
+      if (!release?.storePath) throw new EngineError("PRECONDITION_FAILED", `${app.name} has no release to run yet: deploy it first.`);
+      const row = await insertOneOff(db, { appId: app.id, releaseId: release.id, command, attach: false, timeoutSeconds: timeout });
+      announce(row);
+      const { started, finished } = await runDetached(row, app.name);
+      return { oneOff: started, ended: finished.then(async () => (await findOneOff(db, app.id, row.id)) ?? started) };
     },
 
     /** Starts an attached one-off for the caller who attaches to it; a second attach is refused. */
@@ -274,7 +292,7 @@ export function createOneOffs(
     },
   };
 
-  async function runDetached(row: OneOffProcess, appName: string): Promise<OneOffProcess> {
+  async function runDetached(row: OneOffProcess, appName: string): Promise<{ started: OneOffProcess; finished: Promise<unknown> }> {
     let instance: AttachedInstance;
     try {
       instance = await launch(row, appName, null);
@@ -290,7 +308,7 @@ export function createOneOffs(
     forward("stdout", instance.io.output);
     forward("stderr", instance.io.errors);
     const started = await setStatus(row, { status: "running", startedAt: new Date() });
-    void watch(started, instance).then((code) =>
+    const finished = watch(started, instance).then((code) =>
       x.logStore.append({
         appId: row.appId,
         instanceId: row.id,
@@ -300,7 +318,7 @@ export function createOneOffs(
         line: `run.${row.number} (${row.command}) ended: exit code ${code ?? "unknown"}`,
       }),
     );
-    return started;
+    return { started, finished };
   }
 }
 

@@ -3,7 +3,7 @@
 
 import { configHash } from "./config-hash.ts";
 import { InvalidRouteError } from "./errors.ts";
-import { friendlyResponse, noInstancePage, proxyFailedPage, unknownHostPage } from "./pages.ts";
+import { friendlyResponse, maintenanceResponse, noInstancePage, proxyFailedPage, unknownHostPage } from "./pages.ts";
 import { PROBE_HOST, probeRoute } from "./probe.ts";
 import { HTTPS_SERVER, pkiApp, tlsApp, tlsConnectionPolicies } from "./tls-config.ts";
 import { type CaddyBuild, trafficGuardRoutes, trafficHandlers } from "./traffic-handlers.ts";
@@ -106,8 +106,14 @@ function appRoute(
   hsts?: string[],
 ): Json {
   const first = [...hstsRoutes(hsts), ...requestIdRoutes];
-  const serve: Json =
-    route.upstreams.length === 0
+  // Maintenance answers before the instances, whether any runs; ACME's HTTP-01 challenges never
+  // get here (Caddy answers them before any route), so certificates keep being issued.
+  const serve: Json = route.maintenance
+    ? {
+        handler: "subroute",
+        routes: [...first, { handle: [maintenanceResponse(route.maintenance.page, route.maintenance.retryAfterSeconds)] }],
+      }
+    : route.upstreams.length === 0
       ? { handler: "subroute", routes: [...first, { handle: [friendlyResponse(noInstancePage(route.appName))] }] }
       : {
           handler: "subroute",

@@ -16,6 +16,7 @@ export {
 } from "./custom-caddy.ts";
 export { CaddyAdminError, CaddyStartError, CaddyUnavailableError, InvalidRouteError, PortsHeldError } from "./errors.ts";
 export { describeRouterEvent, routerEventLogger } from "./events.ts";
+export { defaultMaintenancePage, MAX_MAINTENANCE_PAGE_BYTES } from "./pages.ts";
 export { checkRouterPorts } from "./port-check.ts";
 export type { PortHolder } from "./port-holders.ts";
 export { createRouter, type ReconcileResult, type Router, type RouterEvent, type RouterOptions } from "./router.ts";
@@ -28,6 +29,7 @@ export {
   type LoadBalancingPolicy,
   type ProxyTuning,
   type RouteHealthCheck,
+  type RouteMaintenance,
   type RouterSettings,
   type RouterTls,
   type RouteTraffic,

@@ -17,7 +17,7 @@ function escapeHtml(s: string): string {
 }
 
 // No braces in the page: Caddy reads `{…}` in a body as a placeholder.
-function html(page: FriendlyPage): string {
+function html(page: Pick<FriendlyPage, "title" | "message">): string {
   return [
     "<!doctype html>",
     '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -80,5 +80,39 @@ export function proxyFailedPage(appName: string): FriendlyPage {
     title: "This app is not answering",
     message: `No healthy instance of the app "${appName}" answered this request. Try again in a moment.`,
     retryAfterSeconds: 5,
+  };
+}
+
+/** The largest maintenance page the router serves (the table's CHECK holds it too, migration 0033). */
+export const MAX_MAINTENANCE_PAGE_BYTES = 64 * 1024;
+
+/** The page an app in maintenance shows when its owner set none of their own. */
+export function defaultMaintenancePage(appName: string): string {
+  return html({
+    title: "Down for maintenance",
+    message: `The app "${appName}" is down for maintenance. It will be back shortly; please try again in a few minutes.`,
+  });
+}
+
+/**
+ * Caddy replaces `{…}` in a static body with placeholder values, among them `{env.*}` (the
+ * router's environment) and request headers: an owner's page must reach visitors byte for byte,
+ * so each brace is escaped (`\{`, which Caddy 2.6 turns back into `{`).
+ */
+export function escapePlaceholders(body: string): string {
+  return body.replace(/[{}]/g, (c) => `\\${c}`);
+}
+
+/** The answer to every request of an app in maintenance: its page, as-is, with 503 and Retry-After. */
+export function maintenanceResponse(page: string, retryAfterSeconds: number): Json {
+  return {
+    handler: "static_response",
+    status_code: 503,
+    headers: {
+      "Content-Type": ["text/html; charset=utf-8"],
+      "Cache-Control": ["no-store"],
+      "Retry-After": [String(retryAfterSeconds)],
+    },
+    body: escapePlaceholders(page),
   };
 }

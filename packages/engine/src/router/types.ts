@@ -51,6 +51,16 @@ export interface AppRoute {
   passiveHealth?: boolean;
   /** The app's traffic protection (traffic-handlers.ts); absent: none. */
   traffic?: RouteTraffic;
+  /** Maintenance mode: every request gets this page with 503 instead of reaching an instance; absent: off. */
+  maintenance?: RouteMaintenance;
+}
+
+/** What the router answers an app in maintenance with (pages.ts maintenanceResponse). */
+export interface RouteMaintenance {
+  /** HTML served as-is (at most MAX_MAINTENANCE_PAGE_BYTES). */
+  page: string;
+  /** The Retry-After header, in seconds. */
+  retryAfterSeconds: number;
 }
 
 /** Limits per client address, the request body cap and the WAF, as the router applies them. */

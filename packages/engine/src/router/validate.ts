@@ -2,8 +2,9 @@
 // instead of a half-applied config or a route that silently steals another app's traffic.
 import { checkAppName } from "../apps/index.ts";
 import { InvalidRouteError } from "./errors.ts";
+import { MAX_MAINTENANCE_PAGE_BYTES } from "./pages.ts";
 import { checkRouteTraffic } from "./traffic-handlers.ts";
-import { type AppRoute, LOAD_BALANCING_POLICIES, type RouteUpstream } from "./types.ts";
+import { type AppRoute, LOAD_BALANCING_POLICIES, type RouteMaintenance, type RouteUpstream } from "./types.ts";
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const MAX_WEIGHT = 1000;
@@ -40,6 +41,14 @@ function checkUpstream(upstream: RouteUpstream, appName: string): RouteUpstream 
   return { dial, weight: upstream.weight };
 }
 
+function checkRouteMaintenance({ page, retryAfterSeconds }: RouteMaintenance, appName: string): RouteMaintenance {
+  if (typeof page !== "string" || page.length === 0 || Buffer.byteLength(page) > MAX_MAINTENANCE_PAGE_BYTES)
+    throw new InvalidRouteError(`App "${appName}": the maintenance page must be 1 to ${MAX_MAINTENANCE_PAGE_BYTES} bytes of HTML.`);
+  if (!Number.isSafeInteger(retryAfterSeconds) || retryAfterSeconds < 1)
+    throw new InvalidRouteError(`App "${appName}": the maintenance Retry-After must be a positive whole number of seconds.`);
+  return { page, retryAfterSeconds };
+}
+
 function checkRoute(route: AppRoute, baseDomain: string): AppRoute {
   const appName = checkAppName(route.appName);
   if (!LOAD_BALANCING_POLICIES.includes(route.policy))
@@ -68,6 +77,7 @@ function checkRoute(route: AppRoute, baseDomain: string): AppRoute {
   if (route.passiveHealth === false) out.passiveHealth = false;
   const traffic = route.traffic && checkRouteTraffic(route.traffic, appName);
   if (traffic) out.traffic = traffic;
+  if (route.maintenance) out.maintenance = checkRouteMaintenance(route.maintenance, appName);
   const hc = route.healthCheck;
   if (hc) {
     if (!/^\/[\x21-\x7e]*$/.test(hc.path))

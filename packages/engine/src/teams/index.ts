@@ -85,6 +85,7 @@ export function createTeams(deps: EngineDeps) {
         if (await findRole(tx, input.teamId, user.id)) throw new EngineError("CONFLICT", `${user.email} is already in this team.`);
         await insertMembership(tx, { teamId: input.teamId, userId: user.id, role });
       });
+      deps.authCache.clear();
       return { userId: user.id, email: user.email, role };
     },
 
@@ -98,6 +99,8 @@ export function createTeams(deps: EngineDeps) {
           throw new UserNotFoundError(`with id "${input.userId}" in this team`);
         }
       });
+      // Membership decides which team's MFA rule applies to a remembered token.
+      deps.authCache.clear();
     },
 
     /** Owners and admins may require every member to sign in with a second factor (members without one are sent to enrol). */
@@ -105,6 +108,7 @@ export function createTeams(deps: EngineDeps) {
       checkTeamId(input.teamId);
       await requireTeamRole(db, actor, input.teamId, "manage", "requiring multi-factor sign-in");
       await withActor(db, actor, (tx) => setTeamMfaRequired(tx, input.teamId, input.required));
+      deps.authCache.clear();
       return { teamId: input.teamId, mfaRequired: input.required };
     },
 
@@ -119,6 +123,8 @@ export function createTeams(deps: EngineDeps) {
           throw new UserNotFoundError(`with id "${input.userId}" in this team`);
         }
       });
+      // Membership decides which team's MFA rule applies to a remembered token.
+      deps.authCache.clear();
     },
   };
 }

@@ -18,6 +18,7 @@ const BuildPage = lazy(() => import("./BuildPage.tsx"));
 const DeploymentHistory = lazy(() => import("./DeploymentHistory.tsx"));
 const LogViewer = lazy(() => import("./LogViewer.tsx"));
 const MetricsDashboard = lazy(() => import("./MetricsDashboard.tsx"));
+const SchedulerTab = lazy(() => import("./schedules/SchedulerTab.tsx"));
 
 // `also`: addresses under another path that belong to the tab (a build opens from Deployments).
 const TABS: { to: string; label: string; also?: string }[] = [
@@ -26,6 +27,7 @@ const TABS: { to: string; label: string; also?: string }[] = [
   { to: "logs", label: "Logs" },
   { to: "metrics", label: "Metrics" },
   { to: "addons", label: "Add-ons" },
+  { to: "scheduler", label: "Scheduler" },
   { to: "alerts", label: "Alerts" },
   { to: "settings", label: "Settings" },
 ];
@@ -106,6 +108,7 @@ export function AppDashboard() {
             <Route path="logs" element={<LogViewer app={app.data} />} />
             <Route path="metrics" element={<MetricsDashboard app={app.data} />} />
             <Route path="addons" element={<AddonsTab app={app.data} />} />
+            <Route path="scheduler" element={<SchedulerTab app={app.data} />} />
             <Route path="alerts" element={<AlertsTab app={app.data} />} />
             <Route path="settings" element={<AppSettings app={app.data} />} />
             <Route path="*" element={<EmptyState title="This app has no such tab." />} />

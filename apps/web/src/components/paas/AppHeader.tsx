@@ -6,6 +6,7 @@ import { StatusBadge } from "../ui/StatusBadge.tsx";
 import { AppActions } from "./AppActions.tsx";
 import { ConfirmDeleteApp } from "./ConfirmDeleteApp.tsx";
 import { LiveIndicator } from "./LiveIndicator.tsx";
+import { MaintenanceBadge } from "./MaintenanceBadge.tsx";
 import { type AppDetail, can } from "./types.ts";
 
 export function AppHeader({ app }: { app: AppDetail }) {
@@ -26,6 +27,7 @@ export function AppHeader({ app }: { app: AppDetail }) {
           {app.name}
         </h1>
         <StatusBadge status={app.status} />
+        <MaintenanceBadge appId={app.id} />
         <LiveIndicator appId={app.id} />
         <div className="ml-auto flex flex-wrap gap-2">
           <AppActions app={app} />

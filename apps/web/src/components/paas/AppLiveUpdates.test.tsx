@@ -82,6 +82,11 @@ describe("live updates of the app dashboard (events.app over the stub's SSE)", (
     ]);
     expect(await refetchedAfter({ type: "metrics.tick", appId: APP_ID, sampledAt: new Date() })).toEqual(["deployments.instances"]);
     expect(await refetchedAfter({ type: "one-off.updated", appId: APP_ID, oneOffId: "o1", status: "running" })).toEqual(["oneOffs.list"]);
+    // The header's maintenance badge, and the activity list that records the change.
+    expect(await refetchedAfter({ type: "maintenance.updated", appId: APP_ID, enabled: true })).toEqual([
+      "audit.forApp",
+      "maintenance.get",
+    ]);
     expect(await refetchedAfter({ type: "resync", appId: APP_ID })).toEqual([
       "apps.get",
       "audit.forApp",
@@ -89,6 +94,7 @@ describe("live updates of the app dashboard (events.app over the stub's SSE)", (
       "deployments.list",
       "deployments.overview",
       "formation.get",
+      "maintenance.get",
       "oneOffs.list",
       "releases.list",
     ]);

@@ -10,6 +10,7 @@ import { EgressForm } from "./settings/EgressForm.tsx";
 import { LimitsForm } from "./settings/LimitsForm.tsx";
 import { LogDrains } from "./settings/LogDrains.tsx";
 import { LogRetentionForm } from "./settings/LogRetentionForm.tsx";
+import { MaintenanceForm } from "./settings/MaintenanceForm.tsx";
 import { RootDirectoryForm } from "./settings/RootDirectoryForm.tsx";
 import { TrafficForm } from "./settings/TrafficForm.tsx";
 import { TransferApp } from "./settings/TransferApp.tsx";
@@ -77,6 +78,13 @@ export function AppSettings({ app }: { app: AppDetail }) {
         intro="Limits per client address, the largest request body, and a web application firewall, applied by the router in front of the app."
       >
         <TrafficForm app={app} />
+      </Section>
+      <Section
+        title="Maintenance mode"
+        testId="settings-maintenance"
+        intro="The router answers the app's hostnames with a page and 503, without a deploy or a restart: instances, one-offs and scheduled jobs keep running."
+      >
+        <MaintenanceForm app={app} />
       </Section>
       <Section title="Autoscaling" testId="settings-autoscale">
         <AutoscaleForm app={app} />

@@ -1,0 +1,108 @@
+// REST for scheduled jobs: list, add, read, change, remove; a job's runs; run one now.
+import { z } from "zod";
+import { appInput } from "../schemas/common.ts";
+import { scheduleCreateBody, scheduledJobSchema, scheduledRunSchema, scheduleInput, scheduleUpdateBody } from "../schemas/schedules.ts";
+import { operation } from "./operation.ts";
+import { queryInt } from "./params.ts";
+
+const jobs = "/api/apps/{app}/schedules";
+const job = `${jobs}/{name}`;
+
+export const scheduleOperations = [
+  operation({
+    id: "listSchedules",
+    method: "get",
+    path: jobs,
+    tag: "schedules",
+    summary: "List the app's scheduled jobs",
+    params: appInput,
+    status: 200,
+    response: z.strictObject({
+      jobs: z.array(scheduledJobSchema),
+      runtimeEnabled: z.boolean().meta({ description: "False: this platform runs no apps, so jobs are kept but never run." }),
+    }),
+    answers: "The jobs by name, with their next due times.",
+    handle: ({ caller, params }) => caller.schedules.list(params),
+  }),
+  operation({
+    id: "createSchedule",
+    method: "post",
+    path: jobs,
+    tag: "schedules",
+    summary: "Add a scheduled job",
+    description: "Due times from now on run the command as a detached one-off of the current release; its output goes to the app's logs.",
+    params: appInput,
+    body: scheduleCreateBody,
+    status: 201,
+    response: scheduledJobSchema,
+    answers: "The job as saved.",
+    errors: [409],
+    handle: ({ caller, params, body }) => caller.schedules.create({ ...params, ...body }),
+  }),
+  operation({
+    id: "getSchedule",
+    method: "get",
+    path: job,
+    tag: "schedules",
+    summary: "Read a scheduled job",
+    params: scheduleInput,
+    status: 200,
+    response: scheduledJobSchema,
+    answers: "The job.",
+    handle: ({ caller, params }) => caller.schedules.get(params),
+  }),
+  operation({
+    id: "updateSchedule",
+    method: "patch",
+    path: job,
+    tag: "schedules",
+    summary: "Change a scheduled job",
+    description: "Changes what is given. Due times before the change are not caught up on.",
+    params: scheduleInput,
+    body: scheduleUpdateBody,
+    status: 200,
+    response: scheduledJobSchema,
+    answers: "The job as saved.",
+    handle: ({ caller, params, body }) => caller.schedules.update({ ...params, ...body }),
+  }),
+  operation({
+    id: "deleteSchedule",
+    method: "delete",
+    path: job,
+    tag: "schedules",
+    summary: "Remove a scheduled job",
+    description: "Its history goes with it; a run going on runs to its end.",
+    params: scheduleInput,
+    status: 200,
+    response: z.strictObject({ id: z.string(), name: z.string() }),
+    answers: "The job removed.",
+    handle: ({ caller, params }) => caller.schedules.remove(params),
+  }),
+  operation({
+    id: "listScheduleRuns",
+    method: "get",
+    path: `${job}/runs`,
+    tag: "schedules",
+    summary: "A scheduled job's runs",
+    params: scheduleInput,
+    query: z.object({ limit: queryInt(z.number().int().min(1).max(100)).optional() }),
+    status: 200,
+    response: z.strictObject({ runs: z.array(scheduledRunSchema) }),
+    answers: "The newest runs first (default 50; the newest 100 are kept), with exit codes and durations.",
+    handle: async ({ caller, params, query }) => ({ runs: await caller.schedules.runs({ ...params, limit: query.limit }) }),
+  }),
+  operation({
+    id: "runSchedule",
+    method: "post",
+    path: `${job}/runs`,
+    tag: "schedules",
+    summary: "Run a scheduled job now",
+    description: "Starts at once, beside any run going on.",
+    params: scheduleInput,
+    status: 201,
+    response: scheduledRunSchema,
+    answers: "The run, started.",
+    errors: [412],
+    handle: ({ caller, params }) => caller.schedules.runNow(params),
+  }),
+];
