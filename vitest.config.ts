@@ -18,6 +18,11 @@ export default defineConfig({
           // Chaos cases too long for CI run only with `npm run chaos` (vitest.chaos.config.ts).
           exclude: [...configDefaults.exclude, "**/*.chaos-long.test.ts"],
           environment: "node",
+          // A worker keeps the modules it has loaded from file to file: every file imports the
+          // engine's whole graph, and loading it afresh per file cost ~330 s of the run's CPU
+          // (vitest's "import" time) on 2 cores. Files still get their own engines, databases and
+          // homes; none changes a module's state for the next (process.env changes are restored).
+          isolate: false,
           // PGlite boots a whole PostgreSQL in WebAssembly; give set-up room on 2 cores.
           testTimeout: 30_000,
           hookTimeout: 120_000,

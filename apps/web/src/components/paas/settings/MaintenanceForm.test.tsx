@@ -19,7 +19,9 @@ describe("Settings: maintenance mode (stub tRPC server behind fetch)", () => {
     const backend = openSettings();
     const form = await section();
     expect(form.getByText(/Not in maintenance/)).toBeTruthy();
-    // The preview shows the default page naming the app, sandboxed.
+    // No frame until asked for; then the preview shows the default page naming the app, sandboxed.
+    expect(form.queryByTitle("Maintenance page preview")).toBeNull();
+    await userEvent.click(form.getByRole("button", { name: "Preview the page" }));
     const preview = form.getByTitle("Maintenance page preview") as HTMLIFrameElement;
     expect(preview.getAttribute("sandbox")).toBe("");
     expect(preview.getAttribute("srcdoc")).toContain('The app "calm" is down for maintenance');

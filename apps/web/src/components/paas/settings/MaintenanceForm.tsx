@@ -12,6 +12,7 @@ function Editor({ app, state }: { app: AppDetail; state: Maintenance }) {
   const [page, setPage] = useState(state.page ?? "");
   const [retryAfter, setRetryAfter] = useState(String(state.retryAfterSeconds));
   const [confirming, setConfirming] = useState(false);
+  const [previewing, setPreviewing] = useState(false);
   const save = useSaveMaintenance(app.id);
   const editable = can.edit(app.role);
   const pageId = useId();
@@ -54,14 +55,20 @@ function Editor({ app, state }: { app: AppDetail; state: Maintenance }) {
         onChange={(e) => setRetryAfter(e.target.value)}
       />
       <div>
-        <p className="mb-1 text-sm font-medium text-slate-800">Preview</p>
-        {/* Sandboxed: the owner's HTML runs no script and reaches nothing of the dashboard. */}
-        <iframe
-          title="Maintenance page preview"
-          sandbox=""
-          srcDoc={edits.page ?? state.servedPage}
-          className="h-48 w-full rounded-md border border-slate-200 bg-white"
-        />
+        <Button aria-expanded={previewing} onClick={() => setPreviewing((v) => !v)}>
+          {previewing ? "Hide preview" : "Preview the page"}
+        </Button>
+        {/* Sandboxed: the owner's HTML runs no script and reaches nothing of the dashboard. Shown on
+            demand: a sandboxed frame on every Settings visit costs a document, and accessibility
+            checkers that script every frame wait on it in vain. */}
+        {previewing && (
+          <iframe
+            title="Maintenance page preview"
+            sandbox=""
+            srcDoc={edits.page ?? state.servedPage}
+            className="mt-2 h-48 w-full rounded-md border border-slate-200 bg-white"
+          />
+        )}
       </div>
       {save.error && (
         <p role="alert" className="text-sm text-red-700">
