@@ -100,6 +100,7 @@ describe("review apps from a pull request's webhook (nspawn, Caddy, real Nix, a 
       FROM_PARENT: "parent-value",
       GREETING: "overridden by app.json? no: the parent's wins",
     });
+    await engine.config.set(alice, "rv-staging", { PARENT_TOKEN: "s3cret" }, { secret: true });
     await engine.pipelines.create(alice, { name: "rvw", teamId });
     await engine.pipelines.addApp(alice, "rvw", "rv-staging", "staging");
     await engine.reviewApps.updateSettings(alice, "rvw", { enabled: true, parentApp: "rv-staging" });
@@ -126,6 +127,10 @@ describe("review apps from a pull request's webhook (nspawn, Caddy, real Nix, a 
     expect(new Set(answers.map((a) => a.body))).toEqual(new Set(["overridden by app.json? no: the parent's wins|parent-value|v1"]));
     const vars = Object.fromEntries((await engine.config.get(alice, APP, { revealSecrets: true })).vars.map((v) => [v.key, v.value]));
     expect(vars.FROM_PARENT).toBe("parent-value");
+    // A secret of the parent's is copied, and stays secret (masked) on the review app.
+    expect(vars.PARENT_TOKEN).toBe("s3cret");
+    const masked = (await engine.config.get(alice, APP)).vars.find((v) => v.key === "PARENT_TOKEN");
+    expect(masked).toMatchObject({ isSecret: true, value: null });
     expect(vars.SECRET_KEY_BASE).toMatch(/^[0-9a-f]{64}$/);
     expect(vars.DATABASE_URL).toMatch(/^postgres/);
     expect(await engine.addons.list(alice, APP)).toHaveLength(1);

@@ -71,15 +71,22 @@ async function sourceOf(c: RunContext, made: ReviewMade, sha: string | null): Pr
   return { type: "push", ref: "main", sha };
 }
 
-/** The parent app's config, less the vars its add-ons own when the review app makes its own add-ons. */
-async function parentConfig(c: RunContext): Promise<Record<string, string>> {
+/**
+ * The parent app's config, less the vars its add-ons own when the review app makes its own
+ * add-ons; `secrets`: the keys that are secret on the parent, and stay so on the review app.
+ */
+async function parentConfig(c: RunContext): Promise<{ values: Record<string, string>; secrets: Set<string> }> {
   const parentId = c.pipeline.reviewParentAppId;
-  if (!parentId) return {};
+  if (!parentId) return { values: {}, secrets: new Set() };
   const config = await c.parts.config.get(c.actor, parentId, { revealSecrets: true });
   const owned = c.pipeline.reviewAddons
     ? new Set((await listAttachmentsOfApp(c.parts.db, parentId)).map((a) => a.attachment.name))
     : new Set();
-  return Object.fromEntries(config.vars.flatMap((v) => (v.value !== null && !owned.has(v.key) ? [[v.key, v.value]] : [])));
+  const kept = config.vars.filter((v) => v.value !== null && !owned.has(v.key));
+  return {
+    values: Object.fromEntries(kept.map((v) => [v.key, v.value as string])),
+    secrets: new Set(kept.filter((v) => v.isSecret).map((v) => v.key)),
+  };
 }
 
 async function manifestOf(c: RunContext, made: ReviewMade): Promise<AppJsonManifest | null> {
@@ -107,7 +114,8 @@ export async function makeReviewApp(c: RunContext): Promise<void> {
   const manifest = await manifestOf(c, made);
   const wanted = manifest && c.pipeline.reviewAddons ? appJsonAddons(manifest) : { wanted: [], ignored: [] };
   await step("config", async () => {
-    const inherited = await parentConfig(c);
+    const parent = await parentConfig(c);
+    const inherited = parent.values;
     const env = manifest ? resolveAppJsonEnv(manifest, inherited) : { values: {}, missing: [], generated: [] };
     if (env.missing.length > 0)
       throw new EngineError("PRECONDITION_FAILED", `app.json requires ${env.missing.join(", ")}: set it on the pipeline's parent app.`);
@@ -116,7 +124,11 @@ export async function makeReviewApp(c: RunContext): Promise<void> {
       Object.entries({ ...inherited, ...env.values }).filter(([k]) => !wanted.wanted.some((w) => w.as === k)),
     );
     if (!made.configSet) {
-      await setConfig(c.parts, s, vars);
+      // The parent's secrets stay secret (masked in the dashboard) on the review app.
+      const isSecret = ([k, v]: [string, string]) => parent.secrets.has(k) && inherited[k] === v;
+      await setConfig(c.parts, s, Object.fromEntries(Object.entries(vars).filter((e) => !isSecret(e))));
+      const secrets = Object.fromEntries(Object.entries(vars).filter(isSecret));
+      if (Object.keys(secrets).length > 0) await c.parts.config.set(s.actor, made.appId ?? "", secrets, { secret: true });
       made.configSet = true;
       await s.save?.(made);
     }
