@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@skypanel/engine/router-testing";
 import autocannon from "autocannon";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -25,6 +26,12 @@ export async function startPlatform(port: number, env: Record<string, string> = 
       SKYPANEL_PORT: String(port),
       SKYPANEL_ADMIN_EMAIL: "bench@example.com",
       SKYPANEL_ADMIN_PASSWORD: "bench-password",
+      // Its own router ports, and its Caddy stopped with it: a platform's apps and Caddy normally
+      // outlive it, and the next row's platform would find the ports held.
+      SKYPANEL_HTTP_PORT: String(await freePort()),
+      SKYPANEL_HTTPS_PORT: String(await freePort()),
+      SKYPANEL_STOP_APPS_ON_EXIT: "1",
+      SKYPANEL_ADDON_LOCAL_SERVERS: "off",
       DATABASE_URL: "",
       ...env,
     },
