@@ -1,20 +1,18 @@
 // autoscale, autoscale:set, autoscale:events against a real platform (the BFF over an engine on PGlite).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestBff, type TestBff } from "../../../apps/bff/src/testing.ts";
+import type { TestBff } from "../../../apps/bff/src/testing.ts";
 import { runCli } from "./testing/io.ts";
+import { startCliPlatform } from "./testing/platform.ts";
 
 describe("skypanel autoscale (a real platform on PGlite)", () => {
   let t: TestBff;
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
-    t = await createTestBff("pglite");
-    await t.engine.users.createFirstAdmin({ email: "ops@example.com", password: "correct horse battery" });
-    const session = await t.login("ops@example.com");
-    const token = (await t.rest("POST", "/api/tokens", { token: session, body: { name: "cli-autoscale", scope: "admin" } })).body.token;
-    const app = (await t.rest("POST", "/api/apps", { token: session, body: { name: "scaled" } })).body;
+    let session: string;
+    let app: { id: string };
+    ({ t, session, app, env } = await startCliPlatform({ tokenName: "cli-autoscale", app: "scaled" }));
     const actor = { userId: (await t.engine.auth.authenticate(session))?.user.id ?? "", isAdmin: true };
     await t.release(actor, app.id, { web: "npm start", worker: "node worker.js" });
-    env = { SKYPANEL_URL: await t.listen(), SKYPANEL_API_KEY: token };
   });
   afterAll(async () => {
     await t.close();

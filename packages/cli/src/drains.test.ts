@@ -1,18 +1,14 @@
 // drains, drains:add, drains:remove against a real platform (the BFF over an engine on PGlite).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestBff, type TestBff } from "../../../apps/bff/src/testing.ts";
+import type { TestBff } from "../../../apps/bff/src/testing.ts";
 import { runCli } from "./testing/io.ts";
+import { startCliPlatform } from "./testing/platform.ts";
 
 describe("skypanel drains (a real platform on PGlite)", () => {
   let t: TestBff;
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
-    t = await createTestBff("pglite");
-    await t.engine.users.createFirstAdmin({ email: "ops@example.com", password: "correct horse battery" });
-    const session = await t.login("ops@example.com");
-    const token = (await t.rest("POST", "/api/tokens", { token: session, body: { name: "cli-drains", scope: "admin" } })).body.token;
-    await t.rest("POST", "/api/apps", { token: session, body: { name: "drained" } });
-    env = { SKYPANEL_URL: await t.listen(), SKYPANEL_API_KEY: token };
+    ({ t, env } = await startCliPlatform({ tokenName: "cli-drains", app: "drained" }));
   });
   afterAll(async () => {
     await t.close();

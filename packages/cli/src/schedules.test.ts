@@ -1,19 +1,15 @@
 // schedules, schedules:add, schedules:runs, schedules:run, schedules:remove against a real
 // platform (the BFF over an engine on PGlite, without a runtime: jobs are kept, runs refused).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestBff, type TestBff } from "../../../apps/bff/src/testing.ts";
+import type { TestBff } from "../../../apps/bff/src/testing.ts";
 import { runCli } from "./testing/io.ts";
+import { startCliPlatform } from "./testing/platform.ts";
 
 describe("skypanel schedules (a real platform on PGlite, no runtime)", () => {
   let t: TestBff;
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
-    t = await createTestBff("pglite");
-    await t.engine.users.createFirstAdmin({ email: "ops@example.com", password: "correct horse battery" });
-    const session = await t.login("ops@example.com");
-    const token = (await t.rest("POST", "/api/tokens", { token: session, body: { name: "cli-schedules", scope: "admin" } })).body.token;
-    await t.rest("POST", "/api/apps", { token: session, body: { name: "timed" } });
-    env = { SKYPANEL_URL: await t.listen(), SKYPANEL_API_KEY: token };
+    ({ t, env } = await startCliPlatform({ tokenName: "cli-schedules", app: "timed" }));
   });
   afterAll(async () => {
     await t.close();

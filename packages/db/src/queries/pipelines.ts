@@ -2,7 +2,7 @@
 // the rules; these are the reads and writes everyone in that area shares.
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Database } from "../client.ts";
-import { memberships, type PipelineStage, pipelineApps, pipelines, reviewApps } from "../schema/index.ts";
+import { memberships, pipelineApps, pipelines, reviewApps } from "../schema/index.ts";
 import { isUuid } from "./apps.ts";
 
 /** A pipeline by id or name, when the user is in its team; null otherwise (its existence is not revealed). */
@@ -17,11 +17,6 @@ export async function findVisiblePipeline(db: Database, userId: string, idOrName
   return row ?? null;
 }
 
-export async function findPipelineById(db: Database, id: string) {
-  const [row] = await db.select().from(pipelines).where(eq(pipelines.id, id));
-  return row ?? null;
-}
-
 /** The pipeline an app is in, and its stage; null when it is in none. */
 export async function findPipelineOfApp(db: Database, appId: string) {
   const [row] = await db
@@ -30,14 +25,6 @@ export async function findPipelineOfApp(db: Database, appId: string) {
     .innerJoin(pipelines, eq(pipelines.id, pipelineApps.pipelineId))
     .where(eq(pipelineApps.appId, appId));
   return row ?? null;
-}
-
-/** A pipeline's apps with their stages (review apps included, at stage "review"). */
-export async function listPipelineApps(db: Database, pipelineId: string, stage?: PipelineStage) {
-  return db
-    .select()
-    .from(pipelineApps)
-    .where(stage ? and(eq(pipelineApps.pipelineId, pipelineId), eq(pipelineApps.stage, stage)) : eq(pipelineApps.pipelineId, pipelineId));
 }
 
 /** A pipeline's review apps not yet destroyed, oldest first. */

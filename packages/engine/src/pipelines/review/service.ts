@@ -6,6 +6,7 @@ import {
   addReviewAppToPipeline,
   appNameTaken,
   findAppById,
+  findLiveReviewApp,
   findPipelineByIdOrName,
   findPipelineOfApp,
   findReviewApp,
@@ -121,7 +122,7 @@ export function createReviewApps(
         `Review apps are off for pipeline ${pipeline.name}: turn them on with reviewapps:settings --enable.`,
       );
     const actor = await actingUser(pipeline);
-    const existing = (await listLiveReviewApps(db, pipeline.id)).find((a) => a.branch === r.branch);
+    const existing = await findLiveReviewApp(db, pipeline.id, r.branch);
     if (existing)
       throw new EngineError(
         "CONFLICT",
@@ -333,7 +334,7 @@ export function createReviewApps(
         const branch = u.ref.slice(HEADS.length);
         try {
           checkBranch(branch);
-          const live = (await listLiveReviewApps(db, pipeline.id)).find((r) => r.branch === branch);
+          const live = await findLiveReviewApp(db, pipeline.id, branch);
           if (ZERO_SHA.test(u.newSha)) {
             if (!live) lines.push(`${branch}: deleted; it had no review app.`);
             else
