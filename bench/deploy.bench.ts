@@ -14,6 +14,8 @@ import autocannon from "autocannon";
 const RUNS = Number(process.env.BENCH_DEPLOY_RUNS ?? 3);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 const CONNECTIONS = 32;
+/** `BENCH_DEPLOY_ONLY=source,build,scale,caddy` runs only those parts (all by default). */
+const ONLY = new Set((process.env.BENCH_DEPLOY_ONLY ?? "source,build,scale,caddy").split(","));
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const progress = (line: string) => console.error(`[deploy bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -112,7 +114,7 @@ export async function deployBenchmark(): Promise<DeployRow[]> {
 
     // A source change, pushed: build (warm cache) + release + rolling deploy + Caddy.
     const fromSource: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < (ONLY.has("source") ? RUNS : 0); i++) {
       const marker = `source run ${i}`;
       const upload = uploadDir(home, sourceSaying(marker));
       progress(`deploy from source, run ${i + 1} of ${RUNS}`);
@@ -120,17 +122,18 @@ export async function deployBenchmark(): Promise<DeployRow[]> {
       const dep = await engine.deployments.create(actor, "bench-app", { source: upload });
       fromSource.push((await untilServed(httpPort, host, marker, () => engine.deployments.get(actor, "bench-app", dep.id))) - t);
     }
-    rows.push({
-      benchmark: "deploy request (source, warm cache) → first 200 of the new release",
-      median: median(fromSource),
-      unit: "ms",
-      runs: fromSource,
-    });
+    if (fromSource.length)
+      rows.push({
+        benchmark: "deploy request (source, warm cache) → first 200 of the new release",
+        median: median(fromSource),
+        unit: "ms",
+        runs: fromSource,
+      });
 
     // The same without the build: an existing build deployed again (as a rollback would).
     progress("builds for the deploys of existing builds");
     const builds: { id: string; marker: string }[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < (ONLY.has("build") ? RUNS : 0); i++) {
       const marker = `build run ${i}`;
       const b = await waitForBuild(
         engine,
@@ -147,18 +150,19 @@ export async function deployBenchmark(): Promise<DeployRow[]> {
       const dep = await engine.deployments.create(actor, "bench-app", { buildId: b.id });
       fromBuild.push((await untilServed(httpPort, host, b.marker, () => engine.deployments.get(actor, "bench-app", dep.id))) - t);
     }
-    rows.push({
-      benchmark: "deploy request (existing build) → first 200 of the new release",
-      median: median(fromBuild),
-      unit: "ms",
-      runs: fromBuild,
-    });
+    if (fromBuild.length)
+      rows.push({
+        benchmark: "deploy request (existing build) → first 200 of the new release",
+        median: median(fromBuild),
+        unit: "ms",
+        runs: fromBuild,
+      });
 
     // Scale web 1 → 10: until ten instances are healthy and in Caddy's rotation.
     progress("scaling web 1 → 10");
     const rotation = () => engine.running?.manager.rotation(app.id).length ?? 0;
     const scaleRuns: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < (ONLY.has("scale") ? RUNS : 0); i++) {
       const t = performance.now();
       await engine.formation.scale(actor, "bench-app", { web: 10 });
       while (rotation() < 10) await wait(10);
@@ -166,8 +170,10 @@ export async function deployBenchmark(): Promise<DeployRow[]> {
       await engine.formation.scale(actor, "bench-app", { web: 1 });
       while (rotation() > 1 || (engine.running?.supervisor.forApp(app.id).length ?? 0) > 1) await wait(100);
     }
-    rows.push({ benchmark: "scale web 1 → 10 healthy instances in rotation", median: median(scaleRuns), unit: "ms", runs: scaleRuns });
+    if (scaleRuns.length)
+      rows.push({ benchmark: "scale web 1 → 10 healthy instances in rotation", median: median(scaleRuns), unit: "ms", runs: scaleRuns });
 
+    if (!ONLY.has("caddy")) return rows;
     progress(`load: direct and through Caddy, ${LOAD_SECONDS} s each, twice`);
     // Through Caddy against the same single instance asked directly, alternating, twice each.
     const instance = engine.running?.manager.rotation(app.id)[0];
