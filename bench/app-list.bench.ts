@@ -1,8 +1,11 @@
 // API latency of listing apps when the account has 1,000 of them, on PGlite and PostgreSQL.
 // /healthz (one `select 1`) in the same run is the floor: HTTP plus one database round trip.
+import { fork } from "node:child_process";
+import { join } from "node:path";
 import { TEST_PG_ADMIN_URL as PG_ADMIN } from "@skypanel/db/testing";
+import { freePort } from "@skypanel/engine/router-testing";
 import postgres from "postgres";
-import { login, markdownTable, measure, type Row, startPlatform } from "./harness.ts";
+import { login, markdownTable, measure, ROOT, type Row, startPlatform } from "./harness.ts";
 
 const APPS = 1000;
 const LOAD = { connections: 10, seconds: Number(process.env.BENCH_SECONDS ?? 10) };
@@ -20,6 +23,38 @@ export async function seedApps(url: string, token: string, count = APPS) {
         ),
       ),
     );
+  }
+}
+
+/**
+ * The raw operation in the same run: node:http + postgres.js, the same statement and JSON for the
+ * same user (bench/app-list-raw-server.mjs), as its own process like the platform.
+ */
+async function rawPeer(databaseUrl: string, database: string): Promise<Row> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const [user] = await sql<{ id: string }[]>`select id from users where email = 'bench@example.com'`;
+  await sql.end();
+  if (!user) throw new Error("the bench user is not in the database");
+  const port = await freePort();
+  const child = fork(join(ROOT, "bench/app-list-raw-server.mjs"), [String(port), user.id], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  try {
+    await new Promise((resolve, reject) => {
+      child.once("message", resolve);
+      child.once("exit", (code) => reject(new Error(`the raw peer exited with ${code}`)));
+    });
+    return await measure(
+      "raw peer: node:http + postgres.js, the same statement and JSON, no auth",
+      database,
+      `http://127.0.0.1:${port}/`,
+      {},
+      LOAD,
+    );
+  } finally {
+    child.kill("SIGTERM");
+    if (child.exitCode === null) await new Promise((r) => child.once("exit", r));
   }
 }
 
@@ -42,6 +77,7 @@ async function run(database: string, port: number, env: Record<string, string>):
         LOAD,
       ),
     );
+    if (env.DATABASE_URL) rows.push(await rawPeer(env.DATABASE_URL, database));
     return rows;
   } finally {
     await platform.stop();
@@ -49,7 +85,10 @@ async function run(database: string, port: number, env: Record<string, string>):
 }
 
 export async function appListBenchmark(): Promise<Row[]> {
-  const rows = await run("PGlite (embedded)", 3391, {});
+  // `BENCH_APP_LIST_ONLY=postgres` (or `pglite`) measures one database.
+  const only = process.env.BENCH_APP_LIST_ONLY;
+  const rows = only === "postgres" ? [] : await run("PGlite (embedded)", 3391, {});
+  if (only === "pglite") return rows;
   const name = `skypanel_bench_${Date.now()}`;
   const admin = postgres(PG_ADMIN, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE ${name}`);

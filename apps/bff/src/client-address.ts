@@ -9,6 +9,7 @@ import { isIP } from "node:net";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context as HonoContext } from "hono";
 import proxyaddr from "proxy-addr";
+import type { HeaderReader } from "./http.ts";
 
 export type ProxyTrust = (address: string, hop: number) => boolean;
 
@@ -40,7 +41,7 @@ export function isTrustedProxyItem(item: string): boolean {
  * X-Forwarded-For entry that is not. An entry that is not an address stops the walk at the
  * proxy that passed it on. Null when there is no socket (an in-process request).
  */
-export function clientAddress(headers: Headers, peer: string | null, trustedProxies: readonly string[]): string | null {
+export function clientAddress(headers: HeaderReader, peer: string | null, trustedProxies: readonly string[]): string | null {
   if (!peer) return null;
   const forwardedFor = headers.get("x-forwarded-for") ?? undefined;
   const request = { socket: { remoteAddress: peer }, headers: { "x-forwarded-for": forwardedFor } } as unknown as IncomingMessage;

@@ -1,9 +1,9 @@
 import { type Authenticated, type Engine, sameSecret } from "@skypanel/engine";
 import type { BffConfig } from "./config.ts";
-import { CSRF_COOKIE, CSRF_HEADER, requestToken, SESSION_COOKIE, serializeCookie } from "./http.ts";
+import { CSRF_COOKIE, CSRF_HEADER, type HeaderReader, requestToken, SESSION_COOKIE, serializeCookie } from "./http.ts";
 
 export interface RequestFacts {
-  headers: Headers;
+  headers: HeaderReader;
   /** The client's address: the rightmost hop that is not a trusted proxy (client-address.ts). */
   ip: string | null;
   https: boolean;

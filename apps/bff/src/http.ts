@@ -32,7 +32,12 @@ export function serializeCookie(name: string, value: string, o: CookieOptions): 
 }
 
 /** The token a request authenticates with: a Bearer header first, then the session cookie. */
-export function requestToken(headers: Headers): { token: string; from: "bearer" | "cookie" } | null {
+/** What reading a request's headers needs: a Fetch `Headers`, or the lighter view over Node's (server.ts). */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
+export function requestToken(headers: HeaderReader): { token: string; from: "bearer" | "cookie" } | null {
   const auth = headers.get("authorization");
   if (auth) {
     const m = /^Bearer\s+(\S+)$/i.exec(auth.trim());
