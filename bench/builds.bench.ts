@@ -1,6 +1,8 @@
 // Cold and warm (source-only change) builds of an Express app, each beside the raw commands the
 // build wraps, measured in one run on this machine. The engine runs in this process on
-// embedded PGlite with real Nix and npm's registry.
+// embedded PGlite with real Nix and npm's registry. The warm build is measured server side (the
+// upload arrived → the engine's succeeded event: build-engine.ts); bench/build-profile.ts says
+// where that time goes.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -46,6 +48,7 @@ export async function buildBenchmark(): Promise<BuildRow[]> {
   const cold: number[] = [];
   const rawCold: number[] = [];
   const warm: number[] = [];
+  const warmClient: number[] = [];
   const rawWarm: number[] = [];
   const rawWarmInstall: number[] = [];
   const warmStages: Record<string, number>[] = [];
@@ -72,7 +75,8 @@ export async function buildBenchmark(): Promise<BuildRow[]> {
       writeFileSync(join(src, "server.js"), `${readFileSync(join(src, "server.js"), "utf8")}\n// change ${tag}\n`);
       const w = await build(src);
       if (!w.build.cacheHit) throw new Error("the warm build missed the cache");
-      warm.push(w.ms);
+      warm.push(w.serverMs);
+      warmClient.push(w.ms);
       warmStages.push(Object.fromEntries(w.build.stages.map((s) => [s.name, s.durationMs ?? 0])));
 
       // Raw warm: the commands the warm build wraps: unpack the upload, copy the source into the output.
@@ -92,7 +96,12 @@ export async function buildBenchmark(): Promise<BuildRow[]> {
   return [
     { benchmark: "cold build (platform: upload → artifact, empty caches)", medianMs: median(cold), runsMs: cold },
     { benchmark: "cold raw: npm ci with an empty npm cache", medianMs: median(rawCold), runsMs: rawCold },
-    { benchmark: "warm build (platform: source-only change)", medianMs: median(warm), runsMs: warm },
+    {
+      benchmark: "warm build (platform: source-only change), server side: upload arrived → succeeded",
+      medianMs: median(warm),
+      runsMs: warm,
+    },
+    { benchmark: "  the same, client side: pack the upload … see it succeeded", medianMs: median(warmClient), runsMs: warmClient },
     { benchmark: "warm raw: unpack the upload + copy the source", medianMs: median(rawWarm), runsMs: rawWarm },
     ...["fetch", "detect", "dependencies", "build", "artifact", "optimise"].map((stage) => {
       const runs = warmStages.map((s) => s[stage] ?? 0);

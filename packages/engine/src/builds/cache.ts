@@ -4,8 +4,9 @@ import { join } from "node:path";
 import type { Database } from "@skypanel/db";
 import { deleteCacheEntry, findCacheEntry, recordCacheHit, upsertCacheEntry } from "@skypanel/db/queries";
 import { ValidationError } from "../errors.ts";
-import { addGcRoot, addToStore, isValid, type NixEnv, pathInfo, verifyPath } from "../nix/index.ts";
+import { addGcRoot, addToStore, type NixEnv, pathInfo } from "../nix/index.ts";
 import type { RemoteLayerCache } from "./remote-cache.ts";
+import { layerIntact } from "./verified-layers.ts";
 
 export interface Layer {
   storePath: string;
@@ -26,7 +27,8 @@ export function hashFiles(files: string[], read: (file: string) => string | Buff
 
 /**
  * A dependency layer by key: reused when the store still holds it intact (its files still
- * hash to what was recorded), otherwise made by `make` (which returns a directory) and stored.
+ * hash to what was recorded, or did moments ago and are untouched since: verified-layers.ts),
+ * otherwise made by `make` (which returns a directory) and stored.
  */
 export async function cachedLayer(
   db: Database,
@@ -47,7 +49,7 @@ export async function cachedLayer(
   const what = o.what ?? "dependency layer";
   const entry = await findCacheEntry(db, o.key);
   if (entry) {
-    if ((await isValid(nix, entry.storePath)) && (await verifyPath(nix, entry.storePath))) {
+    if (await layerIntact(nix, entry.storePath)) {
       addGcRoot(entry.storePath, `deps-${o.key}`);
       await recordCacheHit(db, o.key);
       o.log(`-----> ${what}: cache hit (${o.key.slice(0, 12)}, ${formatBytes(entry.sizeBytes)})`);
@@ -89,6 +91,9 @@ export async function cachedLayer(
   if (bytes > maxBytes)
     throw new ValidationError(`The ${what} comes to ${formatBytes(bytes)}, more than the ${formatBytes(maxBytes)} a build may fetch.`);
   const storePath = await addToStore(nix, dir, `deps-${o.key}`);
+  // Verified now, where a fetch already costs seconds, so the warm build that follows need not;
+  // an equal tree already in the store is not copied again by Nix, so its copy is what is checked.
+  await layerIntact(nix, storePath);
   const info = await record(storePath);
   o.log(`-----> ${what} stored: ${formatBytes(info.narSize)}`);
   if (o.remote) {

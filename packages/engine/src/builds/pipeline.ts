@@ -263,12 +263,15 @@ export async function runBuild(p: PipelineDeps, payload: BuildJobPayload, signal
     }).catch((err) => {
       throw packError && !signal.aborted ? new BuildFailedError(packError) : err;
     });
+    // Nix sizes the closure while the stages are recorded (a caught copy: a failed write comes first).
+    const sizing = pathInfo(p.nix, storePath);
+    sizing.catch(() => {});
     if (!sawMarker) say("-----> nothing changed since an earlier build of this source; reusing its result");
     if (stages.current) await stages.finish(stages.current, "succeeded");
     if (plan.test === null) await stages.skip("tests", "no test command configured");
 
     await stages.run("artifact", async () => {
-      const info = await pathInfo(p.nix, storePath);
+      const info = await sizing;
       await updateBuild(p.db, build.id, { storePath, closureBytes: info.closureSize });
       say(`-----> artifact ${storePath} (closure ${formatBytes(info.closureSize)})`);
       return { detail: `closure ${formatBytes(info.closureSize)}` };

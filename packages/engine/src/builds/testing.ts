@@ -59,13 +59,32 @@ export function uploadDir(home: string, dir: string) {
   return { type: "archive" as const, uploadPath, filename: "app.tar.gz", bytes: statSync(uploadPath).size };
 }
 
+const FINISHED = ["succeeded", "failed", "cancelled"];
+
+/**
+ * Waits for a build to finish: woken by the engine's `build.updated` events (so a benchmark sees
+ * the finish as it happens, not at the next poll), and reading the row at least once a second.
+ */
 export async function waitForBuild(engine: Engine, actor: Actor, app: string, id: string, timeoutMs = 240_000): Promise<Build> {
   const until = Date.now() + timeoutMs;
-  for (;;) {
-    const build = await engine.builds.get(actor, app, id);
-    if (["succeeded", "failed", "cancelled"].includes(build.status)) return build;
-    if (Date.now() > until) throw new Error(`build ${id} still ${build.status} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
+  let wake: () => void = () => {};
+  const unsubscribe = engine.bus.subscribe((e) => {
+    if (e.type === "build.updated" && e.buildId === id && FINISHED.includes(e.status)) wake();
+  });
+  try {
+    for (;;) {
+      const woken = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      const build = await engine.builds.get(actor, app, id);
+      if (FINISHED.includes(build.status)) return build;
+      if (Date.now() > until) throw new Error(`build ${id} still ${build.status} after ${timeoutMs} ms`);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([woken, new Promise((r) => (timer = setTimeout(r, 1000)))]);
+      clearTimeout(timer);
+    }
+  } finally {
+    unsubscribe();
   }
 }
 

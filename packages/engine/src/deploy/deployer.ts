@@ -12,6 +12,7 @@ import type { EventBus } from "../events/bus.ts";
 import type { FormationService } from "../formation/index.ts";
 import type { LogStore } from "../logs/index.ts";
 import type { Releases } from "../releases/index.ts";
+import { drainInstance } from "../runtime/index.ts";
 import type { Managed, Supervisor } from "../supervisor/supervisor.ts";
 import type { Tracing } from "../tracing/index.ts";
 import type { RuntimeManager } from "./manager.ts";
@@ -186,8 +187,9 @@ export async function runDeployment(d: DeployerDeps, deploymentId: string, signa
           // One route change: the whole new set in, the old set out.
           for (const m of previous) m.retiring = true;
           await d.supervisor.release(fresh.map((m) => m.id));
-          // The old set is out of rotation now; what it still serves gets drainMs to finish.
-          await new Promise((r) => setTimeout(r, options.drainMs));
+          // The old set is out of rotation now; what it still serves gets drainMs to finish, and
+          // its idle kept-alive connections are closed meanwhile (so Caddy's next requests go to the new set).
+          await Promise.all(previous.map((m) => drainInstance(m.handle, options.drainMs)));
           await retire(previous);
         });
       } else {

@@ -1,6 +1,7 @@
 // The environment an instance's process gets, and the script that sets it and runs the command.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { directNpmStart } from "./npm-start.ts";
 import type { InstanceSpec } from "./spec.ts";
 
 /** The PATH a process gets before the artifact's .skypanel/env adds to it. */
@@ -49,4 +50,13 @@ export function startScript(env: Record<string, string>, appDir: string, command
   const exports = Object.entries(env).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
   // bash, as Procfiles written for Heroku expect; it also execs a lone simple command, so the app itself is PID 2.
   return [`cd ${shellQuote(appDir)} || exit 126`, ...exports, `exec /bin/bash -c ${shellQuote(command)}`, ""].join("\n");
+}
+
+/** The start script of an instance of `spec`: a plain `npm start` runs its script without npm (npm-start.ts). */
+export function instanceStartScript(spec: InstanceSpec, appDir: string): string {
+  const env = instanceEnv(spec, appDir);
+  const direct = directNpmStart(appDir, spec.command, env.PATH ?? BASE_PATH);
+  if (!direct) return startScript(env, appDir, spec.command);
+  // As npm does: its variables over the instance's, the script run by /bin/sh.
+  return startScript({ ...env, ...direct.env }, appDir, `exec /bin/sh -c ${shellQuote(direct.command)}`);
 }

@@ -15,6 +15,7 @@ export {
   parseEgressRule,
 } from "./egress-policy.ts";
 export { BASE_PATH, instanceEnv } from "./env.ts";
+export { drainInstance } from "./idle-connections.ts";
 export type { ExitReason, Instance, InstanceExit, InstanceNetworkInfo } from "./instance.ts";
 export type { InstanceUsage } from "./readings.ts";
 export { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.ts";

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SandboxLauncher } from "./attached.ts";
-import { instanceEnv, startScript } from "./env.ts";
+import { instanceStartScript } from "./env.ts";
 import { RunningInstance } from "./instance.ts";
 import { childExit, HOST_PATH, spawnDetached } from "./launcher.ts";
 import { LogLines } from "./logs.ts";
@@ -23,7 +23,7 @@ export function startProcessInstance(
   );
   const dir = mkdtempSync(join(tmpdir(), `skypanel-instance-${spec.instanceId}-`));
   const script = join(dir, "start.sh");
-  writeFileSync(script, startScript(instanceEnv(spec, appDir), appDir, spec.command), { mode: 0o600 });
+  writeFileSync(script, instanceStartScript(spec, appDir), { mode: 0o600 });
   // Its own process group (detached), so stop() reaches its children too.
   const child = launcher
     ? launcher.spawn(dir, [], ["/bin/sh", script])

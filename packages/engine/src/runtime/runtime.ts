@@ -12,7 +12,7 @@ import {
   procsFiles,
   removeCgroup,
 } from "./cgroups.ts";
-import { instanceEnv, startScript } from "./env.ts";
+import { instanceStartScript } from "./env.ts";
 import { NFT } from "./firewall.ts";
 import { type Instance, type LauncherExit, RunningInstance } from "./instance.ts";
 import { recordedExitCode } from "./launcher.ts";
@@ -172,7 +172,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       );
       createCgroup(cgroupHost(), cg, spec.limits);
       const hostname = `sp-${spec.instanceId}`;
-      const script = startScript(instanceEnv(spec, appDir), appDir, spec.command);
+      const script = instanceStartScript(spec, appDir);
       const files = writeSandboxFiles(dir, { uid, appName: spec.appName, hostname, address: net.address, script });
       const sandbox = { hostname, netns: net.netns, uid, closure, files, appDir, terminal: launch.terminal };
       const child = launch.spawn(dir, procsFiles(cg), spec.mode === "nspawn" ? nspawnArgv(sandbox) : bwrapArgv(sandbox, IP));

@@ -103,7 +103,22 @@ export function writeSandboxFiles(dir: string, opts: { uid: number; appName: str
 }
 
 /** The artifact and every store path it refers to: all of /nix the instance sees. */
-export async function storeClosure(artifactPath: string): Promise<string[]> {
+export function storeClosure(artifactPath: string): Promise<string[]> {
+  // A store path's closure never changes: ten instances of a release ask nix-store once.
+  let closure = closures.get(artifactPath);
+  if (!closure) {
+    closure = queryClosure(artifactPath);
+    closures.set(artifactPath, closure);
+    // A failed query (the path not there yet, say) is asked again next time.
+    closure.catch(() => closures.delete(artifactPath));
+    if (closures.size > 256) closures.delete(closures.keys().next().value as string);
+  }
+  return closure;
+}
+
+const closures = new Map<string, Promise<string[]>>();
+
+async function queryClosure(artifactPath: string): Promise<string[]> {
   const { stdout } = await runChecked("nix-store", ["--query", "--requisites", artifactPath]);
   const paths = stdout.split("\n").filter(Boolean);
   return paths.length > MAX_CLOSURE_BINDS ? ["/nix/store"] : paths;

@@ -5,7 +5,7 @@ import type { EventBus } from "../events/bus.ts";
 import { createHealthChecker, type HealthCheckConfig, type HealthChecker } from "../health/index.ts";
 import type { LogStore } from "../logs/index.ts";
 import { freePort } from "../process/free-port.ts";
-import type { Instance, InstanceExit, Runtime, RuntimeMode } from "../runtime/index.ts";
+import { drainInstance, type Instance, type InstanceExit, type Runtime, type RuntimeMode } from "../runtime/index.ts";
 import { isCrashLoop, restartDelayMs } from "./backoff.ts";
 
 export type InstanceState = "starting" | "running" | "stopping" | "stopped" | "failed";
@@ -315,7 +315,9 @@ export function createSupervisor(o: SupervisorOptions) {
       if (wasRouted) {
         // Caddy stops sending it new requests first; then the ones it has get drainMs to finish.
         await o.onRotationChange(m.plan.appId);
-        if (options.drainMs) await new Promise((r) => setTimeout(r, options.drainMs));
+        // During the drain its idle kept-alive connections are closed, so Caddy's next request
+        // goes to an instance in rotation now rather than after the drain (runtime/idle-connections.ts).
+        if (options.drainMs) await drainInstance(m.handle, options.drainMs);
       }
       await m.checker?.stop();
       if (m.handle) await m.handle.stop(stopGraceMs);

@@ -1,6 +1,8 @@
 // The Node.js a Node app builds and runs with: the platform's own when it satisfies what the app
 // asks for (detect/node-version.ts), else the newest matching release from the npm registry
 // (node-download.ts), as a layer of its own that buildpacks/nodejs.nix puts first on PATH.
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { type BuildPlan, newestMatching, nodeRequestIn, platformNode } from "../../detect/index.ts";
 import { ValidationError } from "../../errors.ts";
 import { runChecked } from "../../process/run.ts";
@@ -8,9 +10,24 @@ import { cacheKey } from "../cache.ts";
 import { downloadNode, NODE_PACKAGES, registryVersions } from "./node-download.ts";
 import type { RuntimeChooser } from "./types.ts";
 
-/** The platform's Node, as the toolchain's `node --version` says (v20.20.2). */
-async function platformVersion(path: string): Promise<string> {
-  return (await runChecked("node", ["--version"], { env: { PATH: path }, timeoutMs: 30_000 })).stdout.trim();
+const versions = new Map<string, string>();
+
+/**
+ * The platform's Node, as the toolchain's `node --version` says (v20.20.2). Asked once per
+ * binary: the answer is kept under the binary's identity, so an upgraded node is asked again.
+ */
+export async function platformVersion(path: string): Promise<string> {
+  const binary = path
+    .split(":")
+    .map((dir) => join(dir, "node"))
+    .find((file) => existsSync(file));
+  const s = binary ? statSync(binary) : null;
+  const identity = s ? `${path}\0${binary}\0${s.ino}\0${s.size}\0${s.mtimeMs}` : null;
+  const known = identity ? versions.get(identity) : undefined;
+  if (known) return known;
+  const version = (await runChecked("node", ["--version"], { env: { PATH: path }, timeoutMs: 30_000 })).stdout.trim();
+  if (identity) versions.set(identity, version);
+  return version;
 }
 
 export const chooseNode: RuntimeChooser = async (plan, sourceDir, ctx) => {
