@@ -3,6 +3,7 @@
 // same instance asked directly. The engine runs in this process (PGlite, real Nix, instances in
 // systemd-nspawn, Caddy started by the engine); the load comes from autocannon on loopback.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "@skypanel/db";
@@ -10,6 +11,7 @@ import { buildNetwork, createEngine } from "@skypanel/engine";
 import { FIXTURES, uploadDir, waitForBuild } from "@skypanel/engine/build-testing";
 import { freePort, httpGet } from "@skypanel/engine/router-testing";
 import autocannon from "autocannon";
+import { requireNginx, startNginxPeer } from "./nginx-peer.ts";
 
 const RUNS = Number(process.env.BENCH_DEPLOY_RUNS ?? 3);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
@@ -69,6 +71,28 @@ async function untilServed(
       throw new Error(`"${marker}" was not served within ${timeoutMs} ms (deployment: ${JSON.stringify(await deployment())})`);
     await wait(20);
   }
+}
+
+/** Where Caddy's route for `appName` sends requests (the app's service address), read from Caddy's admin socket. */
+function caddyUpstream(home: string, appName: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { socketPath: join(home, "run", "caddy-admin.sock"), path: `/id/skypanel-app-${appName}`, setHost: false, headers: { Host: "" } },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk) => {
+          body += chunk;
+        });
+        res.on("end", () => {
+          const dial = body.match(/"dial":"([^"]+)"/)?.[1];
+          if (dial) resolve(dial);
+          else reject(new Error(`no upstream in Caddy's route: ${body.slice(0, 300)}`));
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
 }
 
 async function load(url: string, headers: Record<string, string>) {
@@ -179,10 +203,19 @@ export async function deployBenchmark(): Promise<DeployRow[]> {
     const instance = engine.running?.manager.rotation(app.id)[0];
     if (!instance?.address) throw new Error("no instance in rotation");
     const direct = `http://${instance.address}:${instance.port}/`;
-    const results: { direct: Awaited<ReturnType<typeof load>>[]; caddy: Awaited<ReturnType<typeof load>>[] } = { direct: [], caddy: [] };
-    for (let i = 0; i < 2; i++) {
-      results.direct.push(await load(direct, {}));
-      results.caddy.push(await load(`http://127.0.0.1:${httpPort}/`, { host }));
+    // The peer: nginx in front of the same service address Caddy proxies to.
+    requireNginx();
+    const nginx = await startNginxPeer(await freePort(), await caddyUpstream(home, "bench-app"));
+    type Load = Awaited<ReturnType<typeof load>>;
+    const results: { direct: Load[]; caddy: Load[]; nginx: Load[] } = { direct: [], caddy: [], nginx: [] };
+    try {
+      for (let i = 0; i < 2; i++) {
+        results.direct.push(await load(direct, {}));
+        results.caddy.push(await load(`http://127.0.0.1:${httpPort}/`, { host }));
+        results.nginx.push(await load(nginx.url, { host }));
+      }
+    } finally {
+      await nginx.stop();
     }
     const d = results.direct.map((r) => r.rps);
     const c = results.caddy.map((r) => r.rps);
@@ -210,13 +243,27 @@ export async function deployBenchmark(): Promise<DeployRow[]> {
       unit: "ms",
       runs: results.caddy.map((r) => r.p99),
     });
-    const errors = [...results.direct, ...results.caddy].reduce((n, r) => n + r.errors, 0);
+    const n = results.nginx.map((r) => r.rps);
+    rows.push({
+      benchmark: `through nginx (the peer, same service address): req/s (${CONNECTIONS} connections, ${LOAD_SECONDS} s)`,
+      median: median(n),
+      unit: "req/s",
+      runs: n,
+    });
+    rows.push({
+      benchmark: "nginx throughput ÷ direct throughput",
+      median: Math.round((median(n) / median(d)) * 100) / 100,
+      unit: "×",
+      runs: n.map((x, i) => Math.round((x / (d[i] ?? 1)) * 100) / 100),
+    });
+    const failed = (runs: Load[]) => runs.reduce((sum, r) => sum + r.errors, 0);
+    const errors = `direct ${failed(results.direct)}, Caddy ${failed(results.caddy)}, nginx ${failed(results.nginx)}`;
     rows.push({
       benchmark: "Caddy throughput ÷ direct throughput",
       median: Math.round((median(c) / median(d)) * 100) / 100,
       unit: "×",
       runs: c.map((x, i) => Math.round((x / (d[i] ?? 1)) * 100) / 100),
-      note: `errors in all load runs: ${errors}`,
+      note: `failed requests (errors, timeouts, non-2xx): ${errors}`,
     });
   } finally {
     process.off("SIGINT", onSignal);

@@ -181,6 +181,11 @@ require_redis_sentinel() {
   command -v redis-sentinel >/dev/null || apt_install_quiet_services redis-sentinel
 }
 
+# The deploy bench's peer proxy (nginx in front of the same app, beside Caddy); its service is not started.
+require_nginx() {
+  command -v nginx >/dev/null || apt_install_quiet_services nginx-light
+}
+
 # The add-on servers the platform uses by default (SKYPANEL_ADDON_LOCAL_SERVERS=auto), unless the
 # operator named servers of their own or opted out.
 require_addon_servers() {

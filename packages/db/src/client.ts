@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { beginSafely, connectionOptions } from "./ha.ts";
+import { startAutoAnalyze } from "./pglite-analyze.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -68,13 +69,18 @@ async function openPglite(dir: string): Promise<ControlPlaneDb> {
     },
     transaction: (fn) => client.transaction((tx) => fn(runnerFor(tx))),
   });
+  // In memory (tests) the tables stay small and a background pass would only add noise.
+  const analyze = dir.startsWith("memory://") ? null : startAutoAnalyze(client);
   return {
     db: drizzlePglite(client, { schema }) as unknown as Database,
     sql: runnerFor(client),
     driver: "pglite",
     location: dir,
     source: { pglite: client },
-    close: () => client.close(),
+    close: async () => {
+      await analyze?.stop();
+      await client.close();
+    },
   };
 }
 

@@ -191,6 +191,10 @@ export async function startCaddy(options: CaddyProcessOptions & { recordPid?: bo
         HOME: paths.dir,
         XDG_DATA_HOME: paths.dataDir,
         XDG_CONFIG_HOME: paths.configDir,
+        // Go collects garbage each time the heap doubles; a proxy allocates per request, and at the
+        // default (100) collection took ~10 % of Caddy's CPU under load (pprof, BENCHMARKS.md issue 20).
+        // Caddy's live heap is tens of MB, so four times that is still small.
+        GOGC: "400",
       },
       detached: true,
       stdio: ["ignore", log, log],
