@@ -26,7 +26,7 @@ export async function startNginxPeer(port: number, upstream: string): Promise<Ng
     `worker_processes auto;
 daemon off;
 pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
+error_log stderr warn;
 events { worker_connections 1024; }
 http {
   access_log ${dir}/access.log combined buffer=64k flush=1s;
@@ -35,9 +35,14 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
-  upstream app { server ${upstream}; keepalive 32; }
+  # Idle upstream connections go before Node closes them (its keep-alive timeout is 5 s), or a
+  # request sent on one as Node closes it fails with a 502 (one upstream server: nothing to retry on).
+  upstream app { server ${upstream}; keepalive 32; keepalive_timeout 4s; }
   server {
     listen 127.0.0.1:${port};
+    # nginx closes a client's connection after 1,000 requests by default; Caddy does not, and a
+    # close racing autocannon's next request counts as a failed request.
+    keepalive_requests 10000000;
     location / {
       proxy_pass http://app;
       proxy_http_version 1.1;
