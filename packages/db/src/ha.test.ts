@@ -63,6 +63,13 @@ describe.runIf(TEST_DRIVERS.includes("postgres"))("a transaction whose connectio
           await tx.query("INSERT INTO notes VALUES ($1)", [round]);
           const [me] = await tx.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
           await admin`SELECT pg_terminate_backend(${me?.pid ?? 0})`;
+          // The backend ends when it next checks for interrupts; on a busy machine that can come
+          // after the statement below was sent. Wait until it is gone, so the cut is certain.
+          for (let i = 0; i < 100; i++) {
+            const [alive] = await admin`SELECT 1 FROM pg_stat_activity WHERE pid = ${me?.pid ?? 0}`;
+            if (!alive) break;
+            await new Promise((r) => setTimeout(r, 20));
+          }
           await tx.query("INSERT INTO notes VALUES ($1)", [round + 100]);
         });
         const err = await outcome.then(
