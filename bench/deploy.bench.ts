@@ -3,13 +3,12 @@
 // same instance asked directly. The engine runs in this process (PGlite, real Nix, instances in
 // systemd-nspawn, Caddy started by the engine); the load comes from autocannon on loopback.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "@skypanel/db";
 import { buildNetwork, createEngine } from "@skypanel/engine";
 import { FIXTURES, uploadDir, waitForBuild } from "@skypanel/engine/build-testing";
-import { freePort, httpGet } from "@skypanel/engine/router-testing";
+import { appRouteId, caddyAdminClient, freePort, httpGet } from "@skypanel/engine/router-testing";
 import autocannon from "autocannon";
 import { requireNginx, startNginxPeer } from "./nginx-peer.ts";
 
@@ -74,25 +73,11 @@ async function untilServed(
 }
 
 /** Where Caddy's route for `appName` sends requests (the app's service address), read from Caddy's admin socket. */
-function caddyUpstream(home: string, appName: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { socketPath: join(home, "run", "caddy-admin.sock"), path: `/id/skypanel-app-${appName}`, setHost: false, headers: { Host: "" } },
-      (res) => {
-        let body = "";
-        res.on("data", (chunk) => {
-          body += chunk;
-        });
-        res.on("end", () => {
-          const dial = body.match(/"dial":"([^"]+)"/)?.[1];
-          if (dial) resolve(dial);
-          else reject(new Error(`no upstream in Caddy's route: ${body.slice(0, 300)}`));
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end();
-  });
+async function caddyUpstream(home: string, appName: string): Promise<string> {
+  const route = await caddyAdminClient({ socketPath: join(home, "run", "caddy-admin.sock") }).getById(appRouteId(appName));
+  const dial = JSON.stringify(route).match(/"dial":"([^"]+)"/)?.[1];
+  if (!dial) throw new Error(`no upstream in Caddy's route: ${JSON.stringify(route).slice(0, 300)}`);
+  return dial;
 }
 
 async function load(url: string, headers: Record<string, string>) {

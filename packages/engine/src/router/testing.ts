@@ -8,6 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export { freePort } from "../process/free-port.ts";
+// For benchmarks that read what the router told Caddy.
+export { caddyAdminClient } from "./admin-client.ts";
+export { appRouteId } from "./caddy-config.ts";
 
 const UPSTREAM_SCRIPT = new URL("./test-upstream.mjs", import.meta.url).pathname;
 
